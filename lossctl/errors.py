@@ -1,0 +1,60 @@
+"""The errors lossctl reports to its user: one line, what went wrong and where.
+
+Every error here ends the command with exit code 2 (usage, configuration, input or data
+error); exit code 1 is kept for a failed check. The message names the file, the column and the
+row (1-based data row, the first row after the header being row 1) wherever they apply.
+"""
+
+from __future__ import annotations
+
+
+class LossctlError(Exception):
+    """An error the user can fix; rendered as one line on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        column: str | None = None,
+        row: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.column = column
+        self.row = row
+        self.hint = hint
+
+    def where(self) -> str:
+        """`file, column 'c', row r` for the parts that are known."""
+        parts = []
+        if self.file is not None:
+            parts.append(self.file)
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+
+class InputError(LossctlError):
+    """A file that cannot be read, or data in it that lossctl cannot use."""
+
+
+class UsageError(LossctlError):
+    """Options or arguments that do not fit together."""
+
+
+class ConfigError(LossctlError):
+    """A configuration file or section that is malformed."""

@@ -1,0 +1,90 @@
+"""The public Python API: ``compute``, ``per_sample``, ``catalog`` and ``resolve``.
+
+>>> import lossctl
+>>> lossctl.compute("huber", [0.0, 2.0], [0.5, 0.0], delta=1.0)   # (0.125 + 1.5) / 2
+0.8125
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from lossctl.losses.batch import Batch
+from lossctl.losses.combined import CombinedLoss
+from lossctl.losses.errors import ParameterError
+from lossctl.losses.expression import parse
+from lossctl.losses.params import normalize_key
+from lossctl.losses.registry import catalog, get_spec
+from lossctl.losses.spec import Loss
+
+AnyLoss = Loss | CombinedLoss
+ARRAY_KEYWORDS = ("d_ap", "d_an", "anchor", "positive", "negative", "weights")
+
+__all__ = ["compute", "per_sample", "catalog", "resolve", "AnyLoss"]
+
+
+def resolve(loss: str | AnyLoss, overrides: dict[str, Any] | None = None) -> AnyLoss:
+    """A configured loss from a name, a ``name:key=value`` spec or a combined expression.
+
+    ``overrides`` (e.g. ``{"delta": 0.5}`` from ``--delta``) go to every term whose loss takes
+    them; one that no term takes, or that repeats a value set in the text, is an error.
+    """
+    overrides = {normalize_key(k): v for k, v in (overrides or {}).items() if v is not None}
+    if not isinstance(loss, str):
+        if overrides:
+            raise ParameterError(f"parameters {sorted(overrides)} given for an already configured loss")
+        return loss
+    terms = parse(loss)
+    used: set[str] = set()
+    configured = []
+    for term in terms:
+        spec = get_spec(term.name)
+        taken = {p.name for p in spec.params}
+        given = {normalize_key(k): v for k, v in term.params.items()}
+        for key, value in overrides.items():
+            if key in taken:
+                if key in given:
+                    raise ParameterError(f"{spec.name}: {key} is given twice (in the loss and as an option)")
+                given[key] = value
+                used.add(key)
+        configured.append((term.coefficient, spec.configure(**given)))
+    unused = sorted(set(overrides) - used)
+    if unused:
+        names = ", ".join(loss.name for _, loss in configured)
+        raise ParameterError(f"{names} takes no parameter {unused[0]!r}")
+    if len(configured) == 1 and configured[0][0] == 1.0:
+        return configured[0][1]
+    return CombinedLoss(tuple(configured))
+
+
+def _batch_and_params(y_true: Any, y_pred: Any, sample_weight: Any, kwargs: dict[str, Any]):
+    arrays = {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight}
+    params = {}
+    for key, value in kwargs.items():
+        if key in ARRAY_KEYWORDS:
+            arrays[key] = value
+        else:
+            params[key] = value
+    return Batch(arrays), params
+
+
+def compute(
+    loss: str | AnyLoss, y_true: Any = None, y_pred: Any = None, *, sample_weight: Any = None, **kwargs: Any
+) -> float:
+    """The value of ``loss`` on the given arrays, a float.
+
+    ``loss`` is a name (``"huber"``), a spec (``"huber:delta=0.5"``) or an expression
+    (``"bce + 1e-4*l2"``). Keywords are parameters (``delta=0.5``; ``lambda_=`` for
+    ``lambda``) or arrays of other roles: ``d_ap``/``d_an`` or ``anchor``/``positive``/
+    ``negative`` for triplet, ``weights`` (model parameters) for l1, l2 and elastic-net.
+    """
+    batch, params = _batch_and_params(y_true, y_pred, sample_weight, kwargs)
+    return float(resolve(loss, params).evaluate(batch))
+
+
+def per_sample(loss: str | AnyLoss, y_true: Any = None, y_pred: Any = None, **kwargs: Any) -> np.ndarray:
+    """The per-sample losses (``reduction='none'``), the terms whose mean ``compute`` gives."""
+    batch, params = _batch_and_params(y_true, y_pred, None, kwargs)
+    return resolve(loss, params).per_sample(batch)

@@ -1,0 +1,77 @@
+"""Metric-learning losses: contrastive loss of pair distances, triplet margin loss."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossctl.losses.batch import Batch
+from lossctl.losses.params import NON_NEGATIVE, POSITIVE, Param
+from lossctl.losses.spec import PAIR, TRIPLET, LossSpec
+
+
+def contrastive(batch: Batch, *, margin: float) -> np.ndarray:
+    """``y d^2 + (1 - y) max(0, margin - d)^2`` for a distance d >= 0 and a pair label y
+    (1 = similar pair, 0 = dissimilar)."""
+    y = batch.binary_target(soft=True)
+    d = batch.require_at_least("y_pred", 0.0, why="is negative: contrastive needs distances >= 0")
+    gap = np.maximum(0.0, margin - d)
+    return y * d * d + (1.0 - y) * gap * gap
+
+
+def triplet_distances(batch: Batch, *, p: float, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(d(a, p), d(a, n))``: given as ``d_ap``/``d_an``, or from anchor/positive/negative
+    embeddings as ``||x - y + eps||_p``, the distance of PyTorch's ``pairwise_distance``."""
+    if batch.has("d_ap", "d_an"):
+        why = "is negative: triplet needs distances >= 0"
+        return batch.require_at_least("d_ap", 0.0, why=why), batch.require_at_least("d_an", 0.0, why=why)
+    anchor = batch.matrix("anchor")
+    d_ap = np.linalg.norm(anchor - batch.matrix("positive") + eps, ord=p, axis=1)
+    d_an = np.linalg.norm(anchor - batch.matrix("negative") + eps, ord=p, axis=1)
+    return d_ap, d_an
+
+
+def triplet(batch: Batch, *, margin: float, p: float, eps: float) -> np.ndarray:
+    """``max(0, d(a, p) - d(a, n) + margin)``."""
+    d_ap, d_an = triplet_distances(batch, p=p, eps=eps)
+    return np.maximum(0.0, d_ap - d_an + margin)
+
+
+SPECS = (
+    LossSpec(
+        name="contrastive",
+        family="metric-learning",
+        summary="Contrastive loss of a pair distance and a pair label (1 = similar).",
+        formula="y d^2 + (1 - y) max(0, margin - d)^2",
+        latex=r"\frac{1}{n}\sum_i y_i d_i^2 + (1 - y_i)\max(0, m - d_i)^2",
+        reference="Hadsell, Chopra & LeCun (2006), Dimensionality Reduction by Learning an Invariant Mapping, CVPR",
+        tasks=(PAIR,),
+        per_sample=contrastive,
+        params=(Param("margin", 1.0, "dissimilar pairs closer than this are penalized", domain=NON_NEGATIVE),),
+        conventions="No 1/2 factor; y = 1 marks a similar pair; y_pred holds the distance.",
+        peers="pytorch-metric-learning ContrastiveLoss (pos_margin=0, squared), tfa contrastive_loss",
+        properties="pulls similar pairs together, pushes dissimilar ones past the margin",
+    ),
+    LossSpec(
+        name="triplet",
+        aliases=("triplet-margin",),
+        family="metric-learning",
+        summary="Triplet margin loss of anchor-positive and anchor-negative distances.",
+        formula="max(0, d(a, p) - d(a, n) + margin)",
+        latex=r"\frac{1}{n}\sum_i \max(0, d(a_i, p_i) - d(a_i, n_i) + m)",
+        reference="Schroff, Kalenichenko & Philbin (2015), FaceNet, CVPR; torch.nn.TripletMarginLoss",
+        tasks=(TRIPLET,),
+        per_sample=triplet,
+        roles=(("d_ap", "d_an"), ("anchor", "positive", "negative")),
+        params=(
+            Param("margin", 1.0, "required gap between the two distances", domain=NON_NEGATIVE),
+            Param("p", 2.0, "norm degree of the embedding distance", domain=POSITIVE),
+            Param("eps", 1e-6, "added to the difference before the norm, as PyTorch", domain=NON_NEGATIVE),
+        ),
+        conventions=(
+            "From embeddings, d(x, y) = ||x - y + eps||_p, as torch pairwise_distance and "
+            "TripletMarginLoss (p=2, eps=1e-6); given distances are used as they are."
+        ),
+        peers="torch.nn.TripletMarginLoss(margin, p, eps)",
+        properties="zero once negatives are farther than positives by the margin",
+    ),
+)

@@ -1,0 +1,104 @@
+"""Focal loss, binary and multiclass: cross-entropy scaled by ``(1 - p_t)^gamma``.
+
+Lin et al. (2017), Focal Loss for Dense Object Detection, ICCV, eq. (5):
+``FL(p_t) = -alpha_t (1 - p_t)^gamma log(p_t)``, p_t the probability given to the true class.
+gamma = 0 is cross-entropy. Binary focal follows torchvision's ``sigmoid_focal_loss``:
+``alpha_t = alpha y + (1 - alpha)(1 - y)``, no alpha by default, soft labels allowed through
+``1 - p_t = y (1 - p) + (1 - y) p``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossctl.losses.batch import Batch
+from lossctl.losses.errors import InputDomainError, ParameterError
+from lossctl.losses.params import EPS, FLOAT_OR_VECTOR, FROM_LOGITS, NON_NEGATIVE, UNIT, Param
+from lossctl.losses.spec import BINARY, MULTICLASS, LossSpec
+
+
+def focal(
+    batch: Batch, *, gamma: float, alpha: float | tuple[float, ...] | None, from_logits: bool, eps: float
+) -> np.ndarray:
+    """Per-sample focal loss; binary for a vector of predictions, multiclass for a matrix."""
+    if batch.get("y_pred").ndim == 1:
+        if isinstance(alpha, tuple):
+            raise ParameterError("focal: binary focal takes one alpha (the weight of positives), not a list")
+        return binary_focal(batch, gamma=gamma, alpha=alpha, from_logits=from_logits, eps=eps)
+    return multiclass_focal(batch, gamma=gamma, alpha=alpha, from_logits=from_logits, eps=eps)
+
+
+def binary_focal(batch: Batch, *, gamma: float, alpha: float | None, from_logits: bool, eps: float) -> np.ndarray:
+    """``-alpha_t (1 - p_t)^gamma log p_t`` for a positive-class probability (or logit)."""
+    y = batch.binary_target(soft=True)
+    log_p, log_q = batch.binary_log_probs(from_logits=from_logits, eps=eps)
+    ce = -(y * log_p + (1.0 - y) * log_q)
+    # 1 - p_t from exp(log q) and exp(log p), never by subtracting a probability from 1.
+    one_minus_pt = y * np.exp(log_q) + (1.0 - y) * np.exp(log_p)
+    loss = ce * one_minus_pt**gamma
+    if alpha is not None:
+        loss = (alpha * y + (1.0 - alpha) * (1.0 - y)) * loss
+    return loss
+
+
+def multiclass_focal(
+    batch: Batch, *, gamma: float, alpha: float | tuple[float, ...] | None, from_logits: bool, eps: float
+) -> np.ndarray:
+    """``-sum_c alpha_c t_c (1 - p_c)^gamma log p_c``; for integer labels, the true class only."""
+    log_p = batch.class_log_probs(from_logits=from_logits, eps=eps)
+    weights = _class_alpha(alpha, log_p.shape[1])
+    labels = batch.class_labels()
+    if labels is not None:
+        lp = log_p[np.arange(len(labels)), labels]
+        loss = -((-np.expm1(lp)) ** gamma) * lp
+        return loss if weights is None else weights[labels] * loss
+    targets = batch.target_matrix()
+    if weights is not None:
+        targets = targets * weights
+    return -np.sum(targets * (-np.expm1(log_p)) ** gamma * log_p, axis=1)
+
+
+def _class_alpha(alpha: float | tuple[float, ...] | None, classes: int) -> np.ndarray | None:
+    if alpha is None:
+        return None
+    if not isinstance(alpha, tuple):
+        raise ParameterError(
+            f"focal: multiclass focal takes one alpha per class ({classes} values), e.g. alpha=[0.25,...]"
+        )
+    if len(alpha) != classes:
+        raise InputDomainError(f"focal: {len(alpha)} alpha values for {classes} classes", role="y_pred")
+    return np.asarray(alpha)
+
+
+SPECS = (
+    LossSpec(
+        name="focal",
+        aliases=("focal-loss",),
+        family="cross-entropy",
+        summary="Cross-entropy down-weighting easy examples by (1 - p_t)^gamma.",
+        formula="-alpha_t (1 - p_t)^gamma log(p_t)",
+        latex=r"-\frac{1}{n}\sum_i \alpha_{t}\,(1 - p_{t,i})^{\gamma} \log p_{t,i}",
+        reference="Lin, Goyal, Girshick, He & Dollar (2017), Focal Loss for Dense Object Detection, ICCV",
+        tasks=(BINARY, MULTICLASS),
+        per_sample=focal,
+        params=(
+            Param("gamma", 2.0, "focusing parameter; 0 gives cross-entropy", domain=NON_NEGATIVE),
+            Param(
+                "alpha",
+                None,
+                "binary: weight of positives (negatives get 1 - alpha); multiclass: one weight per class",
+                kind=FLOAT_OR_VECTOR,
+                domain=UNIT,
+            ),
+            FROM_LOGITS,
+            EPS,
+        ),
+        conventions=(
+            "gamma = 2 and no alpha by default (the documents' form). alpha = a weights positives by a "
+            "and negatives by 1 - a (torchvision sigmoid_focal_loss). Multiclass focal uses p of the "
+            "true class and optional per-class alpha. Probabilities are clipped to [eps, 1-eps]."
+        ),
+        peers="torchvision.ops.sigmoid_focal_loss (binary, from logits)",
+        properties="gamma = 0 is cross-entropy; easy examples (p_t near 1) contribute almost nothing",
+    ),
+)

@@ -1,0 +1,138 @@
+"""Multiclass losses of a samples x classes prediction matrix (probabilities, or logits with
+``from_logits``) against integer class labels or a target matrix (one-hot or soft)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossctl.losses.batch import Batch
+from lossctl.losses.errors import InputDomainError
+from lossctl.losses.params import EPS, FROM_LOGITS, NON_NEGATIVE, UNIT, VECTOR, Param
+from lossctl.losses.spec import MULTICLASS, LossSpec
+
+
+def _class_weights(class_weights: tuple[float, ...] | None, classes: int) -> np.ndarray | None:
+    if class_weights is None:
+        return None
+    if len(class_weights) != classes:
+        raise InputDomainError(f"{len(class_weights)} class weights for {classes} classes", role="y_pred")
+    return np.asarray(class_weights)
+
+
+def cross_entropy(
+    batch: Batch, *, from_logits: bool, eps: float, class_weights: tuple[float, ...] | None, label_smoothing: float
+) -> np.ndarray:
+    """``-sum_c w_c t_c log p_c``, t the (smoothed) target distribution.
+
+    Label smoothing s gives ``t = (1 - s) onehot + s / C`` (Szegedy et al. 2016, PyTorch).
+    For integer labels without smoothing, only the true class is read: ``-w_y log p_y``.
+    """
+    log_p = batch.class_log_probs(from_logits=from_logits, eps=eps)
+    classes = log_p.shape[1]
+    weights = _class_weights(class_weights, classes)
+    labels = batch.class_labels()
+    if labels is not None and not label_smoothing:
+        loss = -log_p[np.arange(len(labels)), labels]
+        return loss if weights is None else weights[labels] * loss
+    targets = batch.target_matrix()
+    if label_smoothing:
+        targets = targets * (1.0 - label_smoothing) + label_smoothing / classes
+    if weights is not None:
+        targets = targets * weights
+    return -np.einsum("ij,ij->i", targets, log_p)
+
+
+def class_weight_of_target(batch: Batch, *, class_weights: tuple[float, ...] | None, **_: object) -> np.ndarray:
+    """The weight of each sample's true class: what PyTorch's class-weighted mean divides by.
+
+    For a target matrix (soft or one-hot targets), PyTorch divides by the number of samples.
+    """
+    labels = batch.class_labels()
+    if class_weights is None or labels is None:
+        return np.ones(len(batch))
+    return _class_weights(class_weights, batch.num_classes())[labels]
+
+
+def crammer_singer_hinge(batch: Batch) -> np.ndarray:
+    """``max(0, 1 - (s_y - max_{c != y} s_c))`` (Crammer & Singer 2001; scikit-learn
+    ``hinge_loss`` for more than two classes)."""
+    scores = batch.matrix("y_pred")
+    labels = batch.class_labels()
+    if labels is None:
+        raise InputDomainError("multiclass-hinge needs one integer class label per sample", role="y_true")
+    rows = np.arange(len(labels))
+    others = scores.copy()
+    others[rows, labels] = -np.inf
+    margin = scores[rows, labels] - others.max(axis=1)
+    return np.maximum(0.0, 1.0 - margin)
+
+
+def kl_divergence(batch: Batch, *, from_logits: bool, eps: float) -> np.ndarray:
+    """``KL(t || p) = sum_c t_c (log t_c - log p_c)`` with ``0 log 0 = 0``."""
+    targets = batch.target_matrix(distribution=True)
+    log_p = batch.class_log_probs(from_logits=from_logits, eps=eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_log_t = np.where(targets > 0, targets * np.log(targets), 0.0)
+    return np.sum(t_log_t - targets * log_p, axis=1)
+
+
+SPECS = (
+    LossSpec(
+        name="cross-entropy",
+        aliases=("ce", "categorical-cross-entropy", "nll"),
+        family="cross-entropy",
+        summary="Categorical cross-entropy of a class-probability (or logit) matrix.",
+        formula="-sum_c w_c t_c log p_c, t = (1 - s) onehot(y) + s / C",
+        latex=r"-\frac{\sum_i \sum_c w_c t_{ic} \log p_{ic}}{\sum_i w_{y_i}}",
+        reference="Shannon (1948); PyTorch CrossEntropyLoss; Szegedy et al. (2016) for label smoothing",
+        tasks=(MULTICLASS,),
+        per_sample=cross_entropy,
+        denominator=class_weight_of_target,
+        params=(
+            FROM_LOGITS,
+            EPS,
+            Param("class_weights", None, "one weight per class", kind=VECTOR, domain=NON_NEGATIVE),
+            Param("label_smoothing", 0.0, "mass s spread uniformly over the classes", domain=UNIT),
+        ),
+        conventions=(
+            "With class weights, the mean divides by the summed weights of the true classes, as PyTorch "
+            "(reduction='mean'); with a target matrix it divides by the number of samples. Probability "
+            "rows must sum to 1 (within 1e-3) and are clipped to [eps, 1-eps], not renormalized, as "
+            "scikit-learn log_loss; logits go through log-softmax."
+        ),
+        peers="torch.nn.CrossEntropyLoss(weight, label_smoothing), sklearn.metrics.log_loss",
+        properties="strictly proper; unbounded as the true class's probability -> 0",
+    ),
+    LossSpec(
+        name="multiclass-hinge",
+        aliases=("crammer-singer",),
+        family="margin",
+        summary="Crammer-Singer multiclass hinge loss of class scores.",
+        formula="max(0, 1 - (s_y - max_{c != y} s_c))",
+        latex=r"\frac{1}{n}\sum_i \max\left(0, 1 - s_{i,y_i} + \max_{c \ne y_i} s_{ic}\right)",
+        reference="Crammer & Singer (2001), On the Algorithmic Implementation of Multiclass Kernel-based Vector Machines, JMLR",
+        tasks=(MULTICLASS,),
+        per_sample=crammer_singer_hinge,
+        conventions="Crammer-Singer, as scikit-learn hinge_loss with more than two classes.",
+        peers="sklearn.metrics.hinge_loss (multiclass)",
+        properties="zero once the true class leads by the margin",
+    ),
+    LossSpec(
+        name="kl-divergence",
+        aliases=("kl", "kld"),
+        family="divergence",
+        summary="Kullback-Leibler divergence KL(target || predicted) per sample.",
+        formula="sum_c t_c log(t_c / p_c), 0 log 0 = 0",
+        latex=r"\frac{1}{n}\sum_i \sum_c t_{ic} \log\frac{t_{ic}}{p_{ic}}",
+        reference="Kullback & Leibler (1951), On Information and Sufficiency; scipy.stats.entropy",
+        tasks=(MULTICLASS,),
+        per_sample=kl_divergence,
+        params=(FROM_LOGITS, EPS),
+        conventions=(
+            "Target distribution first, as scipy.stats.entropy(t, p) and torch kl_div(log p, t, "
+            "reduction='batchmean'). Integer labels are one-hot targets (KL then equals cross-entropy)."
+        ),
+        peers="scipy.stats.entropy(t, p), torch.nn.KLDivLoss(reduction='batchmean')",
+        properties="0 iff p = t; asymmetric",
+    ),
+)

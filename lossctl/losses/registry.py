@@ -1,0 +1,58 @@
+"""The catalog: every loss spec, found by canonical name or alias."""
+
+from __future__ import annotations
+
+import difflib
+
+from lossctl.losses import binary, critic, embedding, focal, multiclass, regression, regularization
+from lossctl.losses.errors import UnknownLossError
+from lossctl.losses.spec import TASKS, LossSpec
+
+CATALOG: tuple[LossSpec, ...] = (
+    regression.SPECS
+    + binary.SPECS
+    + focal.SPECS
+    + multiclass.SPECS
+    + embedding.SPECS
+    + critic.SPECS
+    + regularization.SPECS
+)
+
+
+def _normalize(name: str) -> str:
+    return name.strip().lower().replace("_", "-")
+
+
+def _index(specs: tuple[LossSpec, ...]) -> dict[str, LossSpec]:
+    index: dict[str, LossSpec] = {}
+    for spec in specs:
+        for name in (spec.name, *spec.aliases):
+            if name in index:
+                raise RuntimeError(f"loss name {name!r} is registered twice")
+            index[name] = spec
+    return index
+
+
+_BY_NAME = _index(CATALOG)
+
+
+def get_spec(name: str) -> LossSpec:
+    """The spec named ``name`` (or one of its aliases), case and ``_``/``-`` insensitive."""
+    try:
+        return _BY_NAME[_normalize(name)]
+    except KeyError:
+        close = difflib.get_close_matches(_normalize(name), list(_BY_NAME), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else "'lossctl list' shows every loss"
+        raise UnknownLossError(f"unknown loss {name!r}", hint=hint) from None
+
+
+def catalog() -> tuple[LossSpec, ...]:
+    """Every loss spec, in catalog order (by family)."""
+    return CATALOG
+
+
+def specs_for_task(task: str) -> tuple[LossSpec, ...]:
+    """The specs that fit ``task`` (one of ``TASKS``)."""
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; tasks are {', '.join(TASKS)}")
+    return tuple(spec for spec in CATALOG if task in spec.tasks)

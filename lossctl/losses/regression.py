@@ -1,0 +1,230 @@
+"""Regression losses of a residual ``r = y_true - y_pred``.
+
+Each function gives the per-sample loss; the registry's state averages it (weighted mean
+``sum(w*l)/sum(w)``). The residual is computed once per batch and shared.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lossctl.losses.batch import Batch
+from lossctl.losses.params import NON_NEGATIVE, POSITIVE, UNIT, Param
+from lossctl.losses.spec import REGRESSION, LossSpec
+
+LN2 = math.log(2.0)
+
+
+def squared_error(batch: Batch) -> np.ndarray:
+    """``r^2``."""
+    r = batch.residual()
+    return r * r
+
+
+def absolute_error(batch: Batch) -> np.ndarray:
+    """``|r|``."""
+    return batch.abs_residual()
+
+
+def huber(batch: Batch, *, delta: float) -> np.ndarray:
+    """``0.5 r^2`` if ``|r| <= delta`` else ``delta (|r| - 0.5 delta)``.
+
+    Computed branch-free as ``q (|r| - q/2)`` with ``q = min(|r|, delta)``, which is each
+    branch exactly (optax ``huber_loss`` uses the same split into quadratic and linear parts).
+    """
+    a = batch.abs_residual()
+    q = np.minimum(a, delta)
+    return q * (a - 0.5 * q)
+
+
+def smooth_l1(batch: Batch, *, beta: float) -> np.ndarray:
+    """``huber(beta) / beta``: ``0.5 r^2 / beta`` if ``|r| < beta`` else ``|r| - 0.5 beta``;
+    ``beta = 0`` is the absolute error (PyTorch ``smooth_l1_loss``)."""
+    if beta == 0.0:
+        return batch.abs_residual()
+    return huber(batch, delta=beta) / beta
+
+
+def log_cosh(batch: Batch) -> np.ndarray:
+    """``log(cosh(r)) = |r| + log1p(exp(-2|r|)) - log 2``, which never overflows (cosh does
+    past |r| = 710)."""
+    a = batch.abs_residual()
+    return a + np.log1p(np.exp(-2.0 * a)) - LN2
+
+
+def pinball(batch: Batch, *, quantile: float) -> np.ndarray:
+    """``max(q r, (q - 1) r)`` with ``r = y_true - y_pred`` (scikit-learn ``mean_pinball_loss``):
+    under-prediction costs ``q`` per unit, over-prediction ``1 - q``."""
+    r = batch.residual()
+    return np.where(r >= 0, quantile * r, (quantile - 1.0) * r)
+
+
+def absolute_percentage_error(batch: Batch) -> np.ndarray:
+    """``|r| / max(|y_true|, eps)``, eps the float64 machine epsilon, as a fraction (not a
+    percentage), as scikit-learn ``mean_absolute_percentage_error``."""
+    y = batch.vector("y_true")
+    return batch.abs_residual() / np.maximum(np.abs(y), np.finfo(np.float64).eps)
+
+
+def squared_log_error(batch: Batch) -> np.ndarray:
+    """``(log1p(y_true) - log1p(y_pred))^2``; targets and predictions must be >= 0."""
+    y = batch.require_at_least("y_true", 0.0, why="is negative: msle needs targets >= 0")
+    p = batch.require_at_least("y_pred", 0.0, why="is negative: msle needs predictions >= 0")
+    d = np.log1p(y) - np.log1p(p)
+    return d * d
+
+
+def poisson_deviance(batch: Batch) -> np.ndarray:
+    """Unit Poisson deviance ``2 (y log(y / mu) - y + mu)`` with ``0 log 0 = 0``
+    (scikit-learn ``mean_poisson_deviance``); ``y >= 0``, ``mu > 0``."""
+    y = batch.require_at_least("y_true", 0.0, why="is negative: poisson needs targets >= 0")
+    mu = batch.require_at_least("y_pred", 0.0, strict=True, why="is not positive: poisson needs predictions > 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ylogy = np.where(y > 0, y * np.log(y / mu), 0.0)
+    return 2.0 * (ylogy - y + mu)
+
+
+_SKL = "scikit-learn sklearn.metrics"
+_QUADRATIC = "outliers weigh quadratically; smooth, differentiable everywhere"
+
+SPECS = (
+    LossSpec(
+        name="mse",
+        aliases=("mean-squared-error", "l2-loss"),
+        family="regression",
+        summary="Mean squared error.",
+        formula="mean((y_true - y_pred)^2)",
+        latex=r"\frac{1}{n}\sum_i (y_i - \hat y_i)^2",
+        reference="Gauss (1809), least squares; scikit-learn mean_squared_error",
+        tasks=(REGRESSION,),
+        per_sample=squared_error,
+        peers=f"{_SKL}.mean_squared_error, torch.nn.MSELoss, keras MeanSquaredError",
+        properties=_QUADRATIC,
+    ),
+    LossSpec(
+        name="rmse",
+        aliases=("root-mean-squared-error",),
+        family="regression",
+        summary="Root mean squared error, in the units of the target.",
+        formula="sqrt(mean((y_true - y_pred)^2))",
+        latex=r"\sqrt{\frac{1}{n}\sum_i (y_i - \hat y_i)^2}",
+        reference="scikit-learn root_mean_squared_error",
+        tasks=(REGRESSION,),
+        per_sample=squared_error,
+        finish=math.sqrt,
+        conventions="Per-sample values are squared errors; the square root is taken of their mean.",
+        peers=f"{_SKL}.root_mean_squared_error",
+        properties=_QUADRATIC,
+    ),
+    LossSpec(
+        name="mae",
+        aliases=("l1-loss", "mean-absolute-error"),
+        family="regression",
+        summary="Mean absolute error.",
+        formula="mean(|y_true - y_pred|)",
+        latex=r"\frac{1}{n}\sum_i |y_i - \hat y_i|",
+        reference="Laplace (1774); scikit-learn mean_absolute_error",
+        tasks=(REGRESSION,),
+        per_sample=absolute_error,
+        peers=f"{_SKL}.mean_absolute_error, torch.nn.L1Loss",
+        properties="robust: outliers weigh linearly; not differentiable at r = 0",
+    ),
+    LossSpec(
+        name="huber",
+        family="regression",
+        summary="Quadratic for small errors, linear beyond delta.",
+        formula="0.5 r^2 if |r| <= delta else delta (|r| - 0.5 delta), r = y_true - y_pred",
+        latex=r"\begin{cases} \tfrac12 r^2 & |r| \le \delta \\ \delta(|r| - \tfrac12\delta) & \text{otherwise} \end{cases}",
+        reference="Huber (1964), Robust Estimation of a Location Parameter, Ann. Math. Stat. 35(1)",
+        tasks=(REGRESSION,),
+        per_sample=huber,
+        params=(Param("delta", 1.0, "where the loss turns from quadratic to linear", domain=POSITIVE),),
+        conventions="0.5 r^2 inside delta, as PyTorch HuberLoss, Keras Huber and optax huber_loss.",
+        peers="torch.nn.HuberLoss(delta), keras.losses.Huber, optax.huber_loss",
+        properties="robust beyond delta; differentiable once (continuous gradient)",
+    ),
+    LossSpec(
+        name="smooth-l1",
+        family="regression",
+        summary="Huber(beta) / beta: quadratic below beta, |r| - beta/2 beyond; beta = 0 is L1.",
+        formula="0.5 r^2 / beta if |r| < beta else |r| - 0.5 beta",
+        latex=r"\begin{cases} \tfrac{0.5 r^2}{\beta} & |r| < \beta \\ |r| - \tfrac12\beta & \text{otherwise} \end{cases}",
+        reference="Girshick (2015), Fast R-CNN; torch.nn.SmoothL1Loss",
+        tasks=(REGRESSION,),
+        per_sample=smooth_l1,
+        params=(Param("beta", 1.0, "width of the quadratic zone; 0 gives the absolute error", domain=NON_NEGATIVE),),
+        conventions="smooth-l1(beta) = huber(delta=beta) / beta, as PyTorch.",
+        peers="torch.nn.SmoothL1Loss(beta)",
+        properties="robust beyond beta; gradient bounded by 1",
+    ),
+    LossSpec(
+        name="log-cosh",
+        family="regression",
+        summary="log(cosh(r)): about r^2/2 for small errors, |r| - log 2 for large ones.",
+        formula="log(cosh(y_pred - y_true))",
+        latex=r"\frac{1}{n}\sum_i \log\cosh(\hat y_i - y_i)",
+        reference="Keras LogCosh; Chen et al. (2019), Log Hyperbolic Cosine Loss",
+        tasks=(REGRESSION,),
+        per_sample=log_cosh,
+        peers="keras.losses.LogCosh, optax.log_cosh",
+        properties="robust like Huber, twice differentiable, no parameter",
+    ),
+    LossSpec(
+        name="quantile",
+        aliases=("pinball",),
+        family="regression",
+        summary="Pinball loss of a quantile forecast.",
+        formula="max(q r, (q - 1) r), r = y_true - y_pred",
+        latex=r"\frac{1}{n}\sum_i \max(q r_i, (q-1) r_i)",
+        reference="Koenker & Bassett (1978), Regression Quantiles; scikit-learn mean_pinball_loss",
+        tasks=(REGRESSION,),
+        per_sample=pinball,
+        params=(Param("quantile", 0.5, "the quantile forecast (alpha of scikit-learn)", domain=UNIT),),
+        conventions="quantile=0.5 is half the MAE, as scikit-learn mean_pinball_loss(alpha=0.5).",
+        peers=f"{_SKL}.mean_pinball_loss(alpha=quantile)",
+        properties="asymmetric and robust; not differentiable at r = 0",
+    ),
+    LossSpec(
+        name="mape",
+        aliases=("mean-absolute-percentage-error",),
+        family="regression",
+        summary="Mean absolute percentage error, as a fraction (0.1 = 10%).",
+        formula="mean(|y_true - y_pred| / max(|y_true|, eps))",
+        latex=r"\frac{1}{n}\sum_i \frac{|y_i - \hat y_i|}{\max(|y_i|, \epsilon)}",
+        reference="scikit-learn mean_absolute_percentage_error",
+        tasks=(REGRESSION,),
+        per_sample=absolute_percentage_error,
+        conventions="A fraction, not a percentage; eps is the float64 machine epsilon, as scikit-learn.",
+        peers=f"{_SKL}.mean_absolute_percentage_error",
+        properties="scale-free; explodes for targets near 0",
+    ),
+    LossSpec(
+        name="msle",
+        aliases=("mean-squared-log-error",),
+        family="regression",
+        summary="Mean squared logarithmic error; targets and predictions >= 0.",
+        formula="mean((log1p(y_true) - log1p(y_pred))^2)",
+        latex=r"\frac{1}{n}\sum_i (\log(1+y_i) - \log(1+\hat y_i))^2",
+        reference="scikit-learn mean_squared_log_error",
+        tasks=(REGRESSION,),
+        per_sample=squared_log_error,
+        peers=f"{_SKL}.mean_squared_log_error",
+        properties="relative errors; penalizes under-prediction more",
+    ),
+    LossSpec(
+        name="poisson",
+        aliases=("poisson-deviance",),
+        family="regression",
+        summary="Mean Poisson deviance of count predictions (y_true >= 0, y_pred > 0).",
+        formula="mean(2 (y log(y / mu) - y + mu)), 0 log 0 = 0",
+        latex=r"\frac{1}{n}\sum_i 2\left(y_i \log\frac{y_i}{\mu_i} - y_i + \mu_i\right)",
+        reference="McCullagh & Nelder (1989), Generalized Linear Models; scikit-learn mean_poisson_deviance",
+        tasks=(REGRESSION,),
+        per_sample=poisson_deviance,
+        conventions="The deviance (0 for a perfect fit), not torch's PoissonNLLLoss, which drops terms.",
+        peers=f"{_SKL}.mean_poisson_deviance",
+        properties="for counts and rates",
+    ),
+)

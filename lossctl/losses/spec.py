@@ -1,0 +1,124 @@
+"""Loss specifications and configured losses.
+
+A ``LossSpec`` is the registry's description of one loss: names, formula, reference, the task
+it fits, the inputs it needs, its parameters, and how it accumulates. ``spec.configure(...)``
+checks parameter values and gives a ``Loss``, the spec with every parameter bound, which
+makes states and per-sample values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from lossctl.losses.batch import Batch
+from lossctl.losses.errors import LossError
+from lossctl.losses.params import Param, bind
+from lossctl.losses.state import MeanState, State
+
+REGRESSION = "regression"
+BINARY = "binary"
+MULTICLASS = "multiclass"
+PAIR = "pair"
+TRIPLET = "triplet"
+CRITIC = "critic"
+DISTRIBUTION = "distribution"
+WEIGHTS = "weights"
+TASKS = (REGRESSION, BINARY, MULTICLASS, PAIR, TRIPLET, CRITIC, DISTRIBUTION, WEIGHTS)
+
+PREDICTION = (("y_true", "y_pred"),)
+
+
+def mean_state(spec: LossSpec, params: dict[str, Any]) -> State:
+    """The default accumulation: a (weighted) mean of the per-sample terms."""
+    term = partial(spec.per_sample, **params)
+    denominator = partial(spec.denominator, **params) if spec.denominator else None
+    return MeanState(term, denominator, spec.finish)
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """One loss of the catalog."""
+
+    name: str
+    family: str
+    summary: str
+    formula: str
+    latex: str
+    reference: str
+    tasks: tuple[str, ...]
+    per_sample: Callable[..., np.ndarray] | None
+    params: tuple[Param, ...] = ()
+    aliases: tuple[str, ...] = ()
+    roles: tuple[tuple[str, ...], ...] = PREDICTION
+    make_state: Callable[[LossSpec, dict[str, Any]], State] = mean_state
+    denominator: Callable[..., np.ndarray] | None = None
+    finish: Callable[[float], float] | None = None
+    streamable: bool = True
+    conventions: str = ""
+    peers: str = ""
+    properties: str = ""
+    higher_is_better: bool = False
+
+    def configure(self, **given: Any) -> Loss:
+        """This loss with ``given`` parameters checked and the others at their defaults."""
+        return Loss(self, bind(self.name, self.params, given))
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss with every parameter bound: what states and per-sample values are made from."""
+
+    spec: LossSpec
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def label(self) -> str:
+        """``name`` followed by the parameters that differ from their defaults."""
+        changed = [
+            f"{p.name}={_show(self.params[p.name])}" for p in self.spec.params if self.params[p.name] != p.default
+        ]
+        return f"{self.name}:{','.join(changed)}" if changed else self.name
+
+    @property
+    def role_sets(self) -> tuple[tuple[str, ...], ...]:
+        return self.spec.roles
+
+    @property
+    def streamable(self) -> bool:
+        return self.spec.streamable
+
+    @property
+    def tasks(self) -> tuple[str, ...]:
+        return self.spec.tasks
+
+    def state(self) -> State:
+        return self.spec.make_state(self.spec, self.params)
+
+    def per_sample(self, batch: Batch) -> np.ndarray:
+        if self.spec.per_sample is None:
+            raise LossError(f"{self.name} has no per-sample values: it is defined on the whole sample only")
+        return self.spec.per_sample(batch, **self.params)
+
+    def evaluate(self, batch: Batch) -> float:
+        state = self.state()
+        state.update(batch)
+        return state.result()
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ",".join(f"{v:g}" for v in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -1,0 +1,248 @@
+"""Mergeable loss states: ``update(batch)`` folds a batch in, ``merge(other)`` folds another
+state in, ``result()`` gives the value.
+
+The same state serves a whole array, a stream of batches and a cluster: the law is
+``merge(state(D1), ..., state(Dn)) == state(D1 + ... + Dn)`` to rounding, whatever the split,
+because every sum goes through a compensated ``Accumulator``. ``merge`` is associative and
+commutative; it folds ``other`` into ``self`` and returns ``self``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+
+from lossctl.losses.batch import Batch
+from lossctl.losses.errors import InputDomainError, LossError
+from lossctl.losses.summation import Accumulator, ratio
+
+Term = Callable[[Batch], np.ndarray]
+
+
+class State(Protocol):
+    n: int
+
+    def update(self, batch: Batch) -> None: ...
+
+    def merge(self, other: State) -> State: ...
+
+    def result(self) -> float: ...
+
+
+def finite_terms(values: np.ndarray, batch: Batch, role: str = "y_pred") -> np.ndarray:
+    """``values`` if every per-sample term is finite; else an error naming the first sample
+    whose loss overflows float64 (a squared error of 1e400, say)."""
+    with np.errstate(invalid="ignore"):
+        total = np.sum(values)
+    if np.isfinite(total):
+        return values
+    bad = ~np.isfinite(values)
+    if not bad.any():  # finite terms whose sum overflows: the accumulator rescales them
+        return values
+    i = int(np.argmax(bad))
+    raise InputDomainError("the loss of this sample overflows float64", role=role, index=i)
+
+
+class MeanState:
+    """A weighted mean of per-sample terms: ``sum(w * l) / sum(w * d)``.
+
+    ``d`` is 1 unless a ``denominator`` is given (PyTorch's class-weighted cross-entropy divides
+    by the weights of the true classes). ``finish`` maps the mean to the result (``sqrt`` for
+    RMSE).
+    """
+
+    def __init__(self, term: Term, denominator: Term | None = None, finish: Callable[[float], float] | None = None):
+        self.term = term
+        self.denominator = denominator
+        self.finish = finish
+        self.numerator = Accumulator()
+        self.weight = Accumulator()
+        self.n = 0
+
+    def update(self, batch: Batch) -> None:
+        values = finite_terms(self.term(batch), batch)
+        w = batch.sample_weight
+        self.numerator.add(values, w)
+        if self.denominator is not None:
+            self.weight.add(self.denominator(batch), w)
+        elif w is not None:
+            self.weight.add(w)
+        else:
+            self.weight.add_scalar(len(values))
+        self.n += len(values)
+
+    def merge(self, other: MeanState) -> MeanState:
+        self.numerator.merge(other.numerator)
+        self.weight.merge(other.weight)
+        self.n += other.n
+        return self
+
+    def mean(self) -> float:
+        if self.n == 0:
+            raise LossError("no samples to average")
+        if self.weight.value == 0.0:
+            raise LossError("the sample weights sum to zero")
+        return ratio(self.numerator, self.weight)
+
+    def result(self) -> float:
+        m = self.mean()
+        return self.finish(m) if self.finish else m
+
+
+class PenalizedMeanState:
+    """A mean of per-sample terms plus a sum of per-sample penalties (not averaged)."""
+
+    def __init__(self, term: Term, penalty: Term):
+        self.mean = MeanState(term)
+        self.penalty_term = penalty
+        self.penalty = Accumulator()
+
+    @property
+    def n(self) -> int:
+        return self.mean.n
+
+    def update(self, batch: Batch) -> None:
+        self.mean.update(batch)
+        self.penalty.add(self.penalty_term(batch), batch.sample_weight)
+
+    def merge(self, other: PenalizedMeanState) -> PenalizedMeanState:
+        self.mean.merge(other.mean)
+        self.penalty.merge(other.penalty)
+        return self
+
+    def result(self) -> float:
+        return self.mean.result() + self.penalty.value
+
+
+class GroupDifferenceState:
+    """``mean(term | group 0) - mean(term | group 1)``: the Wasserstein critic's two means."""
+
+    def __init__(self, term: Term, group: Callable[[Batch], np.ndarray], names: tuple[str, str]):
+        self.term = term
+        self.group = group
+        self.names = names
+        self.means = (MeanState(term), MeanState(term))
+
+    @property
+    def n(self) -> int:
+        return self.means[0].n + self.means[1].n
+
+    def update(self, batch: Batch) -> None:
+        values = finite_terms(self.term(batch), batch)
+        in_first = self.group(batch)
+        w = batch.sample_weight
+        for state, mask in zip(self.means, (in_first, ~in_first), strict=True):
+            part = values[mask]
+            if w is None:
+                state.weight.add_scalar(len(part))
+                state.numerator.add(part)
+            else:
+                state.weight.add(w[mask])
+                state.numerator.add(part, w[mask])
+            state.n += len(part)
+
+    def merge(self, other: GroupDifferenceState) -> GroupDifferenceState:
+        for mine, theirs in zip(self.means, other.means, strict=True):
+            mine.merge(theirs)
+        return self
+
+    def result(self) -> float:
+        for state, name in zip(self.means, self.names, strict=True):
+            if state.n == 0:
+                raise LossError(f"no {name} samples: the loss needs both groups")
+        return self.means[0].mean() - self.means[1].mean()
+
+
+class SumState:
+    """A plain sum of terms (regularization penalties over a weight array)."""
+
+    def __init__(self, term: Term):
+        self.term = term
+        self.total = Accumulator()
+        self.n = 0
+
+    def update(self, batch: Batch) -> None:
+        values = finite_terms(self.term(batch), batch, role="weights")
+        self.total.add(values)
+        self.n += len(values)
+
+    def merge(self, other: SumState) -> SumState:
+        self.total.merge(other.total)
+        self.n += other.n
+        return self
+
+    def result(self) -> float:
+        if self.n == 0:
+            raise LossError("no weights given")
+        return self.total.value
+
+
+class SampleState:
+    """Keeps the samples themselves, for a loss that needs all of them at once (the 1-D
+    Wasserstein distance sorts them). Exact, but its memory grows with the data: such a loss
+    is marked not streamable."""
+
+    def __init__(self, roles: tuple[str, ...], finish: Callable[..., float]):
+        self.roles = roles
+        self.finish = finish
+        self.parts: dict[str, list[np.ndarray]] = {role: [] for role in roles + ("sample_weight",)}
+        self.n = 0
+
+    def update(self, batch: Batch) -> None:
+        for role in self.roles:
+            self.parts[role].append(batch.vector(role))
+        if batch.sample_weight is not None:
+            self.parts["sample_weight"].append(batch.sample_weight)
+        self.n += len(batch)
+
+    def merge(self, other: SampleState) -> SampleState:
+        for role, arrays in other.parts.items():
+            self.parts[role].extend(arrays)
+        self.n += other.n
+        return self
+
+    def result(self) -> float:
+        if self.n == 0:
+            raise LossError("no samples")
+        arrays = {role: np.concatenate(parts) for role, parts in self.parts.items() if parts}
+        if "sample_weight" in arrays and len(arrays["sample_weight"]) != self.n:
+            raise LossError("sample weights were given for some batches only")
+        return self.finish(**arrays)
+
+
+class CombinedState:
+    """``sum(c_k * result_k)`` over the states of a combined loss's terms.
+
+    A batch is fed to the terms whose inputs (one of their role sets) it carries (sample batches to sample losses, a
+    weight array to regularization terms); every term must have seen data by ``result``.
+    """
+
+    def __init__(self, terms: list[tuple[float, State, tuple[tuple[str, ...], ...], str]]):
+        self.terms = terms
+
+    @property
+    def n(self) -> int:
+        return max((state.n for _, state, _, _ in self.terms), default=0)
+
+    def update(self, batch: Batch) -> None:
+        for _, state, role_sets, _ in self.terms:
+            if any(batch.has(*roles) for roles in role_sets):
+                state.update(batch)
+
+    def merge(self, other: CombinedState) -> CombinedState:
+        for (_, mine, _, _), (_, theirs, _, _) in zip(self.terms, other.terms, strict=True):
+            mine.merge(theirs)
+        return self
+
+    def result(self) -> float:
+        total = 0.0
+        for coefficient, state, _, label in self.terms:
+            if state.n == 0:
+                raise LossError(f"the term {label} received no input")
+            total += coefficient * state.result()
+        if not math.isfinite(total):
+            raise LossError("the combined loss overflows float64")
+        return total

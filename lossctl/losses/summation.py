@@ -1,0 +1,97 @@
+"""Compensated, overflow-safe summation: the accumulator inside every loss state.
+
+Each batch is summed with NumPy's pairwise summation; batch sums are folded together with
+Neumaier's compensated addition (Neumaier 1974, "Rundungsfehleranalyse einiger Verfahren zur
+Summation endlicher Summen"), so that a result does not depend on how the data was split into
+batches or partitions. The running sum is kept as ``(hi + lo) * 2**exp``: when a sum of finite
+terms would overflow float64, the terms are scaled by a power of two (exact) instead, and the
+scale is undone only when the final value is taken.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _two_sum(a: float, b: float) -> tuple[float, float]:
+    """Neumaier's error-free sum: s + err == a + b exactly (barring overflow)."""
+    s = a + b
+    if abs(a) >= abs(b):
+        err = (a - s) + b
+    else:
+        err = (b - s) + a
+    return s, err
+
+
+class Accumulator:
+    """A mergeable float64 sum of arrays: ``add`` a batch, ``merge`` another, read ``value``."""
+
+    __slots__ = ("hi", "lo", "exp")
+
+    def __init__(self) -> None:
+        self.hi = 0.0
+        self.lo = 0.0
+        self.exp = 0
+
+    def add(self, values: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """Add ``sum(values)``, or ``sum(weights * values)``; the inputs must be finite."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = float(np.sum(values) if weights is None else np.dot(weights, values))
+        if math.isfinite(total):
+            self._add_scaled(total, 0)
+            return
+        # The terms are finite but their sum overflowed: sum them scaled by 2**-k.
+        peak = float(np.max(np.abs(values)))
+        if weights is not None:
+            peak *= float(np.max(np.abs(weights)))
+        k = math.frexp(peak)[1] + math.ceil(math.log2(max(len(values), 1))) + 1
+        scaled = np.ldexp(np.asarray(values, dtype=np.float64), -k)
+        total = float(np.sum(scaled) if weights is None else np.dot(weights, scaled))
+        self._add_scaled(total, k)
+
+    def add_scalar(self, x: float) -> None:
+        """Add one finite number."""
+        self._add_scaled(float(x), 0)
+
+    def _add_scaled(self, x: float, exp: int) -> None:
+        if exp > self.exp:
+            self.hi = math.ldexp(self.hi, self.exp - exp)
+            self.lo = math.ldexp(self.lo, self.exp - exp)
+            self.exp = exp
+        elif exp < self.exp:
+            x = math.ldexp(x, exp - self.exp)
+        self.hi, err = _two_sum(self.hi, x)
+        self.lo += err
+
+    def merge(self, other: Accumulator) -> None:
+        """Fold ``other`` into this accumulator (associative and commutative up to rounding)."""
+        self._add_scaled(other.hi, other.exp)
+        self._add_scaled(other.lo, other.exp)
+
+    def scaled(self) -> tuple[float, int]:
+        """``(m, e)`` with the sum equal to ``m * 2**e``; never overflows."""
+        return self.hi + self.lo, self.exp
+
+    @property
+    def value(self) -> float:
+        """The sum as a float; ``inf`` if it is not representable."""
+        m, e = self.scaled()
+        try:
+            return math.ldexp(m, e)
+        except OverflowError:
+            return math.copysign(math.inf, m)
+
+
+def ratio(numerator: Accumulator, denominator: Accumulator) -> float:
+    """``numerator / denominator`` computed on the scaled parts, so that it overflows only if
+    the ratio itself is not representable (then ``inf``)."""
+    m1, e1 = numerator.scaled()
+    m2, e2 = denominator.scaled()
+    if m2 == 0.0:
+        return math.nan
+    try:
+        return math.ldexp(m1 / m2, e1 - e2)
+    except OverflowError:
+        return math.copysign(math.inf, m1 / m2)
