@@ -1,0 +1,190 @@
+"""Each worked example's value against a hand computation, and each verdict."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from lossctl.examples import DOCUMENT_WRONG, MATCH, NO_DOCUMENTED_VALUE, judge, work_all, worked
+from lossctl.examples.steps import DIFFERS
+
+log = math.log
+
+
+def test_house_prices_mse_by_hand():
+    # (y_hat - y)^2 for the five houses, predicted price first as in the document's table.
+    terms = [
+        (250000 - 260000) ** 2,  # 100000000
+        (320000 - 315000) ** 2,  # 25000000
+        (370000 - 385000) ** 2,  # 225000000
+        (410000 - 400000) ** 2,  # 100000000
+        (280000 - 275000) ** 2,  # 25000000
+    ]
+    assert terms == [100_000_000, 25_000_000, 225_000_000, 100_000_000, 25_000_000]
+    mse = (1e8 + 2.5e7 + 2.25e8 + 1e8 + 2.5e7) / 5  # = 475000000 / 5
+    assert mse == 9.5e7
+    w = worked("house-prices-mse")
+    assert w.computed == mse
+    assert w.terms.tolist() == terms
+    assert w.verdict == MATCH
+
+
+def test_spam_bce_by_hand():
+    # p_t = p for a positive, 1 - p for a negative: 0.8, 1 - 0.2, 0.6, 0.9, 1 - 0.1.
+    bce = -(log(0.8) + log(0.8) + log(0.6) + log(0.9) + log(0.9)) / 5
+    assert bce == pytest.approx(0.2335667515, abs=1e-10)
+    w = worked("spam-bce")
+    assert w.computed == pytest.approx(bce, rel=1e-15)
+    assert w.terms == pytest.approx([-log(0.8), -log(0.8), -log(0.6), -log(0.9), -log(0.9)], rel=1e-15)
+    assert w.verdict == DOCUMENT_WRONG
+
+
+def test_spam_bce_the_documents_own_arithmetic():
+    # Its numeric line: log(0.8), log(0.2), log(0.4), log(0.1), log(0.9) to 3 decimals.
+    own = -(-0.223 - 1.609 - 0.916 - 2.303 - 0.105) / 5  # = 5.156 / 5 = 1.0312
+    assert round(own, 3) == 1.031  # consistent with its slips, so the slips are in the terms
+    assert (round(log(0.2), 3), round(log(0.4), 3), round(log(0.1), 3)) == (-1.609, -0.916, -2.303)
+
+
+def test_spam_focal_by_hand():
+    # -(1 - p_t)^2 log(p_t) with p_t = 0.8, 0.8, 0.6, 0.9, 0.9.
+    focal = -(0.2**2 * log(0.8) + 0.2**2 * log(0.8) + 0.4**2 * log(0.6) + 0.1**2 * log(0.9) + 0.1**2 * log(0.9)) / 5
+    assert focal == pytest.approx(0.0203381588, abs=1e-10)
+    w = worked("spam-focal")
+    assert w.computed == pytest.approx(focal, rel=1e-12)
+    assert w.terms[2] == pytest.approx(-(0.4**2) * log(0.6), rel=1e-12)
+    assert w.verdict == DOCUMENT_WRONG
+    # Its own products give 0.259, not its 1.486; and focal never exceeds cross-entropy.
+    own = -(0.04 * -0.223 + 0.64 * -1.609 + 0.16 * -0.916 + 0.01 * -2.303 + 0.81 * -0.105) / 5
+    assert own == pytest.approx(1.29332 / 5)
+    assert w.computed < worked("spam-bce").computed
+
+
+def test_noisy_line_mse_by_hand():
+    x = np.arange(-10, 11)  # the document's x_train
+    eps = np.random.default_rng(0).normal(0.0, 1.0, size=21)  # lossctl's fixed seed
+    y = 2 * x + 3 + eps
+    # The true line's residuals are the noise itself: MSE = (eps_1^2 + ... + eps_21^2) / 21.
+    mse = math.fsum(e * e for e in eps) / 21
+    w = worked("noisy-line-mse")
+    assert w.y_true.tolist() == y.tolist()
+    assert w.y_pred.tolist() == (2.0 * x + 3.0).tolist()
+    assert w.computed == pytest.approx(mse, rel=1e-14)
+    assert w.verdict == NO_DOCUMENTED_VALUE
+    # The remark: a least-squares line scores at most the true line's MSE on the same points.
+    slope, intercept = np.polyfit(x, y, 1)
+    assert np.mean((slope * x + intercept - y) ** 2) <= mse
+
+
+def test_medical_loss_by_hand():
+    # Mean BCE of the ten patients: log p for the four positives, log(1 - p) for the six negatives ...
+    positives = log(0.92) + log(0.65) + log(0.45) + log(0.3)
+    negatives = log(1 - 0.4) + log(1 - 0.1) + log(1 - 0.05) + log(1 - 0.2) + log(1 - 0.55) + log(1 - 0.15)
+    bce = -(positives + negatives) / 10
+    # ... plus 5 per missed positive (y = 1, p < 0.5): p = 0.45 and p = 0.3.
+    penalty = 5 * 2
+    w = worked("medical-cost-sensitive-bce")
+    assert w.computed == pytest.approx(bce + penalty, rel=1e-14)
+    assert w.computed == pytest.approx(10.4368294636, abs=1e-10)
+    assert w.terms[2] == pytest.approx(-log(0.45) + 5, rel=1e-14)
+    assert w.terms[1] == pytest.approx(-log(0.65), rel=1e-14)
+    assert w.verdict == NO_DOCUMENTED_VALUE
+
+
+def test_regularization_by_hand():
+    # lambda1 * (|0.5| + |-1.2| + |0| + |2| + |-0.3| + |0.8|) + lambda2 * (0.25 + 1.44 + 0 + 4 + 0.09 + 0.64)
+    value = 0.01 * 4.8 + 0.001 * 6.42  # = 0.048 + 0.00642
+    w = worked("regularization-elastic-net")
+    assert w.computed == pytest.approx(0.05442, rel=1e-14)
+    assert w.computed == pytest.approx(value, rel=1e-14)
+    assert w.terms[1] == pytest.approx(0.01 * 1.2 + 0.001 * 1.44, rel=1e-14)
+    assert w.verdict == NO_DOCUMENTED_VALUE
+
+
+def test_every_verdict():
+    verdicts = {w.id: w.verdict for w in work_all()}
+    assert verdicts == {
+        "house-prices-mse": MATCH,
+        "spam-bce": DOCUMENT_WRONG,
+        "spam-focal": DOCUMENT_WRONG,
+        "noisy-line-mse": NO_DOCUMENTED_VALUE,
+        "medical-cost-sensitive-bce": NO_DOCUMENTED_VALUE,
+        "regularization-elastic-net": NO_DOCUMENTED_VALUE,
+    }
+
+
+@pytest.mark.parametrize(
+    ("documented", "computed", "decimals", "verdict"),
+    [
+        (1.031, 1.0312, 3, MATCH),
+        (1.031, 1.03149, 3, MATCH),
+        (1.031, 1.0316, 3, DOCUMENT_WRONG),
+        (1.031, 0.2336, 3, DOCUMENT_WRONG),
+        (95000000.0, 95000000.4, 0, MATCH),
+        (95000000.0, 95000001.0, 0, DOCUMENT_WRONG),
+        (None, 0.5, None, NO_DOCUMENTED_VALUE),
+    ],
+)
+def test_judge_rounds_to_the_documents_precision(documented, computed, decimals, verdict):
+    assert judge(documented, computed, decimals) == verdict
+
+
+def test_judge_needs_the_precision_of_a_documented_value():
+    with pytest.raises(ValueError, match="decimals"):
+        judge(1.0, 1.0, None)
+
+
+def test_explanations_name_the_slips():
+    bce = worked("spam-bce").explanation
+    for slip in ("-1.609 = log(0.2)", "log(0.4) = -0.916", "log(0.1) = -2.303", "-5.156", "0.234"):
+        assert slip in bce
+    focal = worked("spam-focal").explanation
+    for slip in ("p_t", "(1 - 0.2)^2 log(0.2)", "(1 - 0.1)^2 log(0.1)", "0.0203", "1.486", "0.259"):
+        assert slip in focal
+    assert worked("house-prices-mse").explanation == (
+        "lossctl's 95000000 rounds to the documented 95000000 at 0 decimals; each of its 5 terms agrees too."
+    )
+
+
+def _term_rows(steps: list[str], n: int) -> list[str]:
+    start = next(i for i, line in enumerate(steps) if line.startswith("i  lossctl"))
+    return steps[start + 1 : start + 1 + n]
+
+
+def test_steps_mark_the_terms_the_document_got_wrong():
+    rows = _term_rows(worked("spam-bce").steps(), 5)
+    assert [DIFFERS in row for row in rows] == [False, True, True, True, False]
+    assert "log(1 - 0.2) = log(0.8) = -0.223144" in rows[1]
+    assert "log(0.8) = -1.609" in rows[1]
+    focal = _term_rows(worked("spam-focal").steps(), 5)
+    assert [DIFFERS in row for row in focal] == [False, True, True, True, True]
+    house = worked("house-prices-mse").steps()
+    assert not any(DIFFERS in line for line in house)
+
+
+def test_steps_end_with_the_sum_and_the_value():
+    bce = worked("spam-bce").steps()
+    assert "sum = -1.16783    document: -5.156" in bce
+    assert "L = -(1/5) × (-1.16783) = 0.233567    document: 1.031" in bce
+    focal = worked("spam-focal").steps()
+    assert "L = -(1/5) × (-0.101691) = 0.0203382    document: 1.486 (its own terms give 0.258664)" in focal
+    house = worked("house-prices-mse").steps()
+    assert "L = (1/5) × 475000000 = 95000000    document: 95000000" in house
+    medical = worked("medical-cost-sensitive-bce").steps()
+    assert "penalty = 5 × 2 missed positives = 10  (a count, not a mean)" in medical
+    assert "L = 0.436829 + 10 = 10.4368" in medical
+    assert "L = sum = 0.05442" in worked("regularization-elastic-net").steps()
+
+
+def test_steps_show_the_data():
+    steps = worked("noisy-line-mse").steps()
+    assert "i   x    y_true     y_pred" in steps
+    assert any(line.startswith("21  10   ") for line in steps)
+
+
+def test_documented_values_are_the_documents(seed_text):
+    for w in work_all():
+        if w.documented is not None:
+            assert f"= {w.documented:.{w.tolerance}f}" in seed_text(w.source), w.id
