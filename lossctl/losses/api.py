@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 import numpy as np
@@ -25,13 +26,18 @@ ARRAY_KEYWORDS = ("d_ap", "d_an", "anchor", "positive", "negative", "weights")
 __all__ = ["compute", "per_sample", "catalog", "resolve", "AnyLoss"]
 
 
-def resolve(loss: str | AnyLoss, overrides: dict[str, Any] | None = None) -> AnyLoss:
+def resolve(
+    loss: str | AnyLoss, overrides: dict[str, Any] | None = None, defaults: dict[str, Any] | None = None
+) -> AnyLoss:
     """A configured loss from a name, a ``name:key=value`` spec or a combined expression.
 
     ``overrides`` (e.g. ``{"delta": 0.5}`` from ``--delta``) go to every term whose loss takes
     them; one that no term takes, or that repeats a value set in the text, is an error.
+    ``defaults`` (e.g. ``{"from_logits": True}`` for a ``logit_*`` column) go, silently, to
+    the terms that take them and do not set them.
     """
     overrides = {normalize_key(k): v for k, v in (overrides or {}).items() if v is not None}
+    defaults = {normalize_key(k): v for k, v in (defaults or {}).items()}
     if not isinstance(loss, str):
         if overrides:
             raise ParameterError(f"parameters {sorted(overrides)} given for an already configured loss")
@@ -49,11 +55,17 @@ def resolve(loss: str | AnyLoss, overrides: dict[str, Any] | None = None) -> Any
                     raise ParameterError(f"{spec.name}: {key} is given twice (in the loss and as an option)")
                 given[key] = value
                 used.add(key)
+        for key, value in defaults.items():
+            if key in taken and key not in given:
+                given[key] = value
         configured.append((term.coefficient, spec.configure(**given)))
     unused = sorted(set(overrides) - used)
     if unused:
         names = ", ".join(loss.name for _, loss in configured)
-        raise ParameterError(f"{names} takes no parameter {unused[0]!r}")
+        taken = [p.name for _, loss in configured for p in loss.spec.params]
+        close = difflib.get_close_matches(unused[0], taken, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"it takes: {', '.join(taken) or 'no parameters'}"
+        raise ParameterError(f"{names} takes no parameter {unused[0]!r}", hint=hint)
     if len(configured) == 1 and configured[0][0] == 1.0:
         return configured[0][1]
     return CombinedLoss(tuple(configured))

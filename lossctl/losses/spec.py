@@ -18,7 +18,7 @@ import numpy as np
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import LossError
 from lossctl.losses.params import Param, bind
-from lossctl.losses.state import MeanState, State
+from lossctl.losses.state import MeanState, State, finite_terms
 
 REGRESSION = "regression"
 BINARY = "binary"
@@ -82,9 +82,12 @@ class Loss:
 
     @property
     def label(self) -> str:
-        """``name`` followed by the parameters that differ from their defaults."""
+        """``name`` followed by the parameters that differ from their defaults; ``from_logits``
+        is left out, it says how the input reads, not which loss is computed."""
         changed = [
-            f"{p.name}={_show(self.params[p.name])}" for p in self.spec.params if self.params[p.name] != p.default
+            f"{p.name}={_show(self.params[p.name])}"
+            for p in self.spec.params
+            if self.params[p.name] != p.default and p.name != "from_logits"
         ]
         return f"{self.name}:{','.join(changed)}" if changed else self.name
 
@@ -100,13 +103,17 @@ class Loss:
     def tasks(self) -> tuple[str, ...]:
         return self.spec.tasks
 
+    def needs_weights(self) -> bool:
+        """Whether the loss reads a model's weight array (regularization)."""
+        return WEIGHTS in self.spec.tasks
+
     def state(self) -> State:
         return self.spec.make_state(self.spec, self.params)
 
     def per_sample(self, batch: Batch) -> np.ndarray:
         if self.spec.per_sample is None:
             raise LossError(f"{self.name} has no per-sample values: it is defined on the whole sample only")
-        return self.spec.per_sample(batch, **self.params)
+        return finite_terms(partial(self.spec.per_sample, **self.params), batch)
 
     def evaluate(self, batch: Batch) -> float:
         state = self.state()

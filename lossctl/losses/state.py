@@ -32,10 +32,12 @@ class State(Protocol):
     def result(self) -> float: ...
 
 
-def finite_terms(values: np.ndarray, batch: Batch, role: str = "y_pred") -> np.ndarray:
-    """``values`` if every per-sample term is finite; else an error naming the first sample
-    whose loss overflows float64 (a squared error of 1e400, say)."""
-    with np.errstate(invalid="ignore"):
+def finite_terms(term: Term, batch: Batch, role: str = "y_pred") -> np.ndarray:
+    """The per-sample terms of ``batch`` if every one is finite; else an error naming the
+    first sample whose loss overflows float64 (a squared error of 1e400, say). NumPy's
+    overflow warnings are silenced: the overflow is reported, as this error."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = term(batch)
         total = np.sum(values)
     if np.isfinite(total):
         return values
@@ -44,6 +46,13 @@ def finite_terms(values: np.ndarray, batch: Batch, role: str = "y_pred") -> np.n
         return values
     i = int(np.argmax(bad))
     raise InputDomainError("the loss of this sample overflows float64", role=role, index=i)
+
+
+def representable(value: float) -> float:
+    """``value`` if it is a finite float64; else an error, never a silent inf or NaN."""
+    if not math.isfinite(value):
+        raise LossError("the loss is beyond the float64 range (|value| > 1.8e308)")
+    return value
 
 
 class MeanState:
@@ -63,7 +72,7 @@ class MeanState:
         self.n = 0
 
     def update(self, batch: Batch) -> None:
-        values = finite_terms(self.term(batch), batch)
+        values = finite_terms(self.term, batch)
         w = batch.sample_weight
         self.numerator.add(values, w)
         if self.denominator is not None:
@@ -89,7 +98,7 @@ class MeanState:
 
     def result(self) -> float:
         m = self.mean()
-        return self.finish(m) if self.finish else m
+        return representable(self.finish(m) if self.finish else m)
 
 
 class PenalizedMeanState:
@@ -114,7 +123,7 @@ class PenalizedMeanState:
         return self
 
     def result(self) -> float:
-        return self.mean.result() + self.penalty.value
+        return representable(self.mean.result() + self.penalty.value)
 
 
 class GroupDifferenceState:
@@ -131,7 +140,7 @@ class GroupDifferenceState:
         return self.means[0].n + self.means[1].n
 
     def update(self, batch: Batch) -> None:
-        values = finite_terms(self.term(batch), batch)
+        values = finite_terms(self.term, batch)
         in_first = self.group(batch)
         w = batch.sample_weight
         for state, mask in zip(self.means, (in_first, ~in_first), strict=True):
@@ -153,7 +162,7 @@ class GroupDifferenceState:
         for state, name in zip(self.means, self.names, strict=True):
             if state.n == 0:
                 raise LossError(f"no {name} samples: the loss needs both groups")
-        return self.means[0].mean() - self.means[1].mean()
+        return representable(self.means[0].mean() - self.means[1].mean())
 
 
 class SumState:
@@ -165,7 +174,7 @@ class SumState:
         self.n = 0
 
     def update(self, batch: Batch) -> None:
-        values = finite_terms(self.term(batch), batch, role="weights")
+        values = finite_terms(self.term, batch, role="weights")
         self.total.add(values)
         self.n += len(values)
 
@@ -177,7 +186,7 @@ class SumState:
     def result(self) -> float:
         if self.n == 0:
             raise LossError("no weights given")
-        return self.total.value
+        return representable(self.total.value)
 
 
 class SampleState:
@@ -243,6 +252,4 @@ class CombinedState:
             if state.n == 0:
                 raise LossError(f"the term {label} received no input")
             total += coefficient * state.result()
-        if not math.isfinite(total):
-            raise LossError("the combined loss overflows float64")
-        return total
+        return representable(total)

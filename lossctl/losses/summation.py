@@ -42,11 +42,11 @@ class Accumulator:
         if math.isfinite(total):
             self._add_scaled(total, 0)
             return
-        # The terms are finite but their sum overflowed: sum them scaled by 2**-k.
-        peak = float(np.max(np.abs(values)))
+        # The terms are finite but a product or the sum overflowed: sum them scaled by 2**-k,
+        # k from the exponents of the largest value and weight (added, never multiplied).
+        k = math.frexp(float(np.max(np.abs(values))))[1] + math.ceil(math.log2(max(len(values), 1))) + 1
         if weights is not None:
-            peak *= float(np.max(np.abs(weights)))
-        k = math.frexp(peak)[1] + math.ceil(math.log2(max(len(values), 1))) + 1
+            k += max(math.frexp(float(np.max(np.abs(weights))))[1], 0)
         scaled = np.ldexp(np.asarray(values, dtype=np.float64), -k)
         total = float(np.sum(scaled) if weights is None else np.dot(weights, scaled))
         self._add_scaled(total, k)
@@ -62,6 +62,10 @@ class Accumulator:
             self.exp = exp
         elif exp < self.exp:
             x = math.ldexp(x, exp - self.exp)
+        if math.isinf(self.hi + x):
+            # Two finite parts whose sum overflows: scale everything by 2**-2 (exact).
+            self.hi, self.lo, x = math.ldexp(self.hi, -2), math.ldexp(self.lo, -2), math.ldexp(x, -2)
+            self.exp += 2
         self.hi, err = _two_sum(self.hi, x)
         self.lo += err
 
