@@ -1,0 +1,35 @@
+# lossctl: the two set-up commands are `make demo` and `make test`; both create .venv.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint bench fixtures clean
+
+$(BIN)/lossctl: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/lossctl
+	$(BIN)/lossctl compare sample_data/preds.csv
+	$(BIN)/lossctl compare sample_data/model_a.csv sample_data/model_b.csv
+	$(BIN)/lossctl compute --loss huber --delta 1.0 sample_data/preds.csv
+
+test: $(BIN)/lossctl
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/lossctl
+	$(BIN)/ruff check lossctl tests bench sample_data
+	$(BIN)/ruff format --check lossctl tests bench sample_data
+
+bench: $(BIN)/lossctl
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py
+
+# Regenerates tests/reference/torch_fixtures.npz; needs PyTorch (pip install torch==2.13.0).
+fixtures: $(BIN)/lossctl
+	$(BIN)/python tests/reference/make_torch_fixtures.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,5 @@
+"""``python -m lossctl``."""
+
+from lossctl.cli.main import main
+
+main()

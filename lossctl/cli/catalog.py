@@ -1,0 +1,109 @@
+"""``lossctl list`` and ``lossctl explain``: the catalog of losses and one loss in full."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from lossctl.cli.output import render_tables, write_result
+from lossctl.losses import TASKS, LossSpec, catalog, get_spec
+from lossctl.report.grid import Grid
+from lossctl.report.render import markdown
+
+
+def _parameters(spec: LossSpec) -> str:
+    return ", ".join(f"{p.name}={_default(p.default)}" for p in spec.params) or "-"
+
+
+def _default(value) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@click.command(name="list")
+@click.option("--task", type=click.Choice(TASKS), help="Only the losses that fit this task.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+def list_losses(task: str | None, fmt: str) -> None:
+    """List every loss by task: names, aliases, parameters and defaults.
+
+    \b
+    Example:
+      lossctl list --task regression
+    """
+    specs = [s for s in catalog() if task is None or task in s.tasks]
+    if fmt == "json":
+        rows = [
+            {
+                "name": s.name,
+                "aliases": list(s.aliases),
+                "tasks": list(s.tasks),
+                "params": {p.name: p.default for p in s.params},
+                "streamable": s.streamable,
+                "summary": s.summary,
+            }
+            for s in specs
+        ]
+        write_result(json.dumps(rows, indent=2) + "\n", None, [])
+        return
+    grid = Grid(
+        title="lossctl losses",
+        headers=["task", "loss", "aliases", "parameters", "summary"],
+        rows=[[", ".join(s.tasks), s.name, ", ".join(s.aliases), _parameters(s), s.summary] for s in specs],
+        numeric=[False] * 5,
+    )
+    write_result(markdown(grid) if fmt == "markdown" else render_tables([grid]), None, [])
+
+
+def explanation(spec: LossSpec) -> str:
+    """The plain-text explanation of one loss."""
+    lines = [f"{spec.name}: {spec.summary}"]
+    if spec.aliases:
+        lines.append(f"aliases: {', '.join(spec.aliases)}")
+    lines += [
+        f"task: {', '.join(spec.tasks)}",
+        "",
+        f"formula: {spec.formula}",
+        f"latex:   {spec.latex}",
+        "",
+        "parameters:" if spec.params else "parameters: none",
+    ]
+    for p in spec.params:
+        domain = "true or false" if p.kind == "bool" else str(p.domain)
+        lines.append(f"  {p.name} = {_default(p.default)}  in {domain}: {p.doc}")
+    lines += ["", f"conventions: {spec.conventions or 'none beyond the formula'}"]
+    lines.append(f"same number as: {spec.peers or '-'}")
+    lines.append(f"properties: {spec.properties or '-'}")
+    lines.append(f"streamable: {'yes' if spec.streamable else 'no (keeps every sample)'}")
+    lines.append(f"reference: {spec.reference}")
+    errata = _errata(spec.name)
+    if errata:
+        lines += ["", "errata in the reference documents:"]
+        lines += [f"  - {e}" for e in errata]
+    return "\n".join(lines) + "\n"
+
+
+def _errata(name: str) -> list[str]:
+    from lossctl.examples import errata
+
+    return [
+        f"{e.source} §{e.section}: writes {e.document_formula!r}; correct: {e.correct_formula}. {e.explanation}"
+        for e in errata(name)
+    ]
+
+
+@click.command()
+@click.argument("name")
+def explain(name: str) -> None:
+    """Explain the loss NAME: formula, parameters and domains, conventions, the peer
+    libraries that compute the same number, properties, references, and the reference
+    documents' errata about it.
+
+    \b
+    Example:
+      lossctl explain huber
+    """
+    write_result(explanation(get_spec(name)), None, [])

@@ -1,0 +1,37 @@
+"""``lossctl compare``: several losses, or several models, side by side."""
+
+from __future__ import annotations
+
+import click
+
+from lossctl.cli.evaluation import run
+from lossctl.cli.options import input_options, output_options, parameter_options
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  lossctl compare preds.csv                        # every loss that fits
+  lossctl compare -l mse -l mae -l huber:delta=2 preds.csv
+  lossctl compare model_a.csv model_b.csv          # a row per model, best in bold
+  lossctl compare --group-by region binary.parquet"""
+)
+@click.option(
+    "--loss", "-l", "losses", multiple=True, help="A loss to compare (repeatable); default: every loss that fits."
+)
+@click.option("--labels", type=click.Path(dir_okay=False), help="Labels file shared by every prediction file.")
+@click.argument("files", nargs=-1)
+@parameter_options
+@input_options
+@output_options
+def compare(losses: tuple[str, ...], labels: str | None, files: tuple[str, ...], **kwargs) -> None:
+    """Compare losses on FILES side by side.
+
+    One file: a row per loss. Several files (models) against the same labels: a row per
+    model, a column per loss, the best value of each column in bold. Options such as --delta
+    apply to every compared loss that takes them.
+    """
+    kwargs.pop("no_progress")
+    if not files and not kwargs.get("model_weights"):
+        raise click.UsageError("give at least one FILE")
+    run(list(losses), list(files), labels, strict=False, kwargs=kwargs)

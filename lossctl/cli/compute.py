@@ -1,0 +1,40 @@
+"""``lossctl compute``: one loss on a prediction file."""
+
+from __future__ import annotations
+
+import click
+
+from lossctl.cli.evaluation import run
+from lossctl.cli.options import input_options, output_options, parameter_options
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  lossctl compute --loss huber --delta 1.0 preds.csv
+  lossctl compute --loss "focal:gamma=2" --from-logits scores.parquet
+  lossctl compute --loss "bce + 1e-4*l2" --model-weights w.npy preds.csv
+  lossctl compute --loss mse preds.csv labels.csv --on id
+  cat preds.csv | lossctl compute --loss mae -"""
+)
+@click.option(
+    "--loss",
+    "-l",
+    "loss",
+    required=True,
+    help="A loss name, 'name:key=value,...', or an expression such as 'bce + 0.5*focal'.",
+)
+@click.argument("file", required=False)
+@click.argument("labels_file", required=False)
+@parameter_options
+@input_options
+@output_options
+def compute(loss: str, file: str | None, labels_file: str | None, **kwargs) -> None:
+    """Compute one loss on FILE (predictions and labels), or on FILE joined with LABELS_FILE.
+
+    FILE is CSV, TSV, Parquet, Feather, JSON Lines, .npy or .npz (CSV and JSON Lines may be
+    gzip/bz2/xz/zstd compressed); '-' reads stdin. Columns are found by name (y_true, target,
+    label ... / y_pred, pred, prob, logit ...) or named with --y-true / --y-pred.
+    """
+    kwargs.pop("no_progress")
+    run([loss], [file] if file else [], labels_file, strict=True, kwargs=kwargs)

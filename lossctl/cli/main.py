@@ -1,0 +1,73 @@
+"""The ``lossctl`` command group and its entry point.
+
+``main`` turns every error into one line on stderr and an exit code: 0 success, 1 a failed
+check, 2 a usage, configuration, input or data error, 130 an interrupt, 70 a bug in lossctl
+(an internal error, reported as such rather than disguised as the user's). Importing this module
+stays cheap: commands import the engine, pyarrow and rich only when they run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from lossctl import __version__
+from lossctl.cli.catalog import explain, list_losses
+from lossctl.cli.compare import compare
+from lossctl.cli.compute import compute
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="lossctl")
+def cli() -> None:
+    """lossctl: every loss that matters, exact, side by side.
+
+    \b
+    Examples:
+      lossctl compute --loss huber --delta 1.0 preds.csv
+      lossctl compare preds.csv
+      lossctl explain focal
+    Shell completion (bash): eval "$(_LOSSCTL_COMPLETE=bash_source lossctl)"
+    """
+
+
+for command in (compute, compare, list_losses, explain):
+    cli.add_command(command)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; never a traceback for a user's error."""
+    from lossctl.errors import LossctlError
+    from lossctl.losses import ExpressionError, LossError
+
+    try:
+        cli.main(args=argv, prog_name="lossctl", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        # The reader went away (`lossctl ... | head`): end quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except ExpressionError as exc:
+        _fail(f"malformed loss expression: {exc.message}\n  {exc.caret().replace(chr(10), chr(10) + '  ')}")
+    except (LossctlError, LossError) as exc:
+        _fail(str(exc), getattr(exc, "exit_code", 2))
+    except Exception as exc:  # a bug in lossctl, not the user's error: say so, in one line
+        if os.environ.get("LOSSCTL_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set LOSSCTL_DEBUG=1 for the traceback)", 70)
+    sys.exit(0)

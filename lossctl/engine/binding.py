@@ -1,0 +1,131 @@
+"""Which columns of a file fill which input roles of the losses.
+
+Roles are found from column names (``lossctl.io.detect_roles``) and may always be named by
+``--y-true``/``--y-pred`` (a column, or a glob such as ``logit_*`` for a class matrix) and
+``--weight``. The layout depends on the losses: scalar labels and predictions (regression,
+binary, critic), a class matrix (multiclass), a label and a distance (contrastive), two
+distances or three embedding matrices (triplet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lossctl.errors import InputError, UsageError
+from lossctl.io import detect_roles, select_columns
+
+SCALAR = "scalar"
+MATRIX = "matrix"
+PAIR = "pair"
+TRIPLET = "triplet"
+NONE = "none"
+
+
+@dataclass
+class Binding:
+    """Role -> columns (one column for a vector role, several for a matrix role)."""
+
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    logit_names: bool = False
+
+    def needed(self) -> list[str]:
+        """Every column to read, each once, in role order."""
+        seen: dict[str, None] = {}
+        for cols in self.columns.values():
+            for c in cols:
+                seen.setdefault(c)
+        return list(seen)
+
+    def column_of(self, role: str) -> str | None:
+        """The column (or, for a matrix, the group) a role was read from, for messages."""
+        cols = self.columns.get(role)
+        if not cols:
+            return None
+        return cols[0] if len(cols) == 1 else f"{cols[0]}..{cols[-1]}"
+
+    def describe(self) -> str:
+        return ", ".join(f"{role}={self.column_of(role)}" for role in self.columns)
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """What the user said about columns: ``--y-true``, ``--y-pred``, ``--weight``."""
+
+    y_true: str | None = None
+    y_pred: str | None = None
+    weight: str | None = None
+
+
+def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Binding:
+    """The binding of ``columns`` for a loss ``layout``; an error naming the file when a role
+    cannot be filled, or is ambiguous."""
+    roles = detect_roles(columns)
+    binding = Binding()
+    if layout == NONE:
+        return binding
+
+    def pick(role: str, override: str | None, *, matrix: bool = False, label: str, flag: str) -> list[str] | None:
+        if override is not None:
+            chosen = select_columns(columns, override)
+            if not matrix and len(chosen) > 1:
+                raise UsageError(f"{flag} {override!r} matches {len(chosen)} columns; this loss needs one")
+            return chosen
+        match = roles.get(role)
+        if match is None:
+            return None
+        if not matrix and len(match.candidates) > 1:
+            shown = ", ".join(match.candidates)
+            raise InputError(f"columns {shown} could each be the {label}", file=file, hint=f"choose one with {flag}")
+        binding.logit_names = binding.logit_names or match.is_logit
+        return list(match.columns)
+
+    def need(role: str, cols: list[str] | None, label: str, flag: str) -> None:
+        if not cols:
+            raise InputError(
+                f"no column for the {label}; columns are {', '.join(columns)}", file=file, hint=f"name it with {flag}"
+            )
+        binding.columns[role] = cols
+
+    if layout == TRIPLET:
+        if "anchor" in roles and "d_ap" not in roles:
+            for role in ("anchor", "positive", "negative"):
+                need(role, pick(role, None, matrix=True, label=f"{role} embedding", flag="--y-pred"), role, "--y-pred")
+        else:
+            need(
+                "d_ap",
+                pick("d_ap", choice.y_true, label="anchor-positive distance", flag="--y-true"),
+                "anchor-positive distance (d_ap)",
+                "--y-true",
+            )
+            need(
+                "d_an",
+                pick("d_an", choice.y_pred, label="anchor-negative distance", flag="--y-pred"),
+                "anchor-negative distance (d_an)",
+                "--y-pred",
+            )
+    elif layout == MATRIX:
+        y_pred = pick("matrix", choice.y_pred, matrix=True, label="class matrix", flag="--y-pred")
+        need("y_pred", y_pred, "class probabilities or logits (e.g. prob_0..prob_9)", "--y-pred 'prob_*'")
+        if choice.y_true is not None and any(ch in choice.y_true for ch in "*?["):
+            y_true = select_columns(columns, choice.y_true)
+        else:
+            y_true = pick("y_true", choice.y_true, label="label", flag="--y-true") or pick(
+                "target_matrix", None, matrix=True, label="target matrix", flag="--y-true"
+            )
+        need("y_true", y_true, "labels", "--y-true")
+        binding.logit_names = binding.logit_names or y_pred[0].lower().startswith("logit")
+    else:
+        need("y_true", pick("y_true", choice.y_true, label="label", flag="--y-true"), "labels (y_true)", "--y-true")
+        pred_role = "distance" if layout == PAIR and "distance" in roles else "y_pred"
+        need(
+            "y_pred",
+            pick(pred_role, choice.y_pred, label="prediction", flag="--y-pred"),
+            "distance" if layout == PAIR else "predictions (y_pred)",
+            "--y-pred",
+        )
+        if binding.columns["y_true"] == binding.columns["y_pred"]:
+            raise UsageError(f"y_true and y_pred are the same column {binding.columns['y_true'][0]!r}")
+    weight = pick("weight", choice.weight, label="sample weight", flag="--weight")
+    if weight:
+        binding.columns["sample_weight"] = weight
+    return binding

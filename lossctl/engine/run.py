@@ -1,0 +1,365 @@
+"""One streamed pass of a set of losses over an input.
+
+Chunks of the needed columns come from the reader; each becomes a ``Batch`` that every loss
+state folds in, so memory is bounded by the chunk size whatever the file size, and losses
+share intermediates. Errors from the loss core (a role and a 0-based index) are translated
+into the file, the column and the 1-based row they came from.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lossctl.engine import kinds
+from lossctl.engine.binding import MATRIX, NONE, PAIR, SCALAR, TRIPLET, Binding, ColumnChoice, bind
+from lossctl.engine.results import Evaluation, LossResult
+from lossctl.engine.worst import WorstK
+from lossctl.errors import InputError, UsageError
+from lossctl.io import detect_roles, join_sources, open_source
+from lossctl.losses import AnyLoss, Batch, InputDomainError, LossError, resolve
+
+NAN_POLICIES = ("error", "drop", "propagate")
+PerSampleSink = Callable[[np.ndarray, dict[str, np.ndarray]], None]
+
+
+@dataclass
+class Request:
+    """What to evaluate, as the command line or the configuration says it."""
+
+    path: str | None
+    losses: list[str] = field(default_factory=list)
+    labels: str | None = None
+    on: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    strict_parameters: bool = True
+    from_logits: bool = False
+    task: str | None = None
+    columns: ColumnChoice = field(default_factory=ColumnChoice)
+    group_by: str | None = None
+    model_weights: str | None = None
+    nan: str = "error"
+    worst: int = 0
+    per_sample: PerSampleSink | None = None
+    input_format: str | None = None
+    encoding: str = "utf-8"
+    batch_rows: int = 1 << 20
+
+
+def _layout(losses: list[AnyLoss], roles: dict, y_pred_choice: str | None) -> str:
+    """How the losses read the file: scalar columns, a class matrix, a pair, a triplet."""
+    layouts = set()
+    for loss in losses:
+        tasks = set(loss.tasks)
+        if tasks <= {"weights"}:
+            continue
+        if "triplet" in tasks:
+            layouts.add(TRIPLET)
+        elif "pair" in tasks:
+            layouts.add(PAIR)
+        elif tasks == {"multiclass"}:
+            layouts.add(MATRIX)
+        elif "multiclass" in tasks:
+            glob = y_pred_choice is not None and any(ch in y_pred_choice for ch in "*?[")
+            layouts.add(MATRIX if "matrix" in roles or glob else SCALAR)
+        else:
+            layouts.add(SCALAR)
+    if len(layouts) > 1:
+        names = ", ".join(loss.label for loss in losses)
+        raise UsageError(
+            f"{names} read different inputs (e.g. a class matrix and a single column); run them separately"
+        )
+    return layouts.pop() if layouts else NONE
+
+
+def _layout_of_file(roles: dict) -> str:
+    if "d_ap" in roles or "anchor" in roles:
+        return TRIPLET
+    if "distance" in roles:
+        return PAIR
+    if "matrix" in roles:
+        return MATRIX
+    return SCALAR
+
+
+def _kind(layout: str, task: str | None, from_logits: bool, first: dict[str, np.ndarray] | None) -> kinds.Kind:
+    if task is not None:
+        return kinds.Kind(task, from_logits=from_logits)
+    if layout == NONE:
+        return kinds.Kind(kinds.WEIGHTS)
+    if layout in (TRIPLET, PAIR, MATRIX):
+        return kinds.Kind({TRIPLET: kinds.TRIPLET, PAIR: kinds.PAIR, MATRIX: kinds.MULTICLASS}[layout], from_logits)
+    if first is None:
+        return kinds.Kind(kinds.REGRESSION)
+    return kinds.kind_of_values(first["y_true"], first["y_pred"], from_logits=from_logits)
+
+
+class _Translator:
+    """Turns the core's (role, index) errors into (file, column, row) errors."""
+
+    def __init__(self, file: str, binding: Binding) -> None:
+        self.file = file
+        self.binding = binding
+
+    def error(self, exc: InputDomainError, rows: np.ndarray | None) -> InputError:
+        row = None
+        if exc.index is not None and rows is not None:
+            row = int(rows[exc.index]) + 1
+        column = self.binding.column_of(exc.role)
+        return InputError(exc.message, file=self.file, column=column, row=row, hint=exc.hint)
+
+
+def _role_arrays(binding: Binding, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    out = {}
+    for role, cols in binding.columns.items():
+        out[role] = arrays[cols[0]] if len(cols) == 1 else np.column_stack([arrays[c] for c in cols])
+    return out
+
+
+def _missing_rows(role_arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """Per row, whether any input of the row is NaN (a missing value)."""
+    missing = None
+    for a in role_arrays.values():
+        m = np.isnan(a) if a.ndim == 1 else np.isnan(a).any(axis=1)
+        missing = m if missing is None else missing | m
+    return missing
+
+
+class _Run:
+    """The states of every loss (and group) and the sinks, fed chunk by chunk."""
+
+    def __init__(self, request: Request, losses: list[AnyLoss], strict: bool, translator: _Translator) -> None:
+        self.request = request
+        self.losses = losses
+        self.strict = strict
+        self.translator = translator
+        self.states = [loss.state() for loss in losses]
+        self.groups: dict[Any, list] = {}
+        self.worst = [WorstK(request.worst) for _ in losses] if request.worst else None
+        self.failed: dict[int, str] = {}
+        self.propagated = False
+        self.notes: dict[str, int] = {}
+        self.rows = 0
+        self.dropped = 0
+
+    def feed_weights(self, weights: np.ndarray, file: str) -> None:
+        batch = Batch({"weights": weights})
+        for state in self.states:
+            try:
+                state.update(batch)
+            except InputDomainError as exc:
+                raise InputError(exc.message, file=file, row=None if exc.index is None else exc.index + 1) from None
+
+    def feed(self, start: int, role_arrays: dict[str, np.ndarray], group: np.ndarray | None) -> None:
+        n = len(next(iter(role_arrays.values())))
+        rows = np.arange(start, start + n)
+        self.rows += n
+        missing = _missing_rows(role_arrays)
+        if missing.any():
+            role_arrays, rows, group = self._missing(missing, role_arrays, rows, group)
+        if not len(rows):
+            return
+        try:
+            batch = Batch(role_arrays)
+        except InputDomainError as exc:
+            raise self.translator.error(exc, rows) from None
+        per_sample: dict[str, np.ndarray] = {}
+        for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
+            if i in self.failed:
+                continue
+            try:
+                state.update(batch)
+                if self.worst is not None or self.request.per_sample is not None:
+                    self._per_sample(i, loss, batch, rows, per_sample)
+                if group is not None:
+                    self._groups(i, loss, batch, group)
+            except InputDomainError as exc:
+                error = self.translator.error(exc, rows)
+                if self.strict:
+                    raise error from None
+                self.failed[i] = str(error)
+        if self.request.per_sample is not None:
+            self.request.per_sample(rows, per_sample)
+        for message, count in batch.notes.items():
+            self.notes[message] = self.notes.get(message, 0) + count
+
+    def _missing(self, missing, role_arrays, rows, group):
+        policy = self.request.nan
+        if policy == "error":
+            i = int(np.argmax(missing))
+            role = next(r for r, a in role_arrays.items() if (np.isnan(a[i]) if a.ndim == 1 else np.isnan(a[i]).any()))
+            raise InputError(
+                "missing value (empty cell or NaN)",
+                file=self.translator.file,
+                column=self.translator.binding.column_of(role),
+                row=int(rows[i]) + 1,
+                hint="--nan drop skips such rows, --nan propagate makes the result NaN",
+            )
+        keep = ~missing
+        if policy == "drop":
+            self.dropped += int(missing.sum())
+        else:
+            self.propagated = True
+        role_arrays = {r: a[keep] for r, a in role_arrays.items()}
+        return role_arrays, rows[keep], None if group is None else group[keep]
+
+    def _per_sample(self, i: int, loss: AnyLoss, batch: Batch, rows: np.ndarray, out: dict) -> None:
+        try:
+            values = loss.per_sample(batch)
+        except LossError:
+            return  # a loss without per-sample values (wasserstein-distance, regularization)
+        if self.worst is not None:
+            self.worst[i].update(values, rows)
+        out[loss.label] = values
+
+    def _groups(self, i: int, loss: AnyLoss, batch: Batch, group: np.ndarray) -> None:
+        for value in _unique(group):
+            mask = group == value
+            states = self.groups.setdefault(value, [None] * len(self.losses))
+            if states[i] is None:
+                states[i] = loss.state()
+            states[i].update(Batch({role: a[mask] for role, a in batch.arrays.items()}))
+
+    def results(self) -> tuple[list[LossResult], list[str]]:
+        out, warnings = [], []
+        for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
+            if i in self.failed:
+                warnings.append(f"{loss.label} skipped: {self.failed[i]}")
+                continue
+            value = self._value(loss, state)
+            worst = self.worst[i].items() if self.worst is not None else None
+            out.append(LossResult(loss, value, state.n, worst=worst))
+        for value, states in sorted(self.groups.items(), key=lambda kv: str(kv[0])):
+            for i, (loss, state) in enumerate(zip(self.losses, states, strict=True)):
+                if state is not None and i not in self.failed:
+                    out.append(LossResult(loss, self._value(loss, state), state.n, group=value))
+        return out, warnings
+
+    def _value(self, loss: AnyLoss, state) -> float:
+        if self.propagated:
+            return float("nan")
+        try:
+            return state.result()
+        except LossError as exc:
+            raise InputError(f"{loss.label}: {exc}", file=self.translator.file) from None
+
+
+def _unique(group: np.ndarray) -> list:
+    return list(dict.fromkeys(group.tolist()))
+
+
+def _open(request: Request):
+    source = open_source(request.path, input_format=request.input_format, encoding=request.encoding)
+    if request.labels is not None:
+        labels = open_source(request.labels, input_format=request.input_format, encoding=request.encoding)
+        source = join_sources(source, labels, on=request.on)
+    elif request.on is not None:
+        raise UsageError("--on joins a prediction file with a labels file; give both files")
+    return source
+
+
+def _resolve_all(texts: list[str], request: Request, defaults: dict[str, Any]) -> list[AnyLoss]:
+    """Configure the losses. Strict (``compute``): every option must fit the loss. Lenient
+    (``compare``): each option goes to the losses that take it, and must fit at least one."""
+    overrides = dict(request.overrides)
+    if request.from_logits:
+        overrides["from_logits"] = True
+    if request.strict_parameters:
+        return [resolve(text, overrides, defaults) for text in texts]
+    losses = [resolve(text, None, {**defaults, **overrides}) for text in texts]
+    for key in overrides:
+        name = key.rstrip("_")
+        if key != "from_logits" and not any(name in _parameter_names(loss) for loss in losses):
+            raise UsageError(f"--{name.replace('_', '-')} fits none of the losses compared")
+    return losses
+
+
+def _parameter_names(loss: AnyLoss) -> set[str]:
+    terms = loss.terms if hasattr(loss, "terms") else ((1.0, loss),)
+    return {p.name for _, term in terms for p in term.spec.params}
+
+
+def _weights(request: Request, losses: list[AnyLoss]) -> np.ndarray | None:
+    needs = [loss for loss in losses if loss.needs_weights()]
+    if not needs:
+        return None
+    if request.model_weights is None:
+        raise UsageError(f"{needs[0].label} needs the model's parameters: give --model-weights FILE")
+    return open_source(request.model_weights, encoding=request.encoding).read_all_values()
+
+
+def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
+    """Evaluate the request's losses (or, with none, every loss that fits) in one pass."""
+    if request.nan not in NAN_POLICIES:
+        raise UsageError(f"--nan must be one of {', '.join(NAN_POLICIES)}")
+    explicit = bool(request.losses)
+    losses = _resolve_all(request.losses, request, {}) if explicit else []
+    if request.path is None:
+        return _weights_only(request, losses)
+
+    source = _open(request)
+    roles = detect_roles(source.columns)
+    layout = _layout(losses, roles, request.columns.y_pred) if explicit else _layout_of_file(roles)
+    binding = bind(source.name, source.columns, layout, request.columns)
+    from_logits = request.from_logits or binding.logit_names
+
+    other = [request.group_by] if request.group_by else []
+    chunks: Iterator = source.iter_chunks(binding.needed(), other, batch_rows=request.batch_rows)
+    first = next(chunks, None)
+    if first is None:
+        raise InputError("no data rows", file=source.name)
+    chunks = itertools.chain([first], chunks)
+    first_roles = _role_arrays(binding, first.arrays) if layout == SCALAR else None
+    kind = _kind(layout, request.task, from_logits, first_roles)
+    defaults = {"from_logits": True} if from_logits else {}
+    losses = _resolve_all(request.losses if explicit else kinds.default_losses(kind), request, defaults)
+
+    run = _Run(request, losses, strict=explicit, translator=_Translator(source.name, binding))
+    weights = _weights(request, losses)
+    if weights is not None:
+        run.feed_weights(weights, request.model_weights)
+    for chunk in chunks:
+        group = chunk.arrays[request.group_by] if request.group_by else None
+        run.feed(chunk.start, _role_arrays(binding, chunk.arrays), group)
+    results, warnings = run.results()
+    evaluation = Evaluation(
+        input=source.name,
+        format=source.format,
+        kind=kind,
+        binding=binding,
+        results=results,
+        rows=run.rows,
+        dropped=run.dropped,
+        notes=run.notes,
+        group_by=request.group_by,
+        weights_file=request.model_weights,
+    )
+    return evaluation, warnings
+
+
+def _weights_only(request: Request, losses: list[AnyLoss]) -> tuple[Evaluation, list[str]]:
+    """Regularization losses over a model-weights file, with no prediction file."""
+    if not losses:
+        losses = _resolve_all(kinds.default_losses(kinds.Kind(kinds.WEIGHTS)), request, {})
+    sample_losses = [loss for loss in losses if set(loss.tasks) - {"weights"}]
+    if sample_losses:
+        raise UsageError(f"{sample_losses[0].label} needs a prediction file")
+    weights = _weights(request, losses)
+    binding = Binding()
+    run = _Run(request, losses, strict=True, translator=_Translator(request.model_weights, binding))
+    run.feed_weights(weights, request.model_weights)
+    results, warnings = run.results()
+    evaluation = Evaluation(
+        input=request.model_weights,
+        format="weights",
+        kind=kinds.Kind(kinds.WEIGHTS),
+        binding=binding,
+        results=results,
+        rows=len(weights),
+        weights_file=request.model_weights,
+    )
+    return evaluation, warnings

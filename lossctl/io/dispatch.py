@@ -1,0 +1,67 @@
+"""open_source: from a path (or `-`) to the Source that reads it."""
+
+from __future__ import annotations
+
+import codecs
+
+from lossctl.errors import InputError
+from lossctl.io import formats
+from lossctl.io.arrays import open_npy, open_npz
+from lossctl.io.columnar import ArrowIpcSource, ParquetSource
+from lossctl.io.files import HEAD_BYTES, RawFile, open_raw
+from lossctl.io.jsonl import JsonLinesSource
+from lossctl.io.source import Source
+from lossctl.io.streams import DecompressingReader, decompress_all, load_text, read_up_to
+from lossctl.io.text import DelimitedSource
+
+_BINARY_READERS = {
+    "parquet": ParquetSource,
+    "feather": ArrowIpcSource,
+    "npy": open_npy,
+    "npz": open_npz,
+}
+
+
+def open_source(path: str, *, input_format: str | None = None, encoding: str = "utf-8") -> Source:
+    """The input at `path` (`-` reads standard input), ready to be read in chunks.
+
+    The format is `input_format` when given, else told by the file name's extension
+    (`x.csv.gz`, `x.parquet`, ...), else sniffed from the content. CSV, TSV and JSON Lines
+    may be compressed with gzip, bz2, xz or zstd, told by extension or by magic bytes; they
+    are decoded from `encoding` (UTF-8 by default). Every problem is an InputError naming
+    the file (and the column and row where they apply).
+    """
+    if input_format is not None and input_format not in formats.FORMATS:
+        raise InputError(
+            f"unknown input format {input_format!r}",
+            hint=f"choose one of {', '.join(formats.FORMATS)}",
+        )
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", hint="e.g. utf-8, latin-1, cp1252") from None
+    raw = open_raw(path)
+    named_format, compression = formats.from_name(raw.name) if raw.path else (None, None)
+    head = raw.head()
+    compression = compression or formats.compression_of(head)
+    fmt = input_format or named_format or formats.sniff(_decompressed_head(raw, compression, head))
+    if fmt is None:
+        raise InputError(
+            "unknown format: not CSV, TSV, JSON Lines, Parquet, Arrow, .npy or .npz",
+            file=raw.name,
+            hint=f"name the format with --input-format ({', '.join(formats.FORMATS)})",
+        )
+    if fmt in formats.TEXT_FORMATS:
+        header_lines = 0 if fmt == "jsonl" else 1
+        text = load_text(raw, compression=compression, encoding=encoding, header_lines=header_lines)
+        return JsonLinesSource(text) if fmt == "jsonl" else DelimitedSource(text, fmt)
+    if compression is not None:
+        raw = decompress_all(raw, compression)
+    return _BINARY_READERS[fmt](raw)
+
+
+def _decompressed_head(raw: RawFile, compression: str | None, head: bytes) -> bytes:
+    if compression is None:
+        return head
+    with DecompressingReader(raw.open(), compression, raw.name) as stream:
+        return read_up_to(stream, HEAD_BYTES)

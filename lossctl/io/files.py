@@ -1,0 +1,79 @@
+"""The bytes behind an input: a file on disk, or standard input held in memory.
+
+This is where "file not found", "is a directory", "permission denied" and "empty file" are
+told apart, before any format is guessed. Input files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import pyarrow as pa
+
+from lossctl.errors import InputError
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+HEAD_BYTES = 4096
+"""How many leading bytes are enough to tell a format or a compression."""
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """An input's bytes: `path` on disk, or `data` in memory (standard input, or decompressed).
+
+    `name` is what messages call it: the path as given, or `<stdin>`.
+    """
+
+    name: str
+    size_bytes: int
+    path: str | None = None
+    data: bytes | None = None
+
+    def open(self) -> BinaryIO:
+        """A fresh binary stream over the bytes, positioned at the start."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
+
+    def arrow_input(self) -> pa.NativeFile:
+        """The bytes as an Arrow random-access file (memory-mapped when on disk)."""
+        if self.data is not None:
+            return pa.BufferReader(self.data)
+        return pa.memory_map(self.path)
+
+    def head(self) -> bytes:
+        """The first HEAD_BYTES bytes (fewer when the input is shorter)."""
+        with self.open() as stream:
+            return stream.read(HEAD_BYTES)
+
+
+def open_raw(path: str) -> RawFile:
+    """The input at `path` (`-` for standard input), checked to exist, be readable, be non-empty."""
+    if path == STDIN:
+        data = sys.stdin.buffer.read()
+        raw = RawFile(STDIN_NAME, len(data), data=data)
+    else:
+        raw = RawFile(path, _checked_size(path), path=path)
+    if raw.size_bytes == 0:
+        raise InputError("the file is empty (0 bytes)", file=raw.name)
+    return raw
+
+
+def _checked_size(path: str) -> int:
+    """The size of the regular file at `path`, after checking that it can be opened."""
+    if not os.path.exists(path):
+        raise InputError("no such file", file=path)
+    if os.path.isdir(path):
+        raise InputError("is a directory, not a file", file=path)
+    try:
+        with open(path, "rb") as stream:
+            return os.fstat(stream.fileno()).st_size
+    except PermissionError:
+        raise InputError("permission denied: the file cannot be read", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", file=path) from None

@@ -1,0 +1,135 @@
+"""Column roles: which columns hold the labels, the predictions, the weights, ...
+
+Found from common names, ignoring case and the differences between `-`, `_` and spaces
+(`y_true`, `Y-True` and `ytrue` are one name). Nothing here reads data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from lossctl.io.columns import matrix_order, unknown_column
+
+SCALAR_ROLES: dict[str, tuple[str, ...]] = {
+    "y_true": ("y_true", "target", "label", "labels", "actual", "truth", "y", "true", "ground_truth"),
+    "y_pred": (
+        "y_pred", "pred", "prediction", "predictions", "yhat", "y_hat",
+        "score", "prob", "probability", "logit", "output",
+    ),
+    "weight": ("weight", "sample_weight", "weights", "w"),
+    "distance": ("distance", "dist", "d"),
+    "d_ap": ("d_ap", "dist_ap", "d_pos", "pos_dist"),
+    "d_an": ("d_an", "dist_an", "d_neg", "neg_dist"),
+}  # fmt: skip
+"""Single-column roles and their names, the preferred name first."""
+
+GROUP_ROLES: dict[str, tuple[str, ...]] = {
+    "matrix": ("prob", "p", "proba", "logit", "logits", "score"),
+    "target_matrix": ("target", "y_true", "label"),
+    "anchor": ("anchor",),
+    "positive": ("positive",),
+    "negative": ("negative",),
+}
+"""Multi-column roles and their column prefixes: `prob_0`, `prob_1`, ... or `p_cat`, `p_dog`."""
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    """The columns found for one role.
+
+    `columns` is the choice: one column for a scalar role, several in class order for a
+    matrix. `candidates` is everything that could fill the role, the choice first: column
+    names for a scalar role, glob patterns such as `logit_*` for a matrix role (each usable
+    with `select_columns`). More than one candidate means the choice was a guess. `is_logit`
+    tells whether the chosen column or group is named `logit...`.
+    """
+
+    role: str
+    columns: list[str]
+    candidates: list[str]
+    is_logit: bool = False
+
+
+def detect_roles(columns: list[str]) -> dict[str, RoleMatch]:
+    """The roles that some of `columns` can fill, by role name (roles not found are absent).
+
+    A scalar role takes the column with its preferred name (`y_pred` over `score`), ties
+    going to the column met first. A matrix role needs at least two columns sharing a prefix;
+    among several such groups, the one met first in the file is chosen.
+    """
+    roles = {}
+    for role, names in SCALAR_ROLES.items():
+        match = _scalar_match(role, names, columns)
+        if match is not None:
+            roles[role] = match
+    for role, prefixes in GROUP_ROLES.items():
+        match = _group_match(role, prefixes, columns)
+        if match is not None:
+            roles[role] = match
+    return roles
+
+
+def select_columns(columns: list[str], pattern: str, *, file: str | None = None) -> list[str]:
+    """The columns that `pattern` names: one column name, or a glob like `logit_*`.
+
+    A glob's matches come in matrix order (by numeric suffix when all have one, else in file
+    order). No match is an InputError suggesting the nearest column name.
+    """
+    if pattern in columns:
+        return [pattern]
+    matches = [column for column in columns if fnmatchcase(column, pattern)]
+    if not matches:
+        raise unknown_column(pattern, columns, file=file)
+    return matrix_order(matches)
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_ ]", "", name.lower())
+
+
+def _is_logit(name: str) -> bool:
+    return name.lower().startswith("logit")
+
+
+def _scalar_match(role: str, names: tuple[str, ...], columns: list[str]) -> RoleMatch | None:
+    rank = {_normalized(name): position for position, name in enumerate(names)}
+    found = [column for column in columns if _normalized(column) in rank]
+    if not found:
+        return None
+    found.sort(key=lambda column: rank[_normalized(column)])  # stable: ties keep file order
+    return RoleMatch(role, [found[0]], found, is_logit=_is_logit(found[0]))
+
+
+def _group_match(role: str, prefixes: tuple[str, ...], columns: list[str]) -> RoleMatch | None:
+    """The groups of columns named `<prefix><separator><suffix>`, as one role match."""
+    pattern = _prefix_pattern(prefixes)
+    groups: dict[str, list[str]] = {}
+    patterns: dict[str, str] = {}
+    for column in columns:
+        match = pattern.match(column)
+        if match is not None:
+            key = _normalized(match["prefix"])
+            groups.setdefault(key, []).append(column)
+            patterns.setdefault(key, column[: match.start("suffix")] + "*")
+    groups = {key: group for key, group in groups.items() if len(group) >= 2}
+    if not groups:
+        return None
+    chosen = next(iter(groups))
+    return RoleMatch(
+        role,
+        matrix_order(groups[chosen]),
+        [patterns[key] for key in groups],
+        is_logit=_is_logit(chosen),
+    )
+
+
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """`prefix`, then a separator or a digit, then the suffix; any of `prefixes`, any case.
+
+    Separators inside a prefix may be written `-`, `_`, ` ` or left out (`y_true_0`,
+    `ytrue-0`). A prefix must end at a separator or a digit: `pred` is not `p` + `red`.
+    """
+    spelled = ["[-_ ]?".join(map(re.escape, re.split(r"[-_ ]", prefix))) for prefix in prefixes]
+    return re.compile(rf"^(?P<prefix>{'|'.join(spelled)})(?:[-_ ]|(?=\d))(?P<suffix>.+)$", re.IGNORECASE)

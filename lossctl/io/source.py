@@ -1,0 +1,136 @@
+"""Source: one tabular input, read as chunks of the columns asked for.
+
+Each format's reader subclasses Source and only says how to produce raw batches of the
+requested columns (`_batches`, Arrow or NumPy arrays of any length). Source does the rest the
+same way for all: checking column names, converting to float64 or natural arrays (a non-number
+is an error naming file, column and row), and regrouping rows into chunks of `batch_rows`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import pyarrow as pa
+
+from lossctl.errors import InputError
+from lossctl.io.chunk import DEFAULT_BATCH_ROWS, Chunk, rebatch
+from lossctl.io.columns import unknown_column
+from lossctl.io.convert import Batch, convert_batches, is_numeric_type
+
+
+class Source(ABC):
+    """A tabular input.
+
+    `name` is its display name (the path as given, `<stdin>` for `-`); `format` one of
+    `lossctl.io.formats.FORMATS` (or `join`); `columns` its column names in file order;
+    `num_rows` and `size_bytes` are None when not known without reading the data.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        format: str,  # noqa: A002 - the public attribute's name
+        columns: list[str],
+        *,
+        num_rows: int | None = None,
+        size_bytes: int | None = None,
+    ) -> None:
+        seen: set[str] = set()
+        for column in columns:
+            if column in seen:
+                raise InputError("two columns have this name", file=name, column=column)
+            seen.add(column)
+        self.name = name
+        self.format = format
+        self.columns = list(columns)
+        self.num_rows = num_rows
+        self.size_bytes = size_bytes
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r} ({self.format}, {len(self.columns)} columns)>"
+
+    def iter_chunks(
+        self,
+        numeric: Iterable[str],
+        other: Iterable[str] = (),
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+    ) -> Iterator[Chunk]:
+        """The requested columns, `batch_rows` rows at a time (the last chunk may be shorter).
+
+        Only these columns are read. `numeric` columns come as contiguous float64 arrays
+        (integers and booleans converted, nulls and empty cells as NaN); `other` columns in
+        their natural type (int64, float64, bool, or object arrays of str). Arrays may be
+        read-only views of the file's data. Unknown column names are reported at once, before
+        the iterator is consumed. A column asked for both ways comes once, as numeric.
+        """
+        numeric = list(dict.fromkeys(numeric))
+        other = [name for name in dict.fromkeys(other) if name not in numeric]
+        self._check_request(numeric, other, batch_rows)
+        batches = self._batches(numeric, other, batch_rows)
+        return rebatch(convert_batches(batches, numeric, other, file=self.name), batch_rows)
+
+    def count_rows(self) -> int:
+        """The number of data rows: `num_rows` when known, else counted once and kept."""
+        if self.num_rows is None:
+            self.num_rows = self._count_rows()
+        return self.num_rows
+
+    @abstractmethod
+    def read_all_values(self) -> np.ndarray:
+        """Every numeric value of the input, flattened into one float64 array.
+
+        For a model-weights file; the order of the values is not significant.
+        """
+
+    @abstractmethod
+    def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[Batch]:
+        """Consecutive raw batches holding (at least) the requested columns.
+
+        `batch_rows` is a hint for the batches' size; numeric columns may come in any numeric
+        or text type, conversion happens in `iter_chunks`.
+        """
+
+    def _count_rows(self) -> int:
+        first = self.columns[0]
+        return sum(len(batch[first]) for batch in self._batches([], [first], DEFAULT_BATCH_ROWS))
+
+    def _check_request(self, numeric: list[str], other: list[str], batch_rows: int) -> None:
+        if not numeric and not other:
+            raise ValueError("iter_chunks needs at least one column")
+        if batch_rows < 1:
+            raise ValueError(f"batch_rows must be at least 1, not {batch_rows}")
+        for name in numeric + other:
+            if name not in self.columns:
+                raise unknown_column(name, self.columns, file=self.name)
+
+
+class ArrowSource(Source):
+    """A source whose columns have Arrow types: every format but .npy and .npz.
+
+    `schema` gives the columns' types (for CSV and TSV, as inferred from the first rows).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        format: str,  # noqa: A002 - the public attribute's name
+        schema: pa.Schema,
+        *,
+        num_rows: int | None = None,
+        size_bytes: int | None = None,
+    ) -> None:
+        super().__init__(name, format, schema.names, num_rows=num_rows, size_bytes=size_bytes)
+        self.schema = schema
+
+    def read_all_values(self) -> np.ndarray:
+        """The values of every numeric-typed column, column after column."""
+        numeric = [field.name for field in self.schema if is_numeric_type(field.type)]
+        if not numeric:
+            raise InputError("no numeric column to read values from", file=self.name)
+        parts: dict[str, list[np.ndarray]] = {name: [] for name in numeric}
+        for chunk in self.iter_chunks(numeric):
+            for name in numeric:
+                parts[name].append(chunk.arrays[name])
+        return np.concatenate([array for name in numeric for array in parts[name]])

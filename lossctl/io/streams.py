@@ -1,0 +1,267 @@
+"""Byte streams between a file and a parser: decompression, and decoding to checked UTF-8.
+
+Both are plain binary readers, so pyarrow can parse through them block by block in bounded
+memory. They raise InputError themselves, naming the file (and, for decoding, the row), for a
+compressed file that is cut short or corrupt and for text that is not in the stated encoding.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import io
+import lzma
+import zlib
+from abc import abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import BinaryIO, Protocol
+
+import pyarrow as pa
+
+from lossctl.errors import InputError
+from lossctl.io.files import RawFile
+
+BLOCK_BYTES = 1 << 20
+"""How much is read from the stream below at a time."""
+
+
+class _Decompressor(Protocol):
+    eof: bool
+    unused_data: bytes
+
+    def decompress(self, data: bytes) -> bytes: ...
+
+
+_STDLIB_CODECS: dict[str, Callable[[], _Decompressor]] = {
+    "gzip": lambda: zlib.decompressobj(wbits=zlib.MAX_WBITS | 16),
+    "bz2": bz2.BZ2Decompressor,
+    "xz": lzma.LZMADecompressor,
+}
+_STDLIB_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+
+
+def _codec(compression: str, name: str) -> tuple[Callable[[], _Decompressor], tuple[type[Exception], ...]]:
+    """A factory of decompressors for `compression`, and the exceptions they raise on bad data.
+
+    zstd needs the optional `zstandard` package, imported only when a zstd file is read.
+    """
+    if compression != "zstd":
+        return _STDLIB_CODECS[compression], _STDLIB_ERRORS
+    try:
+        import zstandard
+    except ImportError:
+        raise InputError(
+            "reading zstd-compressed files needs the zstandard package",
+            file=name,
+            hint="pip install 'lossctl[compression]'",
+        ) from None
+    return (lambda: zstandard.ZstdDecompressor().decompressobj()), (zstandard.ZstdError,)
+
+
+class _BlockReader(io.RawIOBase):
+    """A readable stream made of the blocks a subclass produces from the stream it wraps."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        self._raw = raw
+        self._pending = memoryview(b"")
+        self._finished = False
+
+    @abstractmethod
+    def _next_block(self) -> bytes:
+        """The next block of output (possibly empty); sets `_finished` at the end."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 - any writable buffer
+        target = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(target):
+            if not self._pending:
+                if self._finished:
+                    break
+                self._pending = memoryview(self._next_block())
+                continue
+            count = min(len(target) - filled, len(self._pending))
+            target[filled : filled + count] = self._pending[:count]
+            self._pending = self._pending[count:]
+            filled += count
+        return filled
+
+    def readall(self) -> bytes:
+        parts = [bytes(self._pending)]
+        self._pending = memoryview(b"")
+        while not self._finished:
+            parts.append(self._next_block())
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class DecompressingReader(_BlockReader):
+    """The decompressed content of a gzip, bz2, xz or zstd stream (concatenated streams too)."""
+
+    def __init__(self, raw: BinaryIO, compression: str, name: str) -> None:
+        super().__init__(raw)
+        self._compression = compression
+        self._name = name
+        self._new_decompressor, self._errors = _codec(compression, name)
+        self._decompressor = self._new_decompressor()
+
+    def _next_block(self) -> bytes:
+        data = self._raw.read(BLOCK_BYTES)
+        if not data:
+            if not self._decompressor.eof:
+                raise InputError(
+                    f"the {self._compression} data ends early: the file is cut short",
+                    file=self._name,
+                )
+            self._finished = True
+            return b""
+        output = []
+        try:
+            while True:
+                output.append(self._decompressor.decompress(data))
+                data = self._decompressor.unused_data
+                if not (self._decompressor.eof and data):
+                    break
+                self._decompressor = self._new_decompressor()
+        except self._errors as exc:
+            raise InputError(f"corrupt {self._compression} data ({exc})", file=self._name) from None
+        return b"".join(output)
+
+
+class Utf8Reader(_BlockReader):
+    """Text in `encoding`, checked, and handed on as UTF-8 (transcoded when need be).
+
+    `header_lines` is how many lines precede data row 1 (1 for CSV, 0 for JSON Lines), so
+    that a decoding error can name its row.
+    """
+
+    def __init__(self, raw: BinaryIO, *, encoding: str, name: str, header_lines: int) -> None:
+        super().__init__(raw)
+        self._encoding = encoding
+        self._name = name
+        self._header_lines = header_lines
+        self._decoder = codecs.getincrementaldecoder(encoding)()
+        self._transcode = codecs.lookup(encoding).name != "utf-8"
+        self._lines = 0
+
+    def _next_block(self) -> bytes:
+        block = self._raw.read(BLOCK_BYTES)
+        self._finished = not block
+        if self._transcode:
+            output = self._decode(block).encode("utf-8")
+        else:
+            if not block.isascii() or self._decoder.getstate()[0]:
+                self._decode(block)  # validation only: the bytes are passed on as they are
+            output = block
+        self._lines += block.count(b"\n")
+        return output
+
+    def _decode(self, block: bytes) -> str:
+        try:
+            return self._decoder.decode(block, final=self._finished)
+        except UnicodeDecodeError as exc:
+            raise self._decoding_error(exc) from None
+
+    def _decoding_error(self, exc: UnicodeDecodeError) -> InputError:
+        line = self._lines + exc.object[: exc.start].count(b"\n") + 1
+        row = line - self._header_lines
+        bad = " ".join(f"0x{byte:02x}" for byte in exc.object[exc.start : exc.end])
+        where = f"byte {bad}" if row >= 1 else f"in the header, byte {bad}"
+        return InputError(
+            f"not valid {self._encoding} text ({where})",
+            file=self._name,
+            row=row if row >= 1 else None,
+            hint="name the file's encoding with --encoding, e.g. --encoding latin-1",
+        )
+
+
+def read_up_to(stream: BinaryIO, limit: int) -> bytes:
+    """Up to `limit` bytes from `stream`, fewer only at its end."""
+    parts, size = [], 0
+    while size < limit:
+        part = stream.read(limit - size)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
+
+
+SMALL_TEXT_BYTES = 32 << 20
+"""Text up to this size (after decompression) is held in memory and parsed in one go."""
+
+
+@dataclass(frozen=True)
+class TextData:
+    """The UTF-8 text of a CSV, TSV or JSON Lines input, readable as many times as needed.
+
+    `data` holds the whole text when it is small; otherwise each `open()` streams it again
+    from the file, through decompression and decoding.
+    """
+
+    raw: RawFile
+    compression: str | None
+    encoding: str
+    header_lines: int
+    data: bytes | None = None
+
+    @property
+    def in_memory(self) -> bool:
+        return self.data is not None
+
+    def open(self, *, checked: bool = True) -> BinaryIO | pa.NativeFile:
+        """A fresh stream over the text.
+
+        With `checked=False` a plain UTF-8 file on disk is handed to Arrow unchecked (its
+        fastest path); Arrow then rejects bad bytes itself, without saying where.
+        """
+        if self.data is not None:
+            return pa.BufferReader(self.data)
+        if not checked and self._plain_file():
+            return pa.OSFile(self.raw.path)
+        return self.decoded()
+
+    def read_all(self) -> bytes:
+        """The whole text."""
+        if self.data is not None:
+            return self.data
+        with self.decoded() as stream:
+            return stream.read()
+
+    def _plain_file(self) -> bool:
+        return self.raw.path is not None and self.compression is None and codecs.lookup(self.encoding).name == "utf-8"
+
+    def decoded(self) -> Utf8Reader:
+        """A fresh stream over the text, decompressed and checked (or transcoded) to UTF-8."""
+        stream = self.raw.open()
+        if self.compression is not None:
+            stream = DecompressingReader(stream, self.compression, self.raw.name)
+        return Utf8Reader(stream, encoding=self.encoding, name=self.raw.name, header_lines=self.header_lines)
+
+
+def load_text(raw: RawFile, *, compression: str | None, encoding: str, header_lines: int) -> TextData:
+    """The text of `raw`, in memory when it is at most SMALL_TEXT_BYTES once decompressed."""
+    text = TextData(raw, compression, encoding, header_lines)
+    if compression is None and raw.size_bytes > SMALL_TEXT_BYTES:
+        return text
+    with text.decoded() as stream:
+        data = read_up_to(stream, SMALL_TEXT_BYTES + 1)
+    if not data:
+        raise InputError("the file is empty once decompressed", file=raw.name)
+    return text if len(data) > SMALL_TEXT_BYTES else replace(text, data=data)
+
+
+def decompress_all(raw: RawFile, compression: str) -> RawFile:
+    """`raw` decompressed into memory (for binary formats, which need random access)."""
+    with DecompressingReader(raw.open(), compression, raw.name) as stream:
+        data = stream.read()
+    if not data:
+        raise InputError("the file is empty once decompressed", file=raw.name)
+    return RawFile(raw.name, len(data), data=data)

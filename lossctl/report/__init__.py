@@ -1,0 +1,1 @@
+"""Results -> rich table | JSON | CSV | Markdown."""

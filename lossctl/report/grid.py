@@ -1,0 +1,118 @@
+"""A table of results independent of its rendering: the one shape that the rich, Markdown and
+CSV renderers draw, so the three can never disagree."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from lossctl.report.numbers import format_value
+
+if TYPE_CHECKING:
+    from lossctl.engine.results import Evaluation
+
+
+@dataclass
+class Grid:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    best: set[tuple[int, int]] = field(default_factory=set)
+    caption: str = ""
+
+
+def _mark_best(values: list[list[float | None]]) -> set[tuple[int, int]]:
+    """The lowest value of each column (losses are lower-is-better), where a column compares
+    at least two rows."""
+    best = set()
+    if len(values) < 2:
+        return best
+    for c in range(len(values[0])):
+        column = [(v[c], r) for r, v in enumerate(values) if v[c] is not None and math.isfinite(v[c])]
+        if len(column) >= 2:
+            low = min(v for v, _ in column)
+            best |= {(r, c) for v, r in column if v == low}
+    return best
+
+
+def results_grid(evaluations: list[Evaluation], precision: int) -> Grid:
+    """One input: a row per loss (or per group x loss); several inputs: a row per input and a
+    column per loss, the best value of each column marked."""
+    if len(evaluations) == 1:
+        return _single(evaluations[0], precision)
+    return _models(evaluations, precision)
+
+
+def _single(evaluation: Evaluation, precision: int) -> Grid:
+    results = evaluation.results
+    grouped = [r for r in results if r.group is not None]
+    if grouped:
+        labels = list(dict.fromkeys(r.label for r in results))
+        groups = list(dict.fromkeys(r.group for r in grouped))
+        cell = {(r.group, r.label): r for r in grouped}
+        overall = {r.label: r for r in results if r.group is None}
+        values, rows = [], []
+        for g in [*groups, None]:
+            row_results = [cell.get((g, lab)) if g is not None else overall.get(lab) for lab in labels]
+            values.append([r.value if r else None for r in row_results])
+            n = max((r.n for r in row_results if r), default=0)
+            name = "(all)" if g is None else str(g)
+            rows.append([name, str(n), *[format_value(r.value, precision) if r else "" for r in row_results]])
+        return Grid(
+            title=f"{evaluation.input} by {evaluation.group_by}",
+            headers=[evaluation.group_by, "n", *labels],
+            rows=rows,
+            numeric=[False, True, *[True] * len(labels)],
+            best={(r, c + 2) for r, c in _mark_best(values[:-1])},
+            caption=evaluation.describe(),
+        )
+    rows = [[r.label, format_value(r.value, precision), str(r.n)] for r in results]
+    return Grid(
+        title=evaluation.input,
+        headers=["loss", "value", "n"],
+        rows=rows,
+        numeric=[False, True, True],
+        caption=evaluation.describe(),
+    )
+
+
+def _models(evaluations: list[Evaluation], precision: int) -> Grid:
+    labels = list(dict.fromkeys(r.label for e in evaluations for r in e.results if r.group is None))
+    values = []
+    rows = []
+    for e in evaluations:
+        by_label = {r.label: r for r in e.results if r.group is None}
+        row_values = [by_label[lab].value if lab in by_label else None for lab in labels]
+        values.append(row_values)
+        n = max((r.n for r in by_label.values()), default=0)
+        rows.append([e.input, str(n), *[format_value(v, precision) if v is not None else "" for v in row_values]])
+    best = {(r, c + 2) for r, c in _mark_best(values)}
+    captions = "; ".join(e.describe() for e in evaluations)
+    return Grid(
+        title="models compared",
+        headers=["input", "n", *labels],
+        rows=rows,
+        numeric=[False, True, *[True] * len(labels)],
+        best=best,
+        caption=captions,
+    )
+
+
+def worst_grid(evaluation: Evaluation, precision: int) -> list[Grid]:
+    """One small table per loss: its K worst rows (1-based) and their per-sample losses."""
+    grids = []
+    for r in evaluation.results:
+        if r.worst is None or r.group is not None or not r.worst:
+            continue
+        rows = [[str(row + 1), format_value(value, precision)] for row, value in r.worst]
+        grids.append(
+            Grid(
+                title=f"worst {len(rows)} rows of {evaluation.input}: {r.label}",
+                headers=["row", r.label],
+                rows=rows,
+                numeric=[True, True],
+            )
+        )
+    return grids

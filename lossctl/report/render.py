@@ -1,0 +1,77 @@
+"""Renderers of a ``Grid``: a rich table for people, Markdown for pull requests, CSV for
+spreadsheets; and the JSON document that ``compute`` and ``compare`` share."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from lossctl import __version__
+
+if TYPE_CHECKING:
+    from lossctl.engine.results import Evaluation
+    from lossctl.report.grid import Grid
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+def rich_table(grid: Grid, *, colour: bool):
+    """A ``rich.table.Table``; the best value of each compared column in bold green, or
+    followed by ``*`` where there is no colour to show it."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=escape(grid.title))
+    for header, numeric in zip(grid.headers, grid.numeric, strict=True):
+        table.add_column(escape(header), justify="right" if numeric else "left", no_wrap=numeric)
+    for r, row in enumerate(grid.rows):
+        cells = [escape(cell) for cell in row]
+        for c in range(len(cells)):
+            if (r, c) in grid.best:
+                cells[c] = f"[bold green]{cells[c]}[/]" if colour else f"{cells[c]} *"
+        table.add_row(*cells)
+    return table
+
+
+def markdown(grid: Grid) -> str:
+    """A GitHub-flavoured Markdown table; the best values in bold."""
+
+    def escape(cell: str) -> str:
+        return cell.replace("|", "\\|")
+
+    lines = [f"**{escape(grid.title)}**", ""]
+    lines.append("| " + " | ".join(escape(h) for h in grid.headers) + " |")
+    lines.append("|" + "|".join("---:" if numeric else "---" for numeric in grid.numeric) + "|")
+    for r, row in enumerate(grid.rows):
+        cells = [f"**{escape(cell)}**" if (r, c) in grid.best else escape(cell) for c, cell in enumerate(row)]
+        lines.append("| " + " | ".join(cells) + " |")
+    if grid.caption:
+        lines += ["", grid.caption]
+    return "\n".join(lines) + "\n"
+
+
+def results_csv(evaluations: list[Evaluation]) -> str:
+    """One line per result, full precision: input, loss, spec, group, value, n."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["input", "loss", "spec", "group", "value", "n"])
+    for e in evaluations:
+        for r in e.results:
+            writer.writerow([e.input, r.loss.name, r.label, "" if r.group is None else r.group, repr(r.value), r.n])
+    return buffer.getvalue()
+
+
+def document(evaluations: list[Evaluation], warnings: list[str]) -> dict[str, Any]:
+    """The JSON document of ``compute`` and ``compare`` (schema in the README)."""
+    return {
+        "lossctl": __version__,
+        "inputs": [e.input_json() for e in evaluations],
+        "results": [r.as_json(e.input) for e in evaluations for r in e.results],
+        "warnings": warnings,
+    }
+
+
+def results_json(evaluations: list[Evaluation], warnings: list[str]) -> str:
+    return json.dumps(document(evaluations, warnings), indent=2, allow_nan=False) + "\n"

@@ -1,0 +1,105 @@
+"""Chunks: column projection, boundaries, start offsets, identical results for any batch size."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import IDS, Y_PRED
+
+from lossctl.io import open_source
+from lossctl.io.chunk import Chunk, rebatch
+
+FORMATS = ["csv", "tsv", "jsonl", "parquet", "feather", "npy", "npz"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_batch_rows_7_gives_the_same_arrays_with_right_starts(tmp_path, table, fmt):
+    source = open_source(str(table.write(tmp_path, fmt)))
+    chunks = list(source.iter_chunks(["y_pred", "y_true"], ["id"], batch_rows=7))
+    assert [chunk.start for chunk in chunks] == [0, 7, 14, 21]
+    assert [chunk.num_rows for chunk in chunks] == [7, 7, 7, 2]
+    for chunk in chunks:
+        assert set(chunk.arrays) == {"y_pred", "y_true", "id"}
+        assert all(len(array) == chunk.num_rows for array in chunk.arrays.values())
+        np.testing.assert_array_equal(chunk.arrays["y_pred"], Y_PRED[chunk.start : chunk.start + chunk.num_rows])
+        np.testing.assert_array_equal(chunk.arrays["id"], IDS[chunk.start : chunk.start + chunk.num_rows])
+        assert chunk.arrays["y_pred"].flags.c_contiguous
+    (whole,) = source.iter_chunks(["y_pred", "y_true"], ["id"])
+    for name in whole.arrays:
+        np.testing.assert_array_equal(np.concatenate([c.arrays[name] for c in chunks]), whole.arrays[name])
+
+
+@pytest.mark.parametrize("batch_rows", [1, 2, 5, 22, 23, 24, 1000])
+def test_any_batch_size(tmp_path, table, batch_rows):
+    source = open_source(str(table.write(tmp_path, "parquet")))
+    chunks = list(source.iter_chunks(["y_pred"], batch_rows=batch_rows))
+    assert [c.start for c in chunks] == list(range(0, len(IDS), batch_rows))
+    np.testing.assert_array_equal(np.concatenate([c.arrays["y_pred"] for c in chunks]), Y_PRED)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_only_requested_columns(tmp_path, table, fmt):
+    source = open_source(str(table.write(tmp_path, fmt)))
+    (chunk,) = source.iter_chunks(["y_true"])
+    assert list(chunk.arrays) == ["y_true"]
+
+
+def test_projection_skips_unreadable_columns(tmp_path):
+    """A column that is not requested is never converted: its non-numbers do not matter."""
+    path = tmp_path / "x.parquet"
+    pq.write_table(pa.table({"junk": ["x", "y"], "v": [1.5, 2.5]}), path)
+    (chunk,) = open_source(str(path)).iter_chunks(["v"])
+    np.testing.assert_array_equal(chunk.arrays["v"], [1.5, 2.5])
+
+
+def test_parquet_reads_row_groups_lazily(tmp_path, monkeypatch):
+    """Parquet batches follow batch_rows, so memory is bounded by the batch, not the file."""
+    path = tmp_path / "x.parquet"
+    pq.write_table(pa.table({"v": np.arange(1000, dtype=np.float64)}), path, row_group_size=100)
+    sizes = []
+    original = pq.ParquetFile.iter_batches
+
+    def spy(self, *args, **kwargs):
+        for batch in original(self, *args, **kwargs):
+            sizes.append(batch.num_rows)
+            yield batch
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", spy)
+    chunks = open_source(str(path)).iter_chunks(["v"], batch_rows=50)
+    first = next(chunks)
+    assert first.num_rows == 50
+    assert sizes == [50]
+    rest = list(chunks)
+    assert max(sizes) == 50
+    np.testing.assert_array_equal(np.concatenate([first.arrays["v"], *(c.arrays["v"] for c in rest)]), np.arange(1000))
+
+
+def test_same_column_numeric_and_other_comes_once_as_numeric(tmp_path, table):
+    source = open_source(str(table.write(tmp_path, "csv")))
+    (chunk,) = source.iter_chunks(["y_true"], ["y_true", "id"])
+    assert list(chunk.arrays) == ["y_true", "id"]
+    assert chunk.arrays["y_true"].dtype == np.float64
+
+
+def test_no_column_requested_is_a_programming_error(tmp_path, table):
+    source = open_source(str(table.write(tmp_path, "csv")))
+    with pytest.raises(ValueError):
+        source.iter_chunks([])
+    with pytest.raises(ValueError):
+        source.iter_chunks(["y_true"], batch_rows=0)
+
+
+def test_rebatch_regroups_pieces():
+    pieces = [{"a": np.arange(0, 3)}, {"a": np.arange(3, 4)}, {"a": np.arange(4, 12)}]
+    chunks = list(rebatch(pieces, 5))
+    assert [(c.start, c.num_rows) for c in chunks] == [(0, 5), (5, 5), (10, 2)]
+    assert [c.arrays["a"].tolist() for c in chunks] == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11]]
+
+
+def test_rebatch_passes_exact_pieces_without_copy():
+    piece = {"a": np.arange(5)}
+    (chunk,) = rebatch([piece], 5)
+    assert chunk == Chunk(0, piece, 5)
+    assert chunk.arrays["a"] is piece["a"]
