@@ -17,6 +17,7 @@ from lossctl import __version__
 from lossctl.cli.catalog import explain, list_losses
 from lossctl.cli.compare import compare
 from lossctl.cli.compute import compute
+from lossctl.cli.examples import examples
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -31,11 +32,12 @@ def cli() -> None:
       lossctl compute --loss huber --delta 1.0 preds.csv
       lossctl compare preds.csv
       lossctl explain focal
+      lossctl examples
     Shell completion (bash): eval "$(_LOSSCTL_COMPLETE=bash_source lossctl)"
     """
 
 
-for command in (compute, compare, list_losses, explain):
+for command in (compute, compare, list_losses, explain, examples):
     cli.add_command(command)
 
 
