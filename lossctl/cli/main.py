@@ -15,6 +15,7 @@ import click
 
 from lossctl import __version__
 from lossctl.cli.catalog import explain, list_losses
+from lossctl.cli.check import check
 from lossctl.cli.compare import compare
 from lossctl.cli.compute import compute
 from lossctl.cli.examples import examples
@@ -31,13 +32,14 @@ def cli() -> None:
     Examples:
       lossctl compute --loss huber --delta 1.0 preds.csv
       lossctl compare preds.csv
+      lossctl check --loss mse --max 0.5 preds.parquet
       lossctl explain focal
       lossctl examples
     Shell completion (bash): eval "$(_LOSSCTL_COMPLETE=bash_source lossctl)"
     """
 
 
-for command in (compute, compare, list_losses, explain, examples):
+for command in (compute, compare, check, list_losses, explain, examples):
     cli.add_command(command)
 
 
@@ -52,7 +54,8 @@ def main(argv: list[str] | None = None) -> None:
     from lossctl.losses import ExpressionError, LossError
 
     try:
-        cli.main(args=argv, prog_name="lossctl", standalone_mode=False)
+        # Without standalone mode, click returns the code of ctx.exit(code) instead of exiting.
+        code = cli.main(args=argv, prog_name="lossctl", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -72,4 +75,4 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("LOSSCTL_DEBUG"):
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (set LOSSCTL_DEBUG=1 for the traceback)", 70)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,103 @@
+"""A check: one loss, one condition, a severity; and its verdict on a computed value.
+
+A check has exactly one condition (write two checks for two conditions, so that each check is
+one line of the table and one JUnit testcase):
+
+- ``max``: passes when ``value <= max`` (inclusive: ``value == max`` passes);
+- ``min``: passes when ``value >= min`` (inclusive);
+- ``baseline``: passes unless the value is worse than the baseline's by more than the
+  tolerance. Losses are lower-is-better, so only a higher value can fail:
+
+      fail  when  value > baseline + max(atol, rtol * |baseline|)
+
+  ``rtol`` and ``atol`` (both 0 by default) combine as a maximum, in the spirit of
+  ``numpy.isclose`` but one-sided: an improvement of any size passes.
+
+The comparison uses the full-precision float64 value, never a rounded one, and the message
+prints both numbers in full (``repr``: the shortest text that reads back as the same float):
+``mse 1.3333333333333333 > max 1.3333333333333332``. A NaN value (``nan = "propagate"``)
+fails every condition.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lossctl.engine.results import LossResult
+
+MAX, MIN, BASELINE = "max", "min", "baseline"
+CRITERIA = (MAX, MIN, BASELINE)
+FAIL, WARN, PASS = "fail", "warn", "pass"
+SEVERITIES = (FAIL, WARN)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One condition on one loss: ``criterion`` is ``max``, ``min`` or ``baseline``; ``limit``
+    is the threshold of ``max``/``min``; ``baseline`` the baseline file of ``baseline``.
+    ``files`` (None: the files of the configuration or the command line) and ``options``
+    (input options, as in the configuration: ``y_pred``, ``nan``, ...) are the check's own."""
+
+    name: str
+    loss: str
+    criterion: str
+    limit: float | None = None
+    baseline: str | None = None
+    rtol: float = 0.0
+    atol: float = 0.0
+    severity: str = FAIL
+    files: tuple[str, ...] | None = None
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def judge(self, result: LossResult, input_name: str, baseline_value: float | None = None) -> Outcome:
+        """The verdict of this check on ``result``, its loss's value on ``input_name``;
+        ``baseline_value`` is the baseline's value of the same loss, for a baseline check."""
+        value, spec = result.value, result.label
+        if self.criterion == BASELINE:
+            assert baseline_value is not None
+            tolerance = max(self.atol, self.rtol * abs(baseline_value))
+            limit = baseline_value + tolerance
+            bound = f"{limit!r} (baseline {baseline_value!r} + tolerance {tolerance!r})"
+        else:
+            assert self.limit is not None
+            limit = self.limit
+            bound = f"{self.criterion} {limit!r}"
+        op = ">=" if self.criterion == MIN else "<="
+        passed = value >= limit if op == ">=" else value <= limit
+        if math.isnan(value):
+            message = f"{spec} is nan, which fails {op} {bound}"
+        else:
+            shown_op = op if passed else {"<=": ">", ">=": "<"}[op]
+            message = f"{spec} {value!r} {shown_op} {bound}"
+        return Outcome(
+            check=self,
+            input=input_name,
+            loss=result.loss.name,
+            spec=spec,
+            value=value,
+            limit=limit,
+            op=op,
+            baseline=baseline_value,
+            verdict=PASS if passed else self.severity,
+            message=message,
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A check's verdict on one input: ``pass``, or its severity (``fail``/``warn``) when the
+    condition does not hold; ``message`` says why, numbers in full."""
+
+    check: Check
+    input: str
+    loss: str
+    spec: str
+    value: float
+    limit: float
+    op: str
+    baseline: float | None
+    verdict: str
+    message: str

@@ -1,0 +1,303 @@
+"""Where checks come from: ``[tool.lossctl]`` in a pyproject.toml, a lossctl.toml, or the
+command line; validated key by key, with the same rules for both.
+
+Discovery (no ``--config``): from the working directory up to the repository root (the first
+directory that holds ``.git``; the filesystem root outside a repository), the first directory
+with a ``lossctl.toml``, or a ``pyproject.toml`` that has a ``[tool.lossctl]`` table, wins; in
+one directory lossctl.toml comes first. In lossctl.toml the keys are at the top level; in
+pyproject.toml under ``[tool.lossctl]``. ``--config FILE`` names either kind (a file named
+pyproject.toml is read as one).
+
+Schema::
+
+    [tool.lossctl]
+    files = ["outputs/preds.parquet"]          # inputs of every check without its own files
+    y_true = "target"                           # input options, as lossctl compute's:
+    # y_pred, weight, labels, on, model_weights, from_logits, nan, task, input_format, encoding
+    [[tool.lossctl.checks]]
+    loss = "huber:delta=1.0"                    # required: a loss spec or expression
+    max = 0.35                                  # exactly one of max, min, baseline
+    [[tool.lossctl.checks]]
+    loss = "mse"
+    baseline = "baselines/main.json"            # a `lossctl compute --format json` document
+    rtol = 0.02                                 # baseline tolerances (default 0)
+    severity = "warn"                           # "fail" (default) or "warn"
+    name = "mse vs main"                        # default: "<loss> <criterion> <limit>"
+    # files and any input option may also be given per check, overriding the top level
+
+Paths (files, labels, model_weights, baseline) are relative to the configuration file's
+directory. Unknown keys and wrong types are errors naming the file and the key path, list
+indices 0-based: ``pyproject.toml: tool.lossctl.checks[1].sevrity: unknown key (did you mean
+'severity'?)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lossctl.check.checks import BASELINE, CRITERIA, SEVERITIES, Check
+from lossctl.engine.kinds import KINDS, WEIGHTS
+from lossctl.engine.run import NAN_POLICIES
+from lossctl.errors import ConfigError, LossctlError, UsageError
+from lossctl.io.formats import FORMATS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+PYPROJECT = "pyproject.toml"
+LOSSCTL_TOML = "lossctl.toml"
+SECTION = "tool.lossctl"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where settings come from: a configuration file (``file``, shown as given; relative
+    paths taken from ``base``; keys under ``section``) or, with ``file`` None, the command
+    line, whose keys are shown as options (``rtol`` as ``--rtol``)."""
+
+    file: str | None = None
+    base: str = "."
+    section: str = ""
+
+    def name(self, key: str) -> str:
+        """How the user writes ``key``: as is, or as an option."""
+        return key if self.file is not None else "--" + key.replace("_", "-")
+
+    def key(self, where: str, key: str) -> str:
+        """``key`` located at ``where``: a dotted key path, or options (``--loss mse --max``)."""
+        if self.file is None:
+            return f"{where} {self.name(key)}" if where else self.name(key)
+        return f"{where}.{key}" if where else key
+
+    def error(self, where: str, message: str) -> LossctlError:
+        """A ``ConfigError`` naming the file (a ``UsageError`` for the command line)."""
+        text = f"{where}: {message}" if where else message
+        return ConfigError(text, file=self.file) if self.file is not None else UsageError(text)
+
+    def path(self, path: str) -> str:
+        """``path`` as seen from the working directory."""
+        if self.base == "." or os.path.isabs(path):
+            return path
+        return os.path.normpath(os.path.join(self.base, path))
+
+
+Validator = Callable[[Any, Origin, str], Any]
+
+
+def _string(value: Any, origin: Origin, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise origin.error(where, f"must be a non-empty string, not {value!r}")
+    return value
+
+
+def _bool(value: Any, origin: Origin, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise origin.error(where, f"must be true or false, not {value!r}")
+    return value
+
+
+def _number(value: Any, origin: Origin, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise origin.error(where, f"must be a finite number, not {value!r}")
+    return float(value)
+
+
+def _tolerance(value: Any, origin: Origin, where: str) -> float:
+    number = _number(value, origin, where)
+    if number < 0:
+        raise origin.error(where, f"must be >= 0, not {value!r}")
+    return number
+
+
+def _choice(choices: tuple[str, ...]) -> Validator:
+    def validate(value: Any, origin: Origin, where: str) -> str:
+        if value not in choices:
+            raise origin.error(where, f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    return validate
+
+
+def _path(value: Any, origin: Origin, where: str) -> str:
+    return origin.path(_string(value, origin, where))
+
+
+def _paths(value: Any, origin: Origin, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise origin.error(where, f"must be a non-empty list of paths, not {value!r}")
+    return tuple(_path(v, origin, f"{where}[{i}]") for i, v in enumerate(value))
+
+
+INPUT_KEYS: dict[str, Validator] = {
+    "y_true": _string,
+    "y_pred": _string,
+    "weight": _string,
+    "labels": _path,
+    "on": _string,
+    "model_weights": _path,
+    "from_logits": _bool,
+    "nan": _choice(NAN_POLICIES),
+    "task": _choice(tuple(k for k in KINDS if k != WEIGHTS)),
+    "input_format": _choice(FORMATS),
+    "encoding": _string,
+}
+"""The input options a configuration (or a check in it) may set; the meaning of lossctl
+compute's options of the same names."""
+
+TOP_KEYS: dict[str, Validator] = {"files": _paths, **INPUT_KEYS}
+CHECK_KEYS: dict[str, Validator] = {
+    "loss": _string,
+    "max": _number,
+    "min": _number,
+    "baseline": _path,
+    "rtol": _tolerance,
+    "atol": _tolerance,
+    "severity": _choice(SEVERITIES),
+    "name": _string,
+    "files": _paths,
+    **INPUT_KEYS,
+}
+
+
+def validate(table: dict[str, Any], keys: dict[str, Validator], origin: Origin, where: str) -> dict[str, Any]:
+    """The values of ``table`` converted by their validators; an error for an unknown key,
+    with the closest known key as a suggestion."""
+    out = {}
+    for key, value in table.items():
+        path = origin.key(where, key)
+        if key not in keys:
+            close = difflib.get_close_matches(key.replace("-", "_"), keys, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(keys)})"
+            raise origin.error(path, "unknown key" + hint)
+        out[key] = keys[key](value, origin, path)
+    return out
+
+
+def _default_name(loss: str, criterion: str, raw: Any) -> str:
+    shown = raw if criterion == BASELINE else repr(float(raw))
+    return f"{loss} {criterion} {shown}"
+
+
+def make_check(table: dict[str, Any], origin: Origin, where: str) -> Check:
+    """The check described by ``table`` (a ``[[tool.lossctl.checks]]`` entry, or the options
+    that follow one ``--loss``)."""
+    fields = validate(table, CHECK_KEYS, origin, where)
+    if "loss" not in fields:
+        raise origin.error(where, "missing key 'loss'")
+    criteria = [c for c in CRITERIA if c in fields]
+    if len(criteria) != 1:
+        listed = ", ".join(origin.name(c) for c in CRITERIA)
+        found = ", ".join(origin.name(c) for c in criteria) or "none"
+        raise origin.error(
+            where, f"a check needs exactly one of {listed}; found {found} (write one check per condition)"
+        )
+    criterion = criteria[0]
+    for key in ("rtol", "atol"):
+        if key in fields and criterion != BASELINE:
+            raise origin.error(where, f"{origin.name(key)} applies to a baseline only; give {origin.name(BASELINE)}")
+    return Check(
+        name=fields.get("name") or _default_name(fields["loss"], criterion, table[criterion]),
+        loss=fields["loss"],
+        criterion=criterion,
+        limit=None if criterion == BASELINE else fields[criterion],
+        baseline=fields.get(BASELINE),
+        rtol=fields.get("rtol", 0.0),
+        atol=fields.get("atol", 0.0),
+        severity=fields.get("severity", SEVERITIES[0]),
+        files=fields.get("files"),
+        options=tuple((k, fields[k]) for k in INPUT_KEYS if k in fields),
+    )
+
+
+def distinct_names(checks: tuple[Check, ...], origin: Origin, where: str) -> None:
+    """An error if two checks share a name (a JUnit testcase and a table row are known by
+    it)."""
+    seen: set[str] = set()
+    for check in checks:
+        if check.name in seen:
+            raise origin.error(where, f"two checks are named {check.name!r}; give one a {origin.name('name')}")
+        seen.add(check.name)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A configuration, validated: the files, the input options and the checks it gives."""
+
+    origin: Origin
+    files: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+    checks: tuple[Check, ...] = ()
+
+
+def parse(table: dict[str, Any], origin: Origin) -> Settings:
+    """The settings of a ``[tool.lossctl]`` table (or a lossctl.toml document)."""
+    top = {k: v for k, v in table.items() if k != "checks"}
+    fields = validate(top, TOP_KEYS, origin, origin.section)
+    checks_where = origin.key(origin.section, "checks")
+    entries = table.get("checks", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise origin.error(checks_where, "must be an array of tables ([[tool.lossctl.checks]])")
+    checks = tuple(make_check(entry, origin, f"{checks_where}[{i}]") for i, entry in enumerate(entries))
+    distinct_names(checks, origin, checks_where)
+    options = {k: fields[k] for k in INPUT_KEYS if k in fields}
+    return Settings(origin=origin, files=fields.get("files", ()), options=options, checks=checks)
+
+
+def _read_toml(path: Path, shown: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except OSError as exc:
+        raise ConfigError(f"cannot read the configuration: {exc.strerror or exc}", file=shown) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", file=shown) from None
+
+
+def _section(document: dict[str, Any]) -> Any:
+    tool = document.get("tool")
+    return tool.get("lossctl") if isinstance(tool, dict) else None
+
+
+def load(path: Path) -> Settings:
+    """The settings of the configuration file ``path`` (pyproject.toml, lossctl.toml, or a
+    file named by ``--config``)."""
+    shown = os.path.relpath(path) if path.is_absolute() else str(path)
+    document = _read_toml(path, shown)
+    base = os.path.dirname(shown) or "."
+    if path.name != PYPROJECT:
+        return parse(document, Origin(file=shown, base=base))
+    table = _section(document)
+    if not isinstance(table, dict):
+        raise ConfigError(f"no [{SECTION}] table", file=shown)
+    return parse(table, Origin(file=shown, base=base, section=SECTION))
+
+
+def discover(start: Path) -> Path | None:
+    """The configuration file nearest to ``start``, searching up to the repository root."""
+    for directory in (start, *start.parents):
+        candidate = directory / LOSSCTL_TOML
+        if candidate.is_file():
+            return candidate
+        candidate = directory / PYPROJECT
+        if candidate.is_file() and _section(_read_toml(candidate, os.path.relpath(candidate))) is not None:
+            return candidate
+        if (directory / ".git").exists():
+            return None
+    return None
+
+
+def settings(config: str | None) -> Settings | None:
+    """The settings of ``--config FILE``, else of the discovered configuration, else None."""
+    if config is not None:
+        return load(Path(config))
+    found = discover(Path.cwd())
+    return load(found) if found is not None else None

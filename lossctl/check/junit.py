@@ -1,0 +1,36 @@
+"""The JUnit XML report of ``lossctl check --junit-xml PATH``, as CI systems read pytest's.
+
+One ``<testsuite name="lossctl check">`` holds one ``<testcase>`` per check and input:
+``name`` is the check's name, ``classname`` is ``lossctl.<input>``. A failed check (severity
+``fail``) has a ``<failure message="mse 0.6 > max 0.5" type="threshold|baseline">``. A warned
+check (severity ``warn``) is a passing testcase, as pytest reports a test that only warned: it
+ran and did not fail the build, so it is neither a failure nor ``<skipped>`` (which would say
+it did not run); its message goes to ``<system-out>`` prefixed with ``warning:``. Every
+testcase carries its message (value and limit in full) in ``<system-out>``.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from lossctl.check.checks import BASELINE, FAIL, WARN, Outcome
+from lossctl.check.report import TITLE
+
+
+def junit_xml(outcomes: list[Outcome]) -> str:
+    """The report as an XML document (UTF-8 declared)."""
+    failures = sum(o.verdict == FAIL for o in outcomes)
+    suites = ET.Element("testsuites", tests=str(len(outcomes)), failures=str(failures), errors="0")
+    suite = ET.SubElement(
+        suites, "testsuite", name=TITLE, tests=str(len(outcomes)), failures=str(failures), errors="0", skipped="0"
+    )
+    for o in outcomes:
+        case = ET.SubElement(suite, "testcase", name=o.check.name, classname=f"lossctl.{o.input}")
+        if o.verdict == FAIL:
+            kind = "baseline" if o.check.criterion == BASELINE else "threshold"
+            failure = ET.SubElement(case, "failure", message=o.message, type=kind)
+            failure.text = f"{o.check.name} on {o.input}: {o.message}"
+        out = ET.SubElement(case, "system-out")
+        out.text = f"warning: {o.message}" if o.verdict == WARN else o.message
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -1,0 +1,84 @@
+"""Every check on every one of its inputs, each input read once.
+
+Checks are grouped by input file and input options (columns, nan policy, ...): each group is
+one pass of ``lossctl.engine.run.evaluate`` over the file for all the losses of its checks.
+Baselines are read before any input, so that a missing baseline fails before a long pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lossctl.check.baseline import Baseline
+from lossctl.check.checks import Check, Outcome
+from lossctl.engine.binding import ColumnChoice
+from lossctl.engine.run import Request, evaluate
+from lossctl.errors import UsageError
+
+Options = tuple[tuple[str, Any], ...]
+
+
+def request(path: str | None, losses: list[str], options: dict[str, Any]) -> Request:
+    """The engine request of ``losses`` on ``path`` with the input options of a
+    configuration (``y_true``, ``nan``, ...; absent keys take compute's defaults)."""
+    return Request(
+        path=path,
+        losses=losses,
+        labels=options.get("labels"),
+        on=options.get("on"),
+        from_logits=options.get("from_logits", False),
+        task=options.get("task"),
+        columns=ColumnChoice(options.get("y_true"), options.get("y_pred"), options.get("weight")),
+        model_weights=options.get("model_weights"),
+        nan=options.get("nan", "error"),
+        input_format=options.get("input_format"),
+        encoding=options.get("encoding", "utf-8"),
+    )
+
+
+Group = tuple[str | None, Options]
+"""An input and its options: what one pass of the engine reads."""
+
+
+def _plan(checks: list[Check], files: list[str], options: dict[str, Any]) -> dict[Group, list[tuple[int, int]]]:
+    """Each group -> the (check index, input index) pairs it serves. A check's inputs are its
+    own files, else ``files``; its options are ``options`` updated with its own."""
+    groups: dict[Group, list[tuple[int, int]]] = {}
+    for c, check in enumerate(checks):
+        merged = {**options, **dict(check.options)}
+        inputs: list[str | None] = list(check.files or files)
+        if not inputs:
+            if "model_weights" not in merged:
+                raise UsageError(f"{check.name}: no input file; give FILE, or files = [...] in the configuration")
+            inputs = [None]  # a regularization loss over the model's weights alone
+        for i, path in enumerate(inputs):
+            groups.setdefault((path, tuple(sorted(merged.items()))), []).append((c, i))
+    return groups
+
+
+def files_read(checks: list[Check], files: list[str], options: dict[str, Any]) -> list[str]:
+    """Every file the checks read: inputs, labels, model weights, baselines (none of which a
+    report may overwrite)."""
+    read = [c.baseline for c in checks if c.baseline is not None]
+    for path, opts in _plan(checks, files, options):
+        found = dict(opts)
+        read += [p for p in (path, found.get("labels"), found.get("model_weights")) if p is not None]
+    return list(dict.fromkeys(read))
+
+
+def run(checks: list[Check], files: list[str], options: dict[str, Any]) -> tuple[list[Outcome], list[str]]:
+    """The outcome of each check on each of its inputs, ordered by check then input; and the
+    warnings of the evaluations."""
+    baselines = {c.baseline: Baseline.load(c.baseline) for c in checks if c.baseline is not None}
+    outcomes: dict[tuple[int, int], Outcome] = {}
+    warnings: list[str] = []
+    for (path, opts), members in _plan(checks, files, options).items():
+        losses = list(dict.fromkeys(checks[c].loss for c, _ in members))
+        evaluation, notes = evaluate(request(path, losses, dict(opts)))
+        warnings += notes + evaluation.warnings()
+        for c, i in members:
+            check = checks[c]
+            result = evaluation.results[losses.index(check.loss)]
+            baseline = baselines[check.baseline].value(result.label, evaluation.input) if check.baseline else None
+            outcomes[c, i] = check.judge(result, evaluation.input, baseline)
+    return [outcomes[key] for key in sorted(outcomes)], warnings

@@ -1,0 +1,209 @@
+"""``lossctl check``: the CI gate. Exit 0 when no check failed, 1 when one did, 2 for a usage,
+configuration or input error.
+
+On the command line each ``--loss`` opens a check, and the check options that follow it
+(``--max``, ``--min``, ``--baseline``, ``--rtol``, ``--atol``, ``--severity``, ``--name``)
+belong to it, up to the next ``--loss``: ``--loss mse --max 0.5 --loss mae --max 0.4`` is two
+checks. Click gathers a repeated option's values without their order relative to other
+options, so ``PairedCommand`` records the order in which the options were given.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from lossctl.check.checks import SEVERITIES
+from lossctl.cli.output import note, render_tables, warn, write_result
+from lossctl.errors import UsageError
+
+PAIRED = ("loss", "max", "min", "baseline", "rtol", "atol", "severity", "name")
+"""The options that belong to the ``--loss`` before them."""
+_ORDER = "lossctl.check.order"
+
+
+class PairedCommand(click.Command):
+    """A command that records, in ``ctx.meta``, the order in which the ``PAIRED`` options
+    were given (one entry per occurrence)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        ctx.meta[_ORDER] = [param.name for param in order if param.name in PAIRED]
+        return super().parse_args(ctx, args)
+
+
+def pair(order: list[str], values: dict[str, tuple]) -> list[dict[str, Any]]:
+    """The checks of the command line, as tables like ``[[tool.lossctl.checks]]`` entries:
+    each ``--loss`` with the options that follow it. ``order`` names the options as they
+    were given; ``values`` holds each option's values in that order."""
+    pending = {name: list(values[name]) for name in PAIRED}
+    tables: list[dict[str, Any]] = []
+    for name in order:
+        value = pending[name].pop(0)
+        if name == "loss":
+            tables.append({"loss": value})
+        elif not tables:
+            raise UsageError(f"--{name} {value} comes before any --loss: check options apply to the --loss before them")
+        elif name in tables[-1]:
+            raise UsageError(f"--loss {tables[-1]['loss']}: --{name} given twice; repeat --loss for another check")
+        else:
+            tables[-1][name] = value
+    return tables
+
+
+def _render(outcomes: list, fmt: str) -> str:
+    """The result for stdout: a table, JSON or Markdown."""
+    from lossctl.check import report
+
+    if fmt == "json":
+        return report.json_text(outcomes)
+    if fmt == "markdown":
+        return report.markdown(outcomes)
+    return render_tables([report.grid(outcomes)])
+
+
+def _append_summary(path: str, text: str) -> None:
+    """Append ``text`` to the GitHub step summary file; a warning if it cannot be written."""
+    try:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+    except OSError as exc:
+        warn(f"cannot append to GITHUB_STEP_SUMMARY {path}: {exc.strerror or exc}")
+
+
+@click.command(
+    cls=PairedCommand,
+    epilog="""\b
+Examples:
+  lossctl check preds.csv --loss mse --max 0.5 --loss mae --max 0.4
+  lossctl check preds.csv --loss "huber:delta=1.0" --max 0.35 --severity warn
+  lossctl check preds.csv --loss mse --baseline main.json --rtol 0.02
+  lossctl check --junit-xml report.xml          # checks from [tool.lossctl]""",
+)
+@click.argument("files", nargs=-1)
+@click.option(
+    "--loss",
+    "-l",
+    multiple=True,
+    metavar="SPEC",
+    help="Open a check of this loss; the check options after it belong to it.",
+)
+@click.option("--max", type=float, multiple=True, metavar="X", help="The check passes when value <= MAX (inclusive).")
+@click.option("--min", type=float, multiple=True, metavar="X", help="The check passes when value >= MIN (inclusive).")
+@click.option(
+    "--baseline",
+    multiple=True,
+    metavar="FILE",
+    help="A 'lossctl compute --format json' result; the check fails when value > baseline + max(ATOL, RTOL*|baseline|).",
+)
+@click.option("--rtol", type=float, multiple=True, metavar="R", help="Relative tolerance of the baseline (default 0).")
+@click.option("--atol", type=float, multiple=True, metavar="A", help="Absolute tolerance of the baseline (default 0).")
+@click.option(
+    "--severity",
+    type=click.Choice(SEVERITIES),
+    multiple=True,
+    help="A failed 'warn' check is reported, not fatal.  [default: fail]",
+)
+@click.option("--name", multiple=True, help="The check's name in reports.  [default: '<loss> <criterion> <limit>']")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (default: lossctl.toml, or pyproject.toml with [tool.lossctl], nearest up to the repository root).",
+)
+@click.option("--y-true", help="Column of the labels.")
+@click.option("--y-pred", help="Column of the predictions.")
+@click.option("--weight", help="Column of per-sample weights.")
+@click.option("--labels", metavar="FILE", help="Labels file joined with each prediction file.")
+@click.option("--on", help="Join the prediction and labels files on this key column.")
+@click.option("--model-weights", metavar="FILE", help="Model parameters for l1, l2, elastic-net.")
+@click.option("--from-logits/--no-from-logits", default=None, help="Predictions are logits, not probabilities.")
+@click.option(
+    "--nan", metavar="[error|drop|propagate]", help="What a missing value (NaN, empty cell) does.  [default: error]"
+)
+@click.option(
+    "--task",
+    metavar="TASK",
+    help="Say what the files hold (regression, binary, scores, multiclass, pair, triplet, critic).",
+)
+@click.option(
+    "--input-format", metavar="FORMAT", help="Format of the inputs (csv, tsv, parquet, feather, jsonl, npy, npz)."
+)
+@click.option("--encoding", help="Text encoding of CSV/TSV/JSONL inputs.  [default: utf-8]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--junit-xml", type=click.Path(dir_okay=False), help="Also write a JUnit XML report here: a testcase per check."
+)
+@click.option("--no-summary", is_flag=True, help="Do not append the Markdown table to $GITHUB_STEP_SUMMARY.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when a check failed.")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    config: str | None,
+    fmt: str,
+    junit_xml: str | None,
+    no_summary: bool,
+    exit_zero: bool,
+    **kwargs: Any,
+) -> None:
+    """Fail (exit 1) when a loss on FILES crosses a threshold or regresses against a baseline.
+
+    Checks come from the command line (each --loss with the --max, --min or --baseline,
+    --rtol, --atol, --severity, --name that follow it) or from [[tool.lossctl.checks]] in the
+    configuration. Command-line checks, FILES and input options replace the configuration's.
+    A threshold is inclusive, and compared at full precision. A baseline check fails only
+    when the value is worse: value > baseline + max(atol, rtol*|baseline|). Exit 0 when no
+    check failed ('warn' checks never fail), 1 when one did, 2 for a usage, configuration or
+    input error.
+    """
+    from lossctl.atomic import refuse_inputs, write_text
+    from lossctl.check import config as configuration
+    from lossctl.check import report, runner
+    from lossctl.check.junit import junit_xml as render_junit
+
+    tables = pair(ctx.meta.get(_ORDER, []), {name: kwargs.pop(name) for name in PAIRED})
+    settings = configuration.settings(config)
+    command_line = configuration.Origin()
+    given = configuration.validate(
+        {k: v for k, v in kwargs.items() if v is not None}, configuration.INPUT_KEYS, command_line, ""
+    )
+    if tables:
+        checks = tuple(configuration.make_check(t, command_line, f"--loss {t['loss']}") for t in tables)
+        configuration.distinct_names(checks, command_line, "")
+    else:
+        checks = settings.checks if settings else ()
+    if not checks:
+        raise UsageError(
+            "no checks: give --loss SPEC --max X (or --min, --baseline), or [[tool.lossctl.checks]] in pyproject.toml or lossctl.toml"
+        )
+    inputs = list(files) or list(settings.files if settings else ())
+    options = {**(settings.options if settings else {}), **given}
+
+    read = runner.files_read(list(checks), inputs, options) + ([settings.origin.file] if settings else [])
+    if junit_xml:
+        refuse_inputs(junit_xml, read)  # before a long evaluation, not after it
+
+    outcomes, warnings = runner.run(list(checks), inputs, options)
+    for message in warnings:
+        warn(message)
+    write_result(_render(outcomes, fmt), None, [])
+    if junit_xml:
+        write_text(junit_xml, render_junit(outcomes), inputs=read)
+        note(f"wrote {junit_xml}")
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file and not no_summary:
+        _append_summary(summary_file, report.markdown(outcomes))
+    for line in report.breaches(outcomes):
+        note(line)
+    note(report.summary(outcomes) + (" (--exit-zero: exit 0)" if exit_zero and not report.passed(outcomes) else ""))
+    if not report.passed(outcomes) and not exit_zero:
+        click.get_current_context().exit(1)

@@ -1,0 +1,132 @@
+"""What check writes: the JSON document, Markdown, the table, JUnit XML, the GitHub step
+summary."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+from lossctl import __version__
+
+# preds.csv: mse = 4/3, mae = 2/3 (see _data.py). Three checks: a pass, a failure, a warning.
+THREE = (
+    "--loss",
+    "mse",
+    "--max",
+    "1.5",
+    "--loss",
+    "mae",
+    "--max",
+    "0.5",
+    "--loss",
+    "mae",
+    "--max",
+    "0.6",
+    "--severity",
+    "warn",
+)
+
+
+def test_json_document(repo, lossctl):
+    result = lossctl("check", "preds.csv", "--loss", "mae", "--max", "0.5", "--format", "json")
+    assert json.loads(result.out) == {
+        "lossctl": __version__,
+        "checks": [
+            {
+                "name": "mae max 0.5",
+                "input": "preds.csv",
+                "loss": "mae",
+                "spec": "mae",
+                "value": 2 / 3,
+                "limit": 0.5,
+                "op": "<=",
+                "baseline": None,
+                "verdict": "fail",
+                "severity": "fail",
+                "message": "mae 0.6666666666666666 > max 0.5",
+            }
+        ],
+        "passed": False,
+    }
+
+
+def test_markdown(repo, lossctl):
+    result = lossctl("check", "preds.csv", *THREE, "--format", "markdown")
+    assert result.code == 1
+    assert result.out == (
+        "**lossctl check**\n"
+        "\n"
+        "| check | input | value | limit | verdict |\n"
+        "|---|---|---:|---|---|\n"
+        "| mse max 1.5 | preds.csv | 1.3333333333333333 | <= 1.5 | PASS |\n"
+        "| mae max 0.5 | preds.csv | 0.6666666666666666 | <= 0.5 | FAIL |\n"
+        "| mae max 0.6 | preds.csv | 0.6666666666666666 | <= 0.6 | WARN |\n"
+        "\n"
+        "3 checks: 1 passed, 1 failed, 1 warned\n"
+    )
+
+
+def test_the_table_has_a_row_per_check_and_stdout_nothing_else(repo, lossctl):
+    result = lossctl("check", "preds.csv", *THREE)
+    rows = [line for line in result.out.splitlines() if "preds.csv" in line]
+    assert [row.split("│")[1].strip() for row in rows] == ["mse max 1.5", "mae max 0.5", "mae max 0.6"]
+    assert [row.split("│")[5].strip() for row in rows] == ["PASS", "FAIL", "WARN"]
+    assert "FAIL mae max 0.5" not in result.out and "FAIL mae max 0.5" in result.err
+
+
+def test_junit_xml_parses_with_a_testcase_per_check(repo, lossctl):
+    result = lossctl("check", "preds.csv", "better.csv", *THREE, "--junit-xml", "report.xml")
+    assert result.code == 1
+    assert "wrote report.xml\n" in result.err
+    suite = ET.parse(repo / "report.xml").getroot().find("testsuite")
+    cases = suite.findall("testcase")
+    # 3 checks x 2 files; mae 2/3 > 0.5 fails on preds.csv only (mae(better.csv) = 1/3).
+    assert [(c.get("classname"), c.get("name")) for c in cases] == [
+        ("lossctl.preds.csv", "mse max 1.5"),
+        ("lossctl.better.csv", "mse max 1.5"),
+        ("lossctl.preds.csv", "mae max 0.5"),
+        ("lossctl.better.csv", "mae max 0.5"),
+        ("lossctl.preds.csv", "mae max 0.6"),
+        ("lossctl.better.csv", "mae max 0.6"),
+    ]
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
+        "6",
+        "1",
+        "0",
+        "0",
+    )
+    failures = [(c.get("name"), c.get("classname"), c.find("failure")) for c in cases if c.find("failure") is not None]
+    assert [(n, k, f.get("message"), f.get("type")) for n, k, f in failures] == [
+        ("mae max 0.5", "lossctl.preds.csv", "mae 0.6666666666666666 > max 0.5", "threshold")
+    ]
+    warned = cases[4]
+    assert warned.find("failure") is None and warned.find("skipped") is None
+    assert warned.find("system-out").text == "warning: mae 0.6666666666666666 > max 0.6"
+    assert cases[0].find("system-out").text == "mse 1.3333333333333333 <= max 1.5"
+
+
+def test_junit_xml_never_overwrites_an_input(repo, lossctl):
+    before = (repo / "preds.csv").read_text()
+    result = lossctl("check", "preds.csv", "--loss", "mse", "--max", "2", "--junit-xml", "preds.csv")
+    assert (result.code, result.err.splitlines()[-1]) == (
+        2,
+        "Error: refusing to write preds.csv: it is one of the inputs",
+    )
+    assert (repo / "preds.csv").read_text() == before
+
+
+def test_the_step_summary_is_appended(repo, lossctl, monkeypatch):
+    summary = repo / "summary.md"
+    summary.write_text("## earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    markdown = lossctl("check", "preds.csv", *THREE, "--format", "markdown").out
+    lossctl("check", "preds.csv", *THREE)
+    assert summary.read_text(encoding="utf-8") == "## earlier step\n" + markdown + "\n" + markdown + "\n"
+
+
+def test_no_summary_leaves_the_step_summary_alone(repo, lossctl, monkeypatch):
+    summary = repo / "summary.md"
+    summary.write_text("## earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert lossctl("check", "preds.csv", "--loss", "mse", "--max", "2", "--no-summary").code == 0
+    assert summary.read_text(encoding="utf-8") == "## earlier step\n"
