@@ -61,35 +61,46 @@ class ParquetSource(ArrowSource):
 
 
 class ArrowIpcSource(ArrowSource):
-    """An Arrow IPC file (Feather v2, `.arrow`) or an Arrow IPC stream."""
+    """An Arrow IPC file (Feather v2, `.arrow`) or an Arrow IPC stream.
+
+    A file's row count is summed over its record batches, reading one column; a stream's is
+    left unknown (`count_rows` reads it).
+    """
 
     def __init__(self, raw: RawFile) -> None:
         self._raw = raw
         self._random_access = raw.head().startswith(_ARROW_FILE_MAGIC)
         with _valid_file(raw.name, "Arrow"):
-            reader = self._open(ipc.IpcReadOptions())
-            if self._random_access:
-                num_rows = reader.count_rows()
-                empty = not num_rows
-            else:
-                num_rows = None
-                empty = not any(batch.num_rows for batch in reader)
+            schema = self._open(ipc.IpcReadOptions()).schema
+        if not schema.names:
+            raise InputError("the file has no columns", file=raw.name)
+        sizes = (batch.num_rows for batch in self._read(schema, schema.names[:1]))
+        if self._random_access:
+            num_rows = sum(sizes)
+            empty = num_rows == 0
+        else:
+            num_rows = None
+            empty = not any(sizes)
         if empty:
             raise _no_rows(raw.name)
-        super().__init__(raw.name, "feather", reader.schema, num_rows=num_rows, size_bytes=raw.size_bytes)
+        super().__init__(raw.name, "feather", schema, num_rows=num_rows, size_bytes=raw.size_bytes)
+
+    def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
+        return self._read(self.schema, numeric + other)
+
+    def _read(self, schema: pa.Schema, names: list[str]) -> Iterator[pa.RecordBatch]:
+        """The record batches, with only the fields `names` deserialized."""
+        options = ipc.IpcReadOptions(included_fields=[schema.get_field_index(name) for name in names])
+        with _valid_file(self._raw.name, "Arrow"):
+            reader = self._open(options)
+            if self._random_access:
+                for index in range(reader.num_record_batches):
+                    yield reader.get_batch(index)
+            else:
+                yield from reader
 
     def _open(self, options: ipc.IpcReadOptions) -> ipc.RecordBatchFileReader | ipc.RecordBatchStreamReader:
         source = self._raw.arrow_input()
         if self._random_access:
             return ipc.open_file(source, options=options)
         return ipc.open_stream(source, options=options)
-
-    def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
-        fields = [self.schema.get_field_index(name) for name in numeric + other]
-        with _valid_file(self.name, "Arrow"):
-            reader = self._open(ipc.IpcReadOptions(included_fields=fields))
-            if self._random_access:
-                for index in range(reader.num_record_batches):
-                    yield reader.get_batch(index)
-            else:
-                yield from reader

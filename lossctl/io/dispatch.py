@@ -41,7 +41,7 @@ def open_source(path: str, *, input_format: str | None = None, encoding: str = "
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", hint="e.g. utf-8, latin-1, cp1252") from None
     raw = open_raw(path)
-    named_format, compression = formats.from_name(raw.name) if raw.path else (None, None)
+    named_format, compression = formats.from_name(raw.name)
     head = raw.head()
     compression = compression or formats.compression_of(head)
     fmt = input_format or named_format or formats.sniff(_decompressed_head(raw, compression, head))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -24,7 +25,7 @@ HEAD_BYTES = 4096
 
 @dataclass(frozen=True)
 class RawFile:
-    """An input's bytes: `path` on disk, or `data` in memory (standard input, or decompressed).
+    """An input's bytes: `path` on disk, or `data` in memory (standard input, a pipe, decompressed).
 
     `name` is what messages call it: the path as given, or `<stdin>`.
     """
@@ -53,26 +54,32 @@ class RawFile:
 
 
 def open_raw(path: str) -> RawFile:
-    """The input at `path` (`-` for standard input), checked to exist, be readable, be non-empty."""
+    """The input at `path` (`-` for standard input), checked to exist, be readable, be non-empty.
+
+    Standard input and pipes (such as `<(zcat x.csv.gz)`) are read into memory at once.
+    """
     if path == STDIN:
         data = sys.stdin.buffer.read()
         raw = RawFile(STDIN_NAME, len(data), data=data)
     else:
-        raw = RawFile(path, _checked_size(path), path=path)
+        raw = _on_disk(path)
     if raw.size_bytes == 0:
         raise InputError("the file is empty (0 bytes)", file=raw.name)
     return raw
 
 
-def _checked_size(path: str) -> int:
-    """The size of the regular file at `path`, after checking that it can be opened."""
+def _on_disk(path: str) -> RawFile:
     if not os.path.exists(path):
         raise InputError("no such file", file=path)
     if os.path.isdir(path):
         raise InputError("is a directory, not a file", file=path)
     try:
         with open(path, "rb") as stream:
-            return os.fstat(stream.fileno()).st_size
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                data = stream.read()
+                return RawFile(path, len(data), data=data)
+            return RawFile(path, info.st_size, path=path)
     except PermissionError:
         raise InputError("permission denied: the file cannot be read", file=path) from None
     except OSError as exc:

@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import IDS, Y_PRED
+from io_table import IDS, Y_PRED
 
 from lossctl.io import open_source
 from lossctl.io.chunk import Chunk, rebatch

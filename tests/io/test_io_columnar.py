@@ -8,7 +8,7 @@ import pyarrow.feather as feather
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 import pytest
-from conftest import Y_PRED
+from io_table import Y_PRED
 
 from lossctl.errors import InputError
 from lossctl.io import open_source
@@ -117,3 +117,9 @@ def test_read_all_values_without_numbers(tmp_path):
     with pytest.raises(InputError) as caught:
         open_source(str(path)).read_all_values()
     assert str(caught.value) == f"{path}: no numeric column to read values from"
+
+
+def test_arrow_stream_rows_are_counted_on_demand(tmp_path, table):
+    source = open_source(str(table.write(tmp_path, "arrows", name="x.arrow")))
+    assert source.num_rows is None
+    assert source.count_rows() == len(Y_PRED)

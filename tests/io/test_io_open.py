@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
 import pytest
-from conftest import COMPRESSORS, GROUPS, IDS, Y_PRED, Y_TRUE
+from io_table import COMPRESSORS, GROUPS, IDS, Y_PRED, Y_TRUE
 
 from lossctl.errors import InputError
 from lossctl.io import Source, open_source
@@ -256,3 +257,15 @@ def test_corrupt_gzip(tmp_path):
     path.write_bytes(b"\x1f\x8b\x08\x00" + b"garbage" * 20)
     message = error_of(str(path))
     assert message.startswith(f"{path}: corrupt gzip data")
+
+
+def test_named_pipe_is_read_once_into_memory(tmp_path, table, read):
+    path = tmp_path / "pipe"
+    os.mkfifo(path)
+    writer = threading.Thread(target=lambda: path.write_bytes(COMPRESSORS["gz"](table.encode("csv"))))
+    writer.start()
+    source = open_source(str(path))
+    writer.join()
+    assert source.format == "csv"
+    check_numbers(source, read)
+    check_numbers(source, read)

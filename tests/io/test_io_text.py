@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pytest
-from conftest import COMPRESSORS, GROUPS, IDS, Y_PRED, Y_TRUE
+from io_table import COMPRESSORS, GROUPS, IDS, Y_PRED, Y_TRUE
 
 from lossctl.errors import InputError
 from lossctl.io import open_source
@@ -263,3 +264,38 @@ def test_jsonl_keys(tmp_path, table, read):
     assert columns["id"].tolist() == IDS
     assert columns["g"].tolist() == GROUPS
     np.testing.assert_array_equal(columns["y_true"], Y_TRUE)
+
+
+def test_byte_order_mark_and_crlf(tmp_path, read, mode):
+    path = write(tmp_path, "x.csv", b"\xef\xbb\xbfy_true,y_pred\r\n1,0.5\r\n0,0.25\r\n")
+    source = open_source(path)
+    assert source.columns == ["y_true", "y_pred"]
+    np.testing.assert_array_equal(read(source, ["y_pred"])["y_pred"], [0.5, 0.25])
+
+
+def test_large_text_is_streamed_not_read_whole(tmp_path, read, monkeypatch):
+    monkeypatch.setattr("lossctl.io.streams.SMALL_TEXT_BYTES", 16)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a large file must be streamed")
+
+    monkeypatch.setattr("pyarrow.csv.read_csv", refuse)
+    path = write(tmp_path, "x.csv", long_csv(50))
+    np.testing.assert_array_equal(read(open_source(path), ["b"])["b"], [i / 4 for i in range(1, 51)])
+
+
+def test_streamed_stdin(stdin, read, mode):
+    stdin(COMPRESSORS["xz"](long_csv(60, bad_row=44).encode()))
+    with pytest.raises(InputError) as caught:
+        read(open_source("-"), ["b"])
+    assert str(caught.value) == f"<stdin>, column 'b', row 44: 'oops' is not a number{HINT_NUMBER}"
+
+
+def test_zstd_needs_zstandard(tmp_path, table, monkeypatch):
+    path = table.write(tmp_path, "csv", compression="zst")
+    monkeypatch.setitem(sys.modules, "zstandard", None)
+    with pytest.raises(InputError) as caught:
+        open_source(str(path))
+    assert str(caught.value) == (
+        f"{path}: reading zstd-compressed files needs the zstandard package (hint: pip install 'lossctl[compression]')"
+    )
