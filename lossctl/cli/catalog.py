@@ -90,8 +90,7 @@ def _errata(name: str) -> list[str]:
     from lossctl.examples import errata
 
     return [
-        f"{e.source} §{e.section}: writes {e.document_formula!r}; correct: {e.correct_formula}. {e.explanation}"
-        for e in errata(name)
+        f'{e.where}: writes "{e.document_formula}"; correct: {e.correct_formula}. {e.explanation}' for e in errata(name)
     ]
 
 

@@ -66,14 +66,16 @@ def default_losses(kind: Kind) -> list[str]:
 
 def kind_of_values(y_true: np.ndarray, y_pred: np.ndarray, *, from_logits: bool) -> Kind:
     """The kind of a file with one label and one prediction column, from a sample of values."""
-    finite_true = y_true[np.isfinite(y_true)]
-    finite_pred = y_pred[np.isfinite(y_pred)]
-    labels = np.unique(finite_true)
-    if labels.size and np.isin(labels, (0.0, 1.0)).all():
+    known = ~np.isnan(y_true)
+    if not known.any():
+        return Kind(REGRESSION)
+    positive = y_true == 1.0
+    if np.all(positive | (y_true == 0.0) | ~known):
         if from_logits:
             return Kind(BINARY, from_logits=True)
-        in_unit = finite_pred.size == 0 or (finite_pred.min() >= 0.0 and finite_pred.max() <= 1.0)
+        with np.errstate(invalid="ignore"):
+            in_unit = not np.any((y_pred < 0.0) | (y_pred > 1.0))
         return Kind(BINARY) if in_unit else Kind(SCORES)
-    if labels.size and np.isin(labels, (-1.0, 1.0)).all():
+    if np.all(positive | (y_true == -1.0) | ~known):
         return Kind(SCORES)
     return Kind(REGRESSION)

@@ -38,12 +38,20 @@ def finite_terms(term: Term, batch: Batch, role: str = "y_pred") -> np.ndarray:
     overflow warnings are silenced: the overflow is reported, as this error."""
     with np.errstate(over="ignore", invalid="ignore"):
         values = term(batch)
-        total = np.sum(values)
-    if np.isfinite(total):
-        return values
+    check_finite(values, role)
+    return values
+
+
+def check_finite(values: np.ndarray, role: str) -> None:
+    """An error at the first non-finite per-sample term. A finite sum proves every term
+    finite in one cheap pass; only an infinite or NaN sum looks for the culprit (finite terms
+    whose sum overflows are fine: the accumulator rescales them)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(values)):
+            return
     bad = ~np.isfinite(values)
-    if not bad.any():  # finite terms whose sum overflows: the accumulator rescales them
-        return values
+    if not bad.any():
+        return
     i = int(np.argmax(bad))
     raise InputDomainError("the loss of this sample overflows float64", role=role, index=i)
 
