@@ -52,9 +52,12 @@ class DelimitedSource(ArrowSource):
                 read_options=self._read_options(strict=True),
                 parse_options=self._parse_options(handler),
             )
-            if not any(batch.num_rows for batch in reader):
-                raise InputError("the file has a header but no data rows", file=self._text.raw.name)
-        return reader.schema
+            try:
+                if not any(batch.num_rows for batch in reader):
+                    raise InputError("the file has a header but no data rows", file=self._text.raw.name)
+                return reader.schema
+            finally:
+                reader.close()
 
     def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
         types = {name: pa.float64() for name in numeric} | self._types_of_keys(other)
@@ -105,7 +108,14 @@ class DelimitedSource(ArrowSource):
             if self._text.in_memory and not strict:
                 yield from pcsv.read_csv(stream, **options).to_batches()
             else:
-                yield from pcsv.open_csv(stream, **options)
+                # Closed however the iteration ends: a reader left open keeps Arrow threads
+                # (and a Python row handler) alive past an error, and the interpreter aborts
+                # at exit.
+                reader = pcsv.open_csv(stream, **options)
+                try:
+                    yield from reader
+                finally:
+                    reader.close()
 
     def _read_options(self, *, strict: bool) -> pcsv.ReadOptions:
         return pcsv.ReadOptions(use_threads=not strict, block_size=_BLOCK_BYTES)
