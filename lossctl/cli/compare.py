@@ -31,7 +31,6 @@ def compare(losses: tuple[str, ...], labels: str | None, files: tuple[str, ...],
     model, a column per loss, the best value of each column in bold. Options such as --delta
     apply to every compared loss that takes them.
     """
-    kwargs.pop("no_progress")
     if not files and not kwargs.get("model_weights"):
         raise click.UsageError("give at least one FILE")
     run(list(losses), list(files), labels, strict=False, kwargs=kwargs)

@@ -36,5 +36,4 @@ def compute(loss: str, file: str | None, labels_file: str | None, **kwargs) -> N
     gzip/bz2/xz/zstd compressed); '-' reads stdin. Columns are found by name (y_true, target,
     label ... / y_pred, pred, prob, logit ...) or named with --y-true / --y-pred.
     """
-    kwargs.pop("no_progress")
     run([loss], [file] if file else [], labels_file, strict=True, kwargs=kwargs)

@@ -45,6 +45,7 @@ class Request:
     nan: str = "error"
     worst: int = 0
     per_sample: PerSampleSink | None = None
+    progress: Callable[[str, tuple[int, int, str] | None], None] | None = None
     input_format: str | None = None
     encoding: str = "utf-8"
     batch_rows: int = 1 << 20
@@ -325,6 +326,8 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
     for chunk in chunks:
         group = chunk.arrays[request.group_by] if request.group_by else None
         run.feed(chunk.start, _role_arrays(binding, chunk.arrays), group)
+        if request.progress is not None:
+            request.progress(source.name, source.progress())
     results, warnings = run.results()
     evaluation = Evaluation(
         input=source.name,

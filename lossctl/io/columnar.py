@@ -59,6 +59,17 @@ class ParquetSource(ArrowSource):
         with _valid_file(self.name, "Parquet"):
             yield from self._file.iter_batches(batch_size=batch_rows, columns=numeric + other)
 
+    def progress(self) -> tuple[int, int, str] | None:
+        """Row groups read of the file's row groups."""
+        metadata = self._file.metadata
+        done, rows = 0, 0
+        for i in range(metadata.num_row_groups):
+            rows += metadata.row_group(i).num_rows
+            if rows > self._rows_read:
+                break
+            done += 1
+        return done, metadata.num_row_groups, "row groups"
+
 
 class ArrowIpcSource(ArrowSource):
     """An Arrow IPC file (Feather v2, `.arrow`) or an Arrow IPC stream.

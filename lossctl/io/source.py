@@ -47,6 +47,7 @@ class Source(ABC):
         self.columns = list(columns)
         self.num_rows = num_rows
         self.size_bytes = size_bytes
+        self._rows_read = 0
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} ({self.format}, {len(self.columns)} columns)>"
@@ -69,7 +70,20 @@ class Source(ABC):
         other = [name for name in dict.fromkeys(other) if name not in numeric]
         self._check_request(numeric, other, batch_rows)
         batches = self._batches(numeric, other, batch_rows)
-        return rebatch(convert_batches(batches, numeric, other, file=self.name), batch_rows)
+        return self._counted(rebatch(convert_batches(batches, numeric, other, file=self.name), batch_rows))
+
+    def _counted(self, chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+        self._rows_read = 0
+        for chunk in chunks:
+            self._rows_read = chunk.start + chunk.num_rows
+            yield chunk
+
+    def progress(self) -> tuple[int, int, str] | None:
+        """``(done, total, unit)`` of the read under way, when its total is known: rows read
+        of ``num_rows`` here; formats that know better say bytes or row groups."""
+        if not self.num_rows:
+            return None
+        return self._rows_read, self.num_rows, "rows"
 
     def count_rows(self) -> int:
         """The number of data rows: `num_rows` when known, else counted once and kept."""

@@ -41,6 +41,7 @@ class DelimitedSource(ArrowSource):
         self._delimiter = _DELIMITERS[format]
         self._label = format.upper()
         self._key_types: dict[str, pa.DataType] = {}
+        self._stream: pa.NativeFile | None = None
         schema = self._inspect()
         super().__init__(text.raw.name, format, schema, size_bytes=text.raw.size_bytes)
 
@@ -112,10 +113,18 @@ class DelimitedSource(ArrowSource):
                 # (and a Python row handler) alive past an error, and the interpreter aborts
                 # at exit.
                 reader = pcsv.open_csv(stream, **options)
+                self._stream = stream if isinstance(stream, pa.OSFile) else None
                 try:
                     yield from reader
                 finally:
+                    self._stream = None
                     reader.close()
+
+    def progress(self) -> tuple[int, int, str] | None:
+        """Bytes of the file parsed so far, while a large plain file is streamed."""
+        if self._stream is not None and self.size_bytes:
+            return min(self._stream.tell(), self.size_bytes), self.size_bytes, "bytes"
+        return super().progress()
 
     def _read_options(self, *, strict: bool) -> pcsv.ReadOptions:
         return pcsv.ReadOptions(use_threads=not strict, block_size=_BLOCK_BYTES)
