@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from lossctl.errors import InputError
 
@@ -31,6 +30,14 @@ class NotNumeric(Exception):
         super().__init__(text)
         self.index = index
         self.text = text
+
+
+def compute():
+    """``pyarrow.compute``, imported on first use: it costs 0.1 s at start-up, and plain
+    float64 and integer columns never need it."""
+    import pyarrow.compute
+
+    return pyarrow.compute
 
 
 def is_numeric_type(type_: pa.DataType) -> bool:
@@ -104,8 +111,10 @@ def _arrow_float64(array: pa.Array) -> np.ndarray:
             index = int(np.argmax(valid))
             raise NotNumeric(index, str(array[index].as_py()))
         return np.full(len(array), np.nan)
+    if pa.types.is_integer(array.type) and not array.null_count:
+        return _values(array, np.dtype(array.type.to_pandas_dtype())).astype(np.float64)
     if array.type != pa.float64():
-        array = pc.cast(array, pa.float64(), safe=False)
+        array = compute().cast(array, pa.float64(), safe=False)
     return _float64_values(array)
 
 
@@ -118,7 +127,7 @@ def _arrow_natural(array: pa.Array) -> np.ndarray:
     if pa.types.is_integer(type_):
         if type_ == pa.uint64():
             return _values(array, np.dtype(np.uint64))
-        return _values(pc.cast(array, pa.int64()), np.dtype(np.int64))
+        return _values(array, np.dtype(type_.to_pandas_dtype())).astype(np.int64, copy=False)
     if _is_text(type_):
         return _strings(array)
     if pa.types.is_boolean(type_) and not array.null_count:
@@ -132,6 +141,7 @@ def _is_text(type_: pa.DataType) -> bool:
 
 def _parse_numbers(array: pa.Array) -> pa.Array:
     """Text parsed as float64 (surrounding blanks ignored, as Arrow's CSV reader does)."""
+    pc = compute()
     trimmed = pc.utf8_trim(array, characters=" \t")
     try:
         return pc.cast(trimmed, pa.float64())
@@ -149,7 +159,7 @@ def _first_unparsable(array: pa.Array) -> int:
     while high - low > 1:
         middle = (low + high) // 2
         try:
-            pc.cast(array.slice(low, middle - low), pa.float64())
+            compute().cast(array.slice(low, middle - low), pa.float64())
             low = middle
         except pa.ArrowInvalid:
             high = middle

@@ -19,11 +19,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from lossctl.errors import InputError
-from lossctl.io.convert import convert_batches
+from lossctl.io.convert import compute, convert_batches
 from lossctl.io.source import ArrowSource
 from lossctl.io.streams import TextData
 
@@ -159,7 +158,7 @@ class DelimitedSource(ArrowSource):
 
 def _all_integers(array: pa.Array) -> bool:
     try:
-        pc.cast(array, pa.int64())
+        compute().cast(array, pa.int64())
     except pa.ArrowInvalid:
         return False
     return True
