@@ -41,11 +41,13 @@ class RawFile:
             return io.BytesIO(self.data)
         return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
 
-    def arrow_input(self) -> pa.NativeFile:
-        """The bytes as an Arrow random-access file (memory-mapped when on disk)."""
+    def arrow_input(self, *, mapped: bool = True) -> pa.NativeFile:
+        """The bytes as an Arrow random-access file: memory-mapped when on disk and
+        ``mapped`` (zero-copy for Arrow IPC), else read through a plain file (Parquet decodes
+        into new buffers anyway, and mapped pages would count in the process's memory)."""
         if self.data is not None:
             return pa.BufferReader(self.data)
-        return pa.memory_map(self.path)
+        return pa.memory_map(self.path) if mapped else pa.OSFile(self.path)
 
     def head(self) -> bytes:
         """The first HEAD_BYTES bytes (fewer when the input is shorter)."""
