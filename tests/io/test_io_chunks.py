@@ -54,25 +54,45 @@ def test_projection_skips_unreadable_columns(tmp_path):
     np.testing.assert_array_equal(chunk.arrays["v"], [1.5, 2.5])
 
 
-def test_parquet_reads_row_groups_lazily(tmp_path, monkeypatch):
-    """Parquet batches follow batch_rows, so memory is bounded by the batch, not the file."""
-    path = tmp_path / "x.parquet"
-    pq.write_table(pa.table({"v": np.arange(1000, dtype=np.float64)}), path, row_group_size=100)
-    sizes = []
-    original = pq.ParquetFile.iter_batches
+def _spy_on_parquet_reads(monkeypatch) -> list[int]:
+    """Record the rows each Parquet read decodes (a whole row group, or one batch)."""
+    decoded: list[int] = []
+    read_row_group, iter_batches = pq.ParquetFile.read_row_group, pq.ParquetFile.iter_batches
 
-    def spy(self, *args, **kwargs):
-        for batch in original(self, *args, **kwargs):
-            sizes.append(batch.num_rows)
+    def spy_group(self, *args, **kwargs):
+        table = read_row_group(self, *args, **kwargs)
+        decoded.append(table.num_rows)
+        return table
+
+    def spy_batches(self, *args, **kwargs):
+        for batch in iter_batches(self, *args, **kwargs):
+            decoded.append(batch.num_rows)
             yield batch
 
-    monkeypatch.setattr(pq.ParquetFile, "iter_batches", spy)
+    monkeypatch.setattr(pq.ParquetFile, "read_row_group", spy_group)
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", spy_batches)
+    return decoded
+
+
+@pytest.mark.parametrize(
+    ("row_group_size", "largest_read"),
+    [
+        (100, 100),  # row groups of 100 rows (<= 4 batches of 50) are decoded one at a time
+        (1000, 50),  # one row group of 1000 rows (> 4 batches) is streamed 50 rows at a time
+    ],
+)
+def test_parquet_reads_lazily(tmp_path, monkeypatch, row_group_size, largest_read):
+    """Memory is bounded by a row group or a batch, never by the file: taking the first chunk
+    decodes at most one read's worth of rows, and no read is larger than expected."""
+    path = tmp_path / "x.parquet"
+    pq.write_table(pa.table({"v": np.arange(1000, dtype=np.float64)}), path, row_group_size=row_group_size)
+    decoded = _spy_on_parquet_reads(monkeypatch)
     chunks = open_source(str(path)).iter_chunks(["v"], batch_rows=50)
     first = next(chunks)
     assert first.num_rows == 50
-    assert sizes == [50]
+    assert sum(decoded) == largest_read
     rest = list(chunks)
-    assert max(sizes) == 50
+    assert max(decoded) == largest_read
     np.testing.assert_array_equal(np.concatenate([first.arrays["v"], *(c.arrays["v"] for c in rest)]), np.arange(1000))
 
 
