@@ -21,7 +21,7 @@ from lossctl.engine.results import Evaluation, LossResult
 from lossctl.engine.worst import WorstK
 from lossctl.errors import InputError, UsageError
 from lossctl.io import detect_roles, join_sources, open_source
-from lossctl.losses import AnyLoss, Batch, InputDomainError, LossError, resolve
+from lossctl.losses import AnyLoss, Batch, InputDomainError, LossError, get_spec, resolve
 
 NAN_POLICIES = ("error", "drop", "propagate")
 # Chunks are read large (parsing is cheapest that way) but folded into the loss states in
@@ -29,6 +29,10 @@ NAN_POLICIES = ("error", "drop", "propagate")
 # and at 64K rows (512 KiB a column) they stay in the CPU cache. Ten regression losses run
 # 2.6x faster than on 1M-row slices.
 KERNEL_ROWS = 1 << 16
+# A loss that is not streamable keeps every sample; `compare` includes it by default only for
+# inputs known to be at most this large, so that a default run stays in bounded memory.
+SMALL_INPUT_ROWS = 1_000_000
+SMALL_INPUT_BYTES = 64 << 20
 PerSampleSink = Callable[[np.ndarray, dict[str, np.ndarray]], None]
 
 
@@ -322,7 +326,8 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
     first_roles = _role_arrays(binding, first.arrays) if layout == SCALAR else None
     kind = _kind(layout, request.task, from_logits, first_roles)
     defaults = {"from_logits": True} if from_logits else {}
-    losses = _resolve_all(request.losses if explicit else kinds.default_losses(kind), request, defaults)
+    names, skipped = (request.losses, []) if explicit else _bounded_defaults(kinds.default_losses(kind), source)
+    losses = _resolve_all(names, request, defaults)
 
     run = _Run(request, losses, strict=explicit, translator=_Translator(source.name, binding))
     weights = _weights(request, losses)
@@ -336,6 +341,7 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
         if request.progress is not None:
             request.progress(source.name, source.progress())
     results, warnings = run.results()
+    warnings = skipped + warnings
     evaluation = Evaluation(
         input=source.name,
         format=source.format,
@@ -349,6 +355,23 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
         weights_file=request.model_weights,
     )
     return evaluation, warnings
+
+
+def _bounded_defaults(names: list[str], source) -> tuple[list[str], list[str]]:
+    """The default losses, without those that are not streamable unless the input is known
+    to be small; a note for each one left out."""
+    small = (source.num_rows is not None and source.num_rows <= SMALL_INPUT_ROWS) or (
+        source.size_bytes is not None and source.size_bytes <= SMALL_INPUT_BYTES
+    )
+    if small:
+        return names, []
+    kept, notes = [], []
+    for name in names:
+        if get_spec(name).streamable:
+            kept.append(name)
+        else:
+            notes.append(f"{name} left out: it keeps every sample, and {source.name} is large (ask for it with -l {name})")
+    return kept, notes
 
 
 def _weights_only(request: Request, losses: list[AnyLoss]) -> tuple[Evaluation, list[str]]:
