@@ -1,8 +1,8 @@
 """lossctl: every loss that matters, exact, side by side.
 
-    >>> import lossctl
-    >>> lossctl.compute("mse", [1.0, 2.0], [1.5, 2.0])
-    0.125
+>>> import lossctl
+>>> lossctl.compute("mse", [1.0, 2.0], [1.5, 2.0])
+0.125
 """
 
 __version__ = "0.1.0"

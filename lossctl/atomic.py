@@ -28,6 +28,7 @@ def atomic_path(target: str) -> Iterator[str]:
     directory = os.path.dirname(os.path.abspath(target))
     fd, tmp = tempfile.mkstemp(prefix=".lossctl-", suffix=Path(target).suffix, dir=directory)
     os.close(fd)
+    os.chmod(tmp, _mode_for(target))
     try:
         yield tmp
         os.replace(tmp, target)
@@ -35,6 +36,16 @@ def atomic_path(target: str) -> Iterator[str]:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _mode_for(target: str) -> int:
+    """The replaced file's mode, or a new file's (0666 less the umask), not mkstemp's 0600."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_text(target: str, text: str, inputs: Iterable[str | None] = ()) -> None:

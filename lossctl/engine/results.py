@@ -19,7 +19,7 @@ class LossResult:
     value: float
     n: int
     group: Any = None
-    worst: list[tuple[int, float]] | None = None
+    worst: list[tuple[int, float]] | None = None  # (0-based row, value); shown 1-based
 
     @property
     def label(self) -> str:
@@ -37,7 +37,7 @@ class LossResult:
         if self.group is not None:
             out["group"] = _jsonable(self.group)
         if self.worst is not None:
-            out["worst"] = [{"row": row, "value": value} for row, value in self.worst]
+            out["worst"] = [{"row": row + 1, "value": value} for row, value in self.worst]
         return out
 
 

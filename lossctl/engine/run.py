@@ -158,7 +158,9 @@ class _Run:
 
     def feed_weights(self, weights: np.ndarray, file: str) -> None:
         batch = Batch({"weights": weights})
-        for state in self.states:
+        for loss, state in zip(self.losses, self.states, strict=True):
+            if not loss.needs_weights():
+                continue
             try:
                 state.update(batch)
             except InputDomainError as exc:
@@ -179,7 +181,7 @@ class _Run:
             raise self.translator.error(exc, rows) from None
         per_sample: dict[str, np.ndarray] = {}
         for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
-            if i in self.failed:
+            if i in self.failed or not _reads_samples(loss):
                 continue
             try:
                 state.update(batch)
@@ -258,6 +260,11 @@ class _Run:
             raise InputError(f"{loss.label}: {exc}", file=self.translator.file) from None
 
 
+def _reads_samples(loss: AnyLoss) -> bool:
+    """Whether a loss reads the prediction file (regularization reads only the weights)."""
+    return not set(loss.tasks) <= {"weights"}
+
+
 def _unique(group: np.ndarray) -> list:
     return list(dict.fromkeys(group.tolist()))
 
@@ -310,6 +317,11 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
     losses = _resolve_all(request.losses, request, {}) if explicit else []
     if request.path is None:
         return _weights_only(request, losses)
+    if losses and not any(_reads_samples(loss) for loss in losses):
+        evaluation, warnings = _weights_only(request, losses)
+        return evaluation, [
+            f"{request.path} not read: {', '.join(loss.label for loss in losses)} read only the model weights"
+        ] + warnings
 
     source = _open(request)
     roles = detect_roles(source.columns)
@@ -370,7 +382,9 @@ def _bounded_defaults(names: list[str], source) -> tuple[list[str], list[str]]:
         if get_spec(name).streamable:
             kept.append(name)
         else:
-            notes.append(f"{name} left out: it keeps every sample, and {source.name} is large (ask for it with -l {name})")
+            notes.append(
+                f"{name} left out: it keeps every sample, and {source.name} is large (ask for it with -l {name})"
+            )
     return kept, notes
 
 
@@ -378,7 +392,7 @@ def _weights_only(request: Request, losses: list[AnyLoss]) -> tuple[Evaluation, 
     """Regularization losses over a model-weights file, with no prediction file."""
     if not losses:
         losses = _resolve_all(kinds.default_losses(kinds.Kind(kinds.WEIGHTS)), request, {})
-    sample_losses = [loss for loss in losses if set(loss.tasks) - {"weights"}]
+    sample_losses = [loss for loss in losses if _reads_samples(loss)]
     if sample_losses:
         raise UsageError(f"{sample_losses[0].label} needs a prediction file")
     weights = _weights(request, losses)

@@ -1,0 +1,117 @@
+"""Per-sample losses of a file: collected while the engine streams it, then summarized.
+
+The summary says how the losses are distributed (histogram, quantiles) and which rows
+dominate the mean: the share of the total carried by the worst 1% and 10% of the rows, and
+the concentration curve (the share of the total carried by the worst x of the rows, for every
+x). The values are the unweighted per-sample terms whose mean the loss is (for rmse, the
+squared errors); they are held in memory, 8 bytes per row and loss.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+WORST_FRACTIONS = (0.01, 0.10)
+QUANTILES = (("min", 0.0), ("median", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))
+# The concentration curve is kept at no more than this many points (enough for any figure).
+CONCENTRATION_POINTS = 512
+
+
+class SampleCollector:
+    """A per-sample sink for the engine (``Request.per_sample``): keeps every chunk's
+    0-based rows and values, by loss label."""
+
+    def __init__(self) -> None:
+        self._chunks: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+
+    def __call__(self, rows: np.ndarray, values: dict[str, np.ndarray]) -> None:
+        for label, chunk in values.items():
+            self._chunks.setdefault(label, []).append((rows, chunk))
+
+    def labels(self) -> list[str]:
+        return list(self._chunks)
+
+    def values(self, label: str) -> tuple[np.ndarray, np.ndarray]:
+        """The 0-based rows and the per-sample values of ``label``, in file order."""
+        chunks = self._chunks[label]
+        return np.concatenate([r for r, _ in chunks]), np.concatenate([v for _, v in chunks])
+
+
+@dataclass(frozen=True)
+class Share:
+    """The worst ``fraction`` of the rows (``rows`` of them) and the share of the total they
+    carry (``None`` when the losses do not sum to a positive total)."""
+
+    fraction: float
+    rows: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class SampleSummary:
+    """The distribution of one loss's per-sample values over one input."""
+
+    label: str
+    n: int
+    mean: float
+    total: float
+    quantiles: tuple[tuple[str, float], ...]
+    edges: np.ndarray
+    counts: np.ndarray
+    shares: tuple[Share, ...]
+    worst: tuple[tuple[int, float], ...]
+    concentration: tuple[np.ndarray, np.ndarray]
+
+
+def histogram(values: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """Counts over ``bins`` equal bins from the smallest value to the largest (one bin when
+    every value is the same); the last bin includes its right edge."""
+    low, high = float(values.min()), float(values.max())
+    if low == high:
+        return np.array([low, high]), np.array([len(values)])
+    counts, edges = np.histogram(values, bins=bins, range=(low, high))
+    return edges, counts
+
+
+def _worst_first(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Indices ordering the values largest first, ties by row (as ``compute --worst``)."""
+    return np.lexsort((rows, -values))
+
+
+def _concentration(descending: np.ndarray, total: float) -> tuple[np.ndarray, np.ndarray]:
+    """Fraction of the rows (worst first) against the share of the total they carry."""
+    n = len(descending)
+    cumulative = np.concatenate(([0.0], np.cumsum(descending)))
+    picks = np.unique(np.linspace(0, n, min(n + 1, CONCENTRATION_POINTS)).round().astype(int))
+    share = cumulative[picks] / total if total > 0 else np.full(len(picks), np.nan)
+    return picks / n, share
+
+
+def summarize(label: str, rows: np.ndarray, values: np.ndarray, *, bins: int = 20, worst: int = 10) -> SampleSummary:
+    """The summary of ``values`` (per-sample losses at 0-based ``rows``); ``worst`` gives
+    how many of the largest to keep, with their 1-based rows."""
+    if not len(values):
+        raise ValueError(f"{label}: no per-sample values to summarize")
+    order = _worst_first(values, rows)
+    descending = values[order]
+    total = math.fsum(values)
+    shares = []
+    for fraction in WORST_FRACTIONS:
+        k = max(1, math.ceil(fraction * len(values)))
+        shares.append(Share(fraction, k, math.fsum(descending[:k]) / total if total > 0 else None))
+    edges, counts = histogram(values, bins)
+    return SampleSummary(
+        label=label,
+        n=len(values),
+        mean=total / len(values),
+        total=total,
+        quantiles=tuple((name, float(np.quantile(values, q))) for name, q in QUANTILES),
+        edges=edges,
+        counts=counts,
+        shares=tuple(shares),
+        worst=tuple((int(rows[i]) + 1, float(values[i])) for i in order[:worst]),
+        concentration=_concentration(descending, total),
+    )

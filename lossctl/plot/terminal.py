@@ -1,0 +1,157 @@
+"""Plots drawn with text: loss curves in braille characters, histograms of per-sample losses
+in block characters. The result is a ``rich.text.Text`` whose ``plain`` text is the same
+with or without colour, so it reads on any terminal, in a log and in a test.
+
+Curves are told apart by colour and, without colour, by a marker: curve k carries its number
+(``1``..``9``, then ``a``..``z``) at the point of its own, ``k/(K+1)`` of the way along the
+axis, and the legend names each number.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from rich.text import Text
+
+from lossctl.errors import UsageError
+from lossctl.plot.braille import BrailleCanvas
+from lossctl.plot.curves import CurveSet
+from lossctl.plot.samples import SampleSummary
+from lossctl.report.numbers import format_value
+
+MARKERS = "123456789abcdefghijklmnopqrstuvwxyz"
+COLOURS = ("blue", "red", "green", "magenta", "cyan", "yellow")
+AXIS_DIGITS = 3
+MIN_CANVAS_COLUMNS = 10
+BAR = "█"
+EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _colour(series: int) -> str:
+    return COLOURS[series % len(COLOURS)]
+
+
+def _y_interval(curves: CurveSet, y_max: float | None) -> tuple[float, float]:
+    values = np.concatenate([c.y for c in curves.curves])
+    values = values[np.isfinite(values)]
+    low = min(0.0, float(values.min())) if len(values) else 0.0
+    high = y_max if y_max is not None else (float(values.max()) if len(values) else 1.0)
+    return low, (high if high > low else low + 1.0)
+
+
+def _x_labels(curves: CurveSet, columns: int) -> str:
+    """The interval's ends under the canvas's ends, and its middle under its middle."""
+    low, high = format_value(curves.low, AXIS_DIGITS), format_value(curves.high, AXIS_DIGITS)
+    middle = format_value((curves.low + curves.high) / 2, AXIS_DIGITS)
+    line = [" "] * columns
+    line[: len(low)] = low
+    line[columns - len(high) :] = high
+    start = columns // 2 - len(middle) // 2
+    if start > len(low) + 1 and start + len(middle) < columns - len(high) - 1:
+        line[start : start + len(middle)] = middle
+    return "".join(line)
+
+
+def _legend(labels: list[str], width: int, indent: int) -> list[Text]:
+    lines, line = [], Text(" " * indent)
+    for k, label in enumerate(labels):
+        entry = f"{MARKERS[k]} {label}"
+        if len(line) > indent and len(line) + 2 + len(entry) > width:
+            lines.append(line)
+            line = Text(" " * indent)
+        if len(line) > indent:
+            line.append("  ")
+        line.append(entry, style=_colour(k))
+    lines.append(line)
+    return lines
+
+
+def render_curves(curves: CurveSet, *, width: int, height: int, y_max: float | None = None) -> Text:
+    """Curves in a ``width``-character-wide drawing whose plot area is ``height`` rows: the
+    loss axis on the left, the curve axis below it, then the legend."""
+    if len(curves.curves) > len(MARKERS):
+        raise UsageError(f"at most {len(MARKERS)} curves fit one terminal plot")
+    y_low, y_high = _y_interval(curves, y_max)
+    ticks = {0: y_high, (height - 1) // 2: (y_low + y_high) / 2, height - 1: y_low}
+    tick_labels = {row: format_value(v, AXIS_DIGITS) for row, v in ticks.items()}
+    gutter = max(map(len, tick_labels.values()))
+    columns = width - gutter - 2
+    if columns < MIN_CANVAS_COLUMNS or height < 3:
+        raise UsageError(
+            f"a {width}x{height} terminal plot is too small: give at least --width {gutter + 12} --height 3"
+        )
+
+    canvas = BrailleCanvas(columns, height)
+    x_scale = (canvas.dot_width - 1) / (curves.high - curves.low)
+    y_scale = (canvas.dot_height - 1) / (y_high - y_low)
+    markers: dict[tuple[int, int], int] = {}
+    for k, curve in enumerate(curves.curves):
+        xs = (curve.x - curves.low) * x_scale
+        ys = (y_high - curve.y) * y_scale
+        for i in range(len(xs) - 1):
+            canvas.line((xs[i], ys[i]), (xs[i + 1], ys[i + 1]), k)
+        target = curves.low + (curves.high - curves.low) * (k + 1) / (len(curves.curves) + 1)
+        j = int(np.argmin(np.abs(curve.x - target)))
+        if 0 <= round(ys[j]) < canvas.dot_height:
+            markers[(round(ys[j]) // 4, round(xs[j]) // 2)] = k
+
+    text = Text()
+    for row in range(height):
+        text.append(tick_labels.get(row, "").rjust(gutter) + " " + ("┤" if row in ticks else "│"))
+        for column in range(columns):
+            if (row, column) in markers:
+                k = markers[(row, column)]
+                text.append(MARKERS[k], style=f"bold {_colour(k)}")
+            else:
+                owner = canvas.owner[row][column]
+                text.append(canvas.char(row, column), style=_colour(owner) if owner >= 0 else "")
+        text.append("\n")
+    indent = gutter + 2
+    text.append(" " * (gutter + 1) + "└" + "─" * columns + "\n")
+    text.append(" " * indent + _x_labels(curves, columns) + "\n")
+    text.append(" " * indent + curves.axis.title + "\n")
+    for line in _legend([c.label for c in curves.curves], width, indent):
+        text.append_text(line)
+        text.append("\n")
+    return text
+
+
+def _bar(count: int, largest: int, length: int) -> str:
+    """A bar of ``count`` out of ``largest`` in eighths of a character; any non-zero count
+    shows at least one eighth."""
+    eighths = math.ceil(count / largest * length * 8) if count else 0
+    full, part = divmod(eighths, 8)
+    return BAR * full + (EIGHTHS[part] if part else "")
+
+
+def render_samples(summary: SampleSummary, input_name: str, *, width: int, precision: int = 6) -> Text:
+    """One loss's per-sample distribution over ``input_name``: a histogram with one line per
+    bin, the quantiles, the share of the total carried by the worst rows, and those rows."""
+
+    def show(value: float) -> str:
+        return format_value(value, precision)
+
+    text = Text()
+    text.append(f"{summary.label} on {input_name}: {summary.n} rows, mean {show(summary.mean)}\n", style="bold")
+    bins = [
+        f"[{show(a)}, {show(b)}{']' if i == len(summary.counts) - 1 else ')'}"
+        for i, (a, b) in enumerate(zip(summary.edges[:-1], summary.edges[1:], strict=True))
+    ]
+    label_width = max(map(len, bins))
+    count_width = len(str(int(summary.counts.max())))
+    length = max(1, width - label_width - count_width - 3)
+    largest = int(summary.counts.max())
+    for label, count in zip(bins, summary.counts, strict=True):
+        text.append(label.ljust(label_width) + " " + str(int(count)).rjust(count_width) + " ")
+        text.append(_bar(int(count), largest, length), style="cyan")
+        text.append("\n")
+    text.append("  ".join(f"{name} {show(value)}" for name, value in summary.quantiles) + "\n")
+    shares = [
+        f"worst {s.fraction:.0%} ({s.rows} rows): "
+        + ("n/a (the losses do not sum to a positive total)" if s.share is None else f"{s.share:.1%} of the total")
+        for s in summary.shares
+    ]
+    text.append("; ".join(shares) + "\n")
+    text.append("worst rows: " + ", ".join(f"{row} ({show(value)})" for row, value in summary.worst) + "\n")
+    return text

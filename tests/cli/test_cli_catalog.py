@@ -1,0 +1,194 @@
+"""``lossctl list``, ``explain`` and ``examples``; ``-h/--help`` on every command; ``--version``.
+
+The expected catalog is the README's table ("The losses") and DESIGN's conventions, not
+lossctl's own output."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from lossctl import __version__
+
+from .conftest import REPO, document, failed, ok
+
+# README, "The losses": the losses of each task.
+BY_TASK = {
+    "regression": {"mse", "rmse", "mae", "huber", "smooth-l1", "log-cosh", "quantile", "mape", "msle", "poisson"},
+    "binary": {"bce", "focal", "hinge", "squared-hinge", "brier", "cost-sensitive-bce"},
+    "multiclass": {"cross-entropy", "focal", "multiclass-hinge", "kl-divergence"},
+    "pair": {"contrastive"},
+    "triplet": {"triplet"},
+    "critic": {"wasserstein"},
+    "distribution": {"wasserstein-distance"},
+    "weights": {"l1", "l2", "elastic-net"},
+}
+# README: aliases and parameters named in the table and the text.
+ALIASES = {
+    "bce": {"binary-cross-entropy", "log-loss"},
+    "mae": {"l1-loss"},
+    "quantile": {"pinball"},
+    "cross-entropy": {"ce"},
+}
+PARAMETERS = {
+    "huber": {"delta"},
+    "smooth-l1": {"beta"},
+    "quantile": {"quantile"},
+    "bce": {"eps", "pos_weight", "label_smoothing"},
+    "focal": {"gamma", "alpha"},
+    "cost-sensitive-bce": {"penalty_ratio", "threshold"},
+    "cross-entropy": {"class_weights", "label_smoothing", "eps"},
+    "contrastive": {"margin"},
+    "triplet": {"margin", "p", "eps"},
+    "l1": {"lambda"},
+    "l2": {"lambda"},
+    "elastic-net": {"lambda1", "lambda2"},
+}
+# sample_data/README.md: the worked examples' ids.
+EXAMPLE_IDS = {
+    "house-prices-mse",
+    "spam-bce",
+    "spam-focal",
+    "noisy-line-mse",
+    "medical-cost-sensitive-bce",
+    "regularization-elastic-net",
+}
+
+
+def catalog(run, *args: str) -> list[dict]:
+    return json.loads(ok(run("list", *args, "--format", "json")).stdout)
+
+
+@pytest.mark.parametrize("task", BY_TASK)
+def test_list_by_task(run, task):
+    assert {entry["name"] for entry in catalog(run, "--task", task)} == BY_TASK[task]
+
+
+def test_list_names_aliases_parameters_and_defaults(run):
+    entries = {entry["name"]: entry for entry in catalog(run)}
+    assert set(entries) == set().union(*BY_TASK.values())
+    for name, aliases in ALIASES.items():
+        assert aliases <= set(entries[name]["aliases"]), name
+    for name, params in PARAMETERS.items():
+        assert params <= set(entries[name]["params"]), name
+    # DESIGN, "Conventions": focal gamma 2 and no alpha; eps the float64 machine epsilon
+    assert (entries["focal"]["params"]["gamma"], entries["focal"]["params"]["alpha"]) == (2.0, None)
+    assert entries["bce"]["params"]["eps"] == 2.0**-52
+    assert entries["wasserstein-distance"]["streamable"] is False
+
+
+def test_list_table_and_markdown_show_the_same_catalog(run):
+    table = ok(run("list")).stdout
+    assert table.splitlines()[0] == "lossctl losses"
+    md = ok(run("list", "--format", "markdown")).stdout
+    rows = [line.split(" | ") for line in md.splitlines() if line.startswith("| ") and not line.startswith("| task")]
+    by_name = {cells[1]: cells for cells in rows}
+    assert set(by_name) == set().union(*BY_TASK.values())
+    focal = by_name["focal"]
+    assert focal[0] == "| binary, multiclass"
+    assert "gamma=2" in focal[3] and "alpha=none" in focal[3]
+    for name in by_name:
+        assert re.search(rf"│ [a-z, ]+ +│ {re.escape(name)} +│", table), name
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical", "parameter_line"),
+    [
+        ("huber", "huber", "  delta = 1  in (0, inf)"),  # DESIGN: delta > 0
+        ("log-loss", "bce", "  eps = 2.22045e-16  in "),  # an alias explains its loss
+        ("pinball", "quantile", "  quantile = 0.5  in [0, 1]"),  # DESIGN: 0 <= quantile <= 1
+        ("focal", "focal", "  gamma = 2  in "),
+    ],
+)
+def test_explain_gives_formula_parameters_conventions_peers_properties_reference(run, name, canonical, parameter_line):
+    result = ok(run("explain", name))
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{canonical}: ")
+    labels = ["formula: ", "parameters:", "conventions: ", "same number as: ", "properties: ", "reference: "]
+    positions = [next(i for i, line in enumerate(lines) if line.startswith(label)) for label in labels]
+    assert positions == sorted(positions)
+    assert any(line.startswith(parameter_line) for line in lines), lines
+    assert result.stderr == ""
+
+
+def test_explain_huber_states_its_convention(run):
+    out = ok(run("explain", "huber")).stdout
+    # DESIGN: 0.5 e^2 inside delta, as PyTorch, Keras and Optax
+    conventions = next(line for line in out.splitlines() if line.startswith("conventions: "))
+    assert "0.5" in conventions and "PyTorch" in conventions
+
+
+def test_explain_an_unknown_loss(run):
+    failed(run("explain", "nope"), "nope", "lossctl list")
+
+
+def test_examples_list_every_worked_example(run):
+    assert {e["id"] for e in json.loads(ok(run("examples", "--format", "json")).stdout)} == EXAMPLE_IDS
+    table = ok(run("examples")).stdout
+    for example_id in EXAMPLE_IDS:
+        assert f"│ {example_id} " in table
+    md = ok(run("examples", "--format", "markdown")).stdout
+    assert md.startswith("**worked examples of the reference documents**\n")
+
+
+def test_examples_one_recomputed_from_its_file(run):
+    # sample_data/house_prices.csv: errors -10000, 5000, -15000, 10000, 5000
+    # squares 1e8 + 2.5e7 + 2.25e8 + 1e8 + 2.5e7 = 4.75e8, / 5 = 9.5e7
+    assert (REPO / "sample_data" / "house_prices.csv").exists()
+    one = json.loads(ok(run("examples", "house-prices-mse", "--format", "json")).stdout)
+    assert (one["id"], one["loss"], one["computed"]) == ("house-prices-mse", "mse", 95_000_000.0)
+    text = ok(run("examples", "house-prices-mse")).stdout
+    assert "475000000" in text and "95000000" in text
+
+
+def test_examples_errata_and_unknown_id(run):
+    errata = json.loads(ok(run("examples", "--errata", "--format", "json")).stdout)
+    assert errata and all({"loss", "document_formula", "correct_formula"} <= set(e) for e in errata)
+    assert ok(run("examples", "--errata")).stdout.startswith("errata of the reference documents' formulas\n")
+    failed(run("examples", "nope"), "nope")
+
+
+COMMANDS = ["", "compute", "compare", "list", "explain", "examples"]
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_on_every_command_with_an_example(run, command, flag):
+    result = ok(run(*([command] if command else []), flag))
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Usage: lossctl {command}".rstrip())
+    assert any(line.strip() in ("Example:", "Examples:") for line in lines)
+    # an example invocation of this very command (the group's shows its commands)
+    pattern = rf"^\s+lossctl {command or '(compute|compare|list|explain|examples)'}\b"
+    assert any(re.match(pattern, line) for line in lines), result.stdout
+    assert result.stderr == ""
+
+
+OPTIONS = (
+    "--loss --delta --beta --quantile --gamma --alpha --margin --eps --pos-weight --label-smoothing --lambda "
+    "--from-logits --worst --per-sample --group-by --weight --on --model-weights --y-true --y-pred --task --nan "
+    "--input-format --format --precision --output"
+).split()
+
+
+@pytest.mark.parametrize("command", ["compute", "compare"])
+def test_help_lists_every_option_of_the_issue(run, command):
+    out = ok(run(command, "--help")).stdout
+    for option in OPTIONS:
+        assert re.search(rf"{option}\b", out), option
+
+
+def test_the_help_example_runs_verbatim(run, files):
+    # `lossctl compute --loss huber --delta 1.0 preds.csv`, the first example of every help
+    (files / "preds.csv").write_text((files / "r.csv").read_text())
+    doc = document(run("compute", "--loss", "huber", "--delta", "1.0", "preds.csv", "--format", "json"))
+    assert doc["results"][0]["value"] == 0.875  # 3.5/4
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version(run, flag):
+    result = ok(run(flag))
+    assert result.stdout == f"lossctl, version {__version__}\n"
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", __version__)
