@@ -86,7 +86,11 @@ def _layout(losses: list[AnyLoss], roles: dict, y_pred_choice: str | None) -> st
     return layouts.pop() if layouts else NONE
 
 
-def _layout_of_file(roles: dict) -> str:
+def _layout_of_file(roles: dict, task: str | None) -> str:
+    """The layout of a file evaluated with the default losses: from ``--task`` when given,
+    else from the roles its column names fill."""
+    if task is not None:
+        return {kinds.TRIPLET: TRIPLET, kinds.PAIR: PAIR, kinds.MULTICLASS: MATRIX}.get(task, SCALAR)
     if "d_ap" in roles or "anchor" in roles:
         return TRIPLET
     if "distance" in roles:
@@ -325,7 +329,7 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
 
     source = _open(request)
     roles = detect_roles(source.columns)
-    layout = _layout(losses, roles, request.columns.y_pred) if explicit else _layout_of_file(roles)
+    layout = _layout(losses, roles, request.columns.y_pred) if explicit else _layout_of_file(roles, request.task)
     binding = bind(source.name, source.columns, layout, request.columns)
     from_logits = request.from_logits or binding.logit_names
 
