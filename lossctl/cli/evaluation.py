@@ -1,8 +1,9 @@
-"""The body that ``compute`` and ``compare`` share: options -> requests -> evaluations ->
-rendered output."""
+"""The body that ``compute``, ``compare``, ``plot samples`` and ``report`` share: options ->
+one request per prediction file -> evaluations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 
 from lossctl.cli.options import pop_parameters
@@ -10,25 +11,26 @@ from lossctl.cli.output import emit_results
 from lossctl.cli.progress import ProgressBar
 
 
-def run(losses: list[str], files: list[str], labels: str | None, strict: bool, kwargs: dict) -> None:
-    """Evaluate ``losses`` on each prediction file (joined with ``labels`` when given) and
-    print the result in the chosen format. ``strict``: every parameter option must fit every
-    loss (``compute``); otherwise each goes to the losses that take it (``compare``)."""
+def evaluate_files(
+    losses: list[str],
+    files: list[str],
+    labels: str | None,
+    kwargs: dict,
+    *,
+    strict: bool,
+    worst: int = 0,
+    sink: Callable[[str | None], object] | None = None,
+) -> tuple[list, list[str]]:
+    """Evaluate ``losses`` (none: every loss that fits) on each file, joined with ``labels``
+    when given; ``sink(path)`` gives each file's per-sample sink. ``strict``: every parameter
+    option must fit every loss (``compute``); otherwise each goes to the losses that take it.
+    Returns the evaluations and the warnings."""
     from lossctl.engine.binding import ColumnChoice
     from lossctl.engine.run import Request, evaluate
-    from lossctl.errors import UsageError
-    from lossctl.report.per_sample import PerSampleWriter
 
     overrides = pop_parameters(kwargs)
-    fmt, precision, output = kwargs.pop("fmt"), kwargs.pop("precision"), kwargs.pop("output")
-    per_sample_target = kwargs.pop("per_sample")
-    inputs = [*files, labels, kwargs["model_weights"]]
-    if per_sample_target and len(files) > 1:
-        raise UsageError("--per-sample writes one file: give one prediction file")
-
     evaluations, warnings = [], []
     with ExitStack() as stack:
-        writer = stack.enter_context(PerSampleWriter(per_sample_target, inputs)) if per_sample_target else None
         progress = stack.enter_context(ProgressBar()) if ProgressBar.wanted(kwargs["no_progress"]) else None
         for path in files or [None]:
             request = Request(
@@ -44,8 +46,8 @@ def run(losses: list[str], files: list[str], labels: str | None, strict: bool, k
                 group_by=kwargs["group_by"],
                 model_weights=kwargs["model_weights"],
                 nan=kwargs["nan"],
-                worst=kwargs["worst"],
-                per_sample=writer,
+                worst=worst,
+                per_sample=sink(path) if sink else None,
                 progress=progress,
                 input_format=kwargs["input_format"],
                 encoding=kwargs["encoding"],
@@ -53,4 +55,22 @@ def run(losses: list[str], files: list[str], labels: str | None, strict: bool, k
             evaluation, notes = evaluate(request)
             evaluations.append(evaluation)
             warnings += notes + evaluation.warnings()
+    return evaluations, warnings
+
+
+def run(losses: list[str], files: list[str], labels: str | None, strict: bool, kwargs: dict) -> None:
+    """``compute`` and ``compare``: evaluate, then print the result in the chosen format."""
+    from lossctl.errors import UsageError
+    from lossctl.report.per_sample import PerSampleWriter
+
+    fmt, precision, output = kwargs.pop("fmt"), kwargs.pop("precision"), kwargs.pop("output")
+    per_sample_target, worst = kwargs.pop("per_sample"), kwargs.pop("worst")
+    inputs = [*files, labels, kwargs["model_weights"]]
+    if per_sample_target and len(files) > 1:
+        raise UsageError("--per-sample writes one file: give one prediction file")
+    with ExitStack() as stack:
+        writer = stack.enter_context(PerSampleWriter(per_sample_target, inputs)) if per_sample_target else None
+        evaluations, warnings = evaluate_files(
+            losses, files, labels, kwargs, strict=strict, worst=worst, sink=(lambda _: writer) if writer else None
+        )
     emit_results(evaluations, warnings, fmt=fmt, precision=precision, output=output, inputs=inputs)

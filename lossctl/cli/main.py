@@ -19,6 +19,8 @@ from lossctl.cli.check import check
 from lossctl.cli.compare import compare
 from lossctl.cli.compute import compute
 from lossctl.cli.examples import examples
+from lossctl.cli.plot import plot
+from lossctl.cli.report import report
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -35,11 +37,12 @@ def cli() -> None:
       lossctl check --loss mse --max 0.5 preds.parquet
       lossctl explain focal
       lossctl examples
+      lossctl report preds.csv -o report.html
     Shell completion (bash): eval "$(_LOSSCTL_COMPLETE=bash_source lossctl)"
     """
 
 
-for command in (compute, compare, check, list_losses, explain, examples):
+for command in (compute, compare, check, list_losses, explain, examples, plot, report):
     cli.add_command(command)
 
 

@@ -54,23 +54,17 @@ class BrailleCanvas:
 def _clip_vertically(
     start: tuple[float, float], end: tuple[float, float], bottom: float
 ) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """The part of the segment with 0 <= y <= bottom, or ``None`` if there is none."""
-    (x0, y0), (x1, y1) = start, end
-    if not all(map(math.isfinite, (x0, y0, x1, y1))):
+    """The part of the segment with 0 <= y <= bottom, or ``None`` if there is none. A cut end
+    lies exactly on the edge it was cut at, however far away the original end was."""
+    if not all(map(math.isfinite, (*start, *end))):
         return None
-    t0, t1 = 0.0, 1.0
-    dy = y1 - y0
-    for limit, inside_below in ((0.0, False), (bottom, True)):
-        if dy == 0:
-            if (y0 > limit) if inside_below else (y0 < limit):
-                return None
-            continue
-        t = (limit - y0) / dy
-        entering = (dy < 0) if inside_below else (dy > 0)
-        if entering:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-    if t0 > t1:
+    (x0, y0), (x1, y1) = sorted((start, end), key=lambda point: point[1])
+    if y1 < 0 or y0 > bottom:
         return None
-    return (x0 + t0 * (x1 - x0), y0 + t0 * dy), (x0 + t1 * (x1 - x0), y0 + t1 * dy)
+
+    def x_at(y: float) -> float:
+        return x0 + (y - y0) / (y1 - y0) * (x1 - x0)
+
+    top_end = (x_at(0.0), 0.0) if y0 < 0 else (x0, y0)
+    bottom_end = (x_at(bottom), bottom) if y1 > bottom else (x1, y1)
+    return top_end, bottom_end

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 DPI = 96
+# Line styles cycled with the colours, so that curves lying on each other stay visible.
+LINE_STYLES = ("-", "--", "-.", ":")
 IMAGE_FORMATS = ("png", "svg")
 INSTALL_HINT = "pip install 'lossctl[plot]'"
 
@@ -54,8 +56,8 @@ def curves_figure(curves: CurveSet, *, width: int, height: int, y_max: float | N
     """The curves of one axis on one set of axes, with a legend."""
     figure = _figure(width, height)
     ax = figure.add_subplot()
-    for curve in curves.curves:
-        ax.plot(curve.x, curve.y, label=curve.label, linewidth=1.6)
+    for k, curve in enumerate(curves.curves):
+        ax.plot(curve.x, curve.y, label=curve.label, linewidth=1.6, linestyle=LINE_STYLES[k % len(LINE_STYLES)])
     ax.set_xlim(curves.low, curves.high)
     bottom = min(0.0, *(float(np.min(c.y)) for c in curves.curves))
     ax.set_ylim(bottom, y_max)

@@ -26,6 +26,7 @@ td.best { font-weight: 700; color: #1a7f37; }
 ul.warnings li { color: #9a6700; }
 figure { margin: 1rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eaeef2; }
+div.scroll { overflow-x: auto; }
 div.tables { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
 """
 
@@ -51,12 +52,17 @@ def cell(text: str, *, numeric: bool = False, classes: tuple[str, ...] = (), dat
     return f"<td{attributes}>{escape(text)}</td>"
 
 
-def table(headers: list[str], rows: list[list[str]], *, numeric: list[bool], caption: str = "", id: str = "") -> str:
+def table(
+    headers: list[str], rows: list[list[str]], *, numeric: list[bool], caption: str = "", table_id: str = ""
+) -> str:
     """A table of already rendered ``<td>`` cells under escaped headers."""
     head = "".join(f"<th{' class=num' if n else ''}>{escape(h)}</th>" for h, n in zip(headers, numeric, strict=True))
     body = "".join("<tr>" + "".join(row) + "</tr>" for row in rows)
-    opening = f'<table id="{escape(id)}">' if id else "<table>"
-    return f"{opening}<caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    opening = f'<table id="{escape(table_id)}">' if table_id else "<table>"
+    return (
+        f'<div class="scroll">{opening}<caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def document(title: str, body: list[str]) -> str:

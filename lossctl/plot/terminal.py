@@ -135,23 +135,26 @@ def render_samples(summary: SampleSummary, input_name: str, *, width: int, preci
     text = Text()
     text.append(f"{summary.label} on {input_name}: {summary.n} rows, mean {show(summary.mean)}\n", style="bold")
     bins = [
-        f"[{show(a)}, {show(b)}{']' if i == len(summary.counts) - 1 else ')'}"
+        f"[{format_value(a, AXIS_DIGITS + 1)}, {format_value(b, AXIS_DIGITS + 1)}{']' if i == len(summary.counts) - 1 else ')'}"
         for i, (a, b) in enumerate(zip(summary.edges[:-1], summary.edges[1:], strict=True))
     ]
     label_width = max(map(len, bins))
     count_width = len(str(int(summary.counts.max())))
-    length = max(1, width - label_width - count_width - 3)
+    length = max(1, width - label_width - count_width - 2)
     largest = int(summary.counts.max())
     for label, count in zip(bins, summary.counts, strict=True):
-        text.append(label.ljust(label_width) + " " + str(int(count)).rjust(count_width) + " ")
-        text.append(_bar(int(count), largest, length), style="cyan")
+        text.append(label.ljust(label_width) + " " + str(int(count)).rjust(count_width))
+        if count:
+            text.append(" ")
+            text.append(_bar(int(count), largest, length), style="cyan")
         text.append("\n")
     text.append("  ".join(f"{name} {show(value)}" for name, value in summary.quantiles) + "\n")
     shares = [
-        f"worst {s.fraction:.0%} ({s.rows} rows): "
+        f"worst {s.fraction:.0%} ({s.rows} row{'s' if s.rows != 1 else ''}): "
         + ("n/a (the losses do not sum to a positive total)" if s.share is None else f"{s.share:.1%} of the total")
         for s in summary.shares
     ]
     text.append("; ".join(shares) + "\n")
-    text.append("worst rows: " + ", ".join(f"{row} ({show(value)})" for row, value in summary.worst) + "\n")
+    if summary.worst:
+        text.append("worst rows: " + ", ".join(f"{row} ({show(value)})" for row, value in summary.worst) + "\n")
     return text

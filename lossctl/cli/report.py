@@ -1,0 +1,90 @@
+"""``lossctl report``: one self-contained HTML page (the comparison table, the loss curves,
+the per-sample distributions and the worst samples) for a CI job to publish."""
+
+from __future__ import annotations
+
+import click
+
+from lossctl.cli.options import input_options, parameter_options
+from lossctl.cli.output import write_result
+from lossctl.cli.plot import evaluate_collecting
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  lossctl report sample_data/preds.csv -o report.html
+  lossctl report -l mse -l mae -l huber model_a.csv model_b.csv -o report.html
+  lossctl report --group-by group sample_data/binary.csv -o report.html"""
+)
+@click.argument("files", nargs=-1, required=True)
+@click.option("--loss", "-l", "losses", multiple=True, help="A loss (repeatable); default: every loss that fits.")
+@click.option("--labels", type=click.Path(dir_okay=False), help="Labels file shared by every prediction file.")
+@parameter_options
+@input_options
+@click.option(
+    "--precision",
+    type=click.IntRange(1, 17),
+    default=6,
+    show_default=True,
+    help="Significant digits shown in tables.",
+)
+@click.option(
+    "--worst", type=click.IntRange(1, 1000), default=10, show_default=True, help="Worst rows listed per loss."
+)
+@click.option("--bins", type=click.IntRange(1, 1000), default=40, show_default=True, help="Histogram bins.")
+@click.option(
+    "--range",
+    "span",
+    type=click.FloatRange(0, min_open=True),
+    default=3.0,
+    show_default=True,
+    metavar="A",
+    help="Residual and margin curves run from -A to A.",
+)
+@click.option(
+    "--image-format",
+    type=click.Choice(["svg", "png"]),
+    default="svg",
+    show_default=True,
+    help="How the figures are embedded.",
+)
+@click.option("--title", default="lossctl report", show_default=True, help="Title of the page.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the page to this file (atomically), not stdout."
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
+def report(
+    files: tuple[str, ...],
+    losses: tuple[str, ...],
+    labels: str | None,
+    precision: int,
+    worst: int,
+    bins: int,
+    span: float,
+    image_format: str,
+    title: str,
+    output: str | None,
+    **kwargs,
+) -> None:
+    """Write an HTML report on FILES: the table of compare (same losses, same options), the
+    curves of the losses, the distribution of their per-sample values and the worst rows.
+
+    The page is one file that needs no network to view (inline CSS, inline images, no
+    scripts); it needs lossctl[plot] for the figures. Each value of the table carries its full
+    precision in a data-value attribute.
+    """
+    from lossctl.atomic import refuse_inputs
+    from lossctl.plot.html_report import ReportOptions, build_report
+    from lossctl.plot.images import require_matplotlib
+
+    inputs = [*files, labels, kwargs["model_weights"]]
+    if output is not None:
+        refuse_inputs(output, inputs)
+    require_matplotlib()
+    evaluations, collectors, warnings = evaluate_collecting(list(losses), list(files), labels, kwargs)
+    options = ReportOptions(
+        title=title, precision=precision, worst=worst, bins=bins, span=span, image_format=image_format
+    )
+    html = build_report(evaluations, collectors, warnings, options)
+    write_result(html, output, inputs)
