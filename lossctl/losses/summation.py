@@ -101,7 +101,11 @@ def ratio(numerator: Accumulator, denominator: Accumulator) -> float:
     m2, e2 = denominator.scaled()
     if m2 == 0.0:
         return math.nan
+    # Normalize both mantissas to [0.5, 1) first, so that their quotient can neither
+    # underflow nor overflow before the exponents are put back.
+    f1, a = math.frexp(m1)
+    f2, b = math.frexp(m2)
     try:
-        return math.ldexp(m1 / m2, e1 - e2)
+        return math.ldexp(f1 / f2, e1 - e2 + a - b)
     except OverflowError:
-        return math.copysign(math.inf, m1 / m2)
+        return math.copysign(math.inf, f1 / f2)

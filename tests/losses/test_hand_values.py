@@ -1,0 +1,121 @@
+"""Losses without a peer library, and conventions no peer covers, against values worked out by
+hand in the comments; and relative accuracy when predictions are nearly perfect."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import lossctl
+
+from ._support import assert_close
+
+LN2 = math.log(2.0)
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@pytest.mark.parametrize(
+    ("loss", "arrays", "params", "expected"),
+    [
+        # squared hinge, labels {-1, +1}: margins y s = [2, 0.5, -1] -> max(0, 1 - m)^2 = [0, 0.25, 4].
+        ("squared-hinge", {"y_true": [1.0, -1.0, 1.0], "y_pred": [2.0, -0.5, -1.0]}, {}, (0 + 0.25 + 4) / 3),
+        # contrastive, margin 1: similar pair d = 0.5 -> 0.25; dissimilar d = 0.25 -> 0.75^2; d = 2 -> 0.
+        ("contrastive", {"y_true": [1.0, 0.0, 0.0], "y_pred": [0.5, 0.25, 2.0]}, {}, (0.25 + 0.5625) / 3),
+        # contrastive, margin 3: the dissimilar pair at d = 2 now costs (3 - 2)^2 = 1.
+        ("contrastive", {"y_true": [0.0], "y_pred": [2.0]}, {"margin": 3.0}, 1.0),
+        # triplet from distances, margin 1: max(0, [1 - 3, 2 - 2, 4 - 1] + 1) = [0, 1, 4].
+        ("triplet", {"d_ap": [1.0, 2.0, 4.0], "d_an": [3.0, 2.0, 1.0]}, {}, 5 / 3),
+        # critic: fake (y = 0) scores 2 and 4, real -1: mean 3 - mean(-1) = 4.
+        ("wasserstein", {"y_true": [0.0, 0.0, 1.0], "y_pred": [2.0, 4.0, -1.0]}, {}, 4.0),
+        # weighted: fake mean (1*2 + 3*4) / 4 = 3.5, real mean -1 -> 4.5.
+        (
+            "wasserstein",
+            {"y_true": [0.0, 0.0, 1.0], "y_pred": [2.0, 4.0, -1.0], "sample_weight": [1.0, 3.0, 2.0]},
+            {},
+            4.5,
+        ),
+        # l1, l2, elastic-net over weights [1, -2, 3]: sum|w| = 6, sum w^2 = 14.
+        ("l1", {"weights": [1.0, -2.0, 3.0]}, {"lambda_": 0.5}, 3.0),
+        ("l2", {"weights": [1.0, -2.0, 3.0]}, {"lambda_": 0.5}, 7.0),
+        ("elastic-net", {"weights": [1.0, -2.0, 3.0]}, {"lambda1": 0.5, "lambda2": 0.25}, 3.0 + 3.5),
+        # brier from logits: (1 - sigmoid(0))^2 = 0.25, (0 - sigmoid(2))^2.
+        ("brier", {"y_true": [1.0, 0.0], "y_pred": [0.0, 2.0]}, {"from_logits": True}, (0.25 + sigmoid(2.0) ** 2) / 2),
+        # bce label smoothing s = 0.2: y = 1 -> 0.9, y = 0 -> 0.1; p = 0.5 costs log 2 whatever y.
+        ("bce", {"y_true": [1.0, 0.0], "y_pred": [0.5, 0.5]}, {"label_smoothing": 0.2}, LN2),
+        # y = 1 -> 0.9 with p = 0.8: -(0.9 log 0.8 + 0.1 log 0.2).
+        (
+            "bce",
+            {"y_true": [1.0], "y_pred": [0.8]},
+            {"label_smoothing": 0.2},
+            -(0.9 * math.log(0.8) + 0.1 * math.log(0.2)),
+        ),
+        # bce with Keras's eps = 1e-7: p = 0 for a positive is clipped to 1e-7, -log(1e-7) = 7 log 10.
+        ("bce", {"y_true": [1.0], "y_pred": [0.0]}, {"eps": 1e-7}, 7 * math.log(10.0)),
+        # cost-sensitive bce, ratio 5, threshold 0.5: the positive at p = 0.4 is missed (one count);
+        # mean bce = (-log 0.4 - log 0.9 - log 0.8) / 3, plus 5 * 1.
+        (
+            "cost-sensitive-bce",
+            {"y_true": [1.0, 1.0, 0.0], "y_pred": [0.4, 0.9, 0.2]},
+            {},
+            -(math.log(0.4) + math.log(0.9) + math.log(0.8)) / 3 + 5.0,
+        ),
+        # multiclass focal, gamma 2, per-class alpha [0.2, 0.3, 0.5]: true-class p = 0.5 (class 1)
+        # and 0.25 (class 2): (0.3 * 0.25 * log 2 + 0.5 * 0.5625 * log 4) / 2.
+        (
+            "focal",
+            {"y_true": [1.0, 2.0], "y_pred": [[0.25, 0.5, 0.25], [0.5, 0.25, 0.25]]},
+            {"alpha": [0.2, 0.3, 0.5]},
+            (0.3 * 0.25 * LN2 + 0.5 * 0.5625 * 2 * LN2) / 2,
+        ),
+        # cross-entropy, class weights [1, 2, 3], labels [1, 2], p_y = [0.5, 0.25]:
+        # (2 log 2 + 3 log 4) / (2 + 3), PyTorch's weighted mean.
+        (
+            "cross-entropy",
+            {"y_true": [1.0, 2.0], "y_pred": [[0.25, 0.5, 0.25], [0.5, 0.25, 0.25]]},
+            {"class_weights": [1.0, 2.0, 3.0]},
+            (2 * LN2 + 3 * 2 * LN2) / 5,
+        ),
+        # smooth-l1 with beta = 0 is the absolute error: mean(|[1, -3]|) = 2.
+        ("smooth-l1", {"y_true": [1.0, 0.0], "y_pred": [0.0, 3.0]}, {"beta": 0.0}, 2.0),
+    ],
+)
+def test_hand_computed_value(loss, arrays, params, expected):
+    assert_close(lossctl.compute(loss, **arrays, **params), expected)
+
+
+# -- nearly perfect predictions ----------------------------------------------------------------
+# A good model has small residuals; the loss must keep its relative accuracy there, which a
+# formula that subtracts nearly equal numbers loses. The references are rearranged so that
+# nothing cancels:
+# - log cosh r = log(1 + 2 sinh^2(r/2)) (cosh r = 1 + 2 sinh^2(r/2)), by log1p;
+# - the Poisson deviance of y = mu (1 + d) is 2 mu ((1 + d) log(1 + d) - d)
+#   = 2 mu sum_{k>=2} (-1)^k d^k / (k (k - 1)), by its Taylor series;
+# - (log1p(y) - log1p(p))^2 = log1p((y - p) / (1 + p))^2, y - p exact for y, p close.
+
+
+def poisson_series(y: float, mu: float) -> float:
+    d = y / mu - 1.0  # exact here: mu = 1
+    return 2.0 * mu * sum((-1) ** k * d**k / (k * (k - 1)) for k in range(2, 12))
+
+
+@pytest.mark.parametrize(
+    ("loss", "y", "p", "expected"),
+    [
+        *(("log-cosh", r, 0.0, math.log1p(2.0 * math.sinh(r / 2) ** 2)) for r in (1e-8, 1e-5, 1e-3, 0.5)),
+        *(("poisson", 1.0 + d, 1.0, poisson_series(1.0 + d, 1.0)) for d in (2.0**-10, 2.0**-20, 2.0**-30)),
+        *(("msle", 1.0, 1.0 + d, math.log1p(-d / (2.0 + d)) ** 2) for d in (2.0**-10, 2.0**-20, 2.0**-30)),
+    ],
+)
+def test_relative_accuracy_for_nearly_perfect_predictions(loss, y, p, expected):
+    assert_close(lossctl.compute(loss, [y], [p]), expected)
+
+
+def test_log_cosh_of_large_residuals_does_not_overflow():
+    # cosh(1000) overflows; log cosh r = |r| - log 2 + log1p(e^-2|r|) = |r| - log 2 here.
+    r = np.array([1000.0, -800.0])
+    assert_close(lossctl.per_sample("log-cosh", r, np.zeros(2)), np.abs(r) - LN2)

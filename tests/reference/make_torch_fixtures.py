@@ -1,0 +1,238 @@
+"""Regenerate ``tests/reference/torch_fixtures.npz``: PyTorch reference values for lossctl.
+
+Run from the repository root with a Python that has torch (the tests need no torch)::
+
+    .venv/bin/python tests/reference/make_torch_fixtures.py
+
+Every value is computed by PyTorch on float64 tensors from seeded inputs. The file holds:
+
+- ``inputs/<size>/<array>``: the seeded input arrays (``y``, ``residual_pred``, ``logits``, ...),
+  shared by the cases;
+- ``expected/<i>``: the value of case ``i`` as torch computes it;
+- ``per_sample/<i>``: torch's per-sample values (``reduction='none'``) of the unweighted cases
+  of at most 8 rows (kept small: the file stays well under 1 MB);
+- ``meta``: a JSON list of cases ``{"id", "loss", "params", "size", "roles", "weighted",
+  "torch_call"}``: ``params`` are lossctl's keywords, ``roles`` maps each lossctl input role to
+  an array name, ``torch_call`` says what torch ran;
+- ``torch_version``: the torch version that made the file.
+
+A ``weighted`` case's expected value is ``sum(w * l) / sum(w)`` of torch's per-sample values
+with ``w = inputs/<size>/sample_weight`` (torch's losses take no sample weights).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+OUT = Path(__file__).with_name("torch_fixtures.npz")
+SIZES = (1, 2, 7, 1000)
+EXTREME = 8  # the size of the +-1000 logit inputs
+CLASSES = 5
+EMBEDDING_DIM = 4
+SEED = 20240611
+PER_SAMPLE_MAX_ROWS = 8
+
+
+def soft_targets(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Target distributions with some exact zeros (0 log 0 = 0), rows summing to 1."""
+    soft = rng.dirichlet(np.full(CLASSES, 0.7), n)
+    zero = rng.uniform(size=soft.shape) < 0.15
+    zero[np.arange(n), soft.argmax(axis=1)] = False  # keep every row's largest entry
+    soft[zero] = 0.0
+    return soft / soft.sum(axis=1, keepdims=True)
+
+
+def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
+    """The seeded arrays of each size, by name."""
+    inputs = {}
+    for n in SIZES:
+        inputs[n] = {
+            "sample_weight": rng.uniform(0.1, 3.0, n),
+            "y": rng.normal(0.0, 2.0, n),
+            "y_hat": rng.normal(0.0, 2.0, n),
+            "labels": rng.integers(0, 2, n).astype(float),
+            "soft_labels": rng.uniform(0.0, 1.0, n),
+            "probs": rng.uniform(0.01, 0.99, n),  # away from 0 and 1: torch clamps log at -100
+            "logits": rng.normal(0.0, 4.0, n),
+            "classes": rng.integers(0, CLASSES, n).astype(float),
+            "class_logits": rng.normal(0.0, 3.0, (n, CLASSES)),
+            "class_probs": rng.dirichlet(np.full(CLASSES, 2.0), n),
+            "soft_targets": soft_targets(rng, n),
+            "anchor": rng.normal(0.0, 1.0, (n, EMBEDDING_DIM)),
+            "positive": rng.normal(0.0, 1.0, (n, EMBEDDING_DIM)),
+            "negative": rng.normal(0.0, 1.0, (n, EMBEDDING_DIM)),
+        }
+    # Logits of +-1000, where a naive sigmoid or softmax overflows.
+    inputs[EXTREME] = {
+        "labels": np.array([0, 1, 1, 0, 1, 0, 1, 0.0]),
+        "logits": np.array([1000, -1000, 1000, -1000, 0, 30, -30, 700.0]),
+        "classes": np.array([1, 0, 2, 2, 0, 1, 2, 0.0]),
+        "class_logits": np.array(
+            [[1000, -1000, 0], [1000, -1000, 0], [-1000, 0, 1000], [0, 1000, -1000], [0, 0, 0]]
+            + [[-1000, -1000, -1000], [1000, 1000, -1000], [-1000, 1000, 1000.0]]
+        ),
+    }
+    return inputs
+
+
+def sigmoid_focal_loss(x: torch.Tensor, y: torch.Tensor, gamma: float, alpha: float) -> torch.Tensor:
+    """torchvision.ops.sigmoid_focal_loss (reduction='none'), its formula verbatim (torchvision
+    is not installable here); as in torchvision, a negative alpha means no alpha weighting."""
+    p = torch.sigmoid(x)
+    ce_loss = F.binary_cross_entropy_with_logits(x, y, reduction="none")
+    p_t = p * y + (1 - p) * (1 - y)
+    loss = ce_loss * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        alpha_t = alpha * y + (1 - alpha) * (1 - y)
+        loss = alpha_t * loss
+    return loss
+
+
+class Builder:
+    """Collects the cases of one size: torch's value, its per-sample values, the metadata."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], cases: list[dict], size: int, inputs: dict[str, np.ndarray]):
+        self.arrays, self.cases, self.size, self.inputs = arrays, cases, size, inputs
+
+    def __getitem__(self, name: str) -> torch.Tensor:
+        return torch.as_tensor(self.inputs[name], dtype=torch.float64)
+
+    def add(self, loss: str, params: dict, roles: dict[str, str], call: str, per: torch.Tensor, mean: torch.Tensor):
+        """Record the case with torch's mean and, when there are sample weights, the weighted
+        mean ``sum(w l) / sum(w)`` of torch's per-sample values."""
+        assert per.shape == (self.size,)
+        class_weighted = bool(params.get("class_weights"))
+        if not class_weighted:  # torch's class-weighted mean divides by sum(w_y), not n
+            torch.testing.assert_close(per.mean(), mean, rtol=1e-14, atol=0)
+        self._record(loss, params, roles, call, per, mean, weighted=False)
+        if "sample_weight" in self.inputs and not class_weighted:
+            w = self["sample_weight"]
+            self._record(loss, params, roles, call, per, (w * per).sum() / w.sum(), weighted=True)
+
+    def _record(self, loss, params, roles, call, per, value, *, weighted: bool) -> None:
+        i = len(self.cases)
+        self.arrays[f"expected/{i}"] = np.array(value.item())
+        if not weighted and self.size <= PER_SAMPLE_MAX_ROWS:
+            self.arrays[f"per_sample/{i}"] = per.numpy()
+        case = {"id": i, "loss": loss, "params": params, "size": self.size, "roles": roles, "weighted": weighted}
+        self.cases.append(case | {"torch_call": call})
+
+
+def regression_cases(b: Builder) -> None:
+    roles = {"y_true": "y", "y_pred": "y_hat"}
+    y, p = b["y"], b["y_hat"]
+    for delta in (0.1, 0.5, 1.0, 2.5):
+        per = F.huber_loss(p, y, delta=delta, reduction="none")
+        mean = F.huber_loss(p, y, delta=delta)
+        b.add("huber", {"delta": delta}, roles, f"F.huber_loss(y_pred, y_true, delta={delta})", per, mean)
+    for beta in (0.0, 0.25, 1.0, 3.0):  # torch: beta = 0 is the L1 loss
+        per = F.smooth_l1_loss(p, y, beta=beta, reduction="none")
+        mean = F.smooth_l1_loss(p, y, beta=beta)
+        b.add("smooth-l1", {"beta": beta}, roles, f"F.smooth_l1_loss(y_pred, y_true, beta={beta})", per, mean)
+
+
+def binary_probability_cases(b: Builder) -> None:
+    for labels in ("labels", "soft_labels"):
+        y, p = b[labels], b["probs"]
+        per = F.binary_cross_entropy(p, y, reduction="none")
+        roles = {"y_true": labels, "y_pred": "probs"}
+        b.add("bce", {}, roles, "F.binary_cross_entropy(p, y)", per, F.binary_cross_entropy(p, y))
+
+
+def binary_logit_cases(b: Builder) -> None:
+    roles = {"y_true": "labels", "y_pred": "logits"}
+    y, z = b["labels"], b["logits"]
+    for pos_weight in (None, 0.3, 3.0):
+        pw = None if pos_weight is None else torch.tensor([pos_weight], dtype=torch.float64)
+        params = {"from_logits": True} | ({} if pos_weight is None else {"pos_weight": pos_weight})
+        call = f"F.binary_cross_entropy_with_logits(z, y, pos_weight={pos_weight})"
+        per = F.binary_cross_entropy_with_logits(z, y, pos_weight=pw, reduction="none")
+        b.add("bce", params, roles, call, per, F.binary_cross_entropy_with_logits(z, y, pos_weight=pw))
+    for gamma in (0.0, 0.5, 2.0, 5.0):
+        for alpha in (None, 0.25):
+            call = f"torchvision.ops.sigmoid_focal_loss(z, y, gamma={gamma}, alpha={alpha}).mean()"
+            per = sigmoid_focal_loss(z, y, gamma, -1.0 if alpha is None else alpha)
+            b.add("focal", {"from_logits": True, "gamma": gamma, "alpha": alpha}, roles, call, per, per.mean())
+
+
+def multiclass_label_cases(b: Builder) -> None:
+    roles = {"y_true": "classes", "y_pred": "class_logits"}
+    y, z = b["classes"].long(), b["class_logits"]
+    class_weights = [0.5 + c for c in range(z.shape[1])]
+    for cw in (None, class_weights):
+        for smoothing in (0.0, 0.1):
+            w = None if cw is None else torch.tensor(cw, dtype=torch.float64)
+            call = f"F.cross_entropy(z, labels, weight={cw}, label_smoothing={smoothing})"
+            per = F.cross_entropy(z, y, weight=w, label_smoothing=smoothing, reduction="none")
+            mean = F.cross_entropy(z, y, weight=w, label_smoothing=smoothing)
+            params = {"from_logits": True, "class_weights": cw, "label_smoothing": smoothing}
+            b.add("cross-entropy", params, roles, call, per, mean)
+
+
+def distribution_cases(b: Builder) -> None:
+    roles = {"y_true": "soft_targets", "y_pred": "class_logits"}
+    t, z = b["soft_targets"], b["class_logits"]
+    class_weights = [0.5 + c for c in range(z.shape[1])]
+    for cw in (None, class_weights):  # with soft targets torch divides by n, not by the weights
+        for smoothing in (0.0, 0.1):
+            w = None if cw is None else torch.tensor(cw, dtype=torch.float64)
+            call = f"F.cross_entropy(z, soft_targets, weight={cw}, label_smoothing={smoothing})"
+            per = F.cross_entropy(z, t, weight=w, label_smoothing=smoothing, reduction="none")
+            mean = F.cross_entropy(z, t, weight=w, label_smoothing=smoothing)
+            params = {"from_logits": True, "class_weights": cw, "label_smoothing": smoothing}
+            b.add("cross-entropy", params, roles, call, per, mean)
+    log_p = F.log_softmax(z, dim=1)
+    per = F.kl_div(log_p, t, reduction="none").sum(dim=1)
+    mean = F.kl_div(log_p, t, reduction="batchmean")
+    b.add("kl-divergence", {"from_logits": True}, roles, "F.kl_div(F.log_softmax(z), t, 'batchmean')", per, mean)
+    log_p = torch.log(b["class_probs"])
+    per = F.kl_div(log_p, t, reduction="none").sum(dim=1)
+    mean = F.kl_div(log_p, t, reduction="batchmean")
+    roles = {"y_true": "soft_targets", "y_pred": "class_probs"}
+    b.add("kl-divergence", {}, roles, "F.kl_div(torch.log(p), t, 'batchmean')", per, mean)
+
+
+def triplet_cases(b: Builder) -> None:
+    roles = {"anchor": "anchor", "positive": "positive", "negative": "negative"}
+    a, pos, neg = b["anchor"], b["positive"], b["negative"]
+    for margin in (1.0, 0.3):
+        call = f"F.triplet_margin_loss(anchor, positive, negative, margin={margin}, p=2, eps=1e-6)"
+        per = F.triplet_margin_loss(a, pos, neg, margin=margin, p=2, eps=1e-6, reduction="none")
+        mean = F.triplet_margin_loss(a, pos, neg, margin=margin, p=2, eps=1e-6)
+        b.add("triplet", {"margin": margin}, roles, call, per, mean)
+
+
+def main() -> None:
+    print(f"torch {torch.__version__}")
+    arrays: dict[str, np.ndarray] = {}
+    cases: list[dict] = []
+    for size, inputs in make_inputs(np.random.default_rng(SEED)).items():
+        for name, values in inputs.items():
+            arrays[f"inputs/{size}/{name}"] = values
+        b = Builder(arrays, cases, size, inputs)
+        if size == EXTREME:
+            binary_logit_cases(b)
+            multiclass_label_cases(b)
+            continue
+        for family in (
+            regression_cases,
+            binary_probability_cases,
+            binary_logit_cases,
+            multiclass_label_cases,
+            distribution_cases,
+            triplet_cases,
+        ):
+            family(b)
+    arrays["meta"] = np.array(json.dumps(cases))
+    arrays["torch_version"] = np.array(torch.__version__)
+    np.savez_compressed(OUT, **arrays)
+    print(f"{len(cases)} cases -> {OUT} ({OUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
