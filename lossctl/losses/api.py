@@ -71,15 +71,16 @@ def resolve(
     return CombinedLoss(tuple(configured))
 
 
-def _batch_and_params(y_true: Any, y_pred: Any, sample_weight: Any, kwargs: dict[str, Any]):
-    arrays = {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight}
-    params = {}
-    for key, value in kwargs.items():
-        if key in ARRAY_KEYWORDS:
-            arrays[key] = value
-        else:
-            params[key] = value
-    return Batch(arrays), params
+def _configured(loss: str | AnyLoss, y_true: Any, y_pred: Any, sample_weight: Any, kwargs: dict[str, Any]):
+    """The configured loss and its batch. A regularization loss given one positional array
+    and no ``weights=`` takes that array as the weights: ``compute("l2", w)``."""
+    arrays = {key: value for key, value in kwargs.items() if key in ARRAY_KEYWORDS}
+    params = {key: value for key, value in kwargs.items() if key not in ARRAY_KEYWORDS}
+    configured = resolve(loss, params)
+    if configured.role_sets == (("weights",),) and "weights" not in arrays and y_pred is None:
+        y_true, arrays["weights"] = None, y_true
+    batch = Batch({"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight, **arrays})
+    return configured, batch
 
 
 def compute(
@@ -90,13 +91,14 @@ def compute(
     ``loss`` is a name (``"huber"``), a spec (``"huber:delta=0.5"``) or an expression
     (``"bce + 1e-4*l2"``). Keywords are parameters (``delta=0.5``; ``lambda_=`` for
     ``lambda``) or arrays of other roles: ``d_ap``/``d_an`` or ``anchor``/``positive``/
-    ``negative`` for triplet, ``weights`` (model parameters) for l1, l2 and elastic-net.
+    ``negative`` for triplet, ``weights`` (model parameters) for l1, l2 and elastic-net (or
+    their one positional array: ``compute("l2", w, lambda_=1e-4)``).
     """
-    batch, params = _batch_and_params(y_true, y_pred, sample_weight, kwargs)
-    return float(resolve(loss, params).evaluate(batch))
+    configured, batch = _configured(loss, y_true, y_pred, sample_weight, kwargs)
+    return float(configured.evaluate(batch))
 
 
 def per_sample(loss: str | AnyLoss, y_true: Any = None, y_pred: Any = None, **kwargs: Any) -> np.ndarray:
     """The per-sample losses (``reduction='none'``), the terms whose mean ``compute`` gives."""
-    batch, params = _batch_and_params(y_true, y_pred, None, kwargs)
-    return resolve(loss, params).per_sample(batch)
+    configured, batch = _configured(loss, y_true, y_pred, None, kwargs)
+    return configured.per_sample(batch)
