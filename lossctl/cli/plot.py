@@ -87,6 +87,19 @@ def evaluate_collecting(losses: list[str], files: list[str], labels: str | None,
     return evaluations, collectors, warnings
 
 
+def range_option(f):
+    """``--range A``: residual and margin curves run from -A to A."""
+    return click.option(
+        "--range",
+        "span",
+        type=click.FloatRange(0, min_open=True),
+        default=3.0,
+        show_default=True,
+        metavar="A",
+        help="Residuals and margins run from -A to A (probabilities over (0, 1)).",
+    )(f)
+
+
 @click.group(
     epilog="""\b
 Examples:
@@ -106,15 +119,7 @@ def plot() -> None:
 
 @plot.command()
 @click.option("--loss", "-l", "losses", multiple=True, required=True, help="A loss to draw (repeatable).")
-@click.option(
-    "--range",
-    "span",
-    type=click.FloatRange(0, min_open=True),
-    default=3.0,
-    show_default=True,
-    metavar="A",
-    help="Residuals and margins run from -A to A (probabilities over (0, 1)).",
-)
+@range_option
 @click.option("--points", type=click.IntRange(2, 10_001), default=401, show_default=True, help="Points along the axis.")
 @click.option(
     "--y-max", type=click.FloatRange(0, min_open=True), help="Top of the loss axis (default: the largest value)."

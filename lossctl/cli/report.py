@@ -7,7 +7,7 @@ import click
 
 from lossctl.cli.options import input_options, parameter_options
 from lossctl.cli.output import write_result
-from lossctl.cli.plot import evaluate_collecting
+from lossctl.cli.plot import evaluate_collecting, range_option
 
 
 @click.command(
@@ -33,15 +33,7 @@ Examples:
     "--worst", type=click.IntRange(1, 1000), default=10, show_default=True, help="Worst rows listed per loss."
 )
 @click.option("--bins", type=click.IntRange(1, 1000), default=40, show_default=True, help="Histogram bins.")
-@click.option(
-    "--range",
-    "span",
-    type=click.FloatRange(0, min_open=True),
-    default=3.0,
-    show_default=True,
-    metavar="A",
-    help="Residual and margin curves run from -A to A.",
-)
+@range_option
 @click.option(
     "--image-format",
     type=click.Choice(["svg", "png"]),

@@ -14,15 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lossctl.losses import catalog
+from lossctl.losses.spec import BINARY, CRITIC, MULTICLASS, PAIR, REGRESSION, TRIPLET, WEIGHTS
 
-REGRESSION = "regression"
-BINARY = "binary"
-SCORES = "scores"
-MULTICLASS = "multiclass"
-PAIR = "pair"
-TRIPLET = "triplet"
-CRITIC = "critic"
-WEIGHTS = "weights"
+SCORES = "scores"  # binary labels with unbounded decision scores: not a task of the catalog
 KINDS = (REGRESSION, BINARY, SCORES, MULTICLASS, PAIR, TRIPLET, CRITIC, WEIGHTS)
 
 # The losses `compare` runs by default for each kind, in catalog order.
