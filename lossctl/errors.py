@@ -45,7 +45,7 @@ class LossctlError(Exception):
         text = f"{where}: {self.message}" if where else self.message
         if self.hint:
             text += f" (hint: {self.hint})"
-        return text
+        return " ".join(text.split())  # one line, whatever a library's message held
 
 
 class InputError(LossctlError):

@@ -8,8 +8,11 @@ stays cheap: commands import the engine, pyarrow and rich only when they run.
 
 from __future__ import annotations
 
+import gc
 import os
+import signal
 import sys
+import threading
 
 import click
 
@@ -46,36 +49,62 @@ for command in (compute, compare, check, list_losses, explain, examples, plot, r
     cli.add_command(command)
 
 
-def _fail(message: str, code: int = 2) -> None:
+class Interrupted(BaseException):
+    """Ctrl-C, raised instead of KeyboardInterrupt (which click answers with a blank line)."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
+def _fail(message: str, code: int = 2) -> int:
     click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
+    return code
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the command line; never a traceback for a user's error."""
+def _run(argv: list[str] | None) -> int:
+    """Run the command line and return its exit code; every error is one line on stderr."""
     from lossctl.errors import LossctlError
     from lossctl.losses import ExpressionError, LossError
 
     try:
         # Without standalone mode, click returns the code of ctx.exit(code) instead of exiting.
         code = cli.main(args=argv, prog_name="lossctl", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "lossctl"
+        return _fail(f"{exc.format_message()} (see '{command} --help')", exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        _fail("interrupted", 130)
+        return _fail(exc.format_message(), exc.exit_code)
+    except (Interrupted, KeyboardInterrupt, click.exceptions.Abort):
+        return _fail("interrupted", 130)
     except BrokenPipeError:
         # The reader went away (`lossctl ... | head`): end quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
+        return 0
     except ExpressionError as exc:
-        _fail(f"malformed loss expression: {exc.message}\n  {exc.caret().replace(chr(10), chr(10) + '  ')}")
+        return _fail(f"malformed loss expression: {exc.message}\n  {exc.caret().replace(chr(10), chr(10) + '  ')}")
     except (LossctlError, LossError) as exc:
-        _fail(str(exc), getattr(exc, "exit_code", 2))
+        return _fail(str(exc), getattr(exc, "exit_code", 2))
     except Exception as exc:  # a bug in lossctl, not the user's error: say so, in one line
         if os.environ.get("LOSSCTL_DEBUG"):
             raise
-        _fail(f"internal error: {type(exc).__name__}: {exc} (set LOSSCTL_DEBUG=1 for the traceback)", 70)
-    sys.exit(code if isinstance(code, int) else 0)
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (set LOSSCTL_DEBUG=1 for the traceback)", 70)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; never a traceback for a user's error."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _interrupt) if in_main_thread else None
+    try:
+        code = _run(argv)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
+    if code:
+        # Free what the error's traceback held (Arrow readers and their threads) while the
+        # interpreter is whole, not during its shutdown.
+        gc.collect()
+    sys.exit(code)

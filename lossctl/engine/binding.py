@@ -66,7 +66,7 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
 
     def pick(role: str, override: str | None, *, matrix: bool = False, label: str, flag: str) -> list[str] | None:
         if override is not None:
-            chosen = select_columns(columns, override)
+            chosen = select_columns(columns, override, file=file)
             if not matrix and len(chosen) > 1:
                 raise UsageError(f"{flag} {override!r} matches {len(chosen)} columns; this loss needs one")
             return chosen
@@ -107,7 +107,7 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
         y_pred = pick("matrix", choice.y_pred, matrix=True, label="class matrix", flag="--y-pred")
         need("y_pred", y_pred, "class probabilities or logits (e.g. prob_0..prob_9)", "--y-pred 'prob_*'")
         if choice.y_true is not None and any(ch in choice.y_true for ch in "*?["):
-            y_true = select_columns(columns, choice.y_true)
+            y_true = select_columns(columns, choice.y_true, file=file)
         else:
             y_true = pick("y_true", choice.y_true, label="label", flag="--y-true") or pick(
                 "target_matrix", None, matrix=True, label="target matrix", flag="--y-true"

@@ -113,18 +113,26 @@ def _kind(layout: str, task: str | None, from_logits: bool, first: dict[str, np.
 
 
 class _Translator:
-    """Turns the core's (role, index) errors into (file, column, row) errors."""
+    """Turns the core's (role, index) errors into (file, column, row) errors; through a join,
+    the file a column was read from, and that file's row."""
 
-    def __init__(self, file: str, binding: Binding) -> None:
-        self.file = file
+    def __init__(self, source, binding: Binding, file: str | None = None) -> None:
+        self.source = source
+        self.file = source.name if source is not None else file
         self.binding = binding
 
+    def locate(self, role: str, row: int | None) -> tuple[str | None, str | None, int | None]:
+        """``(file, column, 1-based row)`` of a role's value at a 0-based row of the input."""
+        columns = self.binding.columns.get(role)
+        if not columns or row is None:
+            return self.file, self.binding.column_of(role), None if row is None else row + 1
+        file, column, own_row = self.source.locate(columns[0], row)
+        return file, column if len(columns) == 1 else self.binding.column_of(role), own_row + 1
+
     def error(self, exc: InputDomainError, rows: np.ndarray | None) -> InputError:
-        row = None
-        if exc.index is not None and rows is not None:
-            row = int(rows[exc.index]) + 1
-        column = self.binding.column_of(exc.role)
-        return InputError(exc.message, file=self.file, column=column, row=row, hint=exc.hint)
+        row = int(rows[exc.index]) if exc.index is not None and rows is not None else None
+        file, column, row = self.locate(exc.role, row)
+        return InputError(exc.message, file=file, column=column, row=row, hint=exc.hint)
 
 
 def _role_arrays(binding: Binding, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -135,10 +143,11 @@ def _role_arrays(binding: Binding, arrays: dict[str, np.ndarray]) -> dict[str, n
 
 
 def _missing_rows(role_arrays: dict[str, np.ndarray]) -> np.ndarray:
-    """Per row, whether any input of the row is NaN (a missing value)."""
+    """Per row, whether any input of the row is missing (NaN) or infinite: the rows that
+    ``--nan`` decides about."""
     missing = None
     for a in role_arrays.values():
-        m = np.isnan(a) if a.ndim == 1 else np.isnan(a).any(axis=1)
+        m = ~np.isfinite(a) if a.ndim == 1 else ~np.isfinite(a).all(axis=1)
         missing = m if missing is None else missing | m
     return missing
 
@@ -160,15 +169,19 @@ class _Run:
         self.rows = 0
         self.dropped = 0
 
-    def feed_weights(self, weights: np.ndarray, file: str) -> None:
-        batch = Batch({"weights": weights})
-        for loss, state in zip(self.losses, self.states, strict=True):
-            if not loss.needs_weights():
-                continue
-            try:
-                state.update(batch)
-            except InputDomainError as exc:
-                raise InputError(exc.message, file=file, row=None if exc.index is None else exc.index + 1) from None
+    def feed_weights(self, weights: ModelWeights) -> None:
+        """Fold the model's weights into the losses that read them; a bad weight is named by
+        its row (a file of one column) or its position in reading order, from 1."""
+        try:
+            batch = Batch({"weights": weights.values})
+            for loss, state in zip(self.losses, self.states, strict=True):
+                if loss.needs_weights():
+                    state.update(batch)
+        except InputDomainError as exc:
+            if exc.index is not None and weights.one_column:
+                raise InputError(exc.message, file=weights.file, row=exc.index + 1, hint=exc.hint) from None
+            where = "" if exc.index is None else f"value {exc.index + 1}: "
+            raise InputError(f"{where}{exc.message}", file=weights.file, hint=exc.hint) from None
 
     def feed(self, start: int, role_arrays: dict[str, np.ndarray], group: np.ndarray | None) -> None:
         n = len(next(iter(role_arrays.values())))
@@ -207,12 +220,15 @@ class _Run:
         policy = self.request.nan
         if policy == "error":
             i = int(np.argmax(missing))
-            role = next(r for r, a in role_arrays.items() if (np.isnan(a[i]) if a.ndim == 1 else np.isnan(a[i]).any()))
+            role = next(r for r, a in role_arrays.items() if not np.isfinite(a[i]).all())
+            value = role_arrays[role][i]
+            what = "missing value (empty cell or NaN)" if np.isnan(value).any() else "infinite value"
+            file, column, row = self.translator.locate(role, int(rows[i]))
             raise InputError(
-                "missing value (empty cell or NaN)",
-                file=self.translator.file,
-                column=self.translator.binding.column_of(role),
-                row=int(rows[i]) + 1,
+                what,
+                file=file,
+                column=column,
+                row=row,
                 hint="--nan drop skips such rows, --nan propagate makes the result NaN",
             )
         keep = ~missing
@@ -304,13 +320,24 @@ def _parameter_names(loss: AnyLoss) -> set[str]:
     return {p.name for _, term in terms for p in term.spec.params}
 
 
-def _weights(request: Request, losses: list[AnyLoss]) -> np.ndarray | None:
+@dataclass(frozen=True)
+class ModelWeights:
+    """A model's parameters, flattened in reading order, and the file they came from; in a
+    file of one column, value i is row i."""
+
+    values: np.ndarray
+    file: str
+    one_column: bool
+
+
+def _weights(request: Request, losses: list[AnyLoss]) -> ModelWeights | None:
     needs = [loss for loss in losses if loss.needs_weights()]
     if not needs:
         return None
     if request.model_weights is None:
         raise UsageError(f"{needs[0].label} needs the model's parameters: give --model-weights FILE")
-    return open_source(request.model_weights, encoding=request.encoding).read_all_values()
+    source = open_source(request.model_weights, encoding=request.encoding)
+    return ModelWeights(source.read_all_values(), source.name, len(source.columns) == 1)
 
 
 def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
@@ -345,10 +372,10 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
     names, skipped = (request.losses, []) if explicit else _bounded_defaults(kinds.default_losses(kind), source)
     losses = _resolve_all(names, request, defaults)
 
-    run = _Run(request, losses, strict=explicit, translator=_Translator(source.name, binding))
+    run = _Run(request, losses, strict=explicit, translator=_Translator(source, binding))
     weights = _weights(request, losses)
     if weights is not None:
-        run.feed_weights(weights, request.model_weights)
+        run.feed_weights(weights)
     for chunk in chunks:
         for start in range(0, chunk.num_rows, KERNEL_ROWS):
             part = {name: a[start : start + KERNEL_ROWS] for name, a in chunk.arrays.items()}
@@ -401,8 +428,8 @@ def _weights_only(request: Request, losses: list[AnyLoss]) -> tuple[Evaluation, 
         raise UsageError(f"{sample_losses[0].label} needs a prediction file")
     weights = _weights(request, losses)
     binding = Binding()
-    run = _Run(request, losses, strict=True, translator=_Translator(request.model_weights, binding))
-    run.feed_weights(weights, request.model_weights)
+    run = _Run(request, losses, strict=True, translator=_Translator(None, binding, request.model_weights))
+    run.feed_weights(weights)
     results, warnings = run.results()
     evaluation = Evaluation(
         input=request.model_weights,
@@ -410,7 +437,7 @@ def _weights_only(request: Request, losses: list[AnyLoss]) -> tuple[Evaluation, 
         kind=kinds.Kind(kinds.WEIGHTS),
         binding=binding,
         results=results,
-        rows=len(weights),
+        rows=len(weights.values),
         weights_file=request.model_weights,
     )
     return evaluation, warnings

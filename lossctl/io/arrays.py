@@ -122,7 +122,7 @@ def _expand(name: str, array: np.ndarray, *, separator: str) -> dict[str, np.nda
     """A 1-D array as column `name`; an (n, k, ...) array as columns `name{separator}{j}`."""
     if array.ndim <= 1:
         return {name: array.reshape(-1)}
-    table = array.reshape(len(array), -1)
+    table = array.reshape(array.shape[0], int(np.prod(array.shape[1:])))
     return {f"{name}{separator}{j}": table[:, j] for j in range(table.shape[1])}
 
 

@@ -17,7 +17,8 @@ def unknown_column(name: str, available: list[str], *, file: str | None = None) 
     listed = ", ".join(available[:_LISTED_COLUMNS])
     if len(available) > _LISTED_COLUMNS:
         listed += f", ... ({len(available) - _LISTED_COLUMNS} more)"
-    close = difflib.get_close_matches(name, available, n=1)
+    by_lower = {column.lower(): column for column in available}
+    close = [by_lower[c] for c in difflib.get_close_matches(name.lower(), list(by_lower), n=1)]
     return InputError(
         f"no such column (the columns are: {listed})",
         file=file,

@@ -82,6 +82,12 @@ class JoinedSource(Source):
             size_bytes=None if None in sizes else sum(sizes),
         )
 
+    def locate(self, column: str, row: int) -> tuple[str, str, int]:
+        side, name = self._origins[column]
+        if side is self._right and self._order is not None:
+            row = int(self._order[row])
+        return side.locate(name, row)
+
     def read_all_values(self) -> np.ndarray:
         """The numeric values of both inputs, the left's first."""
         return np.concatenate([self._left.read_all_values(), self._right.read_all_values()])

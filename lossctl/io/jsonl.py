@@ -12,6 +12,7 @@ at fault and why.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pyarrow as pa
@@ -44,7 +45,17 @@ class JsonLinesSource(ArrowSource):
         return iter(self._table.select(numeric + other).to_batches(max_chunksize=batch_rows))
 
 
+# A non-blank line that does not open a JSON object. Arrow's reader crashes the process on a
+# first record of `null` and reads a later one as a row of nulls, so such lines are found
+# (by this regular expression, at the speed of C) before Arrow sees the text.
+_NOT_AN_OBJECT = re.compile(rb"^[ \t\r]*[^{\s]", re.MULTILINE)
+
+
 def _parse(data: bytes, name: str) -> pa.Table:
+    if _NOT_AN_OBJECT.search(data):
+        error = _find_error(data, name)
+        if error is not None:
+            raise error
     try:
         return pjson.read_json(pa.BufferReader(data))
     except pa.ArrowInvalid as exc:

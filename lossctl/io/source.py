@@ -85,6 +85,11 @@ class Source(ABC):
             return None
         return self._rows_read, self.num_rows, "rows"
 
+    def locate(self, column: str, row: int) -> tuple[str, str, int]:
+        """Where a value comes from: ``(file, column, row)`` with a 0-based ``row``. A joined
+        source answers with the file the column was read from and that file's own row."""
+        return self.name, column, row
+
     def count_rows(self) -> int:
         """The number of data rows: `num_rows` when known, else counted once and kept."""
         if self.num_rows is None:

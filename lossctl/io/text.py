@@ -45,8 +45,22 @@ class DelimitedSource(ArrowSource):
         super().__init__(text.raw.name, format, schema, size_bytes=text.raw.size_bytes)
 
     def _inspect(self) -> pa.Schema:
-        """The header's names and the first rows' inferred types; an error if there is no row."""
-        with self._reporting() as handler, self._text.open() as stream:
+        """The header's names and the first rows' inferred types; an error if there is no row.
+
+        Read without a Python row handler (a reader calling back into Python can abort the
+        interpreter at exit); only when Arrow rejects the text is it read again with one, to
+        name the row."""
+        try:
+            return self._first_schema(None)
+        except pa.ArrowInvalid as exc:
+            if "Empty CSV file" in str(exc):
+                raise self._no_rows() from None
+            with self._reporting() as handler:
+                self._first_schema(handler)
+            raise InputError(f"cannot be read as {self._label}: {exc}", file=self._text.raw.name) from None
+
+    def _first_schema(self, handler: RowHandler | None) -> pa.Schema:
+        with self._text.open() as stream:
             reader = pcsv.open_csv(
                 stream,
                 read_options=self._read_options(strict=True),
@@ -54,10 +68,13 @@ class DelimitedSource(ArrowSource):
             )
             try:
                 if not any(batch.num_rows for batch in reader):
-                    raise InputError("the file has a header but no data rows", file=self._text.raw.name)
+                    raise self._no_rows()
                 return reader.schema
             finally:
                 reader.close()
+
+    def _no_rows(self) -> InputError:
+        return InputError("the file has a header but no data rows", file=self._text.raw.name)
 
     def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
         types = {name: pa.float64() for name in numeric} | self._types_of_keys(other)

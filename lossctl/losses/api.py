@@ -68,7 +68,11 @@ def resolve(
         raise ParameterError(f"{names} takes no parameter {unused[0]!r}", hint=hint)
     if len(configured) == 1 and configured[0][0] == 1.0:
         return configured[0][1]
-    return CombinedLoss(tuple(configured))
+    combined = CombinedLoss(tuple(configured))
+    if not combined.tasks:
+        names = " and ".join(t.name for t, (_, loss) in zip(terms, configured, strict=True) if not loss.needs_weights())
+        raise ParameterError(f"{names} fit no common task: the terms of a combined loss read the same inputs")
+    return combined
 
 
 def _configured(loss: str | AnyLoss, y_true: Any, y_pred: Any, sample_weight: Any, kwargs: dict[str, Any]):

@@ -71,7 +71,8 @@ def test_a_malformed_expression_points_at_the_place(run, files):
     assert err.splitlines()[-1].strip() == "^"
 
 
-# Errors Click reports itself: a usage line, a hint, then the error.
+# Errors Click detects itself (unknown or invalid options), reported like every other error:
+# one line, naming the help to read.
 CLICK_USAGE_ERRORS = [
     (["compute", "r.csv"], "Missing option '--loss'"),
     (["compare"], "FILE"),
@@ -89,8 +90,8 @@ CLICK_USAGE_ERRORS = [
 @pytest.mark.parametrize(("args", "fragment"), CLICK_USAGE_ERRORS, ids=[" ".join(a) for a, _ in CLICK_USAGE_ERRORS])
 def test_click_usage_errors_exit_2(run, files, args, fragment):
     err = failed(run(*args), fragment)
-    assert err.startswith("Usage: lossctl")
-    assert err.splitlines()[-1].startswith("Error: ")
+    assert len(err.splitlines()) == 1
+    assert err.startswith("Error: ") and "--help" in err
 
 
 @pytest.mark.parametrize("extra", [[], ["--no-progress"]])
