@@ -1,0 +1,126 @@
+"""What the benchmark runs: each case is a file and a loss, and the processes that compute it.
+
+Every competitor is a whole process: the ``lossctl`` console script, or this venv's Python
+running one of the scripts in ``bench/competitors/``. The first competitor of a case is its
+reference: ratios are taken against it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+PYTHON = sys.executable
+LOSSCTL = str(Path(PYTHON).with_name("lossctl"))
+COMPETITORS = BENCH / "competitors"
+
+COMPUTE = "lossctl compute"
+COMPARE = "lossctl compare"
+PANDAS = "pandas + sklearn"
+ARROW = "arrow + numpy"
+VERSION = "lossctl --version"
+IMPORTS = "python -c import"
+
+REGRESSION_LOSSES = ["mse", "rmse", "mae", "huber", "smooth-l1", "log-cosh", "quantile", "mape", "msle", "poisson"]
+IMPORT_LINE = "import numpy, click, rich.console"
+
+# (dataset, loss) of the cases run on CSV and on Parquet; the loss names are lossctl's and the scripts'.
+BASE_CASES = [("regression", "mse"), ("regression", "huber"), ("binary", "bce"), ("multiclass", "cross-entropy")]
+LOSSCTL_FLAGS = {"cross-entropy": ["--from-logits"]}
+COMPARED = ("regression", "mse")  # lossctl compare (every regression loss) runs in this case
+LARGE = "regression_5x"
+FORMATS = ("csv", "parquet")
+STARTUP = "startup"
+
+
+def parse_script(stdout: str) -> float:
+    """The value a competitor script prints."""
+    return float(stdout.strip())
+
+
+def parse_lossctl(loss: str) -> Callable[[str], float]:
+    """A parser of lossctl's JSON output that picks the value of ``loss``."""
+
+    def parse(stdout: str) -> float:
+        results = json.loads(stdout)["results"]
+        return next(r["value"] for r in results if r["loss"] == loss)
+
+    return parse
+
+
+def parse_nothing(stdout: str) -> None:
+    """For processes that print no loss (start-up)."""
+    return None
+
+
+@dataclass(frozen=True)
+class Competitor:
+    """One process to time, and how to read the loss value from its stdout."""
+
+    name: str
+    argv: list[str]
+    parse: Callable[[str], float | None] = parse_nothing
+
+
+@dataclass(frozen=True)
+class Case:
+    """A file (None for start-up) and the competitors run on it, once per round."""
+
+    name: str
+    path: Path | None
+    competitors: list[Competitor]
+    repeat: int = 1  # runs per round of each competitor: cheap cases get more samples
+
+
+def case_name(dataset: str, fmt: str, loss: str) -> str:
+    """The name of a case, e.g. ``regression.csv mse``: how the targets find it."""
+    return f"{dataset}.{fmt} {loss}"
+
+
+def lossctl_compute(loss: str, path: Path) -> Competitor:
+    """``lossctl compute`` of one loss, JSON output: the reference of every loss case."""
+    argv = [LOSSCTL, "compute", "--loss", loss, *LOSSCTL_FLAGS.get(loss, []), str(path), "--format", "json"]
+    return Competitor(COMPUTE, argv, parse_lossctl(loss))
+
+
+def lossctl_compare(path: Path) -> Competitor:
+    """lossctl compare restricted to every (streamable) regression loss; its mse is checked."""
+    losses = [arg for loss in REGRESSION_LOSSES for arg in ("-l", loss)]
+    return Competitor(COMPARE, [LOSSCTL, "compare", *losses, str(path), "--format", "json"], parse_lossctl("mse"))
+
+
+def script(name: str, file: str, loss: str, path: Path) -> Competitor:
+    """One of the scripts in bench/competitors/, run by this venv's Python."""
+    return Competitor(name, [PYTHON, str(COMPETITORS / file), loss, str(path)], parse_script)
+
+
+def loss_case(loss: str, path: Path, *, compare: bool = False, pandas: bool = True) -> Case:
+    """lossctl compute (the reference), [lossctl compare], [pandas + sklearn], arrow + numpy."""
+    competitors = [lossctl_compute(loss, path)]
+    if compare:
+        competitors.append(lossctl_compare(path))
+    if pandas:
+        competitors.append(script(PANDAS, "pandas_sklearn.py", loss, path))
+    competitors.append(script(ARROW, "arrow_numpy.py", loss, path))
+    return Case(case_name(path.stem, path.suffix.lstrip("."), loss), path, competitors)
+
+
+def startup_case(repeat: int = 4) -> Case:
+    """``lossctl --version`` against the bare imports of its dependencies."""
+    competitors = [Competitor(VERSION, [LOSSCTL, "--version"]), Competitor(IMPORTS, [PYTHON, "-c", IMPORT_LINE])]
+    return Case(STARTUP, None, competitors, repeat=repeat)
+
+
+def all_cases(root: Path) -> list[Case]:
+    """Every case of the benchmark, over the datasets in ``root``."""
+    cases = []
+    for fmt in FORMATS:
+        for dataset, loss in BASE_CASES:
+            cases.append(loss_case(loss, root / f"{dataset}.{fmt}", compare=(dataset, loss) == COMPARED))
+    cases.append(loss_case("mse", root / f"{LARGE}.csv", pandas=False))
+    cases.append(startup_case())
+    return cases

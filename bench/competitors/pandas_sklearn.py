@@ -1,0 +1,49 @@
+"""The user's alternative: pandas reads the whole file, scikit-learn computes the loss.
+
+    python pandas_sklearn.py {mse,huber,bce,cross-entropy} FILE
+
+Written as a user would write it (no tuning): ``pd.read_csv`` / ``pd.read_parquet`` of the
+whole file, then ``sklearn.metrics``. scikit-learn has no Huber metric, so Huber is the
+one-line NumPy formula on the pandas columns; cross-entropy is ``log_loss`` of the softmax of
+the logits. Prints the value (``repr`` of the float).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+from scipy.special import softmax
+from sklearn.metrics import log_loss, mean_squared_error
+
+
+def read(path: str) -> pd.DataFrame:
+    """The whole file as a DataFrame."""
+    return pd.read_parquet(path) if path.endswith(".parquet") else pd.read_csv(path)
+
+
+def mse(df: pd.DataFrame) -> float:
+    return mean_squared_error(df.y_true, df.y_pred)
+
+
+def huber(df: pd.DataFrame, delta: float = 1.0) -> float:
+    err = (df.y_true - df.y_pred).abs()
+    return np.where(err <= delta, 0.5 * err**2, delta * (err - 0.5 * delta)).mean()
+
+
+def bce(df: pd.DataFrame) -> float:
+    return log_loss(df.y_true, df.y_pred)
+
+
+def cross_entropy(df: pd.DataFrame) -> float:
+    proba = softmax(df.filter(like="logit_").to_numpy(), axis=1)
+    return log_loss(df.y_true, proba, labels=np.arange(proba.shape[1]))
+
+
+LOSSES = {"mse": mse, "huber": huber, "bce": bce, "cross-entropy": cross_entropy}
+
+
+if __name__ == "__main__":
+    loss, path = sys.argv[1:3]
+    print(repr(float(LOSSES[loss](read(path)))))

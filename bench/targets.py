@@ -1,0 +1,96 @@
+"""The issue's targets, checked on the medians of a benchmark run.
+
+Time ratios are ratios of median wall-clock seconds; memory ratios are ratios of median peak
+RSS. The in-memory pipeline that the memory targets refer to is the hand-built
+arrow + numpy script (the fastest pipeline, which reads the whole file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cases import ARROW, BASE_CASES, COMPARE, COMPARED, COMPUTE, IMPORTS, LARGE, PANDAS, STARTUP, VERSION, case_name
+from measure import Result
+
+Results = dict[str, dict[str, Result]]  # case name -> competitor name -> result
+
+# format -> (pandas + sklearn / lossctl compute at least, lossctl peak / arrow + numpy peak at most)
+SPEEDUP = {"csv": 3.0, "parquet": 6.0}
+MEMORY = {"csv": 0.35, "parquet": 0.6}
+NEAR_PIPELINE = 1.3
+COMPARE_OVER_COMPUTE = 1.5
+LARGE_OVER_BASE = 1.2
+STARTUP_OVER_IMPORTS = 1.5
+
+
+@dataclass(frozen=True)
+class Target:
+    """A measured ratio and its bound: ``at_least`` or at most ``limit``."""
+
+    name: str
+    measured: float | None
+    limit: float
+    at_least: bool = False
+
+    @property
+    def passed(self) -> bool:
+        if self.measured is None:
+            return False
+        return self.measured >= self.limit if self.at_least else self.measured <= self.limit
+
+    @property
+    def bound(self) -> str:
+        return f"{'>=' if self.at_least else '<='} {self.limit:g}"
+
+    def as_json(self) -> dict:
+        return {"target": self.name, "measured": self.measured, "bound": self.bound, "pass": self.passed}
+
+
+def _ratio(results: Results, num: tuple[str, str], den: tuple[str, str], attr: str) -> float | None:
+    """results[num].attr / results[den].attr, None if either is missing or failed."""
+    a = getattr(results[num[0]][num[1]], attr)
+    b = getattr(results[den[0]][den[1]], attr)
+    return None if a is None or b is None else a / b
+
+
+def _has(results: Results, *cases: str) -> bool:
+    return all(case in results for case in cases)
+
+
+def _format_targets(results: Results, fmt: str) -> list[Target]:
+    """Speed-up over pandas, closeness to the pipeline and memory, per case; compare vs compute."""
+    out = []
+    for dataset, loss in BASE_CASES:
+        case = case_name(dataset, fmt, loss)
+        if not _has(results, case):
+            continue
+        lossctl, pandas, arrow = (case, COMPUTE), (case, PANDAS), (case, ARROW)
+        out += [
+            Target(
+                f"{case}: time pandas+sklearn / lossctl",
+                _ratio(results, pandas, lossctl, "median_s"),
+                SPEEDUP[fmt],
+                at_least=True,
+            ),
+            Target(f"{case}: time lossctl / arrow+numpy", _ratio(results, lossctl, arrow, "median_s"), NEAR_PIPELINE),
+            Target(f"{case}: peak lossctl / arrow+numpy", _ratio(results, lossctl, arrow, "peak_mib"), MEMORY[fmt]),
+        ]
+    dataset, loss = COMPARED
+    case = case_name(dataset, fmt, loss)
+    if _has(results, case):
+        ratio = _ratio(results, (case, COMPARE), (case, COMPUTE), "median_s")
+        out.append(Target(f"{case}: time lossctl compare (10 losses) / compute", ratio, COMPARE_OVER_COMPUTE))
+    return out
+
+
+def evaluate(results: Results) -> list[Target]:
+    """Every target whose cases were run."""
+    out = [target for fmt in SPEEDUP for target in _format_targets(results, fmt)]
+    base, large = case_name("regression", "csv", "mse"), case_name(LARGE, "csv", "mse")
+    if _has(results, base, large):
+        ratio = _ratio(results, (large, COMPUTE), (base, COMPUTE), "peak_mib")
+        out.append(Target(f"{large}: peak lossctl on 5x rows / on base file", ratio, LARGE_OVER_BASE))
+    if _has(results, STARTUP):
+        ratio = _ratio(results, (STARTUP, VERSION), (STARTUP, IMPORTS), "median_s")
+        out.append(Target("startup: lossctl --version / import numpy, click, rich", ratio, STARTUP_OVER_IMPORTS))
+    return out
