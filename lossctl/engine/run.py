@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from lossctl.engine import kinds
+from lossctl.engine.allocator import keep_freed_memory
 from lossctl.engine.binding import MATRIX, NONE, PAIR, SCALAR, TRIPLET, Binding, ColumnChoice, bind
 from lossctl.engine.results import Evaluation, LossResult
 from lossctl.engine.worst import WorstK
@@ -24,10 +25,10 @@ from lossctl.io import detect_roles, join_sources, open_source
 from lossctl.losses import AnyLoss, Batch, InputDomainError, LossError, get_spec, resolve
 
 NAN_POLICIES = ("error", "drop", "propagate")
-# Chunks are read large (parsing is cheapest that way) but folded into the loss states in
-# slices of this many rows: a loss makes several passes over temporaries of the slice's size,
-# and at 64K rows (512 KiB a column) they stay in the CPU cache. Ten regression losses run
-# 2.6x faster than on 1M-row slices.
+# Chunks of at most this many rows are folded into the loss states (readers split larger
+# pieces into views and pass smaller ones on, never copying). A loss makes several passes over
+# temporaries of the chunk's size; at 64K rows (512 KiB a column) they stay in the CPU cache,
+# and ten regression losses run 2.6x faster than on 1M-row chunks.
 KERNEL_ROWS = 1 << 16
 # A loss that is not streamable keeps every sample; `compare` includes it by default only for
 # inputs known to be at most this large, so that a default run stays in bounded memory.
@@ -57,7 +58,7 @@ class Request:
     progress: Callable[[str, tuple[int, int, str] | None], None] | None = None
     input_format: str | None = None
     encoding: str = "utf-8"
-    batch_rows: int = 1 << 20
+    batch_rows: int = KERNEL_ROWS
 
 
 def _layout(losses: list[AnyLoss], roles: dict, y_pred_choice: str | None) -> str:
@@ -112,6 +113,28 @@ def _kind(layout: str, task: str | None, from_logits: bool, first: dict[str, np.
     return kinds.kind_of_values(first["y_true"], first["y_pred"], from_logits=from_logits)
 
 
+class RowNumbers:
+    """The 0-based file rows of a batch's samples: ``start + i``, or, once rows were dropped,
+    ``start + kept[i]``. The array is built only when asked for (worst rows, per-sample
+    output): most batches never need it."""
+
+    def __init__(self, start: int, n: int, kept: np.ndarray | None = None) -> None:
+        self.start, self.n, self.kept = start, n, kept
+
+    def __len__(self) -> int:
+        return self.n if self.kept is None else len(self.kept)
+
+    def __getitem__(self, i: int) -> int:
+        return self.start + (i if self.kept is None else int(self.kept[i]))
+
+    def subset(self, keep: np.ndarray) -> RowNumbers:
+        return RowNumbers(self.start, self.n, np.flatnonzero(keep) if self.kept is None else self.kept[keep])
+
+    def array(self) -> np.ndarray:
+        offsets = np.arange(self.n) if self.kept is None else self.kept
+        return self.start + offsets
+
+
 class _Translator:
     """Turns the core's (role, index) errors into (file, column, row) errors; through a join,
     the file a column was read from, and that file's row."""
@@ -129,8 +152,8 @@ class _Translator:
         file, column, own_row = self.source.locate(columns[0], row)
         return file, column if len(columns) == 1 else self.binding.column_of(role), own_row + 1
 
-    def error(self, exc: InputDomainError, rows: np.ndarray | None) -> InputError:
-        row = int(rows[exc.index]) if exc.index is not None and rows is not None else None
+    def error(self, exc: InputDomainError, rows: RowNumbers | None) -> InputError:
+        row = rows[exc.index] if exc.index is not None and rows is not None else None
         file, column, row = self.locate(exc.role, row)
         return InputError(exc.message, file=file, column=column, row=row, hint=exc.hint)
 
@@ -185,7 +208,7 @@ class _Run:
 
     def feed(self, start: int, role_arrays: dict[str, np.ndarray], group: np.ndarray | None) -> None:
         n = len(next(iter(role_arrays.values())))
-        rows = np.arange(start, start + n)
+        rows = RowNumbers(start, n)
         self.rows += n
         missing = _missing_rows(role_arrays)
         if missing.any():
@@ -212,7 +235,7 @@ class _Run:
                     raise error from None
                 self.failed[i] = str(error)
         if self.request.per_sample is not None:
-            self.request.per_sample(rows, per_sample)
+            self.request.per_sample(rows.array(), per_sample)
         for message, count in batch.notes.items():
             self.notes[message] = self.notes.get(message, 0) + count
 
@@ -223,7 +246,7 @@ class _Run:
             role = next(r for r, a in role_arrays.items() if not np.isfinite(a[i]).all())
             value = role_arrays[role][i]
             what = "missing value (empty cell or NaN)" if np.isnan(value).any() else "infinite value"
-            file, column, row = self.translator.locate(role, int(rows[i]))
+            file, column, row = self.translator.locate(role, rows[i])
             raise InputError(
                 what,
                 file=file,
@@ -237,15 +260,15 @@ class _Run:
         else:
             self.propagated = True
         role_arrays = {r: a[keep] for r, a in role_arrays.items()}
-        return role_arrays, rows[keep], None if group is None else group[keep]
+        return role_arrays, rows.subset(keep), None if group is None else group[keep]
 
-    def _per_sample(self, i: int, loss: AnyLoss, batch: Batch, rows: np.ndarray, out: dict) -> None:
+    def _per_sample(self, i: int, loss: AnyLoss, batch: Batch, rows: RowNumbers, out: dict) -> None:
         try:
             values = loss.per_sample(batch)
         except LossError:
             return  # a loss without per-sample values (wasserstein-distance, regularization)
         if self.worst is not None:
-            self.worst[i].update(values, rows)
+            self.worst[i].update(values, rows.array())
         out[loss.label] = values
 
     def _groups(self, i: int, loss: AnyLoss, batch: Batch, group: np.ndarray) -> None:
@@ -342,6 +365,7 @@ def _weights(request: Request, losses: list[AnyLoss]) -> ModelWeights | None:
 
 def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
     """Evaluate the request's losses (or, with none, every loss that fits) in one pass."""
+    keep_freed_memory()
     if request.nan not in NAN_POLICIES:
         raise UsageError(f"--nan must be one of {', '.join(NAN_POLICIES)}")
     explicit = bool(request.losses)
@@ -361,7 +385,7 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
     from_logits = request.from_logits or binding.logit_names
 
     other = [request.group_by] if request.group_by else []
-    chunks: Iterator = source.iter_chunks(binding.needed(), other, batch_rows=request.batch_rows)
+    chunks: Iterator = source.iter_chunks(binding.needed(), other, batch_rows=request.batch_rows, exact=False)
     first = next(chunks, None)
     if first is None:
         raise InputError("no data rows", file=source.name)
@@ -377,10 +401,8 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
     if weights is not None:
         run.feed_weights(weights)
     for chunk in chunks:
-        for start in range(0, chunk.num_rows, KERNEL_ROWS):
-            part = {name: a[start : start + KERNEL_ROWS] for name, a in chunk.arrays.items()}
-            group = part[request.group_by] if request.group_by else None
-            run.feed(chunk.start + start, _role_arrays(binding, part), group)
+        group = chunk.arrays[request.group_by] if request.group_by else None
+        run.feed(chunk.start, _role_arrays(binding, chunk.arrays), group)
         if request.progress is not None:
             request.progress(source.name, source.progress())
     results, warnings = run.results()

@@ -23,6 +23,19 @@ class Chunk:
     num_rows: int
 
 
+def split(pieces: Iterable[dict[str, np.ndarray]], batch_rows: int) -> Iterator[Chunk]:
+    """Consecutive pieces as chunks of at most `batch_rows` rows, never copied: a larger
+    piece is cut into views, a smaller one passed on as it is."""
+    start = 0
+    for piece in pieces:
+        size = len(next(iter(piece.values())))
+        for offset in range(0, size, batch_rows):
+            take = min(batch_rows, size - offset)
+            arrays = piece if take == size else {k: a[offset : offset + take] for k, a in piece.items()}
+            yield Chunk(start + offset, arrays, take)
+        start += size
+
+
 def rebatch(pieces: Iterable[dict[str, np.ndarray]], batch_rows: int) -> Iterator[Chunk]:
     """Consecutive pieces of any sizes regrouped into chunks of exactly `batch_rows` rows.
 

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from lossctl.errors import InputError
-from lossctl.io.chunk import DEFAULT_BATCH_ROWS, Chunk, rebatch
+from lossctl.io.chunk import DEFAULT_BATCH_ROWS, Chunk, rebatch, split
 from lossctl.io.columns import unknown_column
 from lossctl.io.convert import Batch, convert_batches, is_numeric_type
 
@@ -57,8 +57,12 @@ class Source(ABC):
         numeric: Iterable[str],
         other: Iterable[str] = (),
         batch_rows: int = DEFAULT_BATCH_ROWS,
+        *,
+        exact: bool = True,
     ) -> Iterator[Chunk]:
-        """The requested columns, `batch_rows` rows at a time (the last chunk may be shorter).
+        """The requested columns, `batch_rows` rows at a time (the last chunk may be shorter);
+        with ``exact=False``, at most `batch_rows` rows at a time, as the reader delivers
+        them, which saves copying pieces together.
 
         Only these columns are read. `numeric` columns come as contiguous float64 arrays
         (integers and booleans converted, nulls and empty cells as NaN); `other` columns in
@@ -70,7 +74,8 @@ class Source(ABC):
         other = [name for name in dict.fromkeys(other) if name not in numeric]
         self._check_request(numeric, other, batch_rows)
         batches = self._batches(numeric, other, batch_rows)
-        return self._counted(rebatch(convert_batches(batches, numeric, other, file=self.name), batch_rows))
+        regroup = rebatch if exact else split
+        return self._counted(regroup(convert_batches(batches, numeric, other, file=self.name), batch_rows))
 
     def _counted(self, chunks: Iterator[Chunk]) -> Iterator[Chunk]:
         self._rows_read = 0
