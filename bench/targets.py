@@ -1,8 +1,11 @@
 """The issue's targets, checked on the medians of a benchmark run.
 
 Time ratios are ratios of median wall-clock seconds; memory ratios are ratios of median peak
-RSS. The in-memory pipeline that the memory targets refer to is the hand-built
-arrow + numpy script (the fastest pipeline, which reads the whole file).
+RSS. The in-memory pipeline that the memory targets refer to is the pandas + scikit-learn
+script: the issue describes it as the one that "holds the whole file in memory (0.8-1.6 GB)",
+and the best bounded-memory CSV reader it cites peaks at 334 MiB for 367 MB of CSV, far above
+0.35x of the hand-built script's peak (about 270 MB), which only a pandas reference can mean.
+The table still shows every competitor's peak.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from measure import Result
 
 Results = dict[str, dict[str, Result]]  # case name -> competitor name -> result
 
-# format -> (pandas + sklearn / lossctl compute at least, lossctl peak / arrow + numpy peak at most)
+# format -> (pandas + sklearn / lossctl compute at least, lossctl peak / pandas + sklearn peak at most)
 SPEEDUP = {"csv": 3.0, "parquet": 6.0}
 MEMORY = {"csv": 0.35, "parquet": 0.6}
 NEAR_PIPELINE = 1.3
@@ -73,7 +76,7 @@ def _format_targets(results: Results, fmt: str) -> list[Target]:
                 at_least=True,
             ),
             Target(f"{case}: time lossctl / arrow+numpy", _ratio(results, lossctl, arrow, "median_s"), NEAR_PIPELINE),
-            Target(f"{case}: peak lossctl / arrow+numpy", _ratio(results, lossctl, arrow, "peak_mib"), MEMORY[fmt]),
+            Target(f"{case}: peak lossctl / pandas+sklearn", _ratio(results, lossctl, pandas, "peak_mib"), MEMORY[fmt]),
         ]
     dataset, loss = COMPARED
     case = case_name(dataset, fmt, loss)
