@@ -48,14 +48,17 @@ class Accumulator:
         if math.isfinite(total):
             self._add_scaled(total, 0)
             return
-        # The terms are finite but a product or the sum overflowed: sum them scaled by 2**-k,
-        # k from the exponents of the largest value and weight (added, never multiplied).
-        k = math.frexp(float(np.max(np.abs(values))))[1] + math.ceil(math.log2(max(len(values), 1))) + 1
+        # The terms are finite but a product or the sum overflowed. Each term w*v is taken
+        # apart as (mantissa of w * mantissa of v) * 2**(its exponents), and every term is
+        # scaled relative to the largest one: only terms 2**-1074 below it (negligible in the
+        # sum) can underflow, whatever the magnitudes of the values and weights apart.
+        mantissas, exponents = np.frexp(np.asarray(values, dtype=np.float64))
         if weights is not None:
-            k += max(math.frexp(float(np.max(np.abs(weights))))[1], 0)
-        scaled = np.ldexp(np.asarray(values, dtype=np.float64), -k)
-        total = float(np.sum(scaled) if weights is None else _dot(weights, scaled))
-        self._add_scaled(total, k)
+            weight_mantissas, weight_exponents = np.frexp(np.asarray(weights, dtype=np.float64))
+            mantissas, exponents = mantissas * weight_mantissas, exponents + weight_exponents
+        top = int(exponents.max())
+        total = float(np.sum(np.ldexp(mantissas, exponents - top)))
+        self._add_scaled(total, top)
 
     def add_scalar(self, x: float) -> None:
         """Add one finite number."""
