@@ -13,7 +13,9 @@ Schema::
     [tool.lossctl]
     files = ["outputs/preds.parquet"]          # inputs of every check without its own files
     y_true = "target"                           # input options, as lossctl compute's:
-    # y_pred, weight, labels, on, model_weights, from_logits, nan, task, input_format, encoding
+    # y_pred, weight, labels, on, model_weights, from_logits, nan, task, input_format, encoding,
+    # engine ("local" or "dask"), scheduler ("tcp://host:8786"),
+    # storage_options = {anon = true}          # fsspec options of s3:// (gs://, ...) inputs
     [[tool.lossctl.checks]]
     loss = "huber:delta=1.0"                    # required: a loss spec or expression
     max = 0.35                                  # exactly one of max, min, baseline
@@ -34,6 +36,7 @@ indices 0-based: ``pyproject.toml: tool.lossctl.checks[1].sevrity: unknown key (
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import os
 import sys
@@ -85,7 +88,7 @@ class Origin:
 
     def path(self, path: str) -> str:
         """``path`` as seen from the working directory."""
-        if self.base == "." or os.path.isabs(path):
+        if self.base == "." or os.path.isabs(path) or "://" in path:
             return path
         return os.path.normpath(os.path.join(self.base, path))
 
@@ -137,6 +140,14 @@ def _paths(value: Any, origin: Origin, where: str) -> tuple[str, ...]:
     return tuple(_path(v, origin, f"{where}[{i}]") for i, v in enumerate(value))
 
 
+def _options(value: Any, origin: Origin, where: str) -> str:
+    """A table of fsspec storage options, kept as sorted JSON text (hashable, as the runner's
+    grouping of inputs needs)."""
+    if not isinstance(value, dict):
+        raise origin.error(where, f"must be a table of storage options, not {value!r}")
+    return json.dumps(value, sort_keys=True)
+
+
 INPUT_KEYS: dict[str, Validator] = {
     "y_true": _string,
     "y_pred": _string,
@@ -149,6 +160,9 @@ INPUT_KEYS: dict[str, Validator] = {
     "task": _choice(tuple(k for k in KINDS if k != WEIGHTS)),
     "input_format": _choice(FORMATS),
     "encoding": _string,
+    "engine": _choice(("local", "dask")),
+    "scheduler": _string,
+    "storage_options": _options,
 }
 """The input options a configuration (or a check in it) may set; the meaning of lossctl
 compute's options of the same names."""

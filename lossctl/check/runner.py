@@ -7,6 +7,7 @@ Baselines are read before any input, so that a missing baseline fails before a l
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from lossctl.check.baseline import Baseline
@@ -33,6 +34,9 @@ def request(path: str | None, losses: list[str], options: dict[str, Any]) -> Req
         nan=options.get("nan", "error"),
         input_format=options.get("input_format"),
         encoding=options.get("encoding", "utf-8"),
+        engine=options.get("engine", "local"),
+        scheduler=options.get("scheduler"),
+        storage_options=json.loads(options.get("storage_options", "{}")),
     )
 
 

@@ -132,6 +132,12 @@ Examples:
 )
 @click.option("--encoding", help="Text encoding of CSV/TSV/JSONL inputs.  [default: utf-8]")
 @click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    help="Compute in this process, or on a Dask cluster (pip install 'lossctl[dask]').  [default: local]",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the Dask scheduler (tcp://host:8786).")
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "markdown"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from lossctl.cli.evaluation import run
-from lossctl.cli.options import input_options, output_options, parameter_options
+from lossctl.cli.options import engine_options, input_options, output_options, parameter_options
 
 
 @click.command(
@@ -23,6 +23,7 @@ Examples:
 @click.argument("files", nargs=-1)
 @parameter_options
 @input_options
+@engine_options
 @output_options
 def compare(losses: tuple[str, ...], labels: str | None, files: tuple[str, ...], **kwargs) -> None:
     """Compare losses on FILES side by side.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from lossctl.cli.evaluation import run
-from lossctl.cli.options import input_options, output_options, parameter_options
+from lossctl.cli.options import engine_options, input_options, output_options, parameter_options
 
 
 @click.command(
@@ -28,6 +28,7 @@ Examples:
 @click.argument("labels_file", required=False)
 @parameter_options
 @input_options
+@engine_options
 @output_options
 def compute(loss: str, file: str | None, labels_file: str | None, **kwargs) -> None:
     """Compute one loss on FILE (predictions and labels), or on FILE joined with LABELS_FILE.

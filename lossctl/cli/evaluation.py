@@ -27,8 +27,12 @@ def evaluate_files(
     Returns the evaluations and the warnings."""
     from lossctl.engine.binding import ColumnChoice
     from lossctl.engine.run import Request, evaluate
+    from lossctl.errors import UsageError
 
     overrides = pop_parameters(kwargs)
+    engine, scheduler = kwargs.get("engine", "local"), kwargs.get("scheduler")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler names a Dask cluster: add --engine dask")
     evaluations, warnings = [], []
     with ExitStack() as stack:
         progress = stack.enter_context(ProgressBar()) if ProgressBar.wanted(kwargs["no_progress"]) else None
@@ -51,6 +55,8 @@ def evaluate_files(
                 progress=progress,
                 input_format=kwargs["input_format"],
                 encoding=kwargs["encoding"],
+                engine=engine,
+                scheduler=scheduler,
             )
             evaluation, notes = evaluate(request)
             evaluations.append(evaluation)

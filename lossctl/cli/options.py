@@ -80,6 +80,21 @@ input_options = _compose(
     click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of CSV/TSV/JSONL inputs."),
 )
 
+engine_options = _compose(
+    click.option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="Compute in this process, or on a Dask cluster (pip install 'lossctl[dask]').",
+    ),
+    click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: the scheduler (tcp://host:8786); default: a local cluster of this machine's cores.",
+    ),
+)
+
 output_options = _compose(
     click.option(
         "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."

@@ -8,14 +8,15 @@ Hive-partitioned tree, local or behind an fsspec URL) and the run goes in four s
 2. A layout task per file reads its Parquet footer (or counts the rows of a text file), so
    that every part knows the dataset-wide number of its first row.
 3. A task per part (a Parquet row group, or a whole file of another format) reads its
-   chunks and feeds them, in the same ``KERNEL_ROWS`` slices, to the local engine's own
-   ``_Run``: its states, its translation of errors to (file, column, row), its NaN policy,
-   groups and worst rows. The task returns the ``_Run``.
+   chunks and feeds them, as the local engine does, to the local engine's own ``Run``: its
+   states, its translation of errors to (file, column, row), its NaN policy, groups and
+   worst rows. The task returns the ``Run``.
 4. Runs of adjacent parts are merged pairwise, in a tree, on the workers. A merge keeps row
    order (the earliest failure of a loss is the one kept), and every sum is compensated, so
    the final run is the local engine's to rounding (1e-12 relative, in practice 1e-15).
 
-Errors: a ``LossctlError`` in a task travels to the client as ``PartFailed`` and is raised
+Errors: a ``LossctlError`` in a task (naming the file of the bad value and its row there,
+which the part's source locates) travels to the client as ``PartFailed`` and is raised
 again there as the same error, so the command prints the local engine's line. When several
 parts fail, the first part's error wins (the parts before it are waited for), as in the
 local engine, which stops at the first bad row.
@@ -37,28 +38,21 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from lossctl.engine import kinds
 from lossctl.engine import run as local
-from lossctl.engine.binding import SCALAR, Binding, bind
+from lossctl.engine.allocator import keep_freed_memory
 from lossctl.engine.results import Evaluation
-from lossctl.errors import InputError, LossctlError, UsageError
-from lossctl.io import Chunk, detect_roles
+from lossctl.errors import LossctlError, UsageError
 from lossctl.io.dataset import DataFile, Dataset, Part, Reader, open_dataset
-from lossctl.losses import AnyLoss, get_spec
+from lossctl.losses import get_spec
 
 POLL_SECONDS = 0.5
 WORKER_TIMEOUT = 60.0
 CONNECT_TIMEOUT = 10.0
-# glibc's malloc tuning for the workers. Dask's nannies set MALLOC_TRIM_THRESHOLD_ alone,
-# which freezes glibc's adaptive thresholds at their small defaults: the 512 KiB temporaries
-# of every 64K-row slice are then mapped, touched page by page and returned to the system,
-# and the losses run four times slower. With both thresholds this high they stay in the heap.
-WORKER_MALLOC = {"MALLOC_MMAP_THRESHOLD_": 16 << 20, "MALLOC_TRIM_THRESHOLD_": 64 << 20}
 NOT_STREAMABLE = "its state keeps every sample, and the Dask engine never gathers the data into one process"
 
 
@@ -89,9 +83,7 @@ class _Job:
 
     reader: Reader
     request: local.Request
-    losses: list[AnyLoss]
-    strict: bool
-    binding: Binding
+    plan: local.Plan
 
 
 def evaluate(
@@ -119,42 +111,15 @@ def evaluate(
         request.path, input_format=request.input_format, encoding=request.encoding, storage_options=storage_options
     )
     source = dataset.source()
-    roles = detect_roles(source.columns)
-    layout = (
-        local._layout(losses, roles, request.columns.y_pred) if explicit else local._layout_of_file(roles, request.task)
-    )
-    binding = bind(source.name, source.columns, layout, request.columns)
-    from_logits = request.from_logits or binding.logit_names
-    other = [request.group_by] if request.group_by else []
-    first = next(source.iter_chunks(binding.needed(), other, batch_rows=request.batch_rows), None)
-    if first is None:
-        raise InputError("no data rows", file=source.name)
-    first_roles = local._role_arrays(binding, first.arrays) if layout == SCALAR else None
-    kind = local._kind(layout, request.task, from_logits, first_roles)
-    defaults = {"from_logits": True} if from_logits else {}
-    names, skipped = (request.losses, []) if explicit else _streamable_defaults(kinds.default_losses(kind))
-    losses = local._resolve_all(names, request, defaults)
-    weights = local._weights(request, losses)
+    plan, _ = local.plan_run(request, source, losses, _streamable_defaults)
+    weights = local.model_weights(request, plan.losses)
 
-    job = _Job(dataset.reader, dataclasses.replace(request, progress=None), losses, explicit, binding)
+    job = _Job(dataset.reader, dataclasses.replace(request, progress=None), plan)
     with connect(scheduler) as client:
         run = _Cluster(client, worker_timeout).evaluate(dataset, job, request.progress)
     if weights is not None:
-        run.feed_weights(weights, request.model_weights)
-    results, warnings = run.results()
-    evaluation = Evaluation(
-        input=source.name,
-        format=source.format,
-        kind=kind,
-        binding=binding,
-        results=results,
-        rows=run.rows,
-        dropped=run.dropped,
-        notes=run.notes,
-        group_by=request.group_by,
-        weights_file=request.model_weights,
-    )
-    return evaluation, skipped + warnings
+        run.feed_weights(weights)
+    return local.summarize(run, plan, source, request)
 
 
 def _refuse_options(request: local.Request) -> None:
@@ -199,19 +164,15 @@ def connect(scheduler: str | None) -> Iterator[Any]:
 
 def local_cluster(n_workers: int | None = None) -> Any:
     """A cluster of ``n_workers`` (default: one per core) single-threaded worker processes,
-    listening on 127.0.0.1 only, without a dashboard, with ``WORKER_MALLOC`` set."""
-    import dask
-
-    distributed = _distributed()
-    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_MALLOC.items()}):
-        return distributed.LocalCluster(
-            n_workers=n_workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # its HTTP server: any free port
-        )
+    listening on 127.0.0.1 only, without a dashboard."""
+    return _distributed().LocalCluster(
+        n_workers=n_workers or os.cpu_count() or 1,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # its HTTP server: any free port
+    )
 
 
 def _distributed():
@@ -230,40 +191,33 @@ def _layout(reader: Reader, file: DataFile) -> tuple[int, ...]:
         raise PartFailed.of(exc) from None
 
 
-def _fold_part(job: _Job, part: Part) -> local._Run:
+def _fold_part(job: _Job, part: Part) -> local.Run:
     """Task: one part's rows folded into a new run, as the local engine folds a file's. The
     run goes back with a translator that names the dataset only (for its results)."""
+    keep_freed_memory()  # as the local engine does: Dask's workers trim the C heap eagerly
     source = job.reader.source([part])
-    run = local._Run(job.request, job.losses, job.strict, local._Translator(source, job.binding))
+    plan = job.plan
+    run = local.Run(job.request, plan.losses, plan.strict, local.Translator(source, plan.binding))
     group_by = job.request.group_by
     try:
-        chunks = source.iter_chunks(job.binding.needed(), [group_by] if group_by else [], job.request.batch_rows)
-        _fold(run, chunks, job.binding, group_by)
+        needed, other = plan.binding.needed(), [group_by] if group_by else []
+        local.fold(run, source.iter_chunks(needed, other, job.request.batch_rows, exact=False), group_by)
     except LossctlError as exc:
         raise PartFailed.of(exc) from None
-    run.translator = local._Translator(None, job.binding, job.reader.name)
+    run.translator = local.Translator(None, plan.binding, job.reader.name)
     return run
 
 
-def _fold(run: local._Run, chunks: Iterable[Chunk], binding: Binding, group_by: str | None) -> None:
-    """The local engine's loop: each chunk fed to the run in slices of ``KERNEL_ROWS`` rows."""
-    for chunk in chunks:
-        for start in range(0, chunk.num_rows, local.KERNEL_ROWS):
-            piece = {name: a[start : start + local.KERNEL_ROWS] for name, a in chunk.arrays.items()}
-            group = piece[group_by] if group_by else None
-            run.feed(chunk.start + start, local._role_arrays(binding, piece), group)
-
-
-def _merge(left: local._Run, right: local._Run) -> local._Run:
+def _merge(left: local.Run, right: local.Run) -> local.Run:
     """Task: the run of ``left``'s rows followed by ``right``'s, in new states (the inputs
     stay as they are, should Dask need them again)."""
-    merged = local._Run(left.request, left.losses, left.strict, left.translator)
+    merged = local.Run(left.request, left.losses, left.strict, left.translator)
     for run in (left, right):
         _fold_run(merged, run)
     return merged
 
 
-def _fold_run(target: local._Run, run: local._Run) -> None:
+def _fold_run(target: local.Run, run: local.Run) -> None:
     """Fold ``run`` (of rows after ``target``'s) into ``target``."""
     for mine, theirs in zip(target.states, run.states, strict=True):
         mine.merge(theirs)
@@ -297,7 +251,7 @@ class _Cluster:
         self.reads: dict[str, str] = {}  # task key -> what the task reads, for messages
         self.futures: list[Any] = []
 
-    def evaluate(self, dataset: Dataset, job: _Job, progress: Callable | None) -> local._Run:
+    def evaluate(self, dataset: Dataset, job: _Job, progress: Callable | None) -> local.Run:
         try:
             layouts = [
                 self.submit(f"layout-{i}", file.path, _layout, job.reader, file) for i, file in enumerate(dataset.files)

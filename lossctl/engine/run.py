@@ -9,7 +9,7 @@ into the file, the column and the 1-based row they came from.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,9 @@ class Request:
     input_format: str | None = None
     encoding: str = "utf-8"
     batch_rows: int = KERNEL_ROWS
+    engine: str = "local"
+    scheduler: str | None = None
+    storage_options: dict[str, Any] = field(default_factory=dict)
 
 
 def _layout(losses: list[AnyLoss], roles: dict, y_pred_choice: str | None) -> str:
@@ -135,7 +138,7 @@ class RowNumbers:
         return self.start + offsets
 
 
-class _Translator:
+class Translator:
     """Turns the core's (role, index) errors into (file, column, row) errors; through a join,
     the file a column was read from, and that file's row."""
 
@@ -158,7 +161,7 @@ class _Translator:
         return InputError(exc.message, file=file, column=column, row=row, hint=exc.hint)
 
 
-def _role_arrays(binding: Binding, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def role_arrays(binding: Binding, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The chunk's columns by role; a matrix role (class probabilities or logits) is stacked
     column-major, so that reductions over the classes (log-sum-exp, row sums) run as
     vectorized passes over whole columns: 1.6x faster than row-major."""
@@ -184,10 +187,10 @@ def _missing_rows(role_arrays: dict[str, np.ndarray]) -> np.ndarray:
     return missing
 
 
-class _Run:
+class Run:
     """The states of every loss (and group) and the sinks, fed chunk by chunk."""
 
-    def __init__(self, request: Request, losses: list[AnyLoss], strict: bool, translator: _Translator) -> None:
+    def __init__(self, request: Request, losses: list[AnyLoss], strict: bool, translator: Translator) -> None:
         self.request = request
         self.losses = losses
         self.strict = strict
@@ -322,7 +325,12 @@ def _unique(group: np.ndarray) -> list:
 
 
 def _open(request: Request):
-    source = open_source(request.path, input_format=request.input_format, encoding=request.encoding)
+    source = open_source(
+        request.path,
+        input_format=request.input_format,
+        encoding=request.encoding,
+        storage_options=request.storage_options,
+    )
     if request.labels is not None:
         labels = open_source(request.labels, input_format=request.input_format, encoding=request.encoding)
         source = join_sources(source, labels, on=request.on)
@@ -362,7 +370,7 @@ class ModelWeights:
     one_column: bool
 
 
-def _weights(request: Request, losses: list[AnyLoss]) -> ModelWeights | None:
+def model_weights(request: Request, losses: list[AnyLoss]) -> ModelWeights | None:
     needs = [loss for loss in losses if loss.needs_weights()]
     if not needs:
         return None
@@ -386,41 +394,77 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
         return evaluation, [
             f"{request.path} not read: {', '.join(loss.label for loss in losses)} read only the model weights"
         ] + warnings
+    if request.engine == "dask":
+        from lossctl.engine import distributed
+
+        return distributed.evaluate(request, scheduler=request.scheduler, storage_options=request.storage_options)
 
     source = _open(request)
+    plan, chunks = plan_run(request, source, losses, lambda names: _bounded_defaults(names, source))
+    run = Run(request, plan.losses, plan.strict, Translator(source, plan.binding))
+    weights = model_weights(request, plan.losses)
+    if weights is not None:
+        run.feed_weights(weights)
+    progress = request.progress
+    fold(run, chunks, request.group_by, (lambda: progress(source.name, source.progress())) if progress else None)
+    return summarize(run, plan, source, request)
+
+
+@dataclass
+class Plan:
+    """What a run evaluates on an input, decided from its column names and first chunk."""
+
+    binding: Binding
+    kind: kinds.Kind
+    losses: list[AnyLoss]
+    strict: bool  # losses the user named: an error stops the run (defaults that fail are skipped)
+    notes: list[str]  # default losses left out, and why
+
+
+def plan_run(
+    request: Request,
+    source,
+    losses: list[AnyLoss],
+    keep_defaults: Callable[[list[str]], tuple[list[str], list[str]]],
+) -> tuple[Plan, Iterator]:
+    """The plan of a run over ``source``, and its chunks (the first one, read to tell the
+    task, included). ``losses`` are the request's configured losses; when there are none,
+    the defaults for the detected task go through ``keep_defaults`` (names -> kept, notes)."""
+    explicit = bool(request.losses)
     roles = detect_roles(source.columns)
     layout = _layout(losses, roles, request.columns.y_pred) if explicit else _layout_of_file(roles, request.task)
     binding = bind(source.name, source.columns, layout, request.columns)
     from_logits = request.from_logits or binding.logit_names
-
     other = [request.group_by] if request.group_by else []
-    chunks: Iterator = source.iter_chunks(binding.needed(), other, batch_rows=request.batch_rows, exact=False)
+    chunks = source.iter_chunks(binding.needed(), other, batch_rows=request.batch_rows, exact=False)
     first = next(chunks, None)
     if first is None:
         raise InputError("no data rows", file=source.name)
-    chunks = itertools.chain([first], chunks)
-    first_roles = _role_arrays(binding, first.arrays) if layout == SCALAR else None
+    first_roles = role_arrays(binding, first.arrays) if layout == SCALAR else None
     kind = _kind(layout, request.task, from_logits, first_roles)
     defaults = {"from_logits": True} if from_logits else {}
-    names, skipped = (request.losses, []) if explicit else _bounded_defaults(kinds.default_losses(kind), source)
-    losses = _resolve_all(names, request, defaults)
+    names, notes = (request.losses, []) if explicit else keep_defaults(kinds.default_losses(kind))
+    plan = Plan(binding, kind, _resolve_all(names, request, defaults), explicit, notes)
+    return plan, itertools.chain([first], chunks)
 
-    run = _Run(request, losses, strict=explicit, translator=_Translator(source, binding))
-    weights = _weights(request, losses)
-    if weights is not None:
-        run.feed_weights(weights)
+
+def fold(run: Run, chunks: Iterable, group_by: str | None, after_chunk: Callable[[], None] | None = None) -> None:
+    """Feed every chunk to ``run``: the loop both engines run over their rows."""
     for chunk in chunks:
-        group = chunk.arrays[request.group_by] if request.group_by else None
-        run.feed(chunk.start, _role_arrays(binding, chunk.arrays), group)
-        if request.progress is not None:
-            request.progress(source.name, source.progress())
+        group = chunk.arrays[group_by] if group_by else None
+        run.feed(chunk.start, role_arrays(run.translator.binding, chunk.arrays), group)
+        if after_chunk is not None:
+            after_chunk()
+
+
+def summarize(run: Run, plan: Plan, source, request: Request) -> tuple[Evaluation, list[str]]:
+    """The evaluation of a finished run, and its warnings."""
     results, warnings = run.results()
-    warnings = skipped + warnings
     evaluation = Evaluation(
         input=source.name,
         format=source.format,
-        kind=kind,
-        binding=binding,
+        kind=plan.kind,
+        binding=plan.binding,
         results=results,
         rows=run.rows,
         dropped=run.dropped,
@@ -428,7 +472,7 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
         group_by=request.group_by,
         weights_file=request.model_weights,
     )
-    return evaluation, warnings
+    return evaluation, plan.notes + warnings
 
 
 def _bounded_defaults(names: list[str], source) -> tuple[list[str], list[str]]:
@@ -457,9 +501,9 @@ def _weights_only(request: Request, losses: list[AnyLoss]) -> tuple[Evaluation, 
     sample_losses = [loss for loss in losses if _reads_samples(loss)]
     if sample_losses:
         raise UsageError(f"{sample_losses[0].label} needs a prediction file")
-    weights = _weights(request, losses)
+    weights = model_weights(request, losses)
     binding = Binding()
-    run = _Run(request, losses, strict=True, translator=_Translator(None, binding, request.model_weights))
+    run = Run(request, losses, strict=True, translator=Translator(None, binding, request.model_weights))
     run.feed_weights(weights)
     results, warnings = run.results()
     evaluation = Evaluation(

@@ -222,9 +222,11 @@ class DatasetSource(ArrowSource):
         self._first_row = self._parts[0].start if self._parts else 0
         self._read: list[tuple[int, Part]] = []  # (dataset-wide first row, part) of each part begun
 
-    def iter_chunks(self, numeric, other=(), batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[Chunk]:
+    def iter_chunks(
+        self, numeric, other=(), batch_rows: int = DEFAULT_BATCH_ROWS, *, exact: bool = True
+    ) -> Iterator[Chunk]:
         """As ``Source.iter_chunks``; a value that is not a number is named by its file and row."""
-        return self._located(super().iter_chunks(numeric, other, batch_rows))
+        return self._located(super().iter_chunks(numeric, other, batch_rows, exact=exact))
 
     def _located(self, chunks: Iterator[Chunk]) -> Iterator[Chunk]:
         try:

@@ -22,8 +22,17 @@ _BINARY_READERS = {
 }
 
 
-def open_source(path: str, *, input_format: str | None = None, encoding: str = "utf-8") -> Source:
+def open_source(
+    path: str,
+    *,
+    input_format: str | None = None,
+    encoding: str = "utf-8",
+    storage_options: dict | None = None,
+) -> Source:
     """The input at `path` (`-` reads standard input), ready to be read in chunks.
+
+    A directory, a glob or an fsspec URL (`s3://...`, with `storage_options`) is read as one
+    dataset of many files (see `lossctl.io.dataset`).
 
     The format is `input_format` when given, else told by the file name's extension
     (`x.csv.gz`, `x.parquet`, ...), else sniffed from the content. CSV, TSV and JSON Lines
@@ -40,6 +49,13 @@ def open_source(path: str, *, input_format: str | None = None, encoding: str = "
         codecs.lookup(encoding)
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", hint="e.g. utf-8, latin-1, cp1252") from None
+    from lossctl.io import dataset
+
+    if dataset.is_dataset(path):
+        opened = dataset.open_dataset(
+            path, input_format=input_format, encoding=encoding, storage_options=storage_options
+        )
+        return opened.source()
     raw = open_raw(path)
     named_format, compression = formats.from_name(raw.name)
     head = raw.head()

@@ -170,8 +170,11 @@ def test_missing_file(tmp_path):
     assert error_of(path) == f"{path}: no such file"
 
 
-def test_directory(tmp_path):
-    assert error_of(str(tmp_path)) == f"{tmp_path}: is a directory, not a file"
+def test_directory_without_data_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("not data")
+    assert error_of(str(tmp_path)) == (
+        f"{tmp_path}: no data file in this directory (hint: datasets hold parquet, csv, tsv, jsonl, feather files)"
+    )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")

@@ -1,0 +1,74 @@
+"""Fixtures of the Dask engine's tests: a local cluster of two worker processes, shared by
+the tests that do not harm it, and the datasets they read.
+
+Dask is imported at once (by dask_cluster): without it (``pip install -e '.[test,dask]'``)
+these tests fail, they are never skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from dask_cluster import local_cluster
+from dask_data import MAKERS, table, write
+
+from lossctl.cli.main import main
+from lossctl.engine import distributed as engine
+from lossctl.engine import run as local
+
+
+@pytest.fixture(scope="session")
+def scheduler() -> Iterator[str]:
+    """The address of a cluster the tests share (none of them harms it)."""
+    with local_cluster(**{"distributed.scheduler.allowed-failures": 3}) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="session")
+def datasets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One Parquet dataset per kind of data: 3 files of 2 or 3 row groups; the regression
+    one Hive-partitioned by ``region``."""
+    root = tmp_path_factory.mktemp("datasets")
+    out = {}
+    for kind in MAKERS:
+        partition = "region" if kind == "regression" else None
+        out[kind] = write(root / kind, table(kind, 6000), files=3, row_group_rows=800, partition=partition)
+    return out
+
+
+@pytest.fixture
+def both(scheduler: str) -> Callable[..., tuple]:
+    """``both(request)`` -> the local engine's and the Dask engine's ``(evaluation, warnings)``."""
+
+    def evaluate(request: local.Request) -> tuple:
+        return local.evaluate(request), engine.evaluate(request, scheduler=scheduler)
+
+    return evaluate
+
+
+class _Entry:
+    """What ``CliRunner.invoke`` needs of a command: lossctl's real entry point."""
+
+    name = "lossctl"
+
+    def main(self, args: list[str] = (), prog_name: str | None = None, **extra: Any) -> None:
+        main(list(args))
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """``cli("compute", ...)`` -> a click ``Result`` (``exit_code``, ``stdout``, ``stderr``),
+    with ``.json``: stdout parsed, when it is JSON."""
+    monkeypatch.delenv("LOSSCTL_DEBUG", raising=False)
+
+    def invoke(*args: str) -> Result:
+        result = CliRunner().invoke(_Entry(), list(args), catch_exceptions=False, prog_name="lossctl")
+        result.json = json.loads(result.stdout) if result.stdout.startswith("{") else None
+        return result
+
+    return invoke

@@ -1,0 +1,65 @@
+"""Workers lost mid-run: Dask runs their tasks again and the number is right; when no
+worker is left, or a task keeps killing its workers, a clear error and no number."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+from dask_cluster import kill_worker_when, local_cluster
+from dask_data import table, write
+
+from lossctl.engine import distributed as engine
+from lossctl.engine import run as local
+
+
+@pytest.fixture(scope="module")
+def slow(tmp_path_factory) -> local.Request:
+    """48 parts whose tasks take a tenth of a second or more each (tiny chunks, groups,
+    worst rows): a run of several progress polls on two workers."""
+    root = write(
+        tmp_path_factory.mktemp("slow"),
+        table("regression", 480_000),
+        files=4,
+        row_group_rows=10_000,
+        partition="region",
+    )
+    return local.Request(
+        path=str(root),
+        losses=["mse", "mae", "huber", "log-cosh", "quantile"],
+        batch_rows=64,
+        worst=3,
+        group_by="region",
+    )
+
+
+def test_a_killed_worker_changes_nothing(slow):
+    expected, _ = local.evaluate(dataclasses.replace(slow, batch_rows=1 << 20))  # the same values, sooner
+    with local_cluster(**{"distributed.scheduler.allowed-failures": 3}) as cluster:
+        killer = kill_worker_when(cluster, parts_done=2)
+        evaluation, _ = engine.evaluate(dataclasses.replace(slow, progress=killer), scheduler=cluster.scheduler_address)
+    assert killer.killed, "no worker was killed"
+    assert [(r.label, r.group, r.n, r.worst) for r in evaluation.results] == [
+        (r.label, r.group, r.n, r.worst) for r in expected.results
+    ]
+    for mine, theirs in zip(expected.results, evaluation.results, strict=True):
+        assert math.isclose(theirs.value, mine.value, rel_tol=1e-12)
+
+
+def test_no_worker_left_is_an_error(slow):
+    with local_cluster() as cluster:
+        killer = kill_worker_when(cluster, parts_done=2, every=True)
+        request = dataclasses.replace(slow, progress=killer)
+        with pytest.raises(engine.ClusterError, match=r"no Dask worker left for 1 s .*; no result"):
+            engine.evaluate(request, scheduler=cluster.scheduler_address, worker_timeout=1.0)
+    assert killer.killed
+
+
+def test_a_task_that_keeps_killing_workers_is_an_error(slow):
+    with local_cluster(**{"distributed.scheduler.allowed-failures": 0}) as cluster:
+        killer = kill_worker_when(cluster, parts_done=2)
+        request = dataclasses.replace(slow, progress=killer)
+        with pytest.raises(engine.ClusterError, match=r"Dask workers died while reading .*\.parquet \(row group \d+\)"):
+            engine.evaluate(request, scheduler=cluster.scheduler_address)
+    assert killer.killed
