@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 import pytest
 
 from ._data import FILES
@@ -37,14 +36,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def lossctl(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    """Run ``lossctl ARGS...`` through its entry point; the exit code, stdout and stderr.
-    Until ``check`` is registered in ``lossctl.cli.main``, a group with it stands in."""
+    """Run ``lossctl ARGS...`` through its entry point; the exit code, stdout and stderr."""
     from lossctl.cli import main as entry
-    from lossctl.cli.check import check
-
-    if entry.cli.commands.get("check") is not check:
-        group = click.Group("lossctl", commands={**entry.cli.commands, "check": check})
-        monkeypatch.setattr(entry, "cli", group)
 
     def run(*args: str) -> Result:
         capsys.readouterr()

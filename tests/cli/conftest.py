@@ -15,14 +15,12 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-
-from lossctl.cli.main import main
+from click.testing import Result
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = REPO / "sample_data"
@@ -39,30 +37,11 @@ BINARY_CSV = "y_true,y_pred\n1,0.9\n0,0.2\n1,0.6\n0,0.4\n"
 BINARY_PT = [0.9, 0.8, 0.6, 0.6]
 
 
-class _Entry:
-    """What ``CliRunner.invoke`` needs of a command (a ``main``), running lossctl's entry point,
-    so that exit codes are those of the installed ``lossctl``."""
-
-    name = "lossctl"
-
-    def main(self, args: Sequence[str] = (), prog_name: str | None = None, **extra: Any) -> None:
-        main(list(args))
-
-
-Run = Callable[..., Result]
-
-
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Callable[..., Result]) -> Callable[..., Result]:
     """``run("compute", "-l", "mse", "r.csv", input=None, env=None)`` -> a click ``Result``
     (``exit_code``, ``stdout``, ``stderr``), in ``tmp_path``."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("LOSSCTL_DEBUG", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
-        return runner.invoke(_Entry(), list(args), input=input, env=env, catch_exceptions=False, prog_name="lossctl")
-
     return invoke
 
 

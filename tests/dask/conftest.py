@@ -10,14 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from dask_cluster import local_cluster
 from dask_data import MAKERS, table, write
 
-from lossctl.cli.main import main
 from lossctl.engine import distributed as engine
 from lossctl.engine import run as local
 
@@ -51,24 +49,14 @@ def both(scheduler: str) -> Callable[..., tuple]:
     return evaluate
 
 
-class _Entry:
-    """What ``CliRunner.invoke`` needs of a command: lossctl's real entry point."""
-
-    name = "lossctl"
-
-    def main(self, args: list[str] = (), prog_name: str | None = None, **extra: Any) -> None:
-        main(list(args))
-
-
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+def cli(invoke: Callable[..., Result]) -> Callable[..., Result]:
     """``cli("compute", ...)`` -> a click ``Result`` (``exit_code``, ``stdout``, ``stderr``),
     with ``.json``: stdout parsed, when it is JSON."""
-    monkeypatch.delenv("LOSSCTL_DEBUG", raising=False)
 
-    def invoke(*args: str) -> Result:
-        result = CliRunner().invoke(_Entry(), list(args), catch_exceptions=False, prog_name="lossctl")
+    def call(*args: str) -> Result:
+        result = invoke(*args)
         result.json = json.loads(result.stdout) if result.stdout.startswith("{") else None
         return result
 
-    return invoke
+    return call

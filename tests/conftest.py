@@ -1,0 +1,37 @@
+"""Fixtures shared by the test packages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from lossctl.cli.main import main
+
+
+class _Entry:
+    """What ``CliRunner.invoke`` needs of a command (a ``main``), running lossctl's entry point,
+    so that exit codes and messages are those of the installed ``lossctl``."""
+
+    name = "lossctl"
+
+    def main(self, args: Sequence[str] = (), prog_name: str | None = None, **extra: Any) -> None:
+        main(list(args))
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """``invoke("compute", "-l", "mse", "r.csv", input=None, env=None)`` -> a click ``Result``
+    (``exit_code``, ``stdout``, ``stderr``) of lossctl run in-process."""
+    monkeypatch.delenv("LOSSCTL_DEBUG", raising=False)
+    runner = CliRunner()
+
+    def call(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:  # noqa: A002
+        return runner.invoke(_Entry(), list(args), input=input, env=env, catch_exceptions=False, prog_name="lossctl")
+
+    return call
