@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from lossctl.check.checks import BASELINE, CRITERIA, SEVERITIES, Check
-from lossctl.engine.kinds import KINDS, WEIGHTS
+from lossctl.engine.kinds import FILE_KINDS
 from lossctl.engine.run import NAN_POLICIES
 from lossctl.errors import ConfigError, LossctlError, UsageError
 from lossctl.io.formats import FORMATS
@@ -157,7 +157,7 @@ INPUT_KEYS: dict[str, Validator] = {
     "model_weights": _path,
     "from_logits": _bool,
     "nan": _choice(NAN_POLICIES),
-    "task": _choice(tuple(k for k in KINDS if k != WEIGHTS)),
+    "task": _choice(FILE_KINDS),
     "input_format": _choice(FORMATS),
     "encoding": _string,
     "engine": _choice(("local", "dask")),

@@ -7,7 +7,7 @@ import json
 import click
 
 from lossctl.cli.output import render_tables, write_result
-from lossctl.losses import TASKS, LossSpec, catalog, get_spec
+from lossctl.losses import TASKS, LossSpec, catalog, get_spec, specs_for_task
 from lossctl.report.grid import Grid
 from lossctl.report.render import markdown
 
@@ -34,7 +34,7 @@ def list_losses(task: str | None, fmt: str) -> None:
     Example:
       lossctl list --task regression
     """
-    specs = [s for s in catalog() if task is None or task in s.tasks]
+    specs = catalog() if task is None else specs_for_task(task)
     if fmt == "json":
         rows = [
             {

@@ -17,6 +17,7 @@ import click
 
 from lossctl.check.checks import SEVERITIES
 from lossctl.cli.output import note, render_tables, warn, write_result
+from lossctl.engine.kinds import FILE_KINDS
 from lossctl.errors import UsageError
 
 PAIRED = ("loss", "max", "min", "baseline", "rtol", "atol", "severity", "name")
@@ -125,7 +126,7 @@ Examples:
 @click.option(
     "--task",
     metavar="TASK",
-    help="Say what the files hold (regression, binary, scores, multiclass, pair, triplet, critic).",
+    help=f"Say what the files hold ({', '.join(FILE_KINDS)}).",
 )
 @click.option(
     "--input-format", metavar="FORMAT", help="Format of the inputs (csv, tsv, parquet, feather, jsonl, npy, npz)."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from lossctl.engine.kinds import FILE_KINDS
 from lossctl.report.render import FORMATS
 
 # (option, parameter name, help) of the loss parameters that have their own option.
@@ -62,7 +63,7 @@ input_options = _compose(
     ),
     click.option(
         "--task",
-        type=click.Choice(["regression", "binary", "scores", "multiclass", "pair", "triplet", "critic"]),
+        type=click.Choice(FILE_KINDS),
         help="Say what the file holds instead of detecting it.",
     ),
     click.option(

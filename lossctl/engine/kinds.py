@@ -18,6 +18,7 @@ from lossctl.losses.spec import BINARY, CRITIC, MULTICLASS, PAIR, REGRESSION, TR
 
 SCORES = "scores"  # binary labels with unbounded decision scores: not a task of the catalog
 KINDS = (REGRESSION, BINARY, SCORES, MULTICLASS, PAIR, TRIPLET, CRITIC, WEIGHTS)
+FILE_KINDS = tuple(kind for kind in KINDS if kind != WEIGHTS)  # what --task can say a file holds
 
 # The losses `compare` runs by default for each kind, in catalog order.
 _DEFAULTS = {

@@ -69,7 +69,3 @@ class InputDomainError(LossError):
         where = self.role if self.index is None else f"{self.role}[{self.index}]"
         text = f"{where}: {self.message}"
         return f"{text} (hint: {self.hint})" if self.hint else text
-
-
-class LossOverflowError(LossError):
-    """A loss whose value is not representable in float64 (e.g. a squared error of 1e400)."""

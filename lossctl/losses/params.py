@@ -47,7 +47,6 @@ class Interval:
 POSITIVE = Interval(0.0, math.inf, low_open=True, high_open=True)
 NON_NEGATIVE = Interval(0.0, math.inf, high_open=True)
 UNIT = Interval(0.0, 1.0)
-OPEN_UNIT = Interval(0.0, 1.0, low_open=True, high_open=True)
 EPSILON = Interval(0.0, 0.5, low_open=True, high_open=True)
 REAL = Interval(-math.inf, math.inf, low_open=True, high_open=True)
 

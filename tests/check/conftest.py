@@ -35,7 +35,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def lossctl(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+def lossctl(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """Run ``lossctl ARGS...`` through its entry point; the exit code, stdout and stderr."""
     from lossctl.cli import main as entry
 
