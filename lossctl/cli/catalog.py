@@ -6,10 +6,9 @@ import json
 
 import click
 
-from lossctl.cli.output import render_tables, write_result
+from lossctl.cli.output import render_grids, write_result
 from lossctl.losses import TASKS, LossSpec, catalog, get_spec, specs_for_task
 from lossctl.report.grid import Grid
-from lossctl.report.render import markdown
 
 
 def _parameters(spec: LossSpec) -> str:
@@ -55,7 +54,7 @@ def list_losses(task: str | None, fmt: str) -> None:
         rows=[[", ".join(s.tasks), s.name, ", ".join(s.aliases), _parameters(s), s.summary] for s in specs],
         numeric=[False] * 5,
     )
-    write_result(markdown(grid) if fmt == "markdown" else render_tables([grid]), None, [])
+    write_result(render_grids([grid], fmt), None, [])
 
 
 def explanation(spec: LossSpec) -> str:

@@ -7,10 +7,9 @@ import json
 
 import click
 
-from lossctl.cli.output import render_tables, write_result
+from lossctl.cli.output import render_grids, write_result
 from lossctl.report.grid import Grid
 from lossctl.report.numbers import format_value
-from lossctl.report.render import markdown
 
 
 def _examples_grid(precision: int) -> Grid:
@@ -90,4 +89,4 @@ def examples(example_id: str | None, errata: bool, fmt: str, precision: int) -> 
         write_result(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", None, [])
         return
     grid = _errata_grid() if errata else _examples_grid(precision)
-    write_result(markdown(grid) if fmt == "markdown" else render_tables([grid]), None, [])
+    write_result(render_grids([grid], fmt), None, [])

@@ -35,6 +35,13 @@ def render_tables(grids: list) -> str:
     return buffer.getvalue()
 
 
+def render_grids(grids: list, fmt: str) -> str:
+    """Markdown tables when asked for, rich tables otherwise."""
+    from lossctl.report.render import markdown
+
+    return "\n".join(markdown(g) for g in grids) if fmt == "markdown" else render_tables(grids)
+
+
 def write_result(text: str, output: str | None, inputs: list[str | None]) -> None:
     if output is None:
         click.echo(text, nl=False)
@@ -61,5 +68,5 @@ def emit_results(
         grids = [results_grid(evaluations, precision)]
         for evaluation in evaluations:
             grids += worst_grid(evaluation, precision)
-        text = "\n".join(render.markdown(g) for g in grids) if fmt == "markdown" else render_tables(grids)
+        text = render_grids(grids, fmt)
     write_result(text, output, inputs)

@@ -11,7 +11,7 @@ import sys
 import click
 
 from lossctl.cli.evaluation import evaluate_files
-from lossctl.cli.options import input_options, parameter_options
+from lossctl.cli.options import _compose, input_options, parameter_options
 from lossctl.cli.output import note, warn
 
 TERMINAL_HEIGHT = 20
@@ -22,28 +22,22 @@ SAMPLES_IMAGE_ROW_HEIGHT = 260
 MIN_IMAGE_SIDE = 100
 
 
-def drawing_options(f):
-    """-o, --width, --height and --title of a picture."""
-    for decorator in reversed(
-        (
-            click.option(
-                "-o",
-                "--output",
-                type=click.Path(dir_okay=False),
-                help="Write a .png or .svg image (needs lossctl[plot]) instead of drawing in the terminal.",
-            ),
-            click.option(
-                "--width",
-                type=click.IntRange(1, 10_000),
-                help=f"Width: characters in the terminal (default: the terminal's, at most {MAX_TERMINAL_WIDTH}), "
-                "pixels in an image.",
-            ),
-            click.option("--height", type=click.IntRange(1, 10_000), help="Height: rows of the plot, or pixels."),
-            click.option("--title", default="", help="A title above the drawing."),
-        )
-    ):
-        f = decorator(f)
-    return f
+drawing_options = _compose(
+    click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        help="Write a .png or .svg image (needs lossctl[plot]) instead of drawing in the terminal.",
+    ),
+    click.option(
+        "--width",
+        type=click.IntRange(1, 10_000),
+        help=f"Width: characters in the terminal (default: the terminal's, at most {MAX_TERMINAL_WIDTH}), "
+        "pixels in an image.",
+    ),
+    click.option("--height", type=click.IntRange(1, 10_000), help="Height: rows of the plot, or pixels."),
+    click.option("--title", default="", help="A title above the drawing."),
+)
 
 
 def terminal_width(width: int | None) -> int:
@@ -197,7 +191,7 @@ def samples(
     and 10% of the rows, and the worst rows themselves (1-based).
     """
     from lossctl.errors import UsageError
-    from lossctl.plot.samples import summarize
+    from lossctl.plot.samples import summaries as per_sample_summaries
 
     if kwargs["group_by"]:
         raise UsageError("plot samples draws the whole file: --group-by is for compare and report")
@@ -211,11 +205,7 @@ def samples(
         require_matplotlib()
     default_bins = 40 if output else 10
     [evaluation], [collector], _ = evaluate_collecting(list(losses), [file], labels_file, kwargs)
-    summaries = [
-        summarize(r.label, *collector.values(r.label), bins=bins or default_bins, worst=top)
-        for r in evaluation.results
-        if r.label in collector.labels()
-    ]
+    summaries = per_sample_summaries(evaluation.results, collector, bins=bins or default_bins, worst=top)
     if not summaries:
         raise UsageError(f"none of {', '.join(r.label for r in evaluation.results)} has per-sample values")
     if output is None:

@@ -71,11 +71,7 @@ class Batch:
         return a
 
     def _check_lengths(self) -> None:
-        present = [
-            r
-            for r in ("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative")
-            if r in self.arrays
-        ]
+        present = [r for r in SAMPLE_ROLES if r in self.arrays]
         lengths = {r: len(self.arrays[r]) for r in present}
         if len(set(lengths.values())) > 1:
             shown = ", ".join(f"{r} has {n}" for r, n in lengths.items())
@@ -215,11 +211,16 @@ class Batch:
                 z = self.vector("y_pred")
                 return -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)
             p = self.probabilities(from_logits=False)
-            clipped = np.clip(p, eps, 1.0 - eps)
-            self.note(f"probabilities clipped to [eps, 1-eps] (eps={eps:.3g})", np.count_nonzero(clipped != p))
+            clipped = self._clipped(p, eps)
             return np.log(clipped), np.log1p(-clipped)
 
         return self._cached(("binary_log_probs", from_logits, eps), compute)
+
+    def _clipped(self, p: np.ndarray, eps: float) -> np.ndarray:
+        """``p`` clipped to [eps, 1 - eps], the clipped values counted in the notes."""
+        clipped = np.clip(p, eps, 1.0 - eps)
+        self.note(f"probabilities clipped to [eps, 1-eps] (eps={eps:.3g})", np.count_nonzero(clipped != p))
+        return clipped
 
     # -- multiclass -----------------------------------------------------------------------------
 
@@ -238,9 +239,7 @@ class Batch:
                 shifted = z - z.max(axis=1, keepdims=True)
                 return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
             p = self.class_probabilities()
-            clipped = np.clip(p, eps, 1.0 - eps)
-            self.note(f"probabilities clipped to [eps, 1-eps] (eps={eps:.3g})", np.count_nonzero(clipped != p))
-            return np.log(clipped)
+            return np.log(self._clipped(p, eps))
 
         return self._cached(("class_log_probs", from_logits, eps), compute)
 

@@ -80,11 +80,14 @@ class MeanState:
         self.n = 0
 
     def update(self, batch: Batch) -> None:
-        values = finite_terms(self.term, batch)
-        w = batch.sample_weight
+        denominators = self.denominator(batch) if self.denominator is not None else None
+        self.add(finite_terms(self.term, batch), batch.sample_weight, denominators)
+
+    def add(self, values: np.ndarray, w: np.ndarray | None, denominators: np.ndarray | None = None) -> None:
+        """Fold in per-sample terms, their sample weights and denominators (default 1)."""
         self.numerator.add(values, w)
-        if self.denominator is not None:
-            self.weight.add(self.denominator(batch), w)
+        if denominators is not None:
+            self.weight.add(denominators, w)
         elif w is not None:
             self.weight.add(w)
         else:
@@ -152,14 +155,7 @@ class GroupDifferenceState:
         in_first = self.group(batch)
         w = batch.sample_weight
         for state, mask in zip(self.means, (in_first, ~in_first), strict=True):
-            part = values[mask]
-            if w is None:
-                state.weight.add_scalar(len(part))
-                state.numerator.add(part)
-            else:
-                state.weight.add(w[mask])
-                state.numerator.add(part, w[mask])
-            state.n += len(part)
+            state.add(values[mask], None if w is None else w[mask])
 
     def merge(self, other: GroupDifferenceState) -> GroupDifferenceState:
         for mine, theirs in zip(self.means, other.means, strict=True):

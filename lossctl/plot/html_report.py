@@ -14,10 +14,10 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from lossctl import __version__
-from lossctl.plot import page
+from lossctl.plot import page, samples
 from lossctl.plot.curves import curves_by_axis
 from lossctl.plot.images import curves_figure, image_bytes, samples_figure
-from lossctl.plot.samples import SampleCollector, SampleSummary, summarize
+from lossctl.plot.samples import SampleCollector, SampleSummary
 from lossctl.report.grid import results_grid
 from lossctl.report.numbers import format_value
 
@@ -86,16 +86,6 @@ def comparison_table(evaluations: list[Evaluation], precision: int) -> str:
     return html
 
 
-def _summaries(evaluation: Evaluation, collector: SampleCollector, options: ReportOptions) -> list[SampleSummary]:
-    """A summary of each ungrouped result that has per-sample values."""
-    collected = set(collector.labels())
-    return [
-        summarize(r.label, *collector.values(r.label), bins=options.bins, worst=options.worst)
-        for r in evaluation.results
-        if r.group is None and r.label in collected
-    ]
-
-
 def _image(figure, size: tuple[int, int], caption: str, fmt: str) -> str:
     uri = page.data_uri(image_bytes(figure, fmt), fmt)
     return page.figure(uri, caption, width=size[0], height=size[1])
@@ -153,7 +143,7 @@ def _input_sections(
     )
     worst = ['<section id="worst"><h2>Worst samples</h2>', '<p class="note">Rows are 1-based data rows.</p>']
     for evaluation, collector in zip(evaluations, collectors, strict=True):
-        summaries = _summaries(evaluation, collector, options)
+        summaries = samples.summaries(evaluation.results, collector, bins=options.bins, worst=options.worst)
         heading = f"<h3>{escape(evaluation.input)}</h3>"
         if not summaries:
             distributions.append(heading + '<p class="note">No loss here has per-sample values.</p>')

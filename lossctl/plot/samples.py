@@ -115,3 +115,13 @@ def summarize(label: str, rows: np.ndarray, values: np.ndarray, *, bins: int = 2
         worst=tuple((int(rows[i]) + 1, float(values[i])) for i in order[:worst]),
         concentration=_concentration(descending, total),
     )
+
+
+def summaries(results, collector: SampleCollector, *, bins: int, worst: int) -> list[SampleSummary]:
+    """A summary of each ungrouped result whose per-sample values ``collector`` kept."""
+    collected = set(collector.labels())
+    return [
+        summarize(r.label, *collector.values(r.label), bins=bins, worst=worst)
+        for r in results
+        if r.group is None and r.label in collected
+    ]

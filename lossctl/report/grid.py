@@ -1,5 +1,6 @@
-"""A table of results independent of its rendering: the one shape that the rich, Markdown and
-CSV renderers draw, so the three can never disagree."""
+"""A table of results independent of its rendering: the one shape that the rich and Markdown
+renderers (and the HTML report) draw, so they can never disagree. CSV and JSON are written
+from the results themselves, one line or object per result, at full precision."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Renderers of a ``Grid``: a rich table for people, Markdown for pull requests, CSV for
-spreadsheets; and the JSON document that ``compute`` and ``compare`` share."""
+"""Renderers: a ``Grid`` as a rich table for people or Markdown for pull requests; the results
+as CSV for spreadsheets and as the JSON document that ``compute`` and ``compare`` share."""
 
 from __future__ import annotations
 
