@@ -34,6 +34,8 @@ KERNEL_ROWS = 1 << 16
 # inputs known to be at most this large, so that a default run stays in bounded memory.
 SMALL_INPUT_ROWS = 1_000_000
 SMALL_INPUT_BYTES = 64 << 20
+# The group of the rows whose --group-by value is missing (NaN, null, an empty cell).
+MISSING_GROUP = "(missing)"
 PerSampleSink = Callable[[np.ndarray, dict[str, np.ndarray]], None]
 
 
@@ -123,6 +125,7 @@ class RowNumbers:
 
     def __init__(self, start: int, n: int, kept: np.ndarray | None = None) -> None:
         self.start, self.n, self.kept = start, n, kept
+        self._array: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.n if self.kept is None else len(self.kept)
@@ -134,8 +137,9 @@ class RowNumbers:
         return RowNumbers(self.start, self.n, np.flatnonzero(keep) if self.kept is None else self.kept[keep])
 
     def array(self) -> np.ndarray:
-        offsets = np.arange(self.n) if self.kept is None else self.kept
-        return self.start + offsets
+        if self._array is None:
+            self._array = self.start + (np.arange(self.n) if self.kept is None else self.kept)
+        return self._array
 
 
 class Translator:
@@ -231,6 +235,11 @@ class Run:
             batch = Batch(role_arrays)
         except InputDomainError as exc:
             raise self.translator.error(exc, rows) from None
+        # One batch per group value, built once and shared by every loss.
+        slices = [
+            (key, Batch({role: a[rows_of_key] for role, a in batch.arrays.items()}))
+            for key, rows_of_key in ([] if group is None else split_by_group(group))
+        ]
         per_sample: dict[str, np.ndarray] = {}
         for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
             if i in self.failed or not _reads_samples(loss):
@@ -239,8 +248,11 @@ class Run:
                 state.update(batch)
                 if self.worst is not None or self.request.per_sample is not None:
                     self._per_sample(i, loss, batch, rows, per_sample)
-                if group is not None:
-                    self._groups(i, loss, batch, group)
+                for key, part in slices:
+                    states = self.groups.setdefault(key, [None] * len(self.losses))
+                    if states[i] is None:
+                        states[i] = loss.state()
+                    states[i].update(part)
             except InputDomainError as exc:
                 error = self.translator.error(exc, rows)
                 if self.strict:
@@ -283,14 +295,6 @@ class Run:
             self.worst[i].update(values, rows.array())
         out[loss.label] = values
 
-    def _groups(self, i: int, loss: AnyLoss, batch: Batch, group: np.ndarray) -> None:
-        for value in _unique(group):
-            mask = group == value
-            states = self.groups.setdefault(value, [None] * len(self.losses))
-            if states[i] is None:
-                states[i] = loss.state()
-            states[i].update(Batch({role: a[mask] for role, a in batch.arrays.items()}))
-
     def results(self) -> tuple[list[LossResult], list[str]]:
         out, warnings = [], []
         for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
@@ -320,8 +324,26 @@ def _reads_samples(loss: AnyLoss) -> bool:
     return not set(loss.tasks) <= {"weights"}
 
 
-def _unique(group: np.ndarray) -> list:
-    return list(dict.fromkeys(group.tolist()))
+def split_by_group(group: np.ndarray) -> list[tuple[Any, np.ndarray]]:
+    """The rows of each distinct value of a group column: ``(value, row indices)``, values as
+    Python scalars; missing values (NaN, None) form one group, ``MISSING_GROUP``."""
+    if group.dtype.kind in "biuf":
+        missing = np.isnan(group) if group.dtype.kind == "f" else np.zeros(len(group), dtype=bool)
+        values, inverse = np.unique(group[~missing], return_inverse=True)
+        codes = np.full(len(group), len(values), dtype=np.intp)
+        codes[~missing] = inverse
+        keys = [v.item() for v in values] + [MISSING_GROUP]
+    else:  # text (an object array): one pass through a dictionary
+        index: dict[Any, int] = {}
+        codes = np.fromiter(
+            (index.setdefault(MISSING_GROUP if key is None or key == "" else key, len(index)) for key in group.tolist()),
+            np.intp,
+            len(group),
+        )
+        keys = list(index)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=len(keys)))
+    return [(keys[k], rows) for k, rows in enumerate(np.split(order, bounds[:-1])) if len(rows)]
 
 
 def _open(request: Request):

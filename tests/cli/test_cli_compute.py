@@ -380,6 +380,33 @@ def test_group_by_json_and_weight_column(run, groups):
 
 
 @pytest.mark.parametrize(
+    ("name", "write_file"),
+    [
+        (
+            "num.parquet",
+            lambda path: pq.write_table(
+                pa.table({"y_true": [1.0, 2, 3, 4, 5], "y_pred": [1.0, 2, 4, 4, 7], "g": [1.0, None, 1.0, 2.0, None]}),
+                path,
+            ),
+        ),
+        ("text.csv", lambda path: path.write_text("y_true,y_pred,g\n1,1,1\n2,2,\n3,4,1\n4,4,2\n5,7,\n")),
+    ],
+)
+def test_group_by_puts_missing_keys_in_one_group(run, tmp_path, name, write_file):
+    # errors 0, 0, -1, 0, -2; key 1: rows 1, 3 -> (0 + 1)/2 = 0.5; key 2: row 4 -> 0;
+    # missing key: rows 2, 5 -> (0 + 4)/2 = 2; all rows: 5/5 = 1
+    write_file(tmp_path / name)
+    doc = document(run("compute", "-l", "mse", name, "--group-by", "g", "--format", "json"))
+    by_group = {str(r.get("group")): (r["value"], r["n"]) for r in doc["results"]}
+    assert by_group == {
+        "None": (1.0, 5),
+        "1" if name.endswith("csv") else "1.0": (0.5, 2),
+        "2" if name.endswith("csv") else "2.0": (0.0, 1),
+        "(missing)": (2.0, 2),
+    }
+
+
+@pytest.mark.parametrize(
     ("header", "args"),
     [("weight", []), ("sample_weight", []), ("importance", ["--weight", "importance"])],
 )
