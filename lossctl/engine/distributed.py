@@ -90,12 +90,13 @@ def evaluate(
     request: local.Request,
     *,
     scheduler: str | None = None,
-    storage_options: dict[str, Any] | None = None,
     worker_timeout: float = WORKER_TIMEOUT,
 ) -> tuple[Evaluation, list[str]]:
     """The local engine's ``evaluate``, on the Dask cluster at ``scheduler`` (an address such
-    as ``tcp://host:8786``), or on a cluster of local processes started for the run and
-    listening on the loopback interface only."""
+    as ``tcp://host:8786``; default the request's), or on a cluster of local processes started
+    for the run and listening on the loopback interface only. Storage options (for fsspec
+    URLs) are the request's."""
+    scheduler = scheduler if scheduler is not None else request.scheduler
     if request.nan not in local.NAN_POLICIES:
         raise UsageError(f"--nan must be one of {', '.join(local.NAN_POLICIES)}")
     _refuse_options(request)
@@ -108,7 +109,10 @@ def evaluate(
         return local.evaluate(request)  # the model's weights alone: nothing to spread
 
     dataset = open_dataset(
-        request.path, input_format=request.input_format, encoding=request.encoding, storage_options=storage_options
+        request.path,
+        input_format=request.input_format,
+        encoding=request.encoding,
+        storage_options=request.storage_options,
     )
     source = dataset.source()
     plan, _ = local.plan_run(request, source, losses, _streamable_defaults)

@@ -336,7 +336,10 @@ def split_by_group(group: np.ndarray) -> list[tuple[Any, np.ndarray]]:
     else:  # text (an object array): one pass through a dictionary
         index: dict[Any, int] = {}
         codes = np.fromiter(
-            (index.setdefault(MISSING_GROUP if key is None or key == "" else key, len(index)) for key in group.tolist()),
+            (
+                index.setdefault(MISSING_GROUP if key is None or key == "" else key, len(index))
+                for key in group.tolist()
+            ),
             np.intp,
             len(group),
         )
@@ -419,7 +422,7 @@ def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
     if request.engine == "dask":
         from lossctl.engine import distributed
 
-        return distributed.evaluate(request, scheduler=request.scheduler, storage_options=request.storage_options)
+        return distributed.evaluate(request)
 
     source = _open(request)
     plan, chunks = plan_run(request, source, losses, lambda names: _bounded_defaults(names, source))

@@ -50,7 +50,7 @@ import pyarrow.parquet as pq
 from lossctl.errors import InputError, UsageError
 from lossctl.io import formats
 from lossctl.io.chunk import DEFAULT_BATCH_ROWS, Chunk
-from lossctl.io.columnar import _valid_file
+from lossctl.io.columnar import _valid_file, parquet_batches
 from lossctl.io.dispatch import open_source
 from lossctl.io.source import ArrowSource
 
@@ -153,18 +153,12 @@ class Reader:
         return np.full(size, int(value) if self.partition_types[key] == "int" else value)
 
     def _parquet_batches(self, part: Part, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[Any]:
-        """Row group by row group, as ParquetSource reads them (a row group much larger than
-        a batch is streamed in batches)."""
+        """Row group by row group, as ParquetSource reads them."""
         columns = numeric + other
         with self._parquet(part.file) as parquet:
             _require(columns, parquet.schema_arrow.names, part.file)
-            metadata = parquet.metadata
-            groups = range(metadata.num_row_groups) if part.row_group is None else [part.row_group]
-            for i in groups:
-                if metadata.row_group(i).num_rows <= 4 * batch_rows:
-                    yield from parquet.read_row_group(i, columns=columns).to_batches()
-                else:
-                    yield from parquet.iter_batches(batch_size=batch_rows, row_groups=[i], columns=columns)
+            groups = None if part.row_group is None else [part.row_group]
+            yield from parquet_batches(parquet, columns, batch_rows, groups)
 
     def _file_batches(self, part: Part, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[Any]:
         """The batches of a whole file, from the reader of its format."""
