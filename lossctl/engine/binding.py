@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lossctl.errors import InputError, UsageError
-from lossctl.io import detect_roles, select_columns
+from lossctl.io import detect_roles, is_glob, is_logit, select_columns
 
 SCALAR = "scalar"
 MATRIX = "matrix"
@@ -106,14 +106,14 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
     elif layout == MATRIX:
         y_pred = pick("matrix", choice.y_pred, matrix=True, label="class matrix", flag="--y-pred")
         need("y_pred", y_pred, "class probabilities or logits (e.g. prob_0..prob_9)", "--y-pred 'prob_*'")
-        if choice.y_true is not None and any(ch in choice.y_true for ch in "*?["):
+        if choice.y_true is not None and is_glob(choice.y_true):
             y_true = select_columns(columns, choice.y_true, file=file)
         else:
             y_true = pick("y_true", choice.y_true, label="label", flag="--y-true") or pick(
                 "target_matrix", None, matrix=True, label="target matrix", flag="--y-true"
             )
         need("y_true", y_true, "labels", "--y-true")
-        binding.logit_names = binding.logit_names or y_pred[0].lower().startswith("logit")
+        binding.logit_names = binding.logit_names or is_logit(y_pred[0])
     else:
         need("y_true", pick("y_true", choice.y_true, label="label", flag="--y-true"), "labels (y_true)", "--y-true")
         pred_role = "distance" if layout == PAIR and "distance" in roles else "y_pred"

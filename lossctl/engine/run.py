@@ -21,7 +21,7 @@ from lossctl.engine.binding import MATRIX, NONE, PAIR, SCALAR, TRIPLET, Binding,
 from lossctl.engine.results import Evaluation, LossResult
 from lossctl.engine.worst import WorstK
 from lossctl.errors import InputError, UsageError
-from lossctl.io import detect_roles, join_sources, open_source
+from lossctl.io import detect_roles, is_glob, join_sources, open_source
 from lossctl.losses import AnyLoss, Batch, InputDomainError, LossError, get_spec, resolve
 
 NAN_POLICIES = ("error", "drop", "propagate")
@@ -70,9 +70,9 @@ def _layout(losses: list[AnyLoss], roles: dict, y_pred_choice: str | None) -> st
     """How the losses read the file: scalar columns, a class matrix, a pair, a triplet."""
     layouts = set()
     for loss in losses:
-        tasks = set(loss.tasks)
-        if tasks <= {"weights"}:
+        if not _reads_samples(loss):
             continue
+        tasks = set(loss.tasks)
         if "triplet" in tasks:
             layouts.add(TRIPLET)
         elif "pair" in tasks:
@@ -80,7 +80,7 @@ def _layout(losses: list[AnyLoss], roles: dict, y_pred_choice: str | None) -> st
         elif tasks == {"multiclass"}:
             layouts.add(MATRIX)
         elif "multiclass" in tasks:
-            glob = y_pred_choice is not None and any(ch in y_pred_choice for ch in "*?[")
+            glob = y_pred_choice is not None and is_glob(y_pred_choice)
             layouts.add(MATRIX if "matrix" in roles or glob else SCALAR)
         else:
             layouts.add(SCALAR)

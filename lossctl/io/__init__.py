@@ -15,7 +15,7 @@ from __future__ import annotations
 from lossctl.io.chunk import Chunk
 from lossctl.io.dispatch import open_source
 from lossctl.io.join import join_sources
-from lossctl.io.roles import RoleMatch, detect_roles, select_columns
+from lossctl.io.roles import RoleMatch, detect_roles, is_glob, is_logit, select_columns
 from lossctl.io.source import Source
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "RoleMatch",
     "Source",
     "detect_roles",
+    "is_glob",
+    "is_logit",
     "join_sources",
     "open_source",
     "select_columns",

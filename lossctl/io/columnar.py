@@ -16,9 +16,8 @@ import pyarrow.parquet as pq
 
 from lossctl.errors import InputError
 from lossctl.io.files import RawFile
+from lossctl.io.formats import ARROW_FILE_MAGIC
 from lossctl.io.source import ArrowSource
-
-_ARROW_FILE_MAGIC = b"ARROW1"
 
 
 @contextmanager
@@ -96,7 +95,7 @@ class ArrowIpcSource(ArrowSource):
 
     def __init__(self, raw: RawFile) -> None:
         self._raw = raw
-        self._random_access = raw.head().startswith(_ARROW_FILE_MAGIC)
+        self._random_access = raw.head().startswith(ARROW_FILE_MAGIC)
         with _valid_file(raw.name, "Arrow"):
             schema = self._open(ipc.IpcReadOptions()).schema
         if not schema.names:

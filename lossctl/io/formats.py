@@ -37,9 +37,10 @@ _COMPRESSION_MAGIC = (
     (b"\x28\xb5\x2f\xfd", "zstd"),
 )
 
+ARROW_FILE_MAGIC = b"ARROW1"  # an Arrow IPC file (Feather v2); a stream starts otherwise
 _FORMAT_MAGIC = (
     (b"PAR1", "parquet"),
-    (b"ARROW1", "feather"),
+    (ARROW_FILE_MAGIC, "feather"),
     (b"\xff\xff\xff\xff", "feather"),  # an Arrow IPC stream's first continuation marker
     (b"\x93NUMPY", "npy"),
     (b"PK\x03\x04", "npz"),

@@ -71,6 +71,16 @@ def detect_roles(columns: list[str]) -> dict[str, RoleMatch]:
     return roles
 
 
+def is_glob(pattern: str) -> bool:
+    """Whether a column choice is a glob (`logit_*`) rather than one column's name."""
+    return any(ch in pattern for ch in "*?[")
+
+
+def is_logit(name: str) -> bool:
+    """Whether a column or group name says it holds logits (`logit`, `logits_3`, ...)."""
+    return name.lower().startswith("logit")
+
+
 def select_columns(columns: list[str], pattern: str, *, file: str | None = None) -> list[str]:
     """The columns that `pattern` names: one column name, or a glob like `logit_*`.
 
@@ -89,17 +99,13 @@ def _normalized(name: str) -> str:
     return re.sub(r"[-_ ]", "", name.lower())
 
 
-def _is_logit(name: str) -> bool:
-    return name.lower().startswith("logit")
-
-
 def _scalar_match(role: str, names: tuple[str, ...], columns: list[str]) -> RoleMatch | None:
     rank = {_normalized(name): position for position, name in enumerate(names)}
     found = [column for column in columns if _normalized(column) in rank]
     if not found:
         return None
     found.sort(key=lambda column: rank[_normalized(column)])  # stable: ties keep file order
-    return RoleMatch(role, [found[0]], found, is_logit=_is_logit(found[0]))
+    return RoleMatch(role, [found[0]], found, is_logit=is_logit(found[0]))
 
 
 def _group_match(role: str, prefixes: tuple[str, ...], columns: list[str]) -> RoleMatch | None:
@@ -121,7 +127,7 @@ def _group_match(role: str, prefixes: tuple[str, ...], columns: list[str]) -> Ro
         role,
         matrix_order(groups[chosen]),
         [patterns[key] for key in groups],
-        is_logit=_is_logit(chosen),
+        is_logit=is_logit(chosen),
     )
 
 
