@@ -24,8 +24,9 @@ import pyarrow.csv as pcsv
 from lossctl.errors import InputError
 from lossctl.io.convert import compute, convert_batches
 from lossctl.io.source import ArrowSource
-from lossctl.io.streams import BLOCK_BYTES, TextData
+from lossctl.io.streams import TextData
 
+_BLOCK_BYTES = 1 << 20  # what Arrow parses at a time (streams.BLOCK_BYTES is what is decoded)
 _DELIMITERS = {"csv": ",", "tsv": "\t"}
 
 RowHandler = Callable[[pcsv.InvalidRow], str]
@@ -142,7 +143,7 @@ class DelimitedSource(ArrowSource):
         return super().progress()
 
     def _read_options(self, *, strict: bool) -> pcsv.ReadOptions:
-        return pcsv.ReadOptions(use_threads=not strict, block_size=BLOCK_BYTES)
+        return pcsv.ReadOptions(use_threads=not strict, block_size=_BLOCK_BYTES)
 
     def _parse_options(self, handler: RowHandler | None) -> pcsv.ParseOptions:
         return pcsv.ParseOptions(delimiter=self._delimiter, invalid_row_handler=handler)
