@@ -202,10 +202,8 @@ def _fold_part(job: _Job, part: Part) -> local.Run:
     source = job.reader.source([part])
     plan = job.plan
     run = local.Run(job.request, plan.losses, plan.strict, local.Translator(source, plan.binding))
-    group_by = job.request.group_by
     try:
-        needed, other = plan.binding.needed(), [group_by] if group_by else []
-        local.fold(run, source.iter_chunks(needed, other, job.request.batch_rows, exact=False), group_by)
+        local.fold(run, local.read_chunks(source, plan.binding, job.request), job.request.group_by)
     except LossctlError as exc:
         raise PartFailed.of(exc) from None
     run.translator = local.Translator(None, plan.binding, job.reader.name)

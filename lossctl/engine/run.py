@@ -460,8 +460,7 @@ def plan_run(
     layout = _layout(losses, roles, request.columns.y_pred) if explicit else _layout_of_file(roles, request.task)
     binding = bind(source.name, source.columns, layout, request.columns)
     from_logits = request.from_logits or binding.logit_names
-    other = [request.group_by] if request.group_by else []
-    chunks = source.iter_chunks(binding.needed(), other, batch_rows=request.batch_rows, exact=False)
+    chunks = read_chunks(source, binding, request)
     first = next(chunks, None)
     if first is None:
         raise InputError("no data rows", file=source.name)
@@ -471,6 +470,13 @@ def plan_run(
     names, notes = (request.losses, []) if explicit else keep_defaults(kinds.default_losses(kind))
     plan = Plan(binding, kind, _resolve_all(names, request, defaults), explicit, notes)
     return plan, itertools.chain([first], chunks)
+
+
+def read_chunks(source, binding: Binding, request: Request) -> Iterator:
+    """The chunks a run folds: the bound columns (and the group-by column), at most
+    ``request.batch_rows`` rows at a time, as the reader delivers them."""
+    other = [request.group_by] if request.group_by else []
+    return source.iter_chunks(binding.needed(), other, batch_rows=request.batch_rows, exact=False)
 
 
 def fold(run: Run, chunks: Iterable, group_by: str | None, after_chunk: Callable[[], None] | None = None) -> None:
