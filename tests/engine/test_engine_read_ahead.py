@@ -1,0 +1,93 @@
+"""Reading ahead on a second thread: the same items in the same order, the reader's errors
+raised where they occurred, a bounded lead, and a reader stopped and closed when the consumer
+stops early."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from lossctl.engine.read_ahead import read_ahead
+
+
+def test_same_items_in_order():
+    assert list(read_ahead(iter(range(1000)), depth=3)) == list(range(1000))
+    assert list(read_ahead(iter([]), depth=1)) == []
+
+
+def test_items_are_made_on_another_thread():
+    def made_on():
+        for _ in range(3):
+            yield threading.current_thread()
+
+    assert threading.current_thread() not in set(read_ahead(made_on(), depth=1))
+
+
+def test_reader_error_raised_after_the_items_before_it():
+    def failing():
+        yield 1
+        yield 2
+        raise ValueError("row 3 is bad")
+
+    received = []
+    with pytest.raises(ValueError, match="row 3 is bad"):
+        for item in read_ahead(failing(), depth=4):
+            received.append(item)
+    assert received == [1, 2]
+
+
+def test_lead_is_bounded_by_depth():
+    made = []
+
+    def counting():
+        for i in range(100):
+            made.append(i)
+            yield i
+
+    items = read_ahead(counting(), depth=2)
+    assert next(items) == 0
+    time.sleep(0.3)  # the reader runs ahead as far as it may
+    # one item taken, `depth` waiting, and one made that waits for room
+    assert len(made) == 1 + 2 + 1
+    items.close()
+
+
+def test_early_stop_closes_the_reader_on_its_thread():
+    closed = threading.Event()
+    closed_on = []
+
+    def endless():
+        try:
+            i = 0
+            while True:
+                yield i
+                i += 1
+        finally:
+            closed_on.append(threading.current_thread())
+            closed.set()
+
+    for item in read_ahead(endless(), depth=2):
+        if item == 5:
+            break
+    # the reader was stopped and closed before the loop was left (no thread left running)
+    assert closed.is_set()
+    assert closed_on and closed_on[0] is not threading.current_thread()
+    assert not any(thread.name == "lossctl-read-ahead" for thread in threading.enumerate())
+
+
+def test_consumer_error_stops_the_reader():
+    closed = threading.Event()
+
+    def endless():
+        try:
+            while True:
+                yield 0
+        finally:
+            closed.set()
+
+    with pytest.raises(KeyError):
+        for _ in read_ahead(endless(), depth=1):
+            raise KeyError("fold failed")
+    assert closed.is_set()
