@@ -1,7 +1,8 @@
-"""Byte streams between a file and a parser: decompression, and decoding to checked UTF-8.
+"""Byte streams between a file and a parser: decompression, decoding to checked UTF-8, and the
+windows of whole rows that the parser is given.
 
-Both are plain binary readers, so pyarrow can parse through them block by block in bounded
-memory. They raise InputError themselves, naming the file (and, for decoding, the row), for a
+Both readers are plain binary readers, read a window at a time in bounded memory. They raise
+InputError themselves, naming the file (and, for decoding, the row), for a
 compressed file that is cut short or corrupt and for text that is not in the stated encoding.
 """
 
@@ -13,11 +14,9 @@ import io
 import lzma
 import zlib
 from abc import abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO, Protocol
-
-import pyarrow as pa
 
 from lossctl.errors import InputError
 from lossctl.io.files import RawFile
@@ -194,6 +193,59 @@ def read_up_to(stream: BinaryIO, limit: int) -> bytes:
     return b"".join(parts)
 
 
+def row_windows(stream: BinaryIO, size: int) -> Iterator[memoryview]:
+    """The text of `stream` in windows of about `size` bytes, each ending after a whole row.
+
+    A window is cut after its last line end (``\\n``, or ``\\r`` alone) that is outside
+    double quotes, so a quoted cell is never split between windows; the rest of the window
+    begins the next one. A row longer than `size` makes its window longer. `stream` is a raw
+    reader (``readinto``); each window is a fresh buffer, read into without copying.
+    """
+    carry = b""
+    while True:
+        buffer = bytearray(len(carry) + size)
+        buffer[: len(carry)] = carry
+        end = len(carry) + _fill(stream, memoryview(buffer)[len(carry) :])
+        if end == len(carry):
+            if carry:
+                yield memoryview(carry)
+            return
+        cut = _after_last_row(buffer, end)
+        carry = bytes(buffer[cut:end])
+        if cut:
+            yield memoryview(buffer)[:cut]
+
+
+def _fill(stream: BinaryIO, target: memoryview) -> int:
+    """Read into `target` until it is full or the stream ends; how many bytes were read."""
+    filled = 0
+    while filled < len(target):
+        count = stream.readinto(target[filled:])
+        if not count:
+            break
+        filled += count
+    return filled
+
+
+def _after_last_row(data: bytearray, end: int) -> int:
+    """The offset just after the last line end in ``data[:end]`` that is outside double
+    quotes (``data`` begins at the start of a row), 0 if there is none. Quotes are counted as
+    RFC 4180 writes them: a doubled quote inside a quoted cell counts twice, keeping parity."""
+    quoted = data.find(b'"', 0, end) >= 0
+    quotes = data.count(b'"', 0, end) if quoted else 0
+    cut = end
+    while True:
+        newline = data.rfind(b"\n", 0, cut)
+        line_end = max(newline, data.rfind(b"\r", max(newline, 0), cut))
+        if line_end < 0:
+            return 0
+        if quoted:
+            quotes -= data.count(b'"', line_end, cut)
+        if quotes % 2 == 0:
+            return line_end + 1
+        cut = line_end
+
+
 SMALL_TEXT_BYTES = 32 << 20
 """Text up to this size (after decompression) is held in memory and parsed in one go."""
 
@@ -203,7 +255,7 @@ class TextData:
     """The UTF-8 text of a CSV, TSV or JSON Lines input, readable as many times as needed.
 
     `data` holds the whole text when it is small; otherwise each `open()` streams it again
-    from the file, through decompression and decoding.
+    from the file, through decompression and decoding (see `row_windows`).
     """
 
     raw: RawFile
@@ -212,20 +264,14 @@ class TextData:
     header_lines: int
     data: bytes | None = None
 
-    @property
-    def in_memory(self) -> bool:
-        return self.data is not None
+    def open(self, *, checked: bool = True) -> BinaryIO:
+        """A fresh raw stream over the text in the file (for text that is not held in memory).
 
-    def open(self, *, checked: bool = True) -> BinaryIO | pa.NativeFile:
-        """A fresh stream over the text.
-
-        With `checked=False` a plain UTF-8 file on disk is handed to Arrow unchecked (its
-        fastest path); Arrow then rejects bad bytes itself, without saying where.
+        With `checked=False` a plain UTF-8 file is read as it is, unchecked (the fastest path);
+        Arrow then rejects bad bytes itself, without saying where.
         """
-        if self.data is not None:
-            return pa.BufferReader(self.data)
         if not checked and self._plain_file():
-            return pa.OSFile(self.raw.path)
+            return open(self.raw.path, "rb", buffering=0)  # noqa: SIM115 - the caller closes it
         return self.decoded()
 
     def read_all(self) -> bytes:

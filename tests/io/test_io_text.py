@@ -18,11 +18,12 @@ HINT_ENCODING = " (hint: name the file's encoding with --encoding, e.g. --encodi
 
 @pytest.fixture(params=["memory", "streamed"])
 def mode(request, monkeypatch) -> str:
-    """Run a test on text held in memory, and again on text streamed in tiny blocks."""
+    """Run a test on text held in memory, and again on text streamed in tiny blocks and windows."""
     if request.param == "streamed":
         monkeypatch.setattr("lossctl.io.streams.SMALL_TEXT_BYTES", 16)
         monkeypatch.setattr("lossctl.io.streams.BLOCK_BYTES", 7)
         monkeypatch.setattr("lossctl.io.text._BLOCK_BYTES", 64)
+        monkeypatch.setattr("lossctl.io.text._WINDOW_BYTES", 48)
     return request.param
 
 
@@ -273,15 +274,51 @@ def test_byte_order_mark_and_crlf(tmp_path, read, mode):
     np.testing.assert_array_equal(read(source, ["y_pred"])["y_pred"], [0.5, 0.25])
 
 
-def test_large_text_is_streamed_not_read_whole(tmp_path, read, monkeypatch):
+def test_large_text_is_parsed_in_bounded_windows(tmp_path, read, monkeypatch):
+    import pyarrow.csv as pcsv
+
     monkeypatch.setattr("lossctl.io.streams.SMALL_TEXT_BYTES", 16)
+    monkeypatch.setattr("lossctl.io.text._WINDOW_BYTES", 100)
+    parsed = []
+    read_csv = pcsv.read_csv
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("a large file must be streamed")
+    def recording(source, **options):
+        parsed.append(source.size())
+        return read_csv(source, **options)
 
-    monkeypatch.setattr("pyarrow.csv.read_csv", refuse)
-    path = write(tmp_path, "x.csv", long_csv(50))
-    np.testing.assert_array_equal(read(open_source(path), ["b"])["b"], [i / 4 for i in range(1, 51)])
+    monkeypatch.setattr("pyarrow.csv.read_csv", recording)
+    text = long_csv(50)
+    source = open_source(write(tmp_path, "x.csv", text))
+    parsed.clear()  # what opening the file read
+    np.testing.assert_array_equal(read(source, ["b"])["b"], [i / 4 for i in range(1, 51)])
+    # every window is at most 100 bytes, and together they are the whole text (from the header)
+    assert len(parsed) >= 4
+    assert max(parsed) <= 100
+    assert sum(parsed) == len(text)
+
+
+@pytest.mark.parametrize("compression", [None, "gz"])
+def test_arrow_is_only_given_bytes_in_memory(tmp_path, read, mode, monkeypatch, compression):
+    """Arrow's CSV reader reading a Python stream does so from its own threads, which can hang
+    or abort the interpreter at exit; lossctl hands it windows of bytes, never a stream."""
+    import gzip
+
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    given = []
+    for name in ("read_csv", "open_csv"):
+        original = getattr(pcsv, name)
+
+        def checking(source, *args, original=original, **kwargs):
+            given.append(type(source))
+            return original(source, *args, **kwargs)
+
+        monkeypatch.setattr(pcsv, name, checking)
+    text = long_csv(60, bad_row=44).encode()
+    path = write(tmp_path, "x.csv.gz" if compression else "x.csv", gzip.compress(text) if compression else text)
+    assert error_of(read, path, ["b"]).endswith(f"row 44: 'oops' is not a number{HINT_NUMBER}")
+    assert given and set(given) == {pa.BufferReader}
 
 
 def test_streamed_stdin(stdin, read, mode):
