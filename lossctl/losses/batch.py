@@ -104,7 +104,9 @@ class Batch:
         if count:
             self.notes[message] = self.notes.get(message, 0) + int(count)
 
-    def _cached(self, key: tuple, compute):
+    def cached(self, key: tuple, compute):
+        """``compute()``, once per batch and ``key``: an intermediate that several losses
+        share. The array is shared, so no caller may change it in place."""
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
@@ -127,11 +129,11 @@ class Batch:
 
     def residual(self) -> np.ndarray:
         """``y_true - y_pred``."""
-        return self._cached(("residual",), lambda: self.vector("y_true") - self.vector("y_pred"))
+        return self.cached(("residual",), lambda: self.vector("y_true") - self.vector("y_pred"))
 
     def abs_residual(self) -> np.ndarray:
         """``|y_true - y_pred|``."""
-        return self._cached(("abs_residual",), lambda: np.abs(self.residual()))
+        return self.cached(("abs_residual",), lambda: np.abs(self.residual()))
 
     def require_at_least(self, role: str, low: float, *, strict: bool = False, why: str) -> np.ndarray:
         """``role`` as a vector whose values are all >= ``low`` (> with ``strict``)."""
@@ -156,7 +158,7 @@ class Batch:
                 raise InputDomainError(f"label {y[i]:g} is not in {allowed}", role="y_true", index=i)
             return y
 
-        return self._cached(("binary_target", soft), compute)
+        return self.cached(("binary_target", soft), compute)
 
     def signed_target(self) -> np.ndarray:
         """Labels in {-1, +1}; labels in {0, 1} are mapped 0 -> -1, and the mapping is noted."""
@@ -174,7 +176,7 @@ class Batch:
                 f"label {y[i]:g}: labels must be all in {{-1, +1}} or all in {{0, 1}}", role="y_true", index=i
             )
 
-        return self._cached(("signed_target",), compute)
+        return self.cached(("signed_target",), compute)
 
     def probabilities(self, *, from_logits: bool) -> np.ndarray:
         """Predicted probability of the positive class: ``sigmoid(y_pred)`` from logits, else
@@ -185,7 +187,7 @@ class Batch:
                 return np.exp(self.binary_log_probs(from_logits=True, eps=0.0)[0])
             return self._checked_probabilities("y_pred", self.vector("y_pred"))
 
-        return self._cached(("probabilities", from_logits), compute)
+        return self.cached(("probabilities", from_logits), compute)
 
     def _checked_probabilities(self, role: str, p: np.ndarray) -> np.ndarray:
         bad = (p < 0) | (p > 1)
@@ -214,7 +216,7 @@ class Batch:
             clipped = self._clipped(p, eps)
             return np.log(clipped), np.log1p(-clipped)
 
-        return self._cached(("binary_log_probs", from_logits, eps), compute)
+        return self.cached(("binary_log_probs", from_logits, eps), compute)
 
     def _clipped(self, p: np.ndarray, eps: float) -> np.ndarray:
         """``p`` clipped to [eps, 1 - eps], the clipped values counted in the notes."""
@@ -241,7 +243,7 @@ class Batch:
             p = self.class_probabilities()
             return np.log(self._clipped(p, eps))
 
-        return self._cached(("class_log_probs", from_logits, eps), compute)
+        return self.cached(("class_log_probs", from_logits, eps), compute)
 
     def class_probabilities(self) -> np.ndarray:
         """The ``y_pred`` matrix as probabilities: in [0, 1], rows summing to 1."""
@@ -260,7 +262,7 @@ class Batch:
                 )
             return p
 
-        return self._cached(("class_probabilities",), compute)
+        return self.cached(("class_probabilities",), compute)
 
     def num_classes(self) -> int:
         return self.matrix("y_pred").shape[1]
@@ -282,7 +284,7 @@ class Batch:
                 )
             return y.astype(np.intp)
 
-        return self._cached(("class_labels",), compute)
+        return self.cached(("class_labels",), compute)
 
     def target_matrix(self, *, distribution: bool = False) -> np.ndarray:
         """``y_true`` as a samples x classes matrix: one-hot from labels, or the given targets
@@ -311,4 +313,4 @@ class Batch:
                     )
             return t
 
-        return self._cached(("target_matrix", distribution), compute)
+        return self.cached(("target_matrix", distribution), compute)

@@ -17,7 +17,7 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
-from lossctl.losses.summation import Accumulator, ratio
+from lossctl.losses.summation import Accumulator, plain_sum, ratio
 
 Term = Callable[[Batch], np.ndarray]
 
@@ -36,24 +36,29 @@ def finite_terms(term: Term, batch: Batch, role: str = "y_pred") -> np.ndarray:
     """The per-sample terms of ``batch`` if every one is finite; else an error naming the
     first sample whose loss overflows float64 (a squared error of 1e400, say). NumPy's
     overflow warnings are silenced: the overflow is reported, as this error."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        values = term(batch)
-    check_finite(values, role)
+    values = _terms(term, batch)
+    checked_sum(values, None, role)
     return values
 
 
-def check_finite(values: np.ndarray, role: str) -> None:
-    """An error at the first non-finite per-sample term. A finite sum proves every term
-    finite in one cheap pass; only an infinite or NaN sum looks for the culprit (finite terms
-    whose sum overflows are fine: the accumulator rescales them)."""
+def _terms(term: Term, batch: Batch) -> np.ndarray:
     with np.errstate(over="ignore", invalid="ignore"):
-        if np.isfinite(np.sum(values)):
-            return
+        return term(batch)
+
+
+def checked_sum(values: np.ndarray, weights: np.ndarray | None, role: str) -> float:
+    """``plain_sum(values, weights)``, with an error at the first non-finite term. A finite
+    sum proves every term finite in the same pass (the weights are finite, and 0 * inf is
+    NaN); only an infinite or NaN sum looks for the culprit. Finite terms whose sum overflows
+    are fine: the sum is returned as it is, and the accumulator rescales them."""
+    total = plain_sum(values, weights)
+    if math.isfinite(total):
+        return total
     bad = ~np.isfinite(values)
-    if not bad.any():
-        return
-    i = int(np.argmax(bad))
-    raise InputDomainError("the loss of this sample overflows float64", role=role, index=i)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InputDomainError("the loss of this sample overflows float64", role=role, index=i)
+    return total
 
 
 def representable(value: float) -> float:
@@ -81,11 +86,20 @@ class MeanState:
 
     def update(self, batch: Batch) -> None:
         denominators = self.denominator(batch) if self.denominator is not None else None
-        self.add(finite_terms(self.term, batch), batch.sample_weight, denominators)
+        values, w = _terms(self.term, batch), batch.sample_weight
+        self.add(values, w, denominators, total=checked_sum(values, w, "y_pred"))
 
-    def add(self, values: np.ndarray, w: np.ndarray | None, denominators: np.ndarray | None = None) -> None:
-        """Fold in per-sample terms, their sample weights and denominators (default 1)."""
-        self.numerator.add(values, w)
+    def add(
+        self,
+        values: np.ndarray,
+        w: np.ndarray | None,
+        denominators: np.ndarray | None = None,
+        *,
+        total: float | None = None,
+    ) -> None:
+        """Fold in per-sample terms, their sample weights and denominators (default 1);
+        ``total`` is their (weighted) sum when the caller has it already."""
+        self.numerator.add(values, w, total=total)
         if denominators is not None:
             self.weight.add(denominators, w)
         elif w is not None:

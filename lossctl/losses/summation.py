@@ -15,10 +15,12 @@ import math
 import numpy as np
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    """``sum(a * b)`` by NumPy's own loop, not BLAS: a multithreaded BLAS dot is no faster on
-    two cores and far slower when the machine is busy."""
-    return np.einsum("i,i->", a, b)
+def plain_sum(values: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """``sum(values)`` or ``sum(weights * values)`` in one pass, possibly inf or NaN. The
+    weighted sum is NumPy's own loop, not BLAS: a multithreaded BLAS dot is no faster on two
+    cores and far slower when the machine is busy."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.sum(values) if weights is None else np.einsum("i,i->", weights, values))
 
 
 def _two_sum(a: float, b: float) -> tuple[float, float]:
@@ -41,10 +43,11 @@ class Accumulator:
         self.lo = 0.0
         self.exp = 0
 
-    def add(self, values: np.ndarray, weights: np.ndarray | None = None) -> None:
-        """Add ``sum(values)``, or ``sum(weights * values)``; the inputs must be finite."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = float(np.sum(values) if weights is None else _dot(weights, values))
+    def add(self, values: np.ndarray, weights: np.ndarray | None = None, *, total: float | None = None) -> None:
+        """Add ``sum(values)``, or ``sum(weights * values)``; the inputs must be finite.
+        ``total`` is that sum by `plain_sum`, when the caller has it already."""
+        if total is None:
+            total = plain_sum(values, weights)
         if math.isfinite(total):
             self._add_scaled(total, 0)
             return

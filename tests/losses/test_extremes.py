@@ -233,6 +233,9 @@ def test_no_numpy_warning_leaks_from_an_overflow():
         ("log-cosh", [0.0], [1000.0], {}, 1000.0 - math.log(2.0)),  # |r| - log 2, cosh overflows
         ("contrastive", [0.0], [0.25], {"margin": 1.0}, 0.5625),  # max(0, 1 - 0.25)^2
         ("bce", [1.0], [0.5], {}, math.log(2.0)),
+        # 2 (y log(y / mu) - y + mu) with y = 1e-20, mu = 1: y - mu rounds to -mu, as for y = 0
+        ("poisson", [1e-20], [1.0], {}, 2.0 * (1e-20 * math.log(1e-20) - 1e-20 + 1.0)),
+        ("poisson", [0.0], [3.0], {}, 6.0),  # 2 mu when y = 0 (0 log 0 = 0)
     ],
 )
 def test_single_row(loss, y_true, y_pred, params, expected):

@@ -115,6 +115,14 @@ def test_relative_accuracy_for_nearly_perfect_predictions(loss, y, p, expected):
     assert_close(lossctl.compute(loss, [y], [p]), expected)
 
 
+@pytest.mark.parametrize("r", [1e-300, 1e-150, 1e-20, 0.25, 0.999, 1.0, 1.001, 3.0, 12.5, 29.99, 30.0, 30.01, 250.0])
+def test_log_cosh_across_magnitudes(r):
+    """Against ``log1p(2 sinh^2(r/2))`` (no cancellation, no overflow below |r| = 1400), on
+    both sides of the points where a formula might switch branches (1 and 30)."""
+    expected = math.log1p(2.0 * math.sinh(r / 2) ** 2)
+    assert_close(lossctl.per_sample("log-cosh", [r, -r], [0.0, 0.0]), [expected, expected])
+
+
 def test_log_cosh_of_large_residuals_does_not_overflow():
     # cosh(1000) overflows; log cosh r = |r| - log 2 + log1p(e^-2|r|) = |r| - log 2 here.
     r = np.array([1000.0, -800.0])
