@@ -21,7 +21,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_POLL_SECONDS = 0.05  # how often a reader blocked on a full queue checks whether to stop
+_POLL_SECONDS = 0.05  # how often a reader waiting for room checks whether the consumer stopped
 _ITEM, _END, _ERROR = range(3)
 
 
@@ -31,10 +31,11 @@ def read_ahead(items: Iterator[T], depth: int) -> Iterator[T]:
     stop = threading.Event()
 
     def put(entry: tuple) -> bool:
+        """Hand `entry` to the consumer; False once the consumer has stopped."""
         while not stop.is_set():
             try:
                 waiting.put(entry, timeout=_POLL_SECONDS)
-                return True
+                return not stop.is_set()
             except queue.Full:
                 continue
         return False
@@ -64,4 +65,6 @@ def read_ahead(items: Iterator[T], depth: int) -> Iterator[T]:
             yield value
     finally:
         stop.set()
+        while not waiting.empty():  # a reader blocked on a full queue goes on at once
+            waiting.get_nowait()
         reader.join()

@@ -52,6 +52,8 @@ def test_lead_is_bounded_by_depth():
     # one item taken, `depth` waiting, and one made that waits for room
     assert len(made) == 1 + 2 + 1
     items.close()
+    # the reader waiting for room is let go when the consumer stops, and makes nothing more
+    assert len(made) == 1 + 2 + 1
 
 
 def test_early_stop_closes_the_reader_on_its_thread():
