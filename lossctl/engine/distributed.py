@@ -115,7 +115,8 @@ def evaluate(
         storage_options=request.storage_options,
     )
     source = dataset.source()
-    plan, _ = local.plan_run(request, source, losses, _streamable_defaults)
+    plan, chunks = local.plan_run(request, source, losses, _streamable_defaults)
+    chunks.close()  # the plan is all the client needs; the workers read the rows
     weights = local.model_weights(request, plan.losses)
 
     job = _Job(dataset.reader, dataclasses.replace(request, progress=None), plan)

@@ -7,9 +7,10 @@ order the reader made them, so results are the same with or without reading ahea
 `depth` items wait between the two threads, which bounds the extra memory.
 
 An exception of the reader is raised by the consumer at the point it occurred. When the
-consumer stops early (an error, a break), the reader is stopped and its iterator closed, on its
-own thread, before the consumer goes on: an Arrow reader left open past an error can abort
-the interpreter at exit.
+consumer closes the iterator early (``engine.run.fold`` does, however its loop ends), the
+reader is stopped and its own iterator closed, on its thread, before ``close`` returns. A
+``for`` loop left by an exception does not close its iterator: until it is closed or
+collected, the reader holds its file and up to `depth` items.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ into the file, the column and the 1-based row they came from.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable, Iterator
+import contextlib
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -455,7 +455,7 @@ def plan_run(
     source,
     losses: list[AnyLoss],
     keep_defaults: Callable[[list[str]], tuple[list[str], list[str]]],
-) -> tuple[Plan, Iterator]:
+) -> tuple[Plan, Generator]:
     """The plan of a run over ``source``, and its chunks (the first one, read to tell the
     task, included). ``losses`` are the request's configured losses; when there are none,
     the defaults for the detected task go through ``keep_defaults`` (names -> kept, notes)."""
@@ -465,18 +465,28 @@ def plan_run(
     binding = bind(source.name, source.columns, layout, request.columns)
     from_logits = request.from_logits or binding.logit_names
     chunks = read_chunks(source, binding, request)
-    first = next(chunks, None)
-    if first is None:
-        raise InputError("no data rows", file=source.name)
-    first_roles = role_arrays(binding, first.arrays) if layout == SCALAR else None
-    kind = _kind(layout, request.task, from_logits, first_roles)
-    defaults = {"from_logits": True} if from_logits else {}
-    names, notes = (request.losses, []) if explicit else keep_defaults(kinds.default_losses(kind))
-    plan = Plan(binding, kind, _resolve_all(names, request, defaults), explicit, notes)
-    return plan, itertools.chain([first], chunks)
+    try:
+        first = next(chunks, None)
+        if first is None:
+            raise InputError("no data rows", file=source.name)
+        first_roles = role_arrays(binding, first.arrays) if layout == SCALAR else None
+        kind = _kind(layout, request.task, from_logits, first_roles)
+        defaults = {"from_logits": True} if from_logits else {}
+        names, notes = (request.losses, []) if explicit else keep_defaults(kinds.default_losses(kind))
+        plan = Plan(binding, kind, _resolve_all(names, request, defaults), explicit, notes)
+    except BaseException:
+        chunks.close()  # stops the reader thread now, not when the traceback is collected
+        raise
+    return plan, _starting_with(first, chunks)
 
 
-def read_chunks(source, binding: Binding, request: Request) -> Iterator:
+def _starting_with(first, rest: Generator) -> Generator:
+    """``first``, then the items of ``rest``; closing it closes ``rest``."""
+    yield first
+    yield from rest
+
+
+def read_chunks(source, binding: Binding, request: Request) -> Generator:
     """The chunks a run folds: the bound columns (and the group-by column), at most
     ``request.batch_rows`` rows at a time, as the reader delivers them, read ahead of the
     fold by up to READ_AHEAD_ROWS rows."""
@@ -485,13 +495,16 @@ def read_chunks(source, binding: Binding, request: Request) -> Iterator:
     return read_ahead(chunks, depth=max(1, READ_AHEAD_ROWS // request.batch_rows))
 
 
-def fold(run: Run, chunks: Iterable, group_by: str | None, after_chunk: Callable[[], None] | None = None) -> None:
-    """Feed every chunk to ``run``: the loop both engines run over their rows."""
-    for chunk in chunks:
-        group = chunk.arrays[group_by] if group_by else None
-        run.feed(chunk.start, role_arrays(run.translator.binding, chunk.arrays), group)
-        if after_chunk is not None:
-            after_chunk()
+def fold(run: Run, chunks: Generator, group_by: str | None, after_chunk: Callable[[], None] | None = None) -> None:
+    """Feed every chunk to ``run``: the loop both engines run over their rows. The chunks
+    are closed however the loop ends, which stops their reader thread at once (a loop left by
+    an exception does not close its iterator)."""
+    with contextlib.closing(chunks):
+        for chunk in chunks:
+            group = chunk.arrays[group_by] if group_by else None
+            run.feed(chunk.start, role_arrays(run.translator.binding, chunk.arrays), group)
+            if after_chunk is not None:
+                after_chunk()
 
 
 def summarize(run: Run, plan: Plan, source, request: Request) -> tuple[Evaluation, list[str]]:

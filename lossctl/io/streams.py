@@ -194,23 +194,25 @@ def read_up_to(stream: BinaryIO, limit: int) -> bytes:
 
 
 def row_windows(stream: BinaryIO, size: int) -> Iterator[memoryview]:
-    """The text of `stream` in windows of about `size` bytes, each ending after a whole row.
+    """The text of `stream` in windows of about `size` bytes, each ending after a line end.
 
-    A window is cut after its last line end (``\\n``, or ``\\r`` alone) that is outside
-    double quotes, so a quoted cell is never split between windows; the rest of the window
-    begins the next one. A row longer than `size` makes its window longer. `stream` is a raw
-    reader (``readinto``); each window is a fresh buffer, read into without copying.
+    A window is cut after its last line end (``\\n``, or ``\\r``), as Arrow's CSV reader cuts
+    its own blocks by default, quotes or not: a quoted cell may not hold a line end. The rest
+    of the window begins the next one; a line longer than `size` makes its window longer (the
+    buffer doubles until the line fits). `stream` is a raw reader (``readinto``); each window
+    is a fresh buffer, read into without copying.
     """
     carry = b""
     while True:
-        buffer = bytearray(len(carry) + size)
+        buffer = bytearray(len(carry) + max(size, len(carry)))
         buffer[: len(carry)] = carry
         end = len(carry) + _fill(stream, memoryview(buffer)[len(carry) :])
         if end == len(carry):
             if carry:
                 yield memoryview(carry)
             return
-        cut = _after_last_row(buffer, end)
+        newline = buffer.rfind(b"\n", 0, end)
+        cut = max(newline, buffer.rfind(b"\r", max(newline, 0), end)) + 1
         carry = bytes(buffer[cut:end])
         if cut:
             yield memoryview(buffer)[:cut]
@@ -225,25 +227,6 @@ def _fill(stream: BinaryIO, target: memoryview) -> int:
             break
         filled += count
     return filled
-
-
-def _after_last_row(data: bytearray, end: int) -> int:
-    """The offset just after the last line end in ``data[:end]`` that is outside double
-    quotes (``data`` begins at the start of a row), 0 if there is none. Quotes are counted as
-    RFC 4180 writes them: a doubled quote inside a quoted cell counts twice, keeping parity."""
-    quoted = data.find(b'"', 0, end) >= 0
-    quotes = data.count(b'"', 0, end) if quoted else 0
-    cut = end
-    while True:
-        newline = data.rfind(b"\n", 0, cut)
-        line_end = max(newline, data.rfind(b"\r", max(newline, 0), cut))
-        if line_end < 0:
-            return 0
-        if quoted:
-            quotes -= data.count(b'"', line_end, cut)
-        if quotes % 2 == 0:
-            return line_end + 1
-        cut = line_end
 
 
 SMALL_TEXT_BYTES = 32 << 20

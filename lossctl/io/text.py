@@ -135,12 +135,13 @@ class DelimitedSource(ArrowSource):
         window_bytes: int | None = None,
     ) -> Iterator[pa.Table]:
         """The text parsed window by window: the columns in `types` (all columns, their types
-        inferred, if None), in windows of `window_bytes` (default `_WINDOW_BYTES`). `strict`
-        reads single-threaded, the text checked, and numbers ragged rows through `ragged`."""
+        inferred, if None), in windows of `window_bytes` (by default `_WINDOW_BYTES`, and text
+        held in memory in one window). `strict` reads single-threaded, the text checked, and
+        numbers ragged rows through `ragged`."""
         convert = pcsv.ConvertOptions(include_columns=list(types or ()), column_types=types, strings_can_be_null=strict)
         parse = pcsv.ParseOptions(delimiter=self._delimiter, invalid_row_handler=ragged)
         read = pcsv.ReadOptions(use_threads=not strict, block_size=_BLOCK_BYTES)
-        for number, window in enumerate(self._windows(window_bytes or _WINDOW_BYTES, checked=strict)):
+        for number, window in enumerate(self._windows(window_bytes, checked=strict)):
             table = pcsv.read_csv(
                 pa.BufferReader(window), read_options=read, parse_options=parse, convert_options=convert
             )
@@ -152,22 +153,31 @@ class DelimitedSource(ArrowSource):
                 ragged.header_lines = 0
             yield table
 
-    def _windows(self, size: int, *, checked: bool) -> Iterator[memoryview]:
-        """The text in windows of whole rows: one window if it is held in memory."""
+    def _windows(self, size: int | None, *, checked: bool) -> Iterator[memoryview]:
+        """The text in windows of whole rows of `size` bytes; text held in memory is one
+        window unless a `size` is given."""
         if self._text.data is not None:
-            yield memoryview(self._text.data)
+            if size is None:
+                yield memoryview(self._text.data)
+            else:
+                yield from row_windows(io.BytesIO(self._text.data), size)
             return
         with self._text.open(checked=checked) as stream:
             self._stream = stream
             try:
-                yield from row_windows(stream, size)
+                yield from row_windows(stream, size or _WINDOW_BYTES)
             finally:
                 self._stream = None
 
     def progress(self) -> tuple[int, int, str] | None:
-        """Bytes of the file read so far, while a large plain file is streamed."""
-        if isinstance(self._stream, io.FileIO) and self.size_bytes:
-            return min(self._stream.tell(), self.size_bytes), self.size_bytes, "bytes"
+        """Bytes of the file read so far, while a large plain file is streamed (the reader may
+        close it at any moment, on its own thread)."""
+        stream = self._stream
+        if isinstance(stream, io.FileIO) and self.size_bytes:
+            try:
+                return min(stream.tell(), self.size_bytes), self.size_bytes, "bytes"
+            except ValueError:  # closed: the text has been read
+                return self.size_bytes, self.size_bytes, "bytes"
         return super().progress()
 
     @contextmanager

@@ -48,8 +48,11 @@ def test_lead_is_bounded_by_depth():
 
     items = read_ahead(counting(), depth=2)
     assert next(items) == 0
-    time.sleep(0.3)  # the reader runs ahead as far as it may
-    # one item taken, `depth` waiting, and one made that waits for room
+    # one item taken, `depth` waiting, and one made that waits for room; then no more
+    deadline = time.monotonic() + 10
+    while len(made) < 1 + 2 + 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
     assert len(made) == 1 + 2 + 1
     items.close()
     # the reader waiting for room is let go when the consumer stops, and makes nothing more
@@ -93,3 +96,25 @@ def test_consumer_error_stops_the_reader():
         for _ in read_ahead(endless(), depth=1):
             raise KeyError("fold failed")
     assert closed.is_set()
+
+
+def test_an_error_in_the_losses_stops_the_reader_at_once(tmp_path, monkeypatch):
+    """A loss failing part-way through a file: the reader thread is gone when the error
+    reaches the caller, even while the caller holds the error (and with it the frames that
+    reference the chunks), and without a garbage collection."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from lossctl.engine import run
+    from lossctl.errors import InputError
+
+    monkeypatch.setattr(run, "READ_AHEAD_ROWS", 16384)  # two chunks ahead: far from the end
+    y_true = np.ones(400_000)
+    y_true[1000] = -1.0  # Poisson needs targets >= 0
+    path = tmp_path / "long.parquet"
+    pq.write_table(pa.table({"y_true": y_true, "y_pred": np.ones(400_000)}), path, row_group_size=8192)
+    with pytest.raises(InputError) as caught:
+        run.evaluate(run.Request(path=str(path), losses=["poisson"], batch_rows=8192))
+    assert "row 1001" in str(caught.value)
+    assert not any(thread.name == "lossctl-read-ahead" for thread in threading.enumerate())

@@ -336,3 +336,17 @@ def test_zstd_needs_zstandard(tmp_path, table, monkeypatch):
     assert str(caught.value) == (
         f"{path}: reading zstd-compressed files needs the zstandard package (hint: pip install 'lossctl[compression]')"
     )
+
+
+def test_types_are_inferred_from_the_first_rows_of_a_file_held_in_memory(tmp_path):
+    """A column of numbers with a word in its last row (past the first MiB) is a numeric
+    column with a bad cell, whether the text is held in memory or streamed: the word is an
+    error naming its row, not a reason to read the column as text and leave it out."""
+    rows = 200_000
+    text = "w1,w2\n" + "".join(f"{i},{i / 8}\n" for i in range(1, rows)) + f"{rows},oops\n"
+    assert len(text) > 2 << 20
+    source = open_source(write(tmp_path, "weights.csv", text))
+    assert source.schema.field("w2").type != "string"
+    with pytest.raises(InputError) as caught:
+        source.read_all_values()
+    assert f"column 'w2', row {rows}: 'oops' is not a number" in str(caught.value)

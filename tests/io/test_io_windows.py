@@ -1,5 +1,7 @@
 """Windows of whole rows (`streams.row_windows`): together they are the text, each ends after a
-line end outside quotes, and Arrow parses them to the same table as the whole text."""
+line end, and Arrow parses them to the same table as the whole text. Quoted cells hold commas
+and doubled quotes but no line end (Arrow's default: it cuts its own blocks at line ends, as
+the windows do); a quote in the middle of a cell is plain text."""
 
 from __future__ import annotations
 
@@ -15,10 +17,10 @@ from lossctl.io.streams import row_windows
 
 CELLS = st.one_of(
     st.from_regex(r"[0-9a-z. ]{0,6}", fullmatch=True),
-    # quoted cells holding commas, doubled quotes and line ends of every kind
-    st.lists(st.sampled_from(["a", ",", '""', "\n", "\r\n", "\r", "1"]), max_size=6).map(
-        lambda parts: '"' + "".join(parts) + '"'
-    ),
+    # quoted cells holding commas and doubled quotes
+    st.lists(st.sampled_from(["a", ",", '""', "1"]), max_size=6).map(lambda parts: '"' + "".join(parts) + '"'),
+    # a quote inside a cell (5" screen) is plain text to Arrow
+    st.from_regex(r'[0-9a-z]{1,3}"[0-9a-z ]{0,3}', fullmatch=True),
 )
 LINE_ENDS = st.sampled_from(["\n", "\r\n", "\r"])
 
@@ -54,23 +56,20 @@ def parse(windows: list[bytes]) -> pa.Table:
 
 @settings(max_examples=300, deadline=None)
 @given(text=csv_texts(), size=st.integers(1, 40))
-def test_windows_are_the_text_cut_after_rows(text, size):
+def test_windows_are_the_text_cut_after_lines(text, size):
     windows = windows_of(text, size)
     assert b"".join(windows) == text
     for window in windows[:-1]:
         assert window.endswith((b"\n", b"\r"))
-        assert window.count(b'"') % 2 == 0  # not inside a quoted cell
-    # bounded: at most `size` bytes more than the rest of a row carried over
-    if b'"' not in text:
-        longest_row = max(len(line) for line in text.replace(b"\r", b"\n").split(b"\n"))
-        assert max(len(window) for window in windows) <= size + longest_row + 2
+    # bounded: at most `size` bytes more than the rest of a line carried over, or twice it
+    longest_line = max(len(line) for line in text.replace(b"\r", b"\n").split(b"\n"))
+    assert max(len(window) for window in windows) <= 2 * (size + longest_line + 2)
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=csv_texts(), size=st.integers(1, 40))
 def test_windows_parse_to_the_whole_text(text, size):
-    quoted_line_ends = pcsv.ParseOptions(newlines_in_values=True)
-    whole = pcsv.read_csv(pa.BufferReader(text), parse_options=quoted_line_ends, convert_options=STRINGS)
+    whole = pcsv.read_csv(pa.BufferReader(text), convert_options=STRINGS)
     assert parse(windows_of(text, size)).equals(whole)
 
 
@@ -81,7 +80,7 @@ def test_windows_parse_to_the_whole_text(text, size):
         (b"a,b\n1,2\n3,4\n", 6, [b"a,b\n", b"1,2\n3,4\n"]),
         (b"a,b\n1,2\n3,4", 6, [b"a,b\n", b"1,2\n", b"3,4"]),  # no line end at the end
         (b"a,b\r1,2\r3,4\r", 8, [b"a,b\r1,2\r", b"3,4\r"]),  # old Mac line ends
-        (b'a,b\n"x\ny",2\n3,4\n', 9, [b"a,b\n", b'"x\ny",2\n3,4\n']),  # not after the quoted x
+        (b'a,b\n5" tv,2\n"x,y",4\n', 9, [b"a,b\n", b'5" tv,2\n', b'"x,y",4\n']),  # quotes do not matter
         (b"a,b\n123456789,2\n", 4, [b"a,b\n", b"123456789,2\n"]),  # a row longer than the window
         (b"", 4, []),
     ],
