@@ -9,7 +9,7 @@ into the file, the column and the 1-based row they came from.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -455,7 +455,7 @@ def plan_run(
     source,
     losses: list[AnyLoss],
     keep_defaults: Callable[[list[str]], tuple[list[str], list[str]]],
-) -> tuple[Plan, Generator]:
+) -> tuple[Plan, _Chunks]:
     """The plan of a run over ``source``, and its chunks (the first one, read to tell the
     task, included). ``losses`` are the request's configured losses; when there are none,
     the defaults for the detected task go through ``keep_defaults`` (names -> kept, notes)."""
@@ -477,13 +477,23 @@ def plan_run(
     except BaseException:
         chunks.close()  # stops the reader thread now, not when the traceback is collected
         raise
-    return plan, _starting_with(first, chunks)
+    return plan, _Chunks(first, chunks)
 
 
-def _starting_with(first, rest: Generator) -> Generator:
-    """``first``, then the items of ``rest``; closing it closes ``rest``."""
-    yield first
-    yield from rest
+class _Chunks:
+    """The chunks of a run: the first one (read to plan the run), then the rest. ``close``
+    stops the reader, whether or not the chunks were iterated."""
+
+    def __init__(self, first, rest: Generator) -> None:
+        self._first = first
+        self._rest = rest
+
+    def __iter__(self) -> Iterator:
+        yield self._first
+        yield from self._rest
+
+    def close(self) -> None:
+        self._rest.close()
 
 
 def read_chunks(source, binding: Binding, request: Request) -> Generator:
@@ -495,7 +505,9 @@ def read_chunks(source, binding: Binding, request: Request) -> Generator:
     return read_ahead(chunks, depth=max(1, READ_AHEAD_ROWS // request.batch_rows))
 
 
-def fold(run: Run, chunks: Generator, group_by: str | None, after_chunk: Callable[[], None] | None = None) -> None:
+def fold(
+    run: Run, chunks: _Chunks | Generator, group_by: str | None, after_chunk: Callable[[], None] | None = None
+) -> None:
     """Feed every chunk to ``run``: the loop both engines run over their rows. The chunks
     are closed however the loop ends, which stops their reader thread at once (a loop left by
     an exception does not close its iterator)."""

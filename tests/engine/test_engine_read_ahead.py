@@ -118,3 +118,23 @@ def test_an_error_in_the_losses_stops_the_reader_at_once(tmp_path, monkeypatch):
         run.evaluate(run.Request(path=str(path), losses=["poisson"], batch_rows=8192))
     assert "row 1001" in str(caught.value)
     assert not any(thread.name == "lossctl-read-ahead" for thread in threading.enumerate())
+
+
+def test_closing_a_plans_chunks_unread_stops_the_reader(tmp_path, monkeypatch):
+    """The Dask client plans a run from the first chunk and closes the rest unread."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from lossctl.engine import run
+
+    monkeypatch.setattr(run, "READ_AHEAD_ROWS", 8192)  # the reader waits two chunks ahead
+
+    path = tmp_path / "x.parquet"
+    pq.write_table(pa.table({"y_true": np.ones(300_000), "y_pred": np.ones(300_000)}), path, row_group_size=4096)
+    request = run.Request(path=str(path), losses=["mse"], batch_rows=4096)
+    source = run.open_source(str(path))
+    plan, chunks = run.plan_run(request, source, run._resolve_all(["mse"], request, {}), lambda names: (names, []))
+    assert any(thread.name == "lossctl-read-ahead" for thread in threading.enumerate())
+    chunks.close()
+    assert not any(thread.name == "lossctl-read-ahead" for thread in threading.enumerate())
