@@ -82,7 +82,8 @@ class DelimitedSource(ArrowSource):
         """The schema Arrow infers from the first window that has a data row."""
         schema = None
         for table in self._tables(None, strict=True, ragged=ragged, window_bytes=_BLOCK_BYTES):
-            schema = schema or table.schema
+            if schema is None:  # the first window's: the header names every column
+                schema = table.schema
             if table.num_rows:
                 return schema
         raise self._no_rows()

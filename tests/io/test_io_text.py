@@ -41,6 +41,15 @@ def error_of(read, path: str, numeric: list[str], other: list[str] = (), **optio
     return text
 
 
+def open_error(path: str, **options) -> str:
+    """The one-line InputError that opening `path` raises."""
+    with pytest.raises(InputError) as caught:
+        open_source(path, **options)
+    text = str(caught.value)
+    assert "\n" not in text
+    return text
+
+
 def long_csv(rows: int, bad_row: int | None = None, bad: str = "oops") -> str:
     lines = ["a,b"] + [f"{i},{i / 4}" for i in range(1, rows + 1)]
     if bad_row is not None:
@@ -100,9 +109,7 @@ def test_ragged_row(tmp_path, read, mode, fmt):
     path = write(tmp_path, f"x.{fmt}", f"a{sep}b\n1{sep}2\n3{sep}4{sep}5\n6{sep}7\n")
     separator = "comma" if fmt == "csv" else "tab"
     expected = f"{path}, row 2: 3 fields where the header has 2 (hint: quote cells that contain a {separator})"
-    with pytest.raises(InputError) as caught:
-        read(open_source(path), ["a"])
-    assert str(caught.value) == expected
+    assert error_of(read, path, ["a"]) == expected
 
 
 def test_ragged_row_far_down_a_streamed_file(tmp_path, read, mode):
@@ -110,9 +117,7 @@ def test_ragged_row_far_down_a_streamed_file(tmp_path, read, mode):
     content[250] = "250"
     path = write(tmp_path, "x.csv", "\n".join(content) + "\n")
     expected = f"{path}, row 250: 1 fields where the header has 2 (hint: quote cells that contain a comma)"
-    with pytest.raises(InputError) as caught:
-        read(open_source(path), ["b"], ["a"])
-    assert str(caught.value) == expected
+    assert error_of(read, path, ["b"], ["a"]) == expected
 
 
 def test_not_utf8_names_the_row(tmp_path, read, mode):
@@ -130,9 +135,7 @@ def test_not_utf8_far_down_a_streamed_file(tmp_path, read, mode):
 
 def test_not_utf8_header(tmp_path):
     path = write(tmp_path, "x.csv", b"a,caf\xe9\n1,2\n")
-    with pytest.raises(InputError) as caught:
-        open_source(path)
-    assert str(caught.value) == f"{path}: not valid utf-8 text (in the header, byte 0xe9){HINT_ENCODING}"
+    assert open_error(path) == f"{path}: not valid utf-8 text (in the header, byte 0xe9){HINT_ENCODING}"
 
 
 def test_latin1_is_transcoded(tmp_path, read, mode):
@@ -152,16 +155,12 @@ def test_utf8_characters_split_across_blocks(tmp_path, read, mode):
 
 def test_header_without_rows(tmp_path):
     path = write(tmp_path, "x.csv", "a,b\n\n\n")
-    with pytest.raises(InputError) as caught:
-        open_source(path)
-    assert str(caught.value) == f"{path}: the file has a header but no data rows"
+    assert open_error(path) == f"{path}: the file has a header but no data rows"
 
 
 def test_duplicate_column_names(tmp_path):
     path = write(tmp_path, "x.csv", "a,b,a\n1,2,3\n")
-    with pytest.raises(InputError) as caught:
-        open_source(path)
-    assert str(caught.value) == f"{path}, column 'a': two columns have this name"
+    assert open_error(path) == f"{path}, column 'a': two columns have this name"
 
 
 def test_missing_column_suggests_nearest(tmp_path, table):
@@ -221,23 +220,17 @@ def test_jsonl_values(tmp_path, read):
 
 def test_jsonl_change_of_kind_names_row(tmp_path):
     path = write(tmp_path, "x.jsonl", '{"a": 1}\n\n{"a": 2}\n{"a": "abc"}\n')
-    with pytest.raises(InputError) as caught:
-        open_source(path)
-    assert str(caught.value) == f"{path}, column 'a', row 3: string \"abc\" where the rows above hold numbers"
+    assert open_error(path) == f"{path}, column 'a', row 3: string \"abc\" where the rows above hold numbers"
 
 
 def test_jsonl_invalid_line(tmp_path):
     path = write(tmp_path, "x.jsonl", '{"a": 1}\n{"a": 2,\n')
-    with pytest.raises(InputError) as caught:
-        open_source(path)
-    assert str(caught.value).startswith(f"{path}, row 2: not valid JSON: ")
+    assert open_error(path).startswith(f"{path}, row 2: not valid JSON: ")
 
 
 def test_jsonl_line_not_an_object(tmp_path):
     path = write(tmp_path, "x.jsonl", '{"a": 1}\n[1, 2]\n')
-    with pytest.raises(InputError) as caught:
-        open_source(path, input_format="jsonl")
-    assert str(caught.value) == f"{path}, row 2: expected a JSON object {{...}}, found array"
+    assert open_error(path, input_format="jsonl") == f"{path}, row 2: expected a JSON object {{...}}, found array"
 
 
 def test_jsonl_text_in_numeric_column(tmp_path, read):
@@ -247,16 +240,12 @@ def test_jsonl_text_in_numeric_column(tmp_path, read):
 
 def test_jsonl_only_blank_lines(tmp_path):
     path = write(tmp_path, "x.jsonl", "\n  \n")
-    with pytest.raises(InputError) as caught:
-        open_source(path)
-    assert str(caught.value) == f"{path}: the file holds no data rows, only blank lines"
+    assert open_error(path) == f"{path}: the file holds no data rows, only blank lines"
 
 
 def test_jsonl_not_utf8(tmp_path):
     path = write(tmp_path, "x.jsonl", b'{"a": 1}\n{"a": "\xff"}\n')
-    with pytest.raises(InputError) as caught:
-        open_source(path)
-    assert str(caught.value) == f"{path}, row 2: not valid utf-8 text (byte 0xff){HINT_ENCODING}"
+    assert open_error(path) == f"{path}, row 2: not valid utf-8 text (byte 0xff){HINT_ENCODING}"
 
 
 def test_jsonl_keys(tmp_path, table, read):
@@ -323,17 +312,13 @@ def test_arrow_is_only_given_bytes_in_memory(tmp_path, read, mode, monkeypatch, 
 
 def test_streamed_stdin(stdin, read, mode):
     stdin(COMPRESSORS["xz"](long_csv(60, bad_row=44).encode()))
-    with pytest.raises(InputError) as caught:
-        read(open_source("-"), ["b"])
-    assert str(caught.value) == f"<stdin>, column 'b', row 44: 'oops' is not a number{HINT_NUMBER}"
+    assert error_of(read, "-", ["b"]) == f"<stdin>, column 'b', row 44: 'oops' is not a number{HINT_NUMBER}"
 
 
 def test_zstd_needs_zstandard(tmp_path, table, monkeypatch):
     path = table.write(tmp_path, "csv", compression="zst")
     monkeypatch.setitem(sys.modules, "zstandard", None)
-    with pytest.raises(InputError) as caught:
-        open_source(str(path))
-    assert str(caught.value) == (
+    assert open_error(str(path)) == (
         f"{path}: reading zstd-compressed files needs the zstandard package (hint: pip install 'lossctl[compression]')"
     )
 
