@@ -12,6 +12,8 @@ import bz2
 import codecs
 import io
 import lzma
+import mmap
+import os
 import zlib
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
@@ -211,11 +213,52 @@ def row_windows(stream: BinaryIO, size: int) -> Iterator[memoryview]:
             if carry:
                 yield memoryview(carry)
             return
-        newline = buffer.rfind(b"\n", 0, end)
-        cut = max(newline, buffer.rfind(b"\r", max(newline, 0), end)) + 1
+        cut = _after_last_line_end(buffer, 0, end)
         carry = bytes(buffer[cut:end])
         if cut:
             yield memoryview(buffer)[:cut]
+
+
+class MappedWindows:
+    """One pass over a file on disk in windows of whole rows, cut as `row_windows` cuts them
+    (after the last line end within `size` bytes; a longer line doubles the window until it
+    fits), without reading the file: each window is a read-only memory map of its own,
+    unmapped as soon as nothing refers to it (Arrow's tables do not: it copies what it
+    parses). The text is neither copied nor held whole; the parser's threads fault it in.
+
+    `offset` is how far into the file the windows handed out so far reach (for progress).
+    As with any memory map, a file cut short while it is read ends the process (SIGBUS).
+    Reference: mmap(2).
+    """
+
+    def __init__(self, path: str, size: int) -> None:
+        self.path = path
+        self.size = size
+        self.offset = 0
+
+    def __iter__(self) -> Iterator[memoryview]:
+        with open(self.path, "rb") as file:
+            total = os.fstat(file.fileno()).st_size
+            while self.offset < total:
+                base = self.offset - self.offset % mmap.ALLOCATIONGRANULARITY
+                start, size = self.offset - base, self.size
+                while True:  # the window doubles until it holds a line end, or reaches the end
+                    length = min(start + size, total - base)
+                    mapped = mmap.mmap(file.fileno(), length, offset=base, access=mmap.ACCESS_READ)
+                    cut = length if base + length == total else _after_last_line_end(mapped, start, length)
+                    if cut > start:
+                        break
+                    mapped.close()
+                    size *= 2
+                self.offset = base + cut
+                yield memoryview(mapped)[start:cut]  # unmapped once no view of it is left
+
+
+def _after_last_line_end(buffer: bytearray | mmap.mmap, start: int, end: int) -> int:
+    """The position just after the last line end (``\\n`` or ``\\r``) in ``buffer[start:end]``,
+    or `start` when there is none."""
+    newline = buffer.rfind(b"\n", start, end)
+    return max(newline, buffer.rfind(b"\r", max(newline, start), end), start - 1) + 1
 
 
 def _fill(stream: BinaryIO, target: memoryview) -> int:
@@ -237,8 +280,9 @@ SMALL_TEXT_BYTES = 32 << 20
 class TextData:
     """The UTF-8 text of a CSV, TSV or JSON Lines input, readable as many times as needed.
 
-    `data` holds the whole text when it is small; otherwise each `open()` streams it again
-    from the file, through decompression and decoding (see `row_windows`).
+    `data` holds the whole text when it is small; otherwise the text is read again from the
+    file for each pass: mapped when it is `plain_file`, else streamed through decompression
+    and decoding (`decoded`, `row_windows`).
     """
 
     raw: RawFile
@@ -247,16 +291,6 @@ class TextData:
     header_lines: int
     data: bytes | None = None
 
-    def open(self, *, checked: bool = True) -> BinaryIO:
-        """A fresh raw stream over the text in the file (for text that is not held in memory).
-
-        With `checked=False` a plain UTF-8 file is read as it is, unchecked (the fastest path);
-        Arrow then rejects bad bytes itself, without saying where.
-        """
-        if not checked and self._plain_file():
-            return open(self.raw.path, "rb", buffering=0)  # noqa: SIM115 - the caller closes it
-        return self.decoded()
-
     def read_all(self) -> bytes:
         """The whole text."""
         if self.data is not None:
@@ -264,7 +298,10 @@ class TextData:
         with self.decoded() as stream:
             return stream.read()
 
-    def _plain_file(self) -> bool:
+    def plain_file(self) -> bool:
+        """Whether the text is a UTF-8 file on disk as it is: it may be mapped unchecked
+        (the fastest path, see `MappedWindows`); Arrow then rejects bad bytes itself, without
+        saying where."""
         return self.raw.path is not None and self.compression is None and codecs.lookup(self.encoding).name == "utf-8"
 
     def decoded(self) -> Utf8Reader:

@@ -1,8 +1,9 @@
 """CSV and TSV inputs, read by Arrow's CSV reader with column projection.
 
 The text is parsed a window of whole rows at a time (`streams.row_windows`), each window in
-memory: small text (see `streams.SMALL_TEXT_BYTES`) is one window, larger text is read in
-windows of `_WINDOW_BYTES`, so memory is bounded by the window size whatever the file size.
+memory: small text (see `streams.SMALL_TEXT_BYTES`) is one window, larger text comes in
+windows of `_WINDOW_BYTES` (a plain file mapped, `streams.MappedWindows`, not copied), so
+memory is bounded by the window size whatever the file size.
 Arrow parses a window on all cores, about twice as fast as its streaming reader, which parses
 one block after another. Arrow is only ever given bytes in memory, never a Python stream: a
 stream read from Arrow's own threads can hang or abort the interpreter at exit.
@@ -23,7 +24,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
@@ -31,7 +31,7 @@ import pyarrow.csv as pcsv
 from lossctl.errors import InputError
 from lossctl.io.convert import compute, convert_batches
 from lossctl.io.source import ArrowSource
-from lossctl.io.streams import TextData, row_windows
+from lossctl.io.streams import MappedWindows, TextData, row_windows
 
 _BLOCK_BYTES = 1 << 20  # what Arrow parses at a time (streams.BLOCK_BYTES is what is decoded)
 _WINDOW_BYTES = 8 << 20  # how much of a large text is parsed in one go
@@ -62,7 +62,7 @@ class DelimitedSource(ArrowSource):
         self._delimiter = _DELIMITERS[format]
         self._label = format.upper()
         self._key_types: dict[str, pa.DataType] = {}
-        self._stream: BinaryIO | None = None
+        self._mapped: MappedWindows | None = None
         self._header: list[str] = []
         schema = self._inspect()
         self._header = schema.names
@@ -156,29 +156,26 @@ class DelimitedSource(ArrowSource):
 
     def _windows(self, size: int | None, *, checked: bool) -> Iterator[memoryview]:
         """The text in windows of whole rows of `size` bytes; text held in memory is one
-        window unless a `size` is given."""
+        window unless a `size` is given. Unless `checked`, a plain file is mapped, not read."""
         if self._text.data is not None:
             if size is None:
                 yield memoryview(self._text.data)
             else:
                 yield from row_windows(io.BytesIO(self._text.data), size)
             return
-        with self._text.open(checked=checked) as stream:
-            self._stream = stream
-            try:
-                yield from row_windows(stream, size or _WINDOW_BYTES)
-            finally:
-                self._stream = None
+        if not checked and self._text.plain_file():
+            self._mapped = MappedWindows(self._text.raw.path, size or _WINDOW_BYTES)
+            yield from self._mapped
+            return
+        with self._text.decoded() as stream:
+            yield from row_windows(stream, size or _WINDOW_BYTES)
 
     def progress(self) -> tuple[int, int, str] | None:
-        """Bytes of the file read so far, while a large plain file is streamed (the reader may
-        close it at any moment, on its own thread)."""
-        stream = self._stream
-        if isinstance(stream, io.FileIO) and self.size_bytes:
-            try:
-                return min(stream.tell(), self.size_bytes), self.size_bytes, "bytes"
-            except ValueError:  # closed: the text has been read
-                return self.size_bytes, self.size_bytes, "bytes"
+        """Bytes of the file parsed so far, while a large plain file is read in windows (on
+        the reader's thread)."""
+        mapped = self._mapped
+        if mapped is not None and self.size_bytes:
+            return min(mapped.offset, self.size_bytes), self.size_bytes, "bytes"
         return super().progress()
 
     @contextmanager

@@ -286,6 +286,19 @@ def test_large_text_is_parsed_in_bounded_windows(tmp_path, read, monkeypatch):
     assert sum(parsed) == len(text)
 
 
+def test_progress_in_bytes_of_a_streamed_file(tmp_path, mode):
+    """A large plain file reports how many of its bytes have been parsed, up to all of them."""
+    text = long_csv(60)
+    source = open_source(write(tmp_path, "x.csv", text))
+    seen = [source.progress() for _ in source.iter_chunks(["b"], batch_rows=4)]
+    if mode == "memory":  # text held in memory: no position to report, and no row count yet
+        assert set(seen) == {None}
+        return
+    done = [position for position, total, unit in seen]
+    assert {total for _, total, _ in seen} == {len(text)} and {unit for _, _, unit in seen} == {"bytes"}
+    assert done == sorted(done) and 0 < done[0] < len(text) and done[-1] == len(text)
+
+
 @pytest.mark.parametrize("compression", [None, "gz"])
 def test_arrow_is_only_given_bytes_in_memory(tmp_path, read, mode, monkeypatch, compression):
     """Arrow's CSV reader reading a Python stream does so from its own threads, which can hang

@@ -1,11 +1,16 @@
-"""Windows of whole rows (`streams.row_windows`): together they are the text, each ends after a
-line end, and Arrow parses them to the same table as the whole text. Quoted cells hold commas
-and doubled quotes but no line end (Arrow's default: it cuts its own blocks at line ends, as
-the windows do); a quote in the middle of a cell is plain text."""
+"""Windows of whole rows, read from a stream (`streams.row_windows`) or mapped from a file
+(`streams.MappedWindows`): together they are the text, each ends after a line end, and Arrow
+parses them to the same table as the whole text. Quoted cells hold commas and doubled quotes
+but no line end (Arrow's default: it cuts its own blocks at line ends, as the windows do); a
+quote in the middle of a cell is plain text."""
 
 from __future__ import annotations
 
 import io
+import mmap
+import os
+import random
+import tempfile
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
@@ -13,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossctl.io.streams import row_windows
+from lossctl.io.streams import MappedWindows, row_windows
 
 CELLS = st.one_of(
     st.from_regex(r"[0-9a-z. ]{0,6}", fullmatch=True),
@@ -36,8 +41,29 @@ def csv_texts(draw) -> bytes:
     return text.encode()
 
 
-def windows_of(text: bytes, size: int) -> list[bytes]:
+def read_windows(text: bytes, size: int) -> list[bytes]:
     return [bytes(window) for window in row_windows(io.BytesIO(text), size)]
+
+
+def mapped_windows(text: bytes, size: int) -> list[bytes]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "x.csv")
+        with open(path, "wb") as file:
+            file.write(text)
+        return [bytes(window) for window in MappedWindows(path, size)]
+
+
+CUTTERS = pytest.mark.parametrize("windows_of", [read_windows, mapped_windows], ids=["read", "mapped"])
+
+
+def check_cut(windows: list[bytes], text: bytes, size: int) -> None:
+    """Together the windows are the text; each but the last ends after a line end; none is
+    longer than twice `size` and the longest line."""
+    assert b"".join(windows) == text
+    for window in windows[:-1]:
+        assert window.endswith((b"\n", b"\r"))
+    longest_line = max(len(line) for line in text.replace(b"\r", b"\n").split(b"\n"))
+    assert max(len(window) for window in windows) <= 2 * (size + longest_line + 2)
 
 
 STRINGS = pcsv.ConvertOptions(column_types={"x": pa.string(), "y": pa.string()})
@@ -54,21 +80,17 @@ def parse(windows: list[bytes]) -> pa.Table:
     return pa.concat_tables(tables)
 
 
+@CUTTERS
 @settings(max_examples=300, deadline=None)
 @given(text=csv_texts(), size=st.integers(1, 40))
-def test_windows_are_the_text_cut_after_lines(text, size):
-    windows = windows_of(text, size)
-    assert b"".join(windows) == text
-    for window in windows[:-1]:
-        assert window.endswith((b"\n", b"\r"))
-    # bounded: at most `size` bytes more than the rest of a line carried over, or twice it
-    longest_line = max(len(line) for line in text.replace(b"\r", b"\n").split(b"\n"))
-    assert max(len(window) for window in windows) <= 2 * (size + longest_line + 2)
+def test_windows_are_the_text_cut_after_lines(windows_of, text, size):
+    check_cut(windows_of(text, size), text, size)
 
 
+@CUTTERS
 @settings(max_examples=200, deadline=None)
 @given(text=csv_texts(), size=st.integers(1, 40))
-def test_windows_parse_to_the_whole_text(text, size):
+def test_windows_parse_to_the_whole_text(windows_of, text, size):
     whole = pcsv.read_csv(pa.BufferReader(text), convert_options=STRINGS)
     assert parse(windows_of(text, size)).equals(whole)
 
@@ -86,4 +108,55 @@ def test_windows_parse_to_the_whole_text(text, size):
     ],
 )
 def test_windows_by_hand(text, size, expected):
-    assert windows_of(text, size) == expected
+    assert read_windows(text, size) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "expected"),
+    [
+        # a window is `size` bytes from where the last one ended, cut after its last row
+        (b"a,b\n1,2\n3,4\n", 6, [b"a,b\n", b"1,2\n", b"3,4\n"]),
+        (b"a,b\n1,2\n3,4", 6, [b"a,b\n", b"1,2\n", b"3,4"]),  # no line end at the end
+        (b"a,b\r1,2\r3,4\r", 8, [b"a,b\r1,2\r", b"3,4\r"]),  # old Mac line ends
+        (b"a,b\r\n1,2\r\n", 5, [b"a,b\r\n", b"1,2\r\n"]),
+        (b"a,b\n123456789,2\n", 4, [b"a,b\n", b"123456789,2\n"]),  # a row longer than the window
+        (b"", 4, []),
+    ],
+)
+def test_mapped_windows_by_hand(text, size, expected):
+    assert mapped_windows(text, size) == expected
+
+
+@pytest.mark.parametrize("size", [1, 100, 4095, 4096, 4097, 10_000, 1 << 20])
+def test_mapped_windows_across_page_boundaries(size):
+    """Maps start at a multiple of the allocation granularity (a page), windows wherever the
+    last one ended: rows of every length around the pages of a 60 KB text, one of 9,000
+    bytes, are cut and parsed as from a stream."""
+    rng = random.Random(size)
+    rows = [f"{rng.randrange(10**6)},{'x' * rng.randrange(300)}" for _ in range(400)]
+    rows[200] = "1," + "y" * 9000
+    text = ("x,y\n" + "\n".join(rows) + "\n").encode()
+    assert len(text) > 10 * mmap.ALLOCATIONGRANULARITY
+    windows = mapped_windows(text, size)
+    check_cut(windows, text, size)
+    assert parse(windows).equals(pcsv.read_csv(pa.BufferReader(text), convert_options=STRINGS))
+
+
+def test_mapped_windows_are_unmapped_when_released(tmp_path):
+    """One map at a time while a window is held, none once it is released (Linux's list of the
+    process's maps names the file); `offset` says how far the windows reach."""
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 10_000)
+
+    def maps() -> int:
+        with open("/proc/self/maps") as listing:
+            return sum(line.rstrip().endswith(str(path)) for line in listing)
+
+    windows = MappedWindows(str(path), 4096)
+    reached = []
+    for window in windows:
+        assert maps() == 1 and window[-1:] == b"\n"
+        reached.append(windows.offset)
+    del window
+    assert maps() == 0
+    assert reached == sorted(reached) and reached[-1] == path.stat().st_size and len(reached) > 5
