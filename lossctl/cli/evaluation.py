@@ -67,7 +67,6 @@ def evaluate_files(
 def run(losses: list[str], files: list[str], labels: str | None, strict: bool, kwargs: dict) -> None:
     """``compute`` and ``compare``: evaluate, then print the result in the chosen format."""
     from lossctl.errors import UsageError
-    from lossctl.report.per_sample import PerSampleWriter
 
     fmt, precision, output = kwargs.pop("fmt"), kwargs.pop("precision"), kwargs.pop("output")
     per_sample_target, worst = kwargs.pop("per_sample"), kwargs.pop("worst")
@@ -75,7 +74,11 @@ def run(losses: list[str], files: list[str], labels: str | None, strict: bool, k
     if per_sample_target and len(files) > 1:
         raise UsageError("--per-sample writes one file: give one prediction file")
     with ExitStack() as stack:
-        writer = stack.enter_context(PerSampleWriter(per_sample_target, inputs)) if per_sample_target else None
+        writer = None
+        if per_sample_target:
+            from lossctl.report.per_sample import PerSampleWriter
+
+            writer = stack.enter_context(PerSampleWriter(per_sample_target, inputs))
         evaluations, warnings = evaluate_files(
             losses, files, labels, kwargs, strict=strict, worst=worst, sink=(lambda _: writer) if writer else None
         )

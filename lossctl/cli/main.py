@@ -9,6 +9,7 @@ stays cheap: commands import the engine, pyarrow and rich only when they run.
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import signal
 import sys
@@ -17,18 +18,38 @@ import threading
 import click
 
 from lossctl import __version__
-from lossctl.cli.catalog import explain, list_losses
-from lossctl.cli.check import check
-from lossctl.cli.compare import compare
-from lossctl.cli.compute import compute
-from lossctl.cli.examples import examples
-from lossctl.cli.plot import plot
-from lossctl.cli.report import report
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+COMMANDS = {
+    "check": "lossctl.cli.check:check",
+    "compare": "lossctl.cli.compare:compare",
+    "compute": "lossctl.cli.compute:compute",
+    "examples": "lossctl.cli.examples:examples",
+    "explain": "lossctl.cli.catalog:explain",
+    "list": "lossctl.cli.catalog:list_losses",
+    "plot": "lossctl.cli.plot:plot",
+    "report": "lossctl.cli.report:report",
+}
+"""Each command's module and name: a command's module is imported only when it runs (or
+when the group's help lists them all)."""
 
-@click.group(context_settings=CONTEXT)
+
+class _LazyGroup(click.Group):
+    """A group of the COMMANDS, each imported when asked for (Click's lazy loading pattern:
+    https://click.palletsprojects.com/en/stable/complex/#lazily-loading-subcommands)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name].split(":")
+        return getattr(importlib.import_module(module), name)
+
+
+@click.group(cls=_LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="lossctl")
 def cli() -> None:
     """lossctl: every loss that matters, exact, side by side.
@@ -43,10 +64,6 @@ def cli() -> None:
       lossctl report preds.csv -o report.html
     Shell completion (bash): eval "$(_LOSSCTL_COMPLETE=bash_source lossctl)"
     """
-
-
-for command in (compute, compare, check, list_losses, explain, examples, plot, report):
-    cli.add_command(command)
 
 
 class Interrupted(BaseException):

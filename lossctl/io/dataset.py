@@ -52,27 +52,12 @@ from lossctl.io import formats
 from lossctl.io.chunk import DEFAULT_BATCH_ROWS, Chunk
 from lossctl.io.columnar import _valid_file, parquet_batches
 from lossctl.io.dispatch import open_source
+from lossctl.io.locations import GLOB_MAGIC, is_url
 from lossctl.io.source import ArrowSource
 
 DATASET_FORMATS = ("parquet", "csv", "tsv", "jsonl", "feather")
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
-_MAGIC = re.compile(r"[*?[]")
 _INTEGER = re.compile(r"-?\d+")
-
-
-def is_url(path: str) -> bool:
-    """Whether ``path`` is an fsspec URL (``scheme://...``) rather than a local path."""
-    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", path) is not None
-
-
-def is_dataset(path: str) -> bool:
-    """Whether ``path`` names a dataset rather than one local file: a URL, a directory, or a
-    glob pattern that is not the name of an existing file."""
-    if is_url(path):
-        return True
-    if os.path.isdir(path):
-        return True
-    return _MAGIC.search(path) is not None and not os.path.exists(path)
 
 
 @dataclass(frozen=True)
@@ -315,7 +300,7 @@ def _list(path: str, options: dict[str, Any], input_format: str | None) -> list[
     if is_url(path):
         fs, stripped = _filesystem(path, options)
         with _remote_errors(DataFile(path)):
-            if _MAGIC.search(stripped):
+            if GLOB_MAGIC.search(stripped):
                 found = [p for p, info in fs.glob(stripped, detail=True).items() if info["type"] == "file"]
                 root = _glob_root(stripped)
             elif fs.isdir(stripped):
@@ -340,7 +325,7 @@ def _list(path: str, options: dict[str, Any], input_format: str | None) -> list[
         and (input_format is not None or formats.from_name(file)[0] is not None)
     )
     if not kept:
-        globbed = _MAGIC.search(path) is not None
+        globbed = GLOB_MAGIC.search(path) is not None
         raise InputError(
             "no data file matches this pattern" if globbed else "no data file in this directory",
             file=path,
@@ -357,7 +342,7 @@ def _glob_root(pattern: str) -> str:
     """The directory a glob pattern starts from: its components before the first wildcard."""
     fixed = []
     for part in pattern.split("/")[:-1]:
-        if _MAGIC.search(part):
+        if GLOB_MAGIC.search(part):
             break
         fixed.append(part)
     return "/".join(fixed) or "."

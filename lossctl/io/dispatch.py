@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import codecs
+import importlib
 
 from lossctl.errors import InputError
 from lossctl.io import formats
-from lossctl.io.arrays import open_npy, open_npz
-from lossctl.io.columnar import ArrowIpcSource, ParquetSource
 from lossctl.io.files import HEAD_BYTES, RawFile, open_raw
-from lossctl.io.jsonl import JsonLinesSource
+from lossctl.io.locations import is_dataset
 from lossctl.io.source import Source
 from lossctl.io.streams import DecompressingReader, decompress_all, load_text, read_up_to
-from lossctl.io.text import DelimitedSource
 
-_BINARY_READERS = {
-    "parquet": ParquetSource,
-    "feather": ArrowIpcSource,
-    "npy": open_npy,
-    "npz": open_npz,
+_READERS = {
+    "csv": "lossctl.io.text:DelimitedSource",
+    "tsv": "lossctl.io.text:DelimitedSource",
+    "jsonl": "lossctl.io.jsonl:JsonLinesSource",
+    "parquet": "lossctl.io.columnar:ParquetSource",
+    "feather": "lossctl.io.columnar:ArrowIpcSource",
+    "npy": "lossctl.io.arrays:open_npy",
+    "npz": "lossctl.io.arrays:open_npz",
 }
+"""The reader of each format, imported only when a file of that format is read (a CSV run
+does not import the Parquet reader)."""
 
 
 def open_source(
@@ -49,9 +52,9 @@ def open_source(
         codecs.lookup(encoding)
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", hint="e.g. utf-8, latin-1, cp1252") from None
-    from lossctl.io import dataset
+    if is_dataset(path):
+        from lossctl.io import dataset
 
-    if dataset.is_dataset(path):
         opened = dataset.open_dataset(
             path, input_format=input_format, encoding=encoding, storage_options=storage_options
         )
@@ -70,10 +73,16 @@ def open_source(
     if fmt in formats.TEXT_FORMATS:
         header_lines = 0 if fmt == "jsonl" else 1
         text = load_text(raw, compression=compression, encoding=encoding, header_lines=header_lines)
-        return JsonLinesSource(text) if fmt == "jsonl" else DelimitedSource(text, fmt)
+        return _reader(fmt)(text) if fmt == "jsonl" else _reader(fmt)(text, fmt)
     if compression is not None:
         raw = decompress_all(raw, compression)
-    return _BINARY_READERS[fmt](raw)
+    return _reader(fmt)(raw)
+
+
+def _reader(fmt: str):  # noqa: ANN202 - a Source class or factory
+    """The reader of `fmt`: a Source class, or a function returning one."""
+    module, name = _READERS[fmt].split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def _decompressed_head(raw: RawFile, compression: str | None, head: bytes) -> bytes:

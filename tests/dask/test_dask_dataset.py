@@ -18,7 +18,8 @@ from dask_data import table, write
 from lossctl.engine import run as local
 from lossctl.errors import InputError
 from lossctl.io import open_source
-from lossctl.io.dataset import is_dataset, open_dataset
+from lossctl.io.dataset import open_dataset
+from lossctl.io.locations import is_dataset
 
 
 def column(source, name: str, other: bool = False, batch_rows: int = 1 << 20) -> np.ndarray:
