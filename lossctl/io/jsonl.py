@@ -20,7 +20,7 @@ import pyarrow.json as pjson
 
 from lossctl.errors import InputError
 from lossctl.io.source import ArrowSource
-from lossctl.io.streams import TextData
+from lossctl.io.streams import TextData, arrow_owned
 
 
 class JsonLinesSource(ArrowSource):
@@ -57,7 +57,7 @@ def _parse(data: bytes, name: str) -> pa.Table:
         if error is not None:
             raise error
     try:
-        return pjson.read_json(pa.BufferReader(data))
+        return pjson.read_json(pa.BufferReader(arrow_owned(data)))
     except pa.ArrowInvalid as exc:
         error = _find_error(data, name)
         raise error or InputError(f"cannot be read as JSON Lines: {exc}", file=name) from None

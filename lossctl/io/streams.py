@@ -12,13 +12,14 @@ import bz2
 import codecs
 import io
 import lzma
-import mmap
 import os
 import zlib
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO, Protocol
+
+import pyarrow as pa
 
 from lossctl.errors import InputError
 from lossctl.io.files import RawFile
@@ -195,40 +196,41 @@ def read_up_to(stream: BinaryIO, limit: int) -> bytes:
     return b"".join(parts)
 
 
-def row_windows(stream: BinaryIO, size: int) -> Iterator[memoryview]:
+def row_windows(stream: BinaryIO, size: int) -> Iterator[pa.Buffer]:
     """The text of `stream` in windows of about `size` bytes, each ending after a line end.
 
     A window is cut after its last line end (``\\n``, or ``\\r``), as Arrow's CSV reader cuts
     its own blocks by default, quotes or not: a quoted cell may not hold a line end. The rest
     of the window begins the next one; a line longer than `size` makes its window longer (the
     buffer doubles until the line fits). `stream` is a raw reader (``readinto``); each window
-    is a fresh buffer, read into without copying.
+    is a fresh buffer that Arrow owns (see `arrow_owned`), read into without copying.
     """
     carry = b""
     while True:
-        buffer = bytearray(len(carry) + max(size, len(carry)))
-        buffer[: len(carry)] = carry
-        end = len(carry) + _fill(stream, memoryview(buffer)[len(carry) :])
+        buffer = pa.allocate_buffer(len(carry) + max(size, len(carry)))
+        view = memoryview(buffer).cast("B")
+        view[: len(carry)] = carry
+        end = len(carry) + _fill(stream, view[len(carry) :])
         if end == len(carry):
             if carry:
-                yield memoryview(carry)
+                yield arrow_owned(carry)
             return
-        cut = _after_last_line_end(buffer, 0, end)
-        carry = bytes(buffer[cut:end])
+        cut = _after_last_line_end(view, 0, end)
+        carry = view[cut:end].tobytes()
         if cut:
-            yield memoryview(buffer)[:cut]
+            yield buffer.slice(0, cut)
 
 
 class MappedWindows:
     """One pass over a file on disk in windows of whole rows, cut as `row_windows` cuts them
     (after the last line end within `size` bytes; a longer line doubles the window until it
-    fits), without reading the file: each window is a read-only memory map of its own,
-    unmapped as soon as nothing refers to it (Arrow's tables do not: it copies what it
-    parses). The text is neither copied nor held whole; the parser's threads fault it in.
+    fits), without reading the file: each window is a slice of a read-only memory map that
+    Arrow made for it alone, and that Arrow unmaps once it has parsed the window (its tables
+    copy what they parse). The text is neither copied nor held whole.
 
     `offset` is how far into the file the windows handed out so far reach (for progress).
-    As with any memory map, a file cut short while it is read ends the process (SIGBUS).
-    Reference: mmap(2).
+    A file replaced or resized between two windows is an InputError; as with any memory map, a
+    file cut short while a window is parsed ends the process (SIGBUS). Reference: mmap(2).
     """
 
     def __init__(self, path: str, size: int) -> None:
@@ -236,29 +238,58 @@ class MappedWindows:
         self.size = size
         self.offset = 0
 
-    def __iter__(self) -> Iterator[memoryview]:
-        with open(self.path, "rb") as file:
-            total = os.fstat(file.fileno()).st_size
-            while self.offset < total:
-                base = self.offset - self.offset % mmap.ALLOCATIONGRANULARITY
-                start, size = self.offset - base, self.size
+    def __iter__(self) -> Iterator[pa.Buffer]:
+        identity = None
+        while True:
+            with pa.memory_map(self.path) as mapped:
+                info = os.fstat(mapped.fileno())
+                if identity is not None and (info.st_dev, info.st_ino, info.st_size) != identity:
+                    raise InputError("the file changed while it was being read", file=self.path)
+                identity = (info.st_dev, info.st_ino, info.st_size)
+                if self.offset == info.st_size:
+                    return
+                size = self.size
                 while True:  # the window doubles until it holds a line end, or reaches the end
-                    length = min(start + size, total - base)
-                    mapped = mmap.mmap(file.fileno(), length, offset=base, access=mmap.ACCESS_READ)
-                    cut = length if base + length == total else _after_last_line_end(mapped, start, length)
-                    if cut > start:
+                    mapped.seek(self.offset)
+                    window = mapped.read_buffer(size)
+                    if self.offset + window.size == info.st_size:
+                        cut = window.size
                         break
-                    mapped.close()
+                    cut = _after_last_line_end(memoryview(window), 0, window.size)
+                    if cut:
+                        break
                     size *= 2
-                self.offset = base + cut
-                yield memoryview(mapped)[start:cut]  # unmapped once no view of it is left
+            self.offset += cut
+            yield window.slice(0, cut)
 
 
-def _after_last_line_end(buffer: bytearray | mmap.mmap, start: int, end: int) -> int:
-    """The position just after the last line end (``\\n`` or ``\\r``) in ``buffer[start:end]``,
-    or `start` when there is none."""
-    newline = buffer.rfind(b"\n", start, end)
-    return max(newline, buffer.rfind(b"\r", max(newline, start), end), start - 1) + 1
+def arrow_owned(data: bytes) -> pa.Buffer:
+    """`data` copied into memory that Arrow allocated, for Arrow's multi-threaded readers.
+
+    Arrow's readers may release the buffer they read on one of their own threads, after they
+    have returned. Releasing a buffer that wraps a Python object takes the GIL, and a thread
+    that takes the GIL while the interpreter is exiting is stopped where it is, which aborts
+    the process ("terminate called without an active exception"). Reading CSV from Python
+    bytes, then exiting at once, ended so in about 1 run in 500; from memory Arrow owns, never.
+    """
+    buffer = pa.allocate_buffer(len(data))
+    memoryview(buffer).cast("B")[:] = data
+    return buffer
+
+
+def _after_last_line_end(view: memoryview, start: int, end: int) -> int:
+    """The position just after the last line end (``\\n`` or ``\\r``) in ``view[start:end]``,
+    or `start` when there is none. The view is searched from its end, in pieces that double,
+    so that little more than the last line is copied."""
+    step = 1 << 12
+    while end > start:
+        piece = view[max(start, end - step) : end].tobytes()
+        last = max(piece.rfind(b"\n"), piece.rfind(b"\r"))
+        if last >= 0:
+            return end - len(piece) + last + 1
+        end -= len(piece)
+        step *= 2
+    return start
 
 
 def _fill(stream: BinaryIO, target: memoryview) -> int:

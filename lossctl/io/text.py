@@ -5,8 +5,9 @@ memory: small text (see `streams.SMALL_TEXT_BYTES`) is one window, larger text c
 windows of `_WINDOW_BYTES` (a plain file mapped, `streams.MappedWindows`, not copied), so
 memory is bounded by the window size whatever the file size.
 Arrow parses a window on all cores, about twice as fast as its streaming reader, which parses
-one block after another. Arrow is only ever given bytes in memory, never a Python stream: a
-stream read from Arrow's own threads can hang or abort the interpreter at exit.
+one block after another. Arrow is only ever given memory that it owns, never a Python stream
+or Python bytes: either, released on Arrow's own threads, can hang or abort the interpreter at
+exit (see `streams.arrow_owned`).
 
 Every window is read with the same column types, so the arrays do not depend on the windows:
 
@@ -31,7 +32,7 @@ import pyarrow.csv as pcsv
 from lossctl.errors import InputError
 from lossctl.io.convert import compute, convert_batches
 from lossctl.io.source import ArrowSource
-from lossctl.io.streams import MappedWindows, TextData, row_windows
+from lossctl.io.streams import MappedWindows, TextData, arrow_owned, row_windows
 
 _BLOCK_BYTES = 1 << 20  # what Arrow parses at a time (streams.BLOCK_BYTES is what is decoded)
 _WINDOW_BYTES = 8 << 20  # how much of a large text is parsed in one go
@@ -154,12 +155,12 @@ class DelimitedSource(ArrowSource):
                 ragged.header_lines = 0
             yield table
 
-    def _windows(self, size: int | None, *, checked: bool) -> Iterator[memoryview]:
+    def _windows(self, size: int | None, *, checked: bool) -> Iterator[pa.Buffer]:
         """The text in windows of whole rows of `size` bytes; text held in memory is one
         window unless a `size` is given. Unless `checked`, a plain file is mapped, not read."""
         if self._text.data is not None:
             if size is None:
-                yield memoryview(self._text.data)
+                yield arrow_owned(self._text.data)
             else:
                 yield from row_windows(io.BytesIO(self._text.data), size)
             return

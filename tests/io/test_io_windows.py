@@ -7,9 +7,9 @@ quote in the middle of a cell is plain text."""
 from __future__ import annotations
 
 import io
-import mmap
 import os
 import random
+import sys
 import tempfile
 
 import pyarrow as pa
@@ -18,7 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossctl.io.streams import MappedWindows, row_windows
+from lossctl.errors import InputError
+from lossctl.io.streams import MappedWindows, _after_last_line_end, arrow_owned, row_windows
 
 CELLS = st.one_of(
     st.from_regex(r"[0-9a-z. ]{0,6}", fullmatch=True),
@@ -129,14 +130,13 @@ def test_mapped_windows_by_hand(text, size, expected):
 
 @pytest.mark.parametrize("size", [1, 100, 4095, 4096, 4097, 10_000, 1 << 20])
 def test_mapped_windows_across_page_boundaries(size):
-    """Maps start at a multiple of the allocation granularity (a page), windows wherever the
-    last one ended: rows of every length around the pages of a 60 KB text, one of 9,000
-    bytes, are cut and parsed as from a stream."""
+    """Rows of every length around the pages of a 60 KB text, one of 9,000 bytes (longer than
+    the first piece the line end is searched in), are cut and parsed as from a stream."""
     rng = random.Random(size)
     rows = [f"{rng.randrange(10**6)},{'x' * rng.randrange(300)}" for _ in range(400)]
     rows[200] = "1," + "y" * 9000
     text = ("x,y\n" + "\n".join(rows) + "\n").encode()
-    assert len(text) > 10 * mmap.ALLOCATIONGRANULARITY
+    assert len(text) > 60_000
     windows = mapped_windows(text, size)
     check_cut(windows, text, size)
     assert parse(windows).equals(pcsv.read_csv(pa.BufferReader(text), convert_options=STRINGS))
@@ -150,13 +150,58 @@ def test_mapped_windows_are_unmapped_when_released(tmp_path):
 
     def maps() -> int:
         with open("/proc/self/maps") as listing:
-            return sum(line.rstrip().endswith(str(path)) for line in listing)
+            return len({line.split()[0] for line in listing if line.rstrip().endswith(str(path))})
 
     windows = MappedWindows(str(path), 4096)
     reached = []
     for window in windows:
-        assert maps() == 1 and window[-1:] == b"\n"
+        assert maps() == 1 and window.to_pybytes()[-1:] == b"\n"
         reached.append(windows.offset)
     del window
     assert maps() == 0
     assert reached == sorted(reached) and reached[-1] == path.stat().st_size and len(reached) > 5
+
+
+@pytest.mark.parametrize("change", ["replaced", "grown"])
+def test_a_file_changed_between_windows_is_an_error(tmp_path, change):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 100)
+    windows = iter(MappedWindows(str(path), 64))
+    next(windows)
+    if change == "replaced":
+        (tmp_path / "y.csv").write_bytes(path.read_bytes())
+        os.replace(tmp_path / "y.csv", path)
+    else:
+        with open(path, "ab") as file:
+            file.write(b"3,4\n")
+    with pytest.raises(InputError) as caught:
+        next(windows)
+    assert str(caught.value) == f"{path}: the file changed while it was being read"
+
+
+def test_arrow_owned_memory_refers_to_no_python_object():
+    """Arrow may release what it reads on its own threads, where releasing a Python object
+    (which takes the GIL) can abort an exiting interpreter: the copy holds no reference to the
+    bytes, where Arrow's own wrapper (`pa.py_buffer`) holds one."""
+    data = b"a,b\n1,2\n" * 1000
+    before = sys.getrefcount(data)
+    wrapped = pa.py_buffer(data)
+    assert sys.getrefcount(data) == before + 1
+    del wrapped
+    owned = arrow_owned(data)
+    assert sys.getrefcount(data) == before
+    assert owned.to_pybytes() == data
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.binary(max_size=10_000).map(lambda b: b.replace(b"\n", b"x").replace(b"\r", b"x"))
+    | st.lists(st.sampled_from([b"ab", b"\n", b"\r", b"x" * 3000]), max_size=12).map(b"".join),
+    data=st.data(),
+)
+def test_last_line_end_as_rfind(text, data):
+    """Searching from the end in pieces finds what `bytes.rfind` finds in the whole."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = max(text.rfind(b"\n", start, end), text.rfind(b"\r", start, end), start - 1) + 1
+    assert _after_last_line_end(memoryview(text), start, end) == expected
