@@ -9,8 +9,8 @@ stays cheap: commands import the engine, pyarrow and rich only when they run.
 from __future__ import annotations
 
 import gc
-import importlib
 import os
+import pkgutil
 import signal
 import sys
 import threading
@@ -43,10 +43,7 @@ class _LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS:
-            return None
-        module, name = COMMANDS[cmd_name].split(":")
-        return getattr(importlib.import_module(module), name)
+        return pkgutil.resolve_name(COMMANDS[cmd_name]) if cmd_name in COMMANDS else None
 
 
 @click.group(cls=_LazyGroup, context_settings=CONTEXT)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-import importlib
+import pkgutil
 
 from lossctl.errors import InputError
 from lossctl.io import formats
@@ -81,8 +81,7 @@ def open_source(
 
 def _reader(fmt: str):  # noqa: ANN202 - a Source class or factory
     """The reader of `fmt`: a Source class, or a function returning one."""
-    module, name = _READERS[fmt].split(":")
-    return getattr(importlib.import_module(module), name)
+    return pkgutil.resolve_name(_READERS[fmt])
 
 
 def _decompressed_head(raw: RawFile, compression: str | None, head: bytes) -> bytes:
