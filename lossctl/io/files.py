@@ -27,13 +27,15 @@ HEAD_BYTES = 4096
 class RawFile:
     """An input's bytes: `path` on disk, or `data` in memory (standard input, a pipe, decompressed).
 
-    `name` is what messages call it: the path as given, or `<stdin>`.
+    `name` is what messages call it: the path as given, or `<stdin>`. `stamp` tells the file
+    on disk as it was opened from a file put in its place or changed since (`stamp_of`).
     """
 
     name: str
     size_bytes: int
     path: str | None = None
     data: bytes | None = None
+    stamp: tuple[int, ...] | None = None
 
     def open(self) -> BinaryIO:
         """A fresh binary stream over the bytes, positioned at the start."""
@@ -53,6 +55,12 @@ class RawFile:
         """The first HEAD_BYTES bytes (fewer when the input is shorter)."""
         with self.open() as stream:
             return stream.read(HEAD_BYTES)
+
+
+def stamp_of(info: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is replaced, resized or written to: its device and inode, its
+    size and its modification time."""
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def open_raw(path: str) -> RawFile:
@@ -81,7 +89,7 @@ def _on_disk(path: str) -> RawFile:
             if not stat.S_ISREG(info.st_mode):
                 data = stream.read()
                 return RawFile(path, len(data), data=data)
-            return RawFile(path, info.st_size, path=path)
+            return RawFile(path, info.st_size, path=path, stamp=stamp_of(info))
     except PermissionError:
         raise InputError("permission denied: the file cannot be read", file=path) from None
     except OSError as exc:

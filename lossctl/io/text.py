@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
@@ -160,20 +161,30 @@ class DelimitedSource(ArrowSource):
         window unless a `size` is given. Unless `checked`, a plain file is mapped, not read."""
         if self._text.data is not None:
             if size is None:
-                yield arrow_owned(self._text.data)
+                yield self._text_in_arrow
             else:
                 yield from row_windows(io.BytesIO(self._text.data), size)
             return
         if not checked and self._text.plain_file():
-            self._mapped = MappedWindows(self._text.raw.path, size or _WINDOW_BYTES)
-            yield from self._mapped
+            windows = MappedWindows(self._text.raw, size or _WINDOW_BYTES)
+            self._mapped = windows
+            try:
+                yield from windows
+            finally:
+                if self._mapped is windows:
+                    self._mapped = None
             return
         with self._text.decoded() as stream:
             yield from row_windows(stream, size or _WINDOW_BYTES)
 
+    @cached_property
+    def _text_in_arrow(self) -> pa.Buffer:
+        """The text held in memory, copied once into memory that Arrow owns."""
+        return arrow_owned(self._text.data)
+
     def progress(self) -> tuple[int, int, str] | None:
-        """Bytes of the file parsed so far, while a large plain file is read in windows (on
-        the reader's thread)."""
+        """Bytes of the file handed to the parser so far, while a large plain file is read
+        in windows (on the reader's thread)."""
         mapped = self._mapped
         if mapped is not None and self.size_bytes:
             return min(mapped.offset, self.size_bytes), self.size_bytes, "bytes"

@@ -300,15 +300,16 @@ def test_progress_in_bytes_of_a_streamed_file(tmp_path, mode):
 
 
 @pytest.mark.parametrize("compression", [None, "gz"])
-def test_arrow_is_only_given_bytes_in_memory(tmp_path, read, mode, monkeypatch, compression):
-    """Arrow's CSV reader reading a Python stream does so from its own threads, which can hang
-    or abort the interpreter at exit; lossctl hands it windows of bytes, never a stream."""
+def test_arrow_is_only_given_memory_it_owns(tmp_path, read, mode, monkeypatch, compression):
+    """Arrow's CSV reader reading a Python stream does so from its own threads, and releases
+    what it read there: a stream, or Python bytes, can hang or abort the interpreter at exit.
+    lossctl hands it readers over buffers of Arrow's own, never a stream, bytes or a view."""
     import gzip
 
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    given = []
+    given, buffers = [], []
     for name in ("read_csv", "open_csv"):
         original = getattr(pcsv, name)
 
@@ -317,10 +318,13 @@ def test_arrow_is_only_given_bytes_in_memory(tmp_path, read, mode, monkeypatch, 
             return original(source, *args, **kwargs)
 
         monkeypatch.setattr(pcsv, name, checking)
+    buffer_reader = pa.BufferReader
+    monkeypatch.setattr(pa, "BufferReader", lambda buffer: buffers.append(type(buffer)) or buffer_reader(buffer))
     text = long_csv(60, bad_row=44).encode()
     path = write(tmp_path, "x.csv.gz" if compression else "x.csv", gzip.compress(text) if compression else text)
     assert error_of(read, path, ["b"]).endswith(f"row 44: 'oops' is not a number{HINT_NUMBER}")
-    assert given and set(given) == {pa.BufferReader}
+    assert given and set(given) == {buffer_reader}
+    assert buffers and set(buffers) == {pa.Buffer}
 
 
 def test_streamed_stdin(stdin, read, mode):

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lossctl.errors import InputError
+from lossctl.io.files import RawFile, open_raw, stamp_of
 from lossctl.io.streams import MappedWindows, _after_last_line_end, arrow_owned, row_windows
 
 CELLS = st.one_of(
@@ -43,7 +44,7 @@ def csv_texts(draw) -> bytes:
 
 
 def read_windows(text: bytes, size: int) -> list[bytes]:
-    return [bytes(window) for window in row_windows(io.BytesIO(text), size)]
+    return [window.to_pybytes() for window in row_windows(io.BytesIO(text), size)]
 
 
 def mapped_windows(text: bytes, size: int) -> list[bytes]:
@@ -51,7 +52,8 @@ def mapped_windows(text: bytes, size: int) -> list[bytes]:
         path = os.path.join(folder, "x.csv")
         with open(path, "wb") as file:
             file.write(text)
-        return [bytes(window) for window in MappedWindows(path, size)]
+        raw = RawFile(path, len(text), path=path, stamp=stamp_of(os.stat(path)))  # empty, too
+        return [window.to_pybytes() for window in MappedWindows(raw, size)]
 
 
 CUTTERS = pytest.mark.parametrize("windows_of", [read_windows, mapped_windows], ids=["read", "mapped"])
@@ -142,9 +144,11 @@ def test_mapped_windows_across_page_boundaries(size):
     assert parse(windows).equals(pcsv.read_csv(pa.BufferReader(text), convert_options=STRINGS))
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's /proc/self/maps")
 def test_mapped_windows_are_unmapped_when_released(tmp_path):
-    """One map at a time while a window is held, none once it is released (Linux's list of the
-    process's maps names the file); `offset` says how far the windows reach."""
+    """One map at a time while a window is held, none once it is released, although the table
+    parsed from it lives on (Linux's list of the process's maps names the file); `offset` says
+    how far the windows reach."""
     path = tmp_path / "x.csv"
     path.write_bytes(b"a,b\n" + b"1,2\n" * 10_000)
 
@@ -152,31 +156,44 @@ def test_mapped_windows_are_unmapped_when_released(tmp_path):
         with open("/proc/self/maps") as listing:
             return len({line.split()[0] for line in listing if line.rstrip().endswith(str(path))})
 
-    windows = MappedWindows(str(path), 4096)
-    reached = []
+    windows = MappedWindows(open_raw(str(path)), 4096)
+    reached, tables = [], []
     for window in windows:
         assert maps() == 1 and window.to_pybytes()[-1:] == b"\n"
+        tables.append(pcsv.read_csv(pa.BufferReader(window), read_options=pcsv.ReadOptions(column_names=["a", "b"])))
         reached.append(windows.offset)
     del window
     assert maps() == 0
+    assert sum(table.num_rows for table in tables) == 10_001  # the header read as a row
     assert reached == sorted(reached) and reached[-1] == path.stat().st_size and len(reached) > 5
 
 
-@pytest.mark.parametrize("change", ["replaced", "grown"])
-def test_a_file_changed_between_windows_is_an_error(tmp_path, change):
+@pytest.mark.parametrize("change", ["replaced", "grown", "rewritten", "deleted"])
+def test_a_file_changed_while_it_is_read_is_an_error(tmp_path, change):
+    """The windows read the file that was opened, or stop with an error: never a mix of two."""
     path = tmp_path / "x.csv"
     path.write_bytes(b"a,b\n" + b"1,2\n" * 100)
-    windows = iter(MappedWindows(str(path), 64))
+    windows = iter(MappedWindows(open_raw(str(path)), 64))
     next(windows)
     if change == "replaced":
         (tmp_path / "y.csv").write_bytes(path.read_bytes())
         os.replace(tmp_path / "y.csv", path)
-    else:
+    elif change == "grown":
         with open(path, "ab") as file:
             file.write(b"3,4\n")
+    elif change == "rewritten":  # the same bytes, written again later
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+    else:
+        path.unlink()
     with pytest.raises(InputError) as caught:
         next(windows)
-    assert str(caught.value) == f"{path}: the file changed while it was being read"
+    expected = (
+        "went away while it was being read (No such file or directory)"
+        if change == "deleted"
+        else "changed while it was being read"
+    )
+    assert str(caught.value) == f"{path}: the file {expected}"
 
 
 def test_arrow_owned_memory_refers_to_no_python_object():
@@ -201,7 +218,6 @@ def test_arrow_owned_memory_refers_to_no_python_object():
 )
 def test_last_line_end_as_rfind(text, data):
     """Searching from the end in pieces finds what `bytes.rfind` finds in the whole."""
-    start = data.draw(st.integers(0, len(text)))
-    end = data.draw(st.integers(start, len(text)))
-    expected = max(text.rfind(b"\n", start, end), text.rfind(b"\r", start, end), start - 1) + 1
-    assert _after_last_line_end(memoryview(text), start, end) == expected
+    end = data.draw(st.integers(0, len(text)))
+    expected = max(text.rfind(b"\n", 0, end), text.rfind(b"\r", 0, end)) + 1
+    assert _after_last_line_end(memoryview(text), end) == expected
