@@ -271,7 +271,7 @@ class MappedWindows:
             stamp = stamp_of(os.fstat(mapped.fileno()))
         except OSError as exc:
             reason = os.strerror(exc.errno) if exc.errno else "it cannot be opened"
-            raise InputError(f"the file went away while it was being read ({reason})", file=self.raw.name) from None
+            raise InputError(f"the file cannot be read any more ({reason})", file=self.raw.name) from None
         if stamp != self.raw.stamp or mapped.size() != self.raw.size_bytes:
             mapped.close()
             raise InputError("the file changed while it was being read", file=self.raw.name)

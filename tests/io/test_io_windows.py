@@ -189,7 +189,7 @@ def test_a_file_changed_while_it_is_read_is_an_error(tmp_path, change):
     with pytest.raises(InputError) as caught:
         next(windows)
     expected = (
-        "went away while it was being read (No such file or directory)"
+        "cannot be read any more (No such file or directory)"
         if change == "deleted"
         else "changed while it was being read"
     )
