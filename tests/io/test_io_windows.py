@@ -131,9 +131,10 @@ def test_mapped_windows_by_hand(text, size, expected):
 
 
 @pytest.mark.parametrize("size", [1, 100, 4095, 4096, 4097, 10_000, 1 << 20])
-def test_mapped_windows_across_page_boundaries(size):
-    """Rows of every length around the pages of a 60 KB text, one of 9,000 bytes (longer than
-    the first piece the line end is searched in), are cut and parsed as from a stream."""
+def test_mapped_windows_of_a_longer_text(size):
+    """Rows of every length in a 60 KB text, one of 9,000 bytes (longer than the first piece
+    the last line end is searched in), cut in windows of sizes around that piece's 4 KiB and
+    far from it, are parsed as the whole text is."""
     rng = random.Random(size)
     rows = [f"{rng.randrange(10**6)},{'x' * rng.randrange(300)}" for _ in range(400)]
     rows[200] = "1," + "y" * 9000
