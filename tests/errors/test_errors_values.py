@@ -157,25 +157,38 @@ def test_join_key_duplicated_in_labels(run, tmp_path):
     assert "labels.csv" in line and "column 'id'" in line and "row 4" in line and "row 2" in line
 
 
-def test_join_key_duplicated_in_predictions(run, tmp_path):
-    write_csv(tmp_path / "preds.csv", "id,y_pred", ["1,1", "2,2", "1,3"])
-    write_csv(tmp_path / "labels.csv", "id,y_true", ["1,1", "2,2"])
-    line = error_line(*run(["compute", "-l", "mse", "preds.csv", "labels.csv", "--on", "id"]))
-    assert "preds.csv" in line and "column 'id'" in line and "row 3" in line
-
-
-def test_join_key_empty(run, tmp_path):
-    write_csv(tmp_path / "preds.csv", "id,y_pred", ["1,1", ",2", "3,3"])
-    write_csv(tmp_path / "labels.csv", "id,y_true", ["1,1", "2,2", "3,3"])
-    line = error_line(*run(["compute", "-l", "mse", "preds.csv", "labels.csv", "--on", "id"]))
-    assert "preds.csv" in line and "column 'id'" in line and "row 2" in line
-
-
-def test_bad_label_in_row_order_join_names_its_file_and_row(run, tmp_path):
-    write_csv(tmp_path / "preds.csv", "y_pred", ["0.5", "0.5", "0.5"])
-    write_csv(tmp_path / "labels.csv", "y_true", ["1", "0", "5"])
-    line = error_line(*run(["compute", "-l", "bce", "preds.csv", "labels.csv"]))
-    assert "labels.csv" in line and "column 'y_true'" in line and "row 3" in line
+@pytest.mark.parametrize(
+    ("preds", "labels", "loss", "on", "where"),
+    [
+        # a join key repeated in the predictions, or empty
+        (["id,y_pred", "1,1", "2,2", "1,3"], ["id,y_true", "1,1", "2,2"], "mse", "id", ("preds.csv", "id", 3)),
+        (["id,y_pred", "1,1", ",2", "3,3"], ["id,y_true", "1,1", "2,2", "3,3"], "mse", "id", ("preds.csv", "id", 2)),
+        # a bad label joined by row order, a missing or non-numeric one joined on a key: the
+        # labels file's own row, not the matching row of preds.csv
+        (["y_pred", "0.5", "0.5", "0.5"], ["y_true", "1", "0", "5"], "bce", None, ("labels.csv", "y_true", 3)),
+        (
+            ["id,y_pred", "1,0.5", "2,0.5", "3,0.5"],
+            ["id,y_true", "3,1", "1,", "2,1"],
+            "bce",
+            "id",
+            ("labels.csv", "y_true", 2),
+        ),
+        (
+            ["id,y_pred", "1,0.5", "2,0.5", "3,0.5"],
+            ["id,y_true", "3,1", "1,0", "2,x"],
+            "bce",
+            "id",
+            ("labels.csv", "y_true", 3),
+        ),
+    ],
+    ids=["key-repeated", "key-empty", "bad-label-row-order", "missing-label-on-key", "non-number-on-key"],
+)
+def test_joined_inputs_name_the_file_column_and_row(run, tmp_path, preds, labels, loss, on, where):
+    write_csv(tmp_path / "preds.csv", preds[0], preds[1:])
+    write_csv(tmp_path / "labels.csv", labels[0], labels[1:])
+    line = error_line(*run(["compute", "-l", loss, "preds.csv", "labels.csv", *(["--on", on] if on else [])]))
+    file, column, row = where
+    assert file in line and f"column '{column}'" in line and f"row {row}" in line, line
 
 
 def test_bad_label_in_key_join_names_its_file_and_row(run, tmp_path):
@@ -186,21 +199,6 @@ def test_bad_label_in_key_join_names_its_file_and_row(run, tmp_path):
     line = error_line(*run(["compute", "-l", "bce", "preds.csv", "labels.csv", "--on", "id"]))
     assert "labels.csv" in line and "column 'y_true'" in line and "label 5" in line
     assert "row 3" in line, "the row is not the labels file's row of the bad label"
-
-
-def test_missing_label_in_key_join_names_its_file_and_row(run, tmp_path):
-    write_csv(tmp_path / "preds.csv", "id,y_pred", ["1,0.5", "2,0.5", "3,0.5"])
-    write_csv(tmp_path / "labels.csv", "id,y_true", ["3,1", "1,", "2,1"])
-    line = error_line(*run(["compute", "-l", "bce", "preds.csv", "labels.csv", "--on", "id"]))
-    assert "labels.csv" in line and "column 'y_true'" in line
-    assert "row 2" in line, "the row is not the labels file's row of the missing label"
-
-
-def test_non_number_in_key_join_names_its_file_and_row(run, tmp_path):
-    write_csv(tmp_path / "preds.csv", "id,y_pred", ["1,0.5", "2,0.5", "3,0.5"])
-    write_csv(tmp_path / "labels.csv", "id,y_true", ["3,1", "1,0", "2,x"])
-    line = error_line(*run(["compute", "-l", "bce", "preds.csv", "labels.csv", "--on", "id"]))
-    assert "labels.csv" in line and "column 'y_true'" in line and "row 3" in line
 
 
 # -- outside a loss's domain --------------------------------------------------------------------
