@@ -1,8 +1,9 @@
 """Parquet and Arrow IPC (Feather) inputs: typed columns, read column by column.
 
 Parquet is read row group by row group, in memory bounded by the row group (or, for a row
-group much larger than a batch, by the batch size); its row count comes from the footer. Arrow IPC files (Feather v2) and streams
-are memory-mapped, and only the requested fields of each record batch are deserialized.
+group larger than WHOLE_ROW_GROUP_CELLS, by the batch size); its row count comes from the
+footer. Arrow IPC files (Feather v2) and streams are memory-mapped, and only the requested
+fields of each record batch are deserialized.
 """
 
 from __future__ import annotations
@@ -37,53 +38,62 @@ def _no_rows(name: str) -> InputError:
     return InputError("the file has columns but no data rows", file=name)
 
 
+WHOLE_ROW_GROUP_CELLS = 8 << 20
+"""A row group of at most this many cells (rows x requested columns: 64 MiB of float64) is
+decoded whole, with Arrow's threads; a larger one is streamed in batches, so that memory stays
+bounded whatever the writer chose."""
+
+
 def parquet_batches(
     file: pq.ParquetFile, columns: list[str], batch_rows: int, row_groups: Iterable[int] | None = None
 ) -> Iterator[pa.RecordBatch]:
     """The columns of a Parquet file (of some of its row groups), row group by row group:
     ``read_row_group`` decodes the columns of one group with Arrow's threads and frees them
-    before the next, twice as fast as ``iter_batches`` and with half its peak memory (which
-    keeps read-ahead buffers). A row group much larger than a batch is streamed in batches
-    instead, to keep memory bounded."""
+    before the next, 1.2x faster than ``iter_batches`` on 1M-row groups and without its
+    read-ahead buffers. A row group of more than WHOLE_ROW_GROUP_CELLS is streamed in
+    batches of `batch_rows` instead."""
     metadata = file.metadata
     for i in range(metadata.num_row_groups) if row_groups is None else row_groups:
-        if metadata.row_group(i).num_rows <= 4 * batch_rows:
+        if metadata.row_group(i).num_rows * len(columns) <= WHOLE_ROW_GROUP_CELLS:
             yield from file.read_row_group(i, columns=columns).to_batches()
         else:
             yield from file.iter_batches(batch_size=batch_rows, row_groups=[i], columns=columns)
 
 
 class ParquetSource(ArrowSource):
-    """A Parquet file."""
+    """A Parquet file.
+
+    Each row group is read from a map of the file of its own (`RawFile.mapped`), which
+    Arrow's decoders read in place and which is unmapped before the next group: 10 % faster
+    than reading through a file, and only one group's pages are ever mapped.
+    """
 
     def __init__(self, raw: RawFile) -> None:
-        with _valid_file(raw.name, "Parquet"):
-            self._file = pq.ParquetFile(raw.arrow_input(mapped=False))
-        num_rows = self._file.metadata.num_rows
+        self._raw = raw
+        with _valid_file(raw.name, "Parquet"), raw.arrow_input() as footer:
+            file = pq.ParquetFile(footer)
+            self._metadata = file.metadata
+            schema = file.schema_arrow
+        num_rows = self._metadata.num_rows
         if not num_rows:
             raise _no_rows(raw.name)
-        super().__init__(
-            raw.name,
-            "parquet",
-            self._file.schema_arrow,
-            num_rows=num_rows,
-            size_bytes=raw.size_bytes,
-        )
+        super().__init__(raw.name, "parquet", schema, num_rows=num_rows, size_bytes=raw.size_bytes)
 
     def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
-        with _valid_file(self.name, "Parquet"):
-            yield from parquet_batches(self._file, numeric + other, batch_rows)
+        for group in range(self._metadata.num_row_groups):
+            with _valid_file(self.name, "Parquet"), self._raw.arrow_input() as data:
+                file = pq.ParquetFile(data, metadata=self._metadata)
+                yield from parquet_batches(file, numeric + other, batch_rows, [group])
 
     def progress(self) -> tuple[int, int, str] | None:
         """Row groups read of the file's row groups."""
-        metadata = self._file.metadata
         done, rows = 0, 0
-        for i in range(metadata.num_row_groups):
-            rows += metadata.row_group(i).num_rows
+        for i in range(self._metadata.num_row_groups):
+            rows += self._metadata.row_group(i).num_rows
             if rows > self._rows_read:
                 break
             done += 1
-        return done, metadata.num_row_groups, "row groups"
+        return done, self._metadata.num_row_groups, "row groups"
 
 
 class ArrowIpcSource(ArrowSource):

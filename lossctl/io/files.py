@@ -43,13 +43,29 @@ class RawFile:
             return io.BytesIO(self.data)
         return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
 
-    def arrow_input(self, *, mapped: bool = True) -> pa.NativeFile:
-        """The bytes as an Arrow random-access file: memory-mapped when on disk and
-        ``mapped`` (zero-copy for Arrow IPC), else read through a plain file (Parquet decodes
-        into new buffers anyway, and mapped pages would count in the process's memory)."""
+    def arrow_input(self) -> pa.NativeFile:
+        """The bytes as an Arrow random-access file: a reader over the bytes in memory, or a
+        fresh map of the file on disk (`mapped`)."""
         if self.data is not None:
             return pa.BufferReader(self.data)
-        return pa.memory_map(self.path) if mapped else pa.OSFile(self.path)
+        return self.mapped()
+
+    def mapped(self) -> pa.MemoryMappedFile:
+        """A fresh read-only memory map of the file on disk, which must still be the file it
+        was when opened (`stamp`): a file replaced or written to since, or that cannot be
+        opened any more, is an InputError. Arrow unmaps it once it is closed and no buffer
+        refers to it. As with any memory map, a file cut short while its pages are read ends
+        the process (SIGBUS). Reference: mmap(2)."""
+        try:
+            mapped = pa.memory_map(self.path)
+            stamp = stamp_of(os.fstat(mapped.fileno()))
+        except OSError as exc:
+            reason = os.strerror(exc.errno) if exc.errno else "it cannot be opened"
+            raise InputError(f"the file cannot be read any more ({reason})", file=self.name) from None
+        if stamp != self.stamp or mapped.size() != self.size_bytes:
+            mapped.close()
+            raise InputError("the file changed while it was being read", file=self.name)
+        return mapped
 
     def head(self) -> bytes:
         """The first HEAD_BYTES bytes (fewer when the input is shorter)."""

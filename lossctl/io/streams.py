@@ -12,7 +12,6 @@ import bz2
 import codecs
 import io
 import lzma
-import os
 import zlib
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
@@ -22,7 +21,7 @@ from typing import BinaryIO, Protocol
 import pyarrow as pa
 
 from lossctl.errors import InputError
-from lossctl.io.files import RawFile, stamp_of
+from lossctl.io.files import RawFile
 
 BLOCK_BYTES = 1 << 20
 """How much is read from the stream below at a time."""
@@ -231,9 +230,8 @@ class MappedWindows:
     tables Arrow parses from it are copies): a map lives until the next one is made, so the
     text is neither copied nor ever resident beyond two windows. Reference: mmap(2).
 
-    Each window checks that the file is still the one `raw` was opened from (`files.stamp_of`):
-    a file replaced or written to since, or that cannot be opened again, is an InputError. As
-    with any memory map, a file cut short while a window is parsed ends the process (SIGBUS).
+    Each window's map is `RawFile.mapped`: a file replaced or written to since it was opened
+    is an InputError, and a file cut short while a window is parsed ends the process (SIGBUS).
 
     `offset` is how far into the file the windows handed out so far reach.
     """
@@ -246,7 +244,7 @@ class MappedWindows:
     def __iter__(self) -> Iterator[pa.Buffer]:
         self.offset = 0
         while True:
-            with self._map() as mapped:
+            with self.raw.mapped() as mapped:
                 end = mapped.size()
                 if self.offset == end:
                     return
@@ -263,19 +261,6 @@ class MappedWindows:
                     size *= 2
             self.offset += cut
             yield window.slice(0, cut)
-
-    def _map(self) -> pa.MemoryMappedFile:
-        """A fresh map of the whole file, which must be the file `raw` was opened from."""
-        try:
-            mapped = pa.memory_map(self.raw.path)
-            stamp = stamp_of(os.fstat(mapped.fileno()))
-        except OSError as exc:
-            reason = os.strerror(exc.errno) if exc.errno else "it cannot be opened"
-            raise InputError(f"the file cannot be read any more ({reason})", file=self.raw.name) from None
-        if stamp != self.raw.stamp or mapped.size() != self.raw.size_bytes:
-            mapped.close()
-            raise InputError("the file changed while it was being read", file=self.raw.name)
-        return mapped
 
 
 def arrow_owned(data: bytes) -> pa.Buffer:

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 from io_table import IDS, Y_PRED
 
-from lossctl.io import open_source
+from lossctl.io import columnar, open_source
 from lossctl.io.chunk import Chunk, rebatch
 
 FORMATS = ["csv", "tsv", "jsonl", "parquet", "feather", "npy", "npz"]
@@ -77,8 +77,8 @@ def _spy_on_parquet_reads(monkeypatch) -> list[int]:
 @pytest.mark.parametrize(
     ("row_group_size", "largest_read"),
     [
-        (100, 100),  # row groups of 100 rows (<= 4 batches of 50) are decoded one at a time
-        (1000, 50),  # one row group of 1000 rows (> 4 batches) is streamed 50 rows at a time
+        (100, 100),  # row groups of 100 cells (<= 200) are decoded one at a time
+        (1000, 50),  # one row group of 1000 cells (> 200) is streamed 50 rows at a time
     ],
 )
 def test_parquet_reads_lazily(tmp_path, monkeypatch, row_group_size, largest_read):
@@ -86,6 +86,7 @@ def test_parquet_reads_lazily(tmp_path, monkeypatch, row_group_size, largest_rea
     decodes at most one read's worth of rows, and no read is larger than expected."""
     path = tmp_path / "x.parquet"
     pq.write_table(pa.table({"v": np.arange(1000, dtype=np.float64)}), path, row_group_size=row_group_size)
+    monkeypatch.setattr(columnar, "WHOLE_ROW_GROUP_CELLS", 200)
     decoded = _spy_on_parquet_reads(monkeypatch)
     chunks = open_source(str(path)).iter_chunks(["v"], batch_rows=50)
     first = next(chunks)

@@ -18,7 +18,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossctl.errors import InputError
 from lossctl.io.files import RawFile, open_raw, stamp_of
 from lossctl.io.streams import MappedWindows, _after_last_line_end, arrow_owned, row_windows
 
@@ -167,34 +166,6 @@ def test_mapped_windows_are_unmapped_when_released(tmp_path):
     assert maps() == 0
     assert sum(table.num_rows for table in tables) == 10_001  # the header read as a row
     assert reached == sorted(reached) and reached[-1] == path.stat().st_size and len(reached) > 5
-
-
-@pytest.mark.parametrize("change", ["replaced", "grown", "rewritten", "deleted"])
-def test_a_file_changed_while_it_is_read_is_an_error(tmp_path, change):
-    """The windows read the file that was opened, or stop with an error: never a mix of two."""
-    path = tmp_path / "x.csv"
-    path.write_bytes(b"a,b\n" + b"1,2\n" * 100)
-    windows = iter(MappedWindows(open_raw(str(path)), 64))
-    next(windows)
-    if change == "replaced":
-        (tmp_path / "y.csv").write_bytes(path.read_bytes())
-        os.replace(tmp_path / "y.csv", path)
-    elif change == "grown":
-        with open(path, "ab") as file:
-            file.write(b"3,4\n")
-    elif change == "rewritten":  # the same bytes, written again later
-        info = path.stat()
-        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
-    else:
-        path.unlink()
-    with pytest.raises(InputError) as caught:
-        next(windows)
-    expected = (
-        "cannot be read any more (No such file or directory)"
-        if change == "deleted"
-        else "changed while it was being read"
-    )
-    assert str(caught.value) == f"{path}: the file {expected}"
 
 
 def test_arrow_owned_memory_refers_to_no_python_object():
