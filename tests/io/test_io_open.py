@@ -250,11 +250,21 @@ def test_compressed_end_cut_off(tmp_path, table, compression, read):
     assert message.endswith("data ends early: the file is cut short")
 
 
-def test_corrupt_gzip(tmp_path):
-    path = tmp_path / "bad.csv.gz"
-    path.write_bytes(b"\x1f\x8b\x08\x00" + b"garbage" * 20)
+@pytest.mark.parametrize(
+    ("ext", "magic", "codec"),
+    [
+        ("gz", b"\x1f\x8b\x08\x00", "gzip"),
+        ("bz2", b"BZh9", "bz2"),
+        ("xz", b"\xfd7zXZ\x00", "xz"),
+        ("zst", b"\x28\xb5\x2f\xfd", "zstd"),
+    ],
+)
+def test_corrupt_compressed_data(tmp_path, ext, magic, codec):
+    """Each codec's own complaint about its data becomes one error naming the file."""
+    path = tmp_path / f"bad.csv.{ext}"
+    path.write_bytes(magic + b"garbage" * 20)
     message = error_of(str(path))
-    assert message.startswith(f"{path}: corrupt gzip data")
+    assert message.startswith(f"{path}: corrupt {codec} data")
 
 
 def test_named_pipe_is_read_once_into_memory(tmp_path, table, read):
