@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossctl.io.files import RawFile, open_raw, stamp_of
+from lossctl.io.files import RawFile, stamp_of
 from lossctl.io.streams import MappedWindows, _after_last_line_end, arrow_owned, row_windows
 
 CELLS = st.one_of(
@@ -142,30 +142,6 @@ def test_mapped_windows_of_a_longer_text(size):
     windows = mapped_windows(text, size)
     check_cut(windows, text, size)
     assert parse(windows).equals(pcsv.read_csv(pa.BufferReader(text), convert_options=STRINGS))
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's /proc/self/maps")
-def test_mapped_windows_are_unmapped_when_released(tmp_path):
-    """One map at a time while a window is held, none once it is released, although the table
-    parsed from it lives on (Linux's list of the process's maps names the file); `offset` says
-    how far the windows reach."""
-    path = tmp_path / "x.csv"
-    path.write_bytes(b"a,b\n" + b"1,2\n" * 10_000)
-
-    def maps() -> int:
-        with open("/proc/self/maps") as listing:
-            return len({line.split()[0] for line in listing if line.rstrip().endswith(str(path))})
-
-    windows = MappedWindows(open_raw(str(path)), 4096)
-    reached, tables = [], []
-    for window in windows:
-        assert maps() == 1 and window.to_pybytes()[-1:] == b"\n"
-        tables.append(pcsv.read_csv(pa.BufferReader(window), read_options=pcsv.ReadOptions(column_names=["a", "b"])))
-        reached.append(windows.offset)
-    del window
-    assert maps() == 0
-    assert sum(table.num_rows for table in tables) == 10_001  # the header read as a row
-    assert reached == sorted(reached) and reached[-1] == path.stat().st_size and len(reached) > 5
 
 
 def test_arrow_owned_memory_refers_to_no_python_object():
