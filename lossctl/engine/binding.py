@@ -10,6 +10,7 @@ distances or three embedding matrices (triplet).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lossctl.errors import InputError, UsageError
 from lossctl.io import detect_roles, is_glob, is_logit, select_columns
@@ -47,8 +48,7 @@ class Binding:
         return ", ".join(f"{role}={self.column_of(role)}" for role in self.columns)
 
 
-@dataclass(frozen=True)
-class ColumnChoice:
+class ColumnChoice(NamedTuple):
     """What the user said about columns: ``--y-true``, ``--y-pred``, ``--weight``."""
 
     y_true: str | None = None

@@ -9,7 +9,7 @@ or {-1, +1} with unbounded predictions are decision scores, anything else is reg
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,8 +33,7 @@ _SCORE_LOSSES = ("hinge", "squared-hinge", "wasserstein")
 _PROBABILITY_LOSSES = ("hinge", "squared-hinge")
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """The detected kind of a file and whether its predictions are logits."""
 
     name: str

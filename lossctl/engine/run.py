@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -389,8 +389,7 @@ def _parameter_names(loss: AnyLoss) -> set[str]:
     return {p.name for _, term in terms for p in term.spec.params}
 
 
-@dataclass(frozen=True)
-class ModelWeights:
+class ModelWeights(NamedTuple):
     """A model's parameters, flattened in reading order, and the file they came from; in a
     file of one column, value i is row i."""
 

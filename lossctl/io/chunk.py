@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 DEFAULT_BATCH_ROWS = 1 << 20
 
 
-@dataclass(frozen=True)
-class Chunk:
+class Chunk(NamedTuple):
     """Consecutive rows of some columns.
 
     `start` is the 0-based index of the chunk's first data row in the file; `arrays` maps each

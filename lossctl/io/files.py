@@ -10,8 +10,7 @@ import io
 import os
 import stat
 import sys
-from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import pyarrow as pa
 
@@ -23,8 +22,7 @@ HEAD_BYTES = 4096
 """How many leading bytes are enough to tell a format or a compression."""
 
 
-@dataclass(frozen=True)
-class RawFile:
+class RawFile(NamedTuple):
     """An input's bytes: `path` on disk, or `data` in memory (standard input, a pipe, decompressed).
 
     `name` is what messages call it: the path as given, or `<stdin>`. `stamp` tells the file

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import PurePath
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,8 +31,7 @@ def join_sources(left: Source, right: Source, *, on: str | None = None) -> Sourc
     return JoinedSource(left, right, on=on)
 
 
-@dataclass(frozen=True)
-class _Request:
+class _Request(NamedTuple):
     """The columns of one side that a read needs, and the names they are exposed under."""
 
     source: Source

@@ -7,8 +7,8 @@ Found from common names, ignoring case and the differences between `-`, `_` and 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import NamedTuple
 
 from lossctl.io.columns import matrix_order, unknown_column
 
@@ -35,8 +35,7 @@ GROUP_ROLES: dict[str, tuple[str, ...]] = {
 """Multi-column roles and their column prefixes: `prob_0`, `prob_1`, ... or `p_cat`, `p_dog`."""
 
 
-@dataclass(frozen=True)
-class RoleMatch:
+class RoleMatch(NamedTuple):
     """The columns found for one role.
 
     `columns` is the choice: one column for a scalar role, several in class order for a

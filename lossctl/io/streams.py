@@ -13,8 +13,7 @@ import io
 import zlib
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, NamedTuple, Protocol
 
 import pyarrow as pa
 
@@ -310,8 +309,7 @@ SMALL_TEXT_BYTES = 32 << 20
 """Text up to this size (after decompression) is held in memory and parsed in one go."""
 
 
-@dataclass(frozen=True)
-class TextData:
+class TextData(NamedTuple):
     """The UTF-8 text of a CSV, TSV or JSON Lines input, readable as many times as needed.
 
     `data` holds the whole text when it is small; otherwise the text is read again from the
@@ -355,7 +353,7 @@ def load_text(raw: RawFile, *, compression: str | None, encoding: str, header_li
         data = read_up_to(stream, SMALL_TEXT_BYTES + 1)
     if not data:
         raise InputError("the file is empty once decompressed", file=raw.name)
-    return text if len(data) > SMALL_TEXT_BYTES else replace(text, data=data)
+    return text if len(data) > SMALL_TEXT_BYTES else text._replace(data=data)
 
 
 def decompress_all(raw: RawFile, compression: str) -> RawFile:

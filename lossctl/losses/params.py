@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lossctl.losses.errors import ParameterError
 
@@ -22,8 +21,7 @@ VECTOR = "vector"
 FLOAT_OR_VECTOR = "float-or-vector"
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(NamedTuple):
     """A real interval; ``low_open``/``high_open`` exclude the end points."""
 
     low: float = -math.inf
@@ -57,8 +55,7 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One hyper-parameter of a loss."""
 
     name: str
