@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 import math
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from lossctl.losses.errors import ParameterError
 
@@ -21,7 +22,8 @@ VECTOR = "vector"
 FLOAT_OR_VECTOR = "float-or-vector"
 
 
-class Interval(NamedTuple):
+@dataclass(frozen=True)
+class Interval:
     """A real interval; ``low_open``/``high_open`` exclude the end points."""
 
     low: float = -math.inf
@@ -55,7 +57,8 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-class Param(NamedTuple):
+@dataclass(frozen=True)
+class Param:
     """One hyper-parameter of a loss."""
 
     name: str

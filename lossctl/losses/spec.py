@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +40,8 @@ def mean_state(spec: LossSpec, params: dict[str, Any]) -> State:
     return MeanState(term, denominator, spec.finish)
 
 
-class LossSpec(NamedTuple):
+@dataclass(frozen=True)
+class LossSpec:
     """One loss of the catalog."""
 
     name: str

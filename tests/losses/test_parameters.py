@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 import lossctl
@@ -89,3 +91,16 @@ def test_defaults_are_the_documented_ones():
     assert lossctl.resolve("focal").params["gamma"] == 2.0
     assert lossctl.resolve("focal").params["alpha"] is None
     assert lossctl.resolve("bce").params["eps"] == 2.0**-52
+
+
+def test_catalog_records_are_frozen_dataclasses():
+    """LossSpec, Param and Interval are public: `dataclasses.replace` derives a variant, and
+    none can be changed in place."""
+    spec = get_spec("huber")
+    delta = spec.params[0]
+    variant = dataclasses.replace(spec, name="huber-2", params=(dataclasses.replace(delta, default=2.0),))
+    assert (variant.name, variant.params[0].default) == ("huber-2", 2.0)
+    assert (spec.name, delta.default) == ("huber", 1.0)
+    assert dataclasses.is_dataclass(delta.domain)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.name = "other"  # type: ignore[misc]
