@@ -41,29 +41,42 @@ class RawFile(NamedTuple):
             return io.BytesIO(self.data)
         return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
 
-    def arrow_input(self) -> pa.NativeFile:
-        """The bytes as an Arrow random-access file: a reader over the bytes in memory, or a
-        fresh map of the file on disk (`mapped`)."""
+    def arrow_input(self, *, mapped: bool = True) -> pa.NativeFile:
+        """The bytes as an Arrow random-access file: a reader over the bytes in memory, or the
+        file on disk opened again, which must still be the file that was opened (as
+        `check_unchanged`). A map (``mapped``) is read in place, and Arrow unmaps it once it is
+        closed and no buffer refers to it; but a mapped file cut short while its pages are
+        read ends the process (SIGBUS), as with any map, where a plain file's short read is an
+        error. Reference: mmap(2)."""
         if self.data is not None:
             return pa.BufferReader(self.data)
-        return self.mapped()
-
-    def mapped(self) -> pa.MemoryMappedFile:
-        """A fresh read-only memory map of the file on disk, which must still be the file it
-        was when opened (`stamp`): a file replaced or written to since, or that cannot be
-        opened any more, is an InputError. Arrow unmaps it once it is closed and no buffer
-        refers to it. As with any memory map, a file cut short while its pages are read ends
-        the process (SIGBUS). Reference: mmap(2)."""
         try:
-            mapped = pa.memory_map(self.path)
-            stamp = stamp_of(os.fstat(mapped.fileno()))
+            opened = pa.memory_map(self.path) if mapped else pa.OSFile(self.path)
         except OSError as exc:
-            reason = os.strerror(exc.errno) if exc.errno else "it cannot be opened"
-            raise InputError(f"the file cannot be read any more ({reason})", file=self.name) from None
-        if stamp != self.stamp or mapped.size() != self.size_bytes:
-            mapped.close()
-            raise InputError("the file changed while it was being read", file=self.name)
-        return mapped
+            raise self._unreadable(exc) from None
+        if stamp_of(os.fstat(opened.fileno())) != self.stamp:
+            opened.close()
+            raise self._changed()
+        return opened
+
+    def check_unchanged(self) -> None:
+        """An InputError if the file on disk is no longer the one that was opened (`stamp`):
+        replaced, resized or written to since, or gone. Bytes in memory cannot change."""
+        if self.data is not None:
+            return
+        try:
+            info = os.stat(self.path)
+        except OSError as exc:
+            raise self._unreadable(exc) from None
+        if stamp_of(info) != self.stamp:
+            raise self._changed()
+
+    def _changed(self) -> InputError:
+        return InputError("the file changed while it was being read", file=self.name)
+
+    def _unreadable(self, exc: OSError) -> InputError:
+        reason = os.strerror(exc.errno) if exc.errno else "it cannot be opened"
+        return InputError(f"the file cannot be read any more ({reason})", file=self.name)
 
     def head(self) -> bytes:
         """The first HEAD_BYTES bytes (fewer when the input is shorter)."""

@@ -231,8 +231,9 @@ class MappedWindows:
     tables Arrow parses from it are copies): a map lives until the next one is made, so the
     text is neither copied nor ever resident beyond two windows. Reference: mmap(2).
 
-    Each window's map is `RawFile.mapped`: a file replaced or written to since it was opened
-    is an InputError, and a file cut short while a window is parsed ends the process (SIGBUS).
+    Each window's map is `RawFile.arrow_input`: a file replaced or written to since it was
+    opened is an InputError, and a file cut short while a window is parsed ends the process
+    (SIGBUS).
 
     `offset` is how far into the file the windows handed out so far reach.
     """
@@ -245,7 +246,7 @@ class MappedWindows:
     def __iter__(self) -> Iterator[pa.Buffer]:
         self.offset = 0
         while True:
-            with self.raw.mapped() as mapped:
+            with self.raw.arrow_input() as mapped:
                 end = mapped.size()
                 if self.offset == end:
                     return

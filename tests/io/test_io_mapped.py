@@ -15,21 +15,28 @@ import pyarrow.parquet as pq
 import pytest
 
 from lossctl.errors import InputError
-from lossctl.io import open_source
+from lossctl.io import columnar, open_source
 from lossctl.io.files import open_raw
 from lossctl.io.streams import MappedWindows
 
 
-def csv_pieces(path):
-    """Windows of a 101-line CSV, 64 bytes at a time."""
+def csv_pieces(path, whole: bool):
+    """Windows of a 101-line CSV, 64 bytes at a time, or the whole text in one."""
     path.write_bytes(b"a,b\n" + b"1,2\n" * 100)
-    return iter(MappedWindows(open_raw(str(path)), 64))
+    return iter(MappedWindows(open_raw(str(path)), 4096 if whole else 64))
 
 
-def parquet_pieces(path):
-    """Chunks of a Parquet file of ten row groups, one group at a time."""
-    pq.write_table(pa.table({"a": np.arange(100.0)}), path, row_group_size=10)
-    return open_source(str(path)).iter_chunks(["a"], batch_rows=10)
+def parquet_pieces(path, whole: bool = False):
+    """Chunks of a Parquet file, one row group of 10 rows at a time, or one group of 100."""
+    rows = 100 if whole else 10
+    pq.write_table(pa.table({"a": np.arange(100.0)}), path, row_group_size=rows)
+    return open_source(str(path)).iter_chunks(["a"], batch_rows=rows)
+
+
+def streamed_parquet_pieces(path, whole: bool):
+    """Chunks of a Parquet file of one row group streamed 10 rows at a time, or in one batch."""
+    pq.write_table(pa.table({"a": np.arange(100.0)}), path)
+    return open_source(str(path)).iter_chunks(["a"], batch_rows=100 if whole else 10)
 
 
 def maps_of(path) -> int:
@@ -47,12 +54,17 @@ def settled_maps(path, expected: int) -> int:
     return maps_of(path)
 
 
-@pytest.mark.parametrize("pieces", [csv_pieces, parquet_pieces], ids=["csv", "parquet"])
+@pytest.mark.parametrize("whole", [False, True], ids=["between pieces", "after the last piece"])
+@pytest.mark.parametrize(
+    "pieces", [csv_pieces, parquet_pieces, streamed_parquet_pieces], ids=["csv", "parquet", "streamed parquet"]
+)
 @pytest.mark.parametrize("change", ["replaced", "grown", "rewritten", "deleted"])
-def test_a_file_changed_while_it_is_read_is_an_error(tmp_path, pieces, change):
-    """The pieces come from the file that was opened, or stop with an error: never a mix of two."""
+def test_a_file_changed_while_it_is_read_is_an_error(tmp_path, monkeypatch, pieces, whole, change):
+    """The pieces come from the file that was opened, or stop with an error: never a mix of
+    two, even when the file changes after the last piece was handed out."""
+    monkeypatch.setattr(columnar, "WHOLE_ROW_GROUP_CELLS", 50)  # streams groups of 100 rows
     path = tmp_path / "x"
-    read = pieces(path)
+    read = pieces(path, whole)
     next(read)
     if change == "replaced":
         (tmp_path / "y").write_bytes(path.read_bytes())
@@ -66,13 +78,28 @@ def test_a_file_changed_while_it_is_read_is_an_error(tmp_path, pieces, change):
     else:
         path.unlink()
     with pytest.raises(InputError) as caught:
-        next(read)
+        list(read)
     expected = (
         "cannot be read any more (No such file or directory)"
         if change == "deleted"
         else "changed while it was being read"
     )
     assert str(caught.value) == f"{path}: the file {expected}"
+
+
+def test_a_streamed_row_group_cut_short_is_an_error(tmp_path, monkeypatch):
+    """A row group streamed batch by batch is read through a plain file, not a map: the file
+    cut short in the middle of it is a one-line error, not the end of the process (SIGBUS)."""
+    monkeypatch.setattr(columnar, "WHOLE_ROW_GROUP_CELLS", 50)
+    path = tmp_path / "x.parquet"
+    rng = np.random.default_rng(0)  # random values: pages that do not compress to nothing
+    pq.write_table(pa.table({"a": rng.random(200_000)}), path, data_page_size=1 << 12)
+    read = open_source(str(path)).iter_chunks(["a"], batch_rows=1000)
+    next(read)
+    os.truncate(path, path.stat().st_size // 2)
+    with pytest.raises(InputError) as caught:
+        list(read)
+    assert str(caught.value).startswith(f"{path}: ") and "\n" not in str(caught.value)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's /proc/self/maps")
