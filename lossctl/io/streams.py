@@ -38,7 +38,7 @@ def _codec(compression: str, name: str) -> tuple[Callable[[], _Decompressor], tu
     """A factory of decompressors for `compression`, and the exceptions they raise on bad data.
 
     A codec's module is imported only when a file compressed with it is read (bz2 and lzma
-    add 4 ms to every start); zstd needs the optional `zstandard` package.
+    would add 2 to 4 ms to every start); zstd needs the optional `zstandard` package.
     """
     if compression == "gzip":
         return (lambda: zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)), (*_STREAM_ERRORS, zlib.error)
