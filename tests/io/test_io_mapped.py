@@ -1,6 +1,8 @@
-"""Inputs read through fresh memory maps (`RawFile.mapped`): CSV windows and Parquet row
-groups. Each map is checked against the file as it was opened, so a file changed mid-read is
-an error rather than a mix of two files, and no map outlives what was read from it."""
+"""Inputs opened again for each piece they are read in (`RawFile.arrow_input`): CSV windows
+and Parquet row groups, mapped, or through a plain file for a streamed row group. Each opening
+is checked against the file as it was opened, and so is the file after the last piece, so a
+file changed mid-read is an error rather than a mix of two files; no map outlives what was
+read from it."""
 
 from __future__ import annotations
 
@@ -34,7 +36,8 @@ def parquet_pieces(path, whole: bool = False):
 
 
 def streamed_parquet_pieces(path, whole: bool):
-    """Chunks of a Parquet file of one row group streamed 10 rows at a time, or in one batch."""
+    """Chunks of a Parquet file of one row group of 100 rows, streamed (WHOLE_ROW_GROUP_CELLS
+    set below 100) 10 rows at a time, or in one batch."""
     pq.write_table(pa.table({"a": np.arange(100.0)}), path)
     return open_source(str(path)).iter_chunks(["a"], batch_rows=100 if whole else 10)
 
