@@ -246,7 +246,7 @@ class MappedWindows:
     def __iter__(self) -> Iterator[pa.Buffer]:
         self.offset = 0
         while True:
-            with self.raw.arrow_input() as mapped:
+            with self.raw.arrow_input(mapped=True) as mapped:
                 end = mapped.size()
                 if self.offset == end:
                     return
