@@ -185,9 +185,12 @@ def role_arrays(binding: Binding, arrays: dict[str, np.ndarray]) -> dict[str, np
     return out
 
 
-def _missing_rows(role_arrays: dict[str, np.ndarray]) -> np.ndarray:
+def _missing_rows(role_arrays: dict[str, np.ndarray]) -> np.ndarray | None:
     """Per row, whether any input of the row is missing (NaN) or infinite: the rows that
-    ``--nan`` decides about."""
+    ``--nan`` decides about; ``None`` when every input is finite, the usual case, which one
+    test per input shows without building the rows' mask."""
+    if all(np.isfinite(a).all() for a in role_arrays.values()):
+        return None
     missing = None
     for a in role_arrays.values():
         m = ~np.isfinite(a) if a.ndim == 1 else ~np.isfinite(a).all(axis=1)
@@ -231,7 +234,7 @@ class Run:
         rows = RowNumbers(start, n)
         self.rows += n
         missing = _missing_rows(role_arrays)
-        if missing.any():
+        if missing is not None:
             role_arrays, rows, group = self._missing(missing, role_arrays, rows, group)
         if not len(rows):
             return

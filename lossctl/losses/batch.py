@@ -57,9 +57,8 @@ class Batch:
             a = a[:, 0]
         if role == "weights":
             a = a.reshape(-1)
-        bad = ~np.isfinite(a)
-        if bad.any():
-            i = _first(bad)
+        if not np.isfinite(a).all():
+            i = _first(~np.isfinite(a))
             kind = "NaN" if np.isnan(a[i]).any() else "an infinite value"
             raise InputDomainError(f"{kind} is not a valid input", role=role, index=i)
         if role == "sample_weight":
@@ -136,11 +135,13 @@ class Batch:
         return self.cached(("abs_residual",), lambda: np.abs(self.residual()))
 
     def require_at_least(self, role: str, low: float, *, strict: bool = False, why: str) -> np.ndarray:
-        """``role`` as a vector whose values are all >= ``low`` (> with ``strict``)."""
+        """``role`` as a vector whose values are all >= ``low`` (> with ``strict``). The check
+        is the vector's minimum, one reduction shared by every loss of the batch; only a failed
+        check looks for the first bad sample."""
         a = self.vector(role)
-        bad = a <= low if strict else a < low
-        if bad.any():
-            i = _first(bad)
+        least = self.cached(("minimum", role), lambda: float(a.min(initial=np.inf)))
+        if least < low or (strict and least == low):
+            i = _first(a <= low if strict else a < low)
             raise InputDomainError(f"{a[i]:g} {why}", role=role, index=i)
         return a
 

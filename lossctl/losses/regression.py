@@ -15,12 +15,12 @@ from lossctl.losses.params import NON_NEGATIVE, POSITIVE, UNIT, Param
 from lossctl.losses.spec import REGRESSION, LossSpec
 
 _LOG_COSH_LINEAR = 30.0  # |r| beyond which log cosh r is |r| - log 2 in float64
+_EPS = float(np.finfo(np.float64).eps)
 
 
 def squared_error(batch: Batch) -> np.ndarray:
-    """``r^2``."""
-    r = batch.residual()
-    return r * r
+    """``r^2``, once per batch (MSE and RMSE share it)."""
+    return batch.cached(("squared_error",), lambda: np.square(batch.residual()))
 
 
 def absolute_error(batch: Batch) -> np.ndarray:
@@ -55,22 +55,21 @@ def smooth_l1(batch: Batch, *, beta: float) -> np.ndarray:
 
 
 def log_cosh(batch: Batch) -> np.ndarray:
-    """``log(cosh(r))``, accurate to about 2 eps everywhere, in one branch-free pass.
+    """``log(cosh(r))``, accurate to a few eps everywhere.
 
-    With ``t = expm1(|r|)``, ``cosh r - 1 = t^2 / (2 (1 + t))`` exactly (``e^-|r| = 1/(1+t)``),
-    which has no cancellation, so ``log cosh r = log1p(t * (t / (2 + 2t)))``. Past |r| = 30,
-    ``log cosh r = |r| - log 2`` to within 1e-26 relative, so |r| is clipped at 30 and the
-    excess added back: nothing overflows (cosh does past |r| = 710).
+    ``cosh r = 1 + 2 sinh^2(r/2)``, which has no cancellation, so ``log cosh r =
+    log1p(2 sinh^2(r/2))``. Past |r| = 30, ``log cosh r = |r| - log 2`` to within 1e-26
+    relative, so in a batch with such residuals |r| is clipped at 30 and the excess added back:
+    nothing overflows (``sinh^2(r/2)`` does past |r| = 710).
     """
     a = batch.abs_residual()
-    clipped = np.minimum(a, _LOG_COSH_LINEAR)
-    t = np.expm1(clipped)
-    out = np.multiply(t, 2.0)
-    out += 2.0
-    np.divide(t, out, out=out)
-    out *= t
+    clipped = np.minimum(a, _LOG_COSH_LINEAR) if a.max(initial=0.0) > _LOG_COSH_LINEAR else a
+    half = np.sinh(np.multiply(clipped, 0.5))
+    out = np.add(half, half)
+    out *= half  # 2 sinh^2 rounded once, also where it is subnormal
     np.log1p(out, out=out)
-    out += a - clipped
+    if clipped is not a:
+        out += a - clipped
     return out
 
 
@@ -84,8 +83,10 @@ def pinball(batch: Batch, *, quantile: float) -> np.ndarray:
 def absolute_percentage_error(batch: Batch) -> np.ndarray:
     """``|r| / max(|y_true|, eps)``, eps the float64 machine epsilon, as a fraction (not a
     percentage), as scikit-learn ``mean_absolute_percentage_error``."""
-    y = batch.vector("y_true")
-    return batch.abs_residual() / np.maximum(np.abs(y), np.finfo(np.float64).eps)
+    denominator = np.abs(batch.vector("y_true"))
+    if denominator.min(initial=np.inf) < _EPS:
+        np.maximum(denominator, _EPS, out=denominator)
+    return np.divide(batch.abs_residual(), denominator, out=denominator)
 
 
 def squared_log_error(batch: Batch) -> np.ndarray:
@@ -101,32 +102,33 @@ def poisson_deviance(batch: Batch) -> np.ndarray:
     """Unit Poisson deviance ``2 (y log(y / mu) - y + mu)`` with ``0 log 0 = 0``
     (scikit-learn ``mean_poisson_deviance``); ``y >= 0``, ``mu > 0``.
 
-    Written ``2 mu g(d)`` with ``d = (y - mu) / mu`` and ``g(d) = (1 + d) log1p(d) - d``
-    (``g(-1) = 1`` for y = 0), whose relative error is about ``2 eps / |d|``; for
-    |d| < 1e-3, g is summed from its series ``sum_k (-d)^k / (k (k - 1))``, k >= 2, so that
-    the relative accuracy stays full when the prediction is nearly exact.
+    With ``r = y - mu`` and ``d = r / mu``, ``y log(y / mu) - y + mu = y log1p(d) - r``, whose
+    relative error is below about ``10 eps / |d|`` (the terms cancel down to ``mu d^2 / 2``); for
+    |d| < 1e-3 it is ``mu g(d)``, g summed from its series ``sum_k (-d)^k / (k (k - 1))``,
+    k >= 2, so that the relative accuracy stays full when the prediction is nearly exact.
     """
     y = batch.require_at_least("y_true", 0.0, why="is negative: poisson needs targets >= 0")
     mu = batch.require_at_least("y_pred", 0.0, strict=True, why="is not positive: poisson needs predictions > 0")
-    d = np.subtract(y, mu)
-    d /= mu
+    r = np.subtract(y, mu)
+    d = r / mu
     with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.log1p(d)
-        g *= 1.0 + d
-        g -= d
-    # d = -1: y = 0, or y so far below mu that y - mu rounds to -mu; g(-1) = 1 (0 log 0 = 0),
-    # and g(d) = 1 + (1 + d) log(1 + d) - (1 + d) is within 1e-14 of it there.
-    g[d == -1.0] = 1.0
+        out = np.log1p(d)
+        out *= y
+    out -= r
+    # d = -1: y = 0, or y so far below mu that y - mu rounds to -mu; the deviance is then mu
+    # (0 log 0 = 0), and y log(y / mu) - y is below 1e-14 mu when y is not 0.
+    if d.min(initial=0.0) == -1.0:
+        at_zero = d == -1.0
+        out[at_zero] = mu[at_zero]
     near = np.abs(d) < 1e-3
     if near.any():
-        g[near] = _series_of_g(d[near])
-    g *= mu
-    g *= 2.0
-    return g
+        out[near] = mu[near] * _series_of_g(d[near])
+    out *= 2.0
+    return out
 
 
 def _series_of_g(d: np.ndarray) -> np.ndarray:
-    """``(1 + d) log1p(d) - d`` for |d| < 1e-3 by its alternating series; seven terms bring
+    """``g(d) = (1 + d) log1p(d) - d`` for |d| < 1e-3 by its alternating series; seven terms bring
     the truncation below 1e-20 relative."""
     total = np.zeros_like(d)
     power = d * d
