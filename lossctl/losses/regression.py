@@ -90,12 +90,24 @@ def absolute_percentage_error(batch: Batch) -> np.ndarray:
 
 
 def squared_log_error(batch: Batch) -> np.ndarray:
-    """``(log1p(y_true) - log1p(y_pred))^2``; targets and predictions must be >= 0."""
+    """``(log1p(y_true) - log1p(y_pred))^2``; targets and predictions must be >= 0.
+
+    The difference of logs is ``log1p(x)`` with ``x = (y - p) / (1 + p)``: no cancellation
+    when y is close to p. Where ``x < -1/2`` (``1 + y < (1 + p) / 2``), ``1 + x`` would lose
+    the digits that x rounds away near -1, so the difference is ``log((1 + y) / (1 + p))``,
+    at least log 2 in size and accurate to a few eps, there.
+    """
     y = batch.require_at_least("y_true", 0.0, why="is negative: msle needs targets >= 0")
     p = batch.require_at_least("y_pred", 0.0, why="is negative: msle needs predictions >= 0")
-    # log1p(y) - log1p(p) = log1p((y - p) / (1 + p)): no cancellation when y is close to p.
-    d = np.log1p((y - p) / (1.0 + p))
-    return d * d
+    one_plus_p = p + 1.0
+    x = np.subtract(y, p)
+    x /= one_plus_p
+    far = x < -0.5
+    out = np.log1p(x, out=x)
+    if far.any():
+        out[far] = np.log((y[far] + 1.0) / one_plus_p[far])
+    out *= out
+    return out
 
 
 def poisson_deviance(batch: Batch) -> np.ndarray:
