@@ -100,8 +100,7 @@ def squared_log_error(batch: Batch) -> np.ndarray:
     y = batch.require_at_least("y_true", 0.0, why="is negative: msle needs targets >= 0")
     p = batch.require_at_least("y_pred", 0.0, why="is negative: msle needs predictions >= 0")
     one_plus_p = p + 1.0
-    x = np.subtract(y, p)
-    x /= one_plus_p
+    x = np.divide(batch.residual(), one_plus_p)
     far = x < -0.5
     out = np.log1p(x, out=x)
     if far.any():
@@ -121,7 +120,7 @@ def poisson_deviance(batch: Batch) -> np.ndarray:
     """
     y = batch.require_at_least("y_true", 0.0, why="is negative: poisson needs targets >= 0")
     mu = batch.require_at_least("y_pred", 0.0, strict=True, why="is not positive: poisson needs predictions > 0")
-    r = np.subtract(y, mu)
+    r = batch.residual()
     d = r / mu
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.log1p(d)
