@@ -77,7 +77,7 @@ class ParquetSource(ArrowSource):
     """
 
     def __init__(self, raw: RawFile) -> None:
-        self._raw = raw
+        self._raw = raw = raw.in_arrow_memory()
         with _valid_file(raw.name, "Parquet"), raw.arrow_input() as footer:
             file = pq.ParquetFile(footer)
             self._metadata = file.metadata
@@ -115,8 +115,8 @@ class ArrowIpcSource(ArrowSource):
     """
 
     def __init__(self, raw: RawFile) -> None:
-        self._raw = raw
         self._random_access = raw.head().startswith(ARROW_FILE_MAGIC)
+        self._raw = raw.in_arrow_memory()
         with _valid_file(raw.name, "Arrow"):
             schema = self._open(ipc.IpcReadOptions()).schema
         if not schema.names:

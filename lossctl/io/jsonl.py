@@ -19,8 +19,9 @@ import pyarrow as pa
 import pyarrow.json as pjson
 
 from lossctl.errors import InputError
+from lossctl.io.files import arrow_owned
 from lossctl.io.source import ArrowSource
-from lossctl.io.streams import TextData, arrow_owned
+from lossctl.io.streams import TextData
 
 
 class JsonLinesSource(ArrowSource):

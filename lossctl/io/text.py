@@ -7,7 +7,7 @@ memory is bounded by the window size whatever the file size.
 Arrow parses a window on all cores, about twice as fast as its streaming reader, which parses
 one block after another. Arrow is only ever given memory that it owns, never a Python stream
 or Python bytes: either, released on Arrow's own threads, can hang or abort the interpreter at
-exit (see `streams.arrow_owned`).
+exit (see `files.arrow_owned`).
 
 Every window is read with the same column types, so the arrays do not depend on the windows:
 
@@ -32,8 +32,9 @@ import pyarrow.csv as pcsv
 
 from lossctl.errors import InputError
 from lossctl.io.convert import compute, convert_batches
+from lossctl.io.files import arrow_owned
 from lossctl.io.source import ArrowSource
-from lossctl.io.streams import MappedWindows, TextData, arrow_owned, row_windows
+from lossctl.io.streams import MappedWindows, TextData, row_windows
 
 _BLOCK_BYTES = 1 << 20  # what Arrow parses at a time (streams.BLOCK_BYTES is what is decoded)
 _WINDOW_BYTES = 8 << 20  # how much of a large text is parsed in one go

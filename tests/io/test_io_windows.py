@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossctl.io.files import RawFile, stamp_of
-from lossctl.io.streams import MappedWindows, _after_last_line_end, arrow_owned, row_windows
+from lossctl.io.files import RawFile, arrow_owned, stamp_of
+from lossctl.io.streams import MappedWindows, _after_last_line_end, row_windows
 
 CELLS = st.one_of(
     st.from_regex(r"[0-9a-z. ]{0,6}", fullmatch=True),
