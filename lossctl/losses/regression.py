@@ -64,7 +64,8 @@ def log_cosh(batch: Batch) -> np.ndarray:
     """
     a = batch.abs_residual()
     clipped = np.minimum(a, _LOG_COSH_LINEAR) if a.max(initial=0.0) > _LOG_COSH_LINEAR else a
-    half = np.sinh(np.multiply(clipped, 0.5))
+    half = np.multiply(clipped, 0.5)
+    np.sinh(half, out=half)
     out = np.add(half, half)
     out *= half  # 2 sinh^2 rounded once, also where it is subnormal
     np.log1p(out, out=out)
