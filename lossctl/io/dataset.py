@@ -26,7 +26,8 @@ a loss that is not streamable by default only for a small input); a remote one's
 Rows are numbered across the whole dataset: the first row of a file follows the last row of
 the file before it (both engines see the same numbers). An error about a value names the file
 it was read from and its row in that file (``Source.locate``). The first file gives the
-column names; a later file that lacks a column that is read is an error naming that file.
+column names; a later file that lacks a column that is read is an error naming that file,
+and so is a local file written to or replaced since it was listed (``DataFile.stamp``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from lossctl.io import formats
 from lossctl.io.chunk import DEFAULT_BATCH_ROWS, Chunk
 from lossctl.io.columnar import _valid_file, parquet_batches
 from lossctl.io.dispatch import open_source
+from lossctl.io.files import check_unchanged, stamp_of
 from lossctl.io.locations import GLOB_MAGIC, is_url
 from lossctl.io.source import ArrowSource
 
@@ -62,10 +64,13 @@ _INTEGER = re.compile(r"-?\d+")
 
 @dataclass(frozen=True)
 class DataFile:
-    """One file of a dataset: its local path or URL, and its Hive partition values."""
+    """One file of a dataset: its local path or URL, its Hive partition values, and for a
+    local file its stamp when it was listed (`files.stamp_of`): reading it checks that it is
+    still that file, before and after, so that the rows planned from it are the rows read."""
 
     path: str
     partition: tuple[tuple[str, str | None], ...] = ()
+    stamp: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,7 @@ class Reader:
         """The Parquet file, its footer read; the file is closed when the block ends."""
         with _remote_errors(file):
             stream = self._open(file)
-        with stream, _valid_file(file.path, "Parquet"):
+        with stream, _valid_file(file.path, "Parquet"), _unchanged(file):
             yield pq.ParquetFile(stream)
 
     def _open(self, file: DataFile) -> Any:
@@ -172,7 +177,8 @@ class Reader:
         """A local path of the file: itself, or a temporary copy of a remote file (errors that
         name the copy are given the file's URL instead)."""
         if not is_url(file.path):
-            yield file.path
+            with _unchanged(file):
+                yield file.path
             return
         with tempfile.TemporaryDirectory(prefix="lossctl-") as tmp:
             local = os.path.join(tmp, posixpath.basename(file.path.rstrip("/")))
@@ -363,6 +369,24 @@ def _format_of(path: str, files: list[tuple[str, str]], input_format: str | None
     return fmt
 
 
+def _stamp(path: str) -> tuple[int, ...]:
+    try:
+        return stamp_of(os.stat(path))
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", file=path) from None
+
+
+@contextmanager
+def _unchanged(file: DataFile) -> Iterator[None]:
+    """A block that reads `file`, checked to be the file listed before it and after it (a
+    local file; a remote one is read as it is)."""
+    if file.stamp is not None:
+        check_unchanged(file.path, file.stamp)
+    yield
+    if file.stamp is not None:
+        check_unchanged(file.path, file.stamp)
+
+
 def _partitioned(files: list[tuple[str, str]]) -> list[DataFile]:
     """The files with the ``key=value`` directories above each of them; every file must have
     the same keys."""
@@ -373,7 +397,7 @@ def _partitioned(files: list[tuple[str, str]]) -> list[DataFile]:
             key, equals, value = name.partition("=")
             if equals and key:
                 pairs.append((unquote(key), None if value == NULL_PARTITION else unquote(value)))
-        out.append(DataFile(path, tuple(pairs)))
+        out.append(DataFile(path, tuple(pairs), None if is_url(path) else _stamp(path)))
     keys = [key for key, _ in out[0].partition]
     for file in out[1:]:
         if [key for key, _ in file.partition] != keys:

@@ -53,10 +53,10 @@ class RawFile(NamedTuple):
         try:
             opened = pa.memory_map(self.path) if mapped else pa.OSFile(self.path)
         except OSError as exc:
-            raise self._unreadable(exc) from None
+            raise _unreadable(self.name, exc) from None
         if stamp_of(os.fstat(opened.fileno())) != self.stamp:
             opened.close()
-            raise self._changed()
+            raise _changed(self.name)
         return opened
 
     def in_arrow_memory(self) -> RawFile:
@@ -70,21 +70,8 @@ class RawFile(NamedTuple):
     def check_unchanged(self) -> None:
         """An InputError if the file on disk is no longer the one that was opened (`stamp`):
         replaced, resized or written to since, or gone. Bytes in memory cannot change."""
-        if self.data is not None:
-            return
-        try:
-            info = os.stat(self.path)
-        except OSError as exc:
-            raise self._unreadable(exc) from None
-        if stamp_of(info) != self.stamp:
-            raise self._changed()
-
-    def _changed(self) -> InputError:
-        return InputError("the file changed while it was being read", file=self.name)
-
-    def _unreadable(self, exc: OSError) -> InputError:
-        reason = os.strerror(exc.errno) if exc.errno else "it cannot be opened"
-        return InputError(f"the file cannot be read any more ({reason})", file=self.name)
+        if self.data is None:
+            check_unchanged(self.path, self.stamp)
 
     def head(self) -> bytes:
         """The first HEAD_BYTES bytes (fewer when the input is shorter)."""
@@ -93,9 +80,30 @@ class RawFile(NamedTuple):
 
 
 def stamp_of(info: os.stat_result) -> tuple[int, ...]:
-    """What changes when a file is replaced, resized or written to: its device and inode, its
-    size and its modification time."""
-    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+    """What changes when a file is replaced, resized or written to: its inode, its size and its
+    modification time. Not its device number, which differs between the hosts that mount a
+    shared file system (a dataset's files are checked by the workers that read them)."""
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def check_unchanged(path: str, stamp: tuple[int, ...] | None) -> None:
+    """An InputError if the file at `path` is no longer the one whose `stamp` was taken:
+    replaced, resized or written to since, or gone."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    if stamp_of(info) != stamp:
+        raise _changed(path)
+
+
+def _changed(name: str) -> InputError:
+    return InputError("the file changed while it was being read", file=name)
+
+
+def _unreadable(name: str, exc: OSError) -> InputError:
+    reason = os.strerror(exc.errno) if exc.errno else "it cannot be opened"
+    return InputError(f"the file cannot be read any more ({reason})", file=name)
 
 
 def open_raw(path: str) -> RawFile:

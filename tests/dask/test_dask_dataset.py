@@ -4,6 +4,7 @@ the Dask engine reads the same parts."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -113,6 +114,30 @@ def test_datasets_that_do_not_hold_together(tmp_path):
     with pytest.raises(InputError) as error:
         local.evaluate(local.Request(path=str(narrow), losses=["mse"]))
     assert str(error.value).startswith(f"{narrow / 'part-001.parquet'}, column 'y_pred': this file of the dataset")
+
+
+def touched(path: Path) -> None:
+    """``path`` written again with the same bytes, its modification time a second later."""
+    info = path.stat()
+    path.write_bytes(path.read_bytes())
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+@pytest.mark.parametrize("when", ["before it is read", "while it is read"])
+def test_a_file_changed_since_the_listing_is_an_error(tmp_path, fmt, when):
+    """The rows of a dataset are planned from its files as they were listed: a file written
+    to before or while it is read is an error that names it, not a read of other rows."""
+    root = write(tmp_path / "d", table("regression", 900), files=3, row_group_rows=150, fmt=fmt)
+    source = open_source(str(root))
+    chunks = source.iter_chunks(["y_true"], batch_rows=100, exact=False)
+    first = next(chunks)
+    assert first.start == 0
+    changed = root / f"part-{0 if when == 'while it is read' else 1:03d}.{fmt}"
+    touched(changed)
+    with pytest.raises(InputError) as error:
+        list(chunks)
+    assert str(error.value) == f"{changed}: the file changed while it was being read"
 
 
 def test_fsspec_urls_read_in_place_or_through_a_copy(tmp_path):
