@@ -87,7 +87,7 @@ def absolute_percentage_error(batch: Batch) -> np.ndarray:
     denominator = np.abs(batch.vector("y_true"))
     if denominator.min(initial=np.inf) < _EPS:
         np.maximum(denominator, _EPS, out=denominator)
-    return np.divide(batch.abs_residual(), denominator, out=denominator)
+    return batch.abs_residual() / denominator
 
 
 def squared_log_error(batch: Batch) -> np.ndarray:
@@ -122,16 +122,18 @@ def poisson_deviance(batch: Batch) -> np.ndarray:
     y = batch.require_at_least("y_true", 0.0, why="is negative: poisson needs targets >= 0")
     mu = batch.require_at_least("y_pred", 0.0, strict=True, why="is not positive: poisson needs predictions > 0")
     r = batch.residual()
-    d = r / mu
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        d = r / mu
         out = np.log1p(d)
         out *= y
     out -= r
-    # d = -1: y = 0, or y so far below mu that y - mu rounds to -mu; the deviance is then mu
-    # (0 log 0 = 0), and y log(y / mu) - y is below 1e-14 mu when y is not 0.
-    if d.min(initial=0.0) == -1.0:
-        at_zero = d == -1.0
-        out[at_zero] = mu[at_zero]
+    # Where d = -1 (y = 0, or y so far below mu that y - mu rounds to -mu) or d overflows (y / mu
+    # beyond float64), log1p(d) is infinite and the deviance is not: there it is
+    # y (log y - log mu) - r, with 0 log 0 = 0 and the logs apart (y / mu need not be a float64).
+    if d.min(initial=0.0) == -1.0 or d.max(initial=0.0) == np.inf:
+        edge = np.flatnonzero((d == -1.0) | (d == np.inf))
+        y_edge = y[edge]
+        out[edge] = y_edge * (np.log(np.where(y_edge > 0.0, y_edge, 1.0)) - np.log(mu[edge])) - r[edge]
     near = np.abs(d) < 1e-3
     if near.any():
         out[near] = mu[near] * _series_of_g(d[near])

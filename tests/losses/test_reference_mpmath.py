@@ -6,14 +6,16 @@ cancellation below. Bounds are in units of eps = 2^-52, and each one names what 
 - log-cosh: 4 eps wherever the loss is a normal float64 (|r| > 2^-510);
 - Poisson deviance, with d = y / mu - 1: 4 eps where the series applies (|d| < 1e-3), and
   16 eps / |d| beyond, where the terms of ``y log1p(d) - (y - mu)`` cancel down to about
-  ``mu d^2 / 2`` (a relative error of at most 1.6e-11 at |d| = 1e-3);
-- squared log error: 8 eps (a difference of logs by one log1p, then squared).
+  ``mu d^2 / 2`` (a relative error of at most 3.6e-12 at |d| = 1e-3); 4 eps where y / mu is
+  below eps or beyond the float64 range;
+- squared log error: 8 eps (a difference of logs, then squared).
 """
 
 from __future__ import annotations
 
 import mpmath
 import numpy as np
+import pytest
 
 import lossctl
 
@@ -33,9 +35,12 @@ def relative_errors(actual: np.ndarray, exact: list) -> np.ndarray:
     return np.array([float(abs(mpmath.mpf(a) - e) / abs(e)) for a, e in zip(actual, exact, strict=True)])
 
 
-def test_log_cosh_is_accurate_across_magnitudes():
-    rng = rng_for("log-cosh", "mpmath")
-    r = np.concatenate([signed_magnitudes(rng, -150, 3, 400), signed_magnitudes(rng, -3, 1.6, 400), [30.0, -30.0]])
+@pytest.mark.parametrize("largest", [30.0, 1000.0], ids=["no residual beyond 30", "residuals beyond 30"])
+def test_log_cosh_is_accurate_across_magnitudes(largest):
+    """A batch whose residuals all lie within 30 is not clipped; one with larger ones is."""
+    rng = rng_for("log-cosh", "mpmath", largest)
+    r = np.concatenate([signed_magnitudes(rng, -150, np.log10(largest), 400), signed_magnitudes(rng, -3, 1.4, 400)])
+    r = np.concatenate([np.clip(r, -largest, largest), [largest, -largest]])
     actual = lossctl.per_sample("log-cosh", r, np.zeros_like(r))
     with mpmath.workdps(DIGITS):
         exact = [mpmath.log(mpmath.cosh(mpmath.mpf(x))) for x in r]
@@ -62,6 +67,24 @@ def test_poisson_deviance_is_accurate_near_and_far_from_the_prediction():
         d_exact = np.array([float(abs(mpmath.mpf(a) / mpmath.mpf(b) - 1)) for a, b in zip(y, mu, strict=True)])
     bound = np.where(d_exact < 1e-3, 4 * EPS, 16 * EPS / np.maximum(d_exact, 1e-3))
     assert (errors <= bound).all(), (y[np.argmax(errors / bound)], mu[np.argmax(errors / bound)])
+
+
+@pytest.mark.parametrize(
+    ("y", "mu"),
+    [
+        (1.1082777007957999e-16, 1.086814872214894),  # y - mu rounds to -mu
+        (1e-300, 1e10),  # y / mu is subnormal
+        (5e-324, 1e300),  # y / mu underflows to 0
+        (0.0, 5e-324),
+        (1.0, 5e-324),  # y / mu overflows
+        (1e300, 1e-10),
+        (3.0, 1e-300),
+    ],
+)
+def test_poisson_deviance_where_y_over_mu_leaves_float64(y, mu):
+    with mpmath.workdps(DIGITS):
+        error = relative_errors(lossctl.per_sample("poisson", [y], [mu]), [poisson_deviance(y, mu)])
+    assert error[0] <= 4 * EPS
 
 
 def test_squared_log_error_is_accurate_near_and_far_from_the_prediction():
