@@ -62,7 +62,8 @@ class RawFile(NamedTuple):
     def in_arrow_memory(self) -> RawFile:
         """This input, its bytes in memory (if any) copied once into memory that Arrow owns
         (`arrow_owned`): for the binary formats, whose readers keep pieces of the bytes they
-        read (zero-copy columns, pre-buffered ranges) and may let go of them on Arrow's threads."""
+        read (zero-copy columns, pre-buffered ranges) and may let go of them on Arrow's threads.
+        The bytes are held twice until the caller lets go of the Python copy."""
         if self.data is None or isinstance(self.data, pa.Buffer):
             return self
         return self._replace(data=arrow_owned(self.data))
