@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench fixtures clean
+.PHONY: demo test fuzz lint bench fixtures clean
 
 $(BIN)/lossctl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,13 @@ demo: $(BIN)/lossctl
 	$(BIN)/lossctl compare sample_data/model_a.csv sample_data/model_b.csv
 	$(BIN)/lossctl compute --loss huber --delta 1.0 sample_data/preds.csv
 
+# In parallel, one worker per core; the fuzz tests run on the bounded "default" hypothesis profile.
 test: $(BIN)/lossctl
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+# Nightly: only the fuzz tests, on the long "fuzz" profile (fresh examples on every run).
+fuzz: $(BIN)/lossctl
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n auto -m slow
 
 lint: $(BIN)/lossctl
 	$(BIN)/ruff check lossctl tests bench sample_data

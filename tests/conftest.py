@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from lossctl.cli.main import main
 
@@ -20,6 +22,13 @@ class _Entry:
     def main(self, args: Sequence[str] = (), prog_name: str | None = None, **extra: Any) -> None:
         main(list(args))
 
+
+# Hypothesis budgets. The fuzz tests (marked ``slow``) take their example count from the profile:
+# "default" keeps ``make test`` bounded and reproducible (the same examples on every run);
+# "fuzz" (``make fuzz``, nightly) draws fresh examples, forty times as many.
+settings.register_profile("default", max_examples=40, deadline=None, derandomize=True, database=None)
+settings.register_profile("fuzz", max_examples=1600, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 Invoke = Callable[..., Result]
 

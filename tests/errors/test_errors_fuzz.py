@@ -4,8 +4,9 @@ Whatever the bytes, lossctl ends with exit code 0 or 2 — never a traceback, ne
 ("internal error", a bug) — a failed run prints nothing on stdout, and a JSON result parses and
 holds finite values only (``null`` only with ``--nan propagate``).
 
-Bounded and reproducible: ``derandomize=True`` draws the same examples on every run, without
-shrinking (a failure is reported as drawn), in-process through ``lossctl.cli.main.main`` —
+Marked ``slow``: the example budget is the hypothesis profile's (tests/conftest.py), bounded and
+the same on every run in ``make test``, long and fresh in ``make fuzz``; never shrunk (a failure is
+reported as drawn). Run in-process through ``lossctl.cli.main.main`` —
 except JSON Lines whose first record is ``null``, which crash pyarrow's reader and are therefore
 run in a process of their own.
 """
@@ -29,11 +30,9 @@ from hypothesis import strategies as st
 
 from ._support import run_lossctl
 
+pytestmark = pytest.mark.slow
+
 SETTINGS = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
     phases=[Phase.explicit, Phase.generate],  # no shrinking: it would run for minutes on a crash
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
 )
@@ -304,7 +303,7 @@ def test_fuzz_parquet(fuzz_dir, data, invocation, name):
     _check(fuzz_dir, data, name, invocation)
 
 
-@settings(SETTINGS, max_examples=60)
+@SETTINGS
 @given(data=st.one_of(csv_bytes(), jsonl_bytes(), parquet_bytes(), st.binary(max_size=300)), invocation=invocations)
 def test_fuzz_stdin(fuzz_dir, data, invocation):
     _check(fuzz_dir, data, "stdin", invocation, via_stdin=True)

@@ -15,7 +15,7 @@ import tempfile
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lossctl.io.files import RawFile, arrow_owned, stamp_of
@@ -83,14 +83,14 @@ def parse(windows: list[bytes]) -> pa.Table:
 
 
 @CUTTERS
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow
 @given(text=csv_texts(), size=st.integers(1, 40))
 def test_windows_are_the_text_cut_after_lines(windows_of, text, size):
     check_cut(windows_of(text, size), text, size)
 
 
 @CUTTERS
-@settings(max_examples=200, deadline=None)
+@pytest.mark.slow
 @given(text=csv_texts(), size=st.integers(1, 40))
 def test_windows_parse_to_the_whole_text(windows_of, text, size):
     whole = pcsv.read_csv(pa.BufferReader(text), convert_options=STRINGS)
@@ -158,7 +158,7 @@ def test_arrow_owned_memory_refers_to_no_python_object():
     assert owned.to_pybytes() == data
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow
 @given(
     text=st.binary(max_size=10_000).map(lambda b: b.replace(b"\n", b"x").replace(b"\r", b"x"))
     | st.lists(st.sampled_from([b"ab", b"\n", b"\r", b"x" * 3000]), max_size=12).map(b"".join),
