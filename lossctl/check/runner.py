@@ -70,19 +70,21 @@ def files_read(checks: list[Check], files: list[str], options: dict[str, Any]) -
     return list(dict.fromkeys(read))
 
 
-def run(checks: list[Check], files: list[str], options: dict[str, Any]) -> tuple[list[Outcome], list[str]]:
-    """The outcome of each check on each of its inputs, ordered by check then input; and the
-    warnings of the evaluations."""
+def run(checks: list[Check], files: list[str], options: dict[str, Any]) -> tuple[list[Outcome], list, list[str]]:
+    """The outcome of each check on each of its inputs, ordered by check then input; the
+    evaluations they were judged on (one per pass); and the warnings of the evaluations."""
     baselines = {c.baseline: Baseline.load(c.baseline) for c in checks if c.baseline is not None}
     outcomes: dict[tuple[int, int], Outcome] = {}
     warnings: list[str] = []
+    evaluations = []
     for (path, opts), members in _plan(checks, files, options).items():
         losses = list(dict.fromkeys(checks[c].loss for c, _ in members))
         evaluation, notes = evaluate(request(path, losses, dict(opts)))
+        evaluations.append(evaluation)
         warnings += notes + evaluation.warnings()
         for c, i in members:
             check = checks[c]
             result = evaluation.results[losses.index(check.loss)]
             baseline = baselines[check.baseline].value(result.label, evaluation.input) if check.baseline else None
             outcomes[c, i] = check.judge(result, evaluation.input, baseline)
-    return [outcomes[key] for key in sorted(outcomes)], warnings
+    return [outcomes[key] for key in sorted(outcomes)], evaluations, warnings

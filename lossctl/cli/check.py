@@ -199,7 +199,7 @@ def check(
     if junit_xml:
         refuse_inputs(junit_xml, read)  # before a long evaluation, not after it
 
-    outcomes, warnings = runner.run(list(checks), inputs, options)
+    outcomes, _evaluations, warnings = runner.run(list(checks), inputs, options)
     for message in warnings:
         warn(message)
     write_result(_render(outcomes, fmt), None, [])
