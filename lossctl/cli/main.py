@@ -76,10 +76,24 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
+# The loss core's hints speak of parameters, as a Python caller sets them; on the command line
+# they are options.
+_SETTINGS_AS_OPTIONS = {"from_logits=True": "--from-logits"}
+
+
+def _as_options(exc: Exception, unknown_loss: type[Exception]) -> None:
+    """Reword the hint of a loss core error for the command line."""
+    if isinstance(exc, unknown_loss) and exc.hint is None:
+        exc.hint = "'lossctl list' shows every loss"
+    for setting, option in _SETTINGS_AS_OPTIONS.items():
+        if exc.hint:
+            exc.hint = exc.hint.replace(setting, option)
+
+
 def _run(argv: list[str] | None) -> int:
     """Run the command line and return its exit code; every error is one line on stderr."""
     from lossctl.errors import LossctlError
-    from lossctl.losses import ExpressionError, LossError
+    from lossctl.losses import ExpressionError, LossError, UnknownLossError
 
     try:
         # Without standalone mode, click returns the code of ctx.exit(code) instead of exiting.
@@ -101,6 +115,7 @@ def _run(argv: list[str] | None) -> int:
     except ExpressionError as exc:
         return _fail(f"malformed loss expression: {exc.message}\n  {exc.caret().replace(chr(10), chr(10) + '  ')}")
     except (LossctlError, LossError) as exc:
+        _as_options(exc, UnknownLossError)
         return _fail(str(exc), getattr(exc, "exit_code", 2))
     except Exception as exc:  # a bug in lossctl, not the user's error: say so, in one line
         if os.environ.get("LOSSCTL_DEBUG"):

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from lossctl.losses import catalog
-from lossctl.losses.spec import BINARY, CRITIC, MULTICLASS, PAIR, REGRESSION, TRIPLET, WEIGHTS
+from lossctl.losses.tasks import BINARY, CRITIC, MULTICLASS, PAIR, REGRESSION, TRIPLET, WEIGHTS
 
 SCORES = "scores"  # binary labels with unbounded decision scores: not a task of the catalog
 KINDS = (REGRESSION, BINARY, SCORES, MULTICLASS, PAIR, TRIPLET, CRITIC, WEIGHTS)

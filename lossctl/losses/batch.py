@@ -196,7 +196,10 @@ class Batch:
             i = _first(bad)
             value = p[i] if p.ndim == 1 else p[i][bad[i]][0]
             raise InputDomainError(
-                f"probability {value:g} is outside [0, 1]", role=role, index=i, hint="pass --from-logits for logits"
+                f"probability {value:g} is outside [0, 1]",
+                role=role,
+                index=i,
+                hint="logits are read with from_logits=True",
             )
         return p
 
@@ -259,7 +262,7 @@ class Batch:
                     f"probabilities sum to {sums[i]:.6g}, not 1",
                     role="y_pred",
                     index=i,
-                    hint="pass --from-logits if these are logits or scores",
+                    hint="logits or scores are read with from_logits=True",
                 )
             return p
 

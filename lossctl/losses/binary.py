@@ -13,8 +13,9 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.params import EPS, FROM_LOGITS, NON_NEGATIVE, POSITIVE, UNIT, Param
-from lossctl.losses.spec import BINARY, LossSpec
+from lossctl.losses.spec import LossSpec
 from lossctl.losses.state import PenalizedMeanState
+from lossctl.losses.tasks import BINARY
 
 
 def binary_cross_entropy(

@@ -9,8 +9,9 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import LossError
-from lossctl.losses.spec import WEIGHTS, Loss
+from lossctl.losses.spec import Loss
 from lossctl.losses.state import CombinedState
+from lossctl.losses.tasks import WEIGHTS
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from lossctl.losses.batch import Batch
-from lossctl.losses.spec import CRITIC, DISTRIBUTION, LossSpec
+from lossctl.losses.spec import LossSpec
 from lossctl.losses.state import GroupDifferenceState, SampleState
+from lossctl.losses.tasks import CRITIC, DISTRIBUTION
 
 
 def is_fake(batch: Batch) -> np.ndarray:

@@ -6,7 +6,8 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.params import NON_NEGATIVE, POSITIVE, Param
-from lossctl.losses.spec import PAIR, TRIPLET, LossSpec
+from lossctl.losses.spec import LossSpec
+from lossctl.losses.tasks import PAIR, TRIPLET
 
 
 def contrastive(batch: Batch, *, margin: float) -> np.ndarray:

@@ -14,7 +14,8 @@ import numpy as np
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, ParameterError
 from lossctl.losses.params import EPS, FLOAT_OR_VECTOR, FROM_LOGITS, NON_NEGATIVE, UNIT, Param
-from lossctl.losses.spec import BINARY, MULTICLASS, LossSpec
+from lossctl.losses.spec import LossSpec
+from lossctl.losses.tasks import BINARY, MULTICLASS
 
 
 def focal(

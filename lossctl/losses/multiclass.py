@@ -8,7 +8,8 @@ import numpy as np
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError
 from lossctl.losses.params import EPS, FROM_LOGITS, NON_NEGATIVE, UNIT, VECTOR, Param
-from lossctl.losses.spec import MULTICLASS, LossSpec
+from lossctl.losses.spec import LossSpec
+from lossctl.losses.tasks import MULTICLASS
 
 
 def _class_weights(class_weights: tuple[float, ...] | None, classes: int) -> np.ndarray | None:

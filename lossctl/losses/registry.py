@@ -6,7 +6,8 @@ import difflib
 
 from lossctl.losses import binary, critic, embedding, focal, multiclass, regression, regularization
 from lossctl.losses.errors import UnknownLossError
-from lossctl.losses.spec import TASKS, LossSpec
+from lossctl.losses.spec import LossSpec
+from lossctl.losses.tasks import TASKS
 
 CATALOG: tuple[LossSpec, ...] = (
     regression.SPECS
@@ -42,7 +43,7 @@ def get_spec(name: str) -> LossSpec:
         return _BY_NAME[_normalize(name)]
     except KeyError:
         close = difflib.get_close_matches(_normalize(name), list(_BY_NAME), n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else "'lossctl list' shows every loss"
+        hint = f"did you mean {close[0]!r}?" if close else None
         raise UnknownLossError(f"unknown loss {name!r}", hint=hint) from None
 
 

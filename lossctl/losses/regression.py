@@ -12,7 +12,8 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.params import NON_NEGATIVE, POSITIVE, UNIT, Param
-from lossctl.losses.spec import REGRESSION, LossSpec
+from lossctl.losses.spec import LossSpec
+from lossctl.losses.tasks import REGRESSION
 
 _LOG_COSH_LINEAR = 30.0  # |r| beyond which log cosh r is |r| - log 2 in float64
 _EPS = float(np.finfo(np.float64).eps)

@@ -9,8 +9,9 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.params import NON_NEGATIVE, Param
-from lossctl.losses.spec import WEIGHTS, LossSpec
+from lossctl.losses.spec import LossSpec
 from lossctl.losses.state import SumState
+from lossctl.losses.tasks import WEIGHTS
 
 
 def l1(batch: Batch, **params: float) -> np.ndarray:
@@ -37,7 +38,7 @@ def _sum_state(spec: LossSpec, params: dict) -> SumState:
 _WEIGHTS = (("weights",),)
 _CONVENTION = (
     "A sum over the parameters, not a mean; usually a term of a combined loss, e.g. "
-    "'bce + 1e-4*l2' with the weights given by --model-weights."
+    "'bce + 1e-4*l2', which reads the model's weights beside the predictions."
 )
 
 SPECS = (

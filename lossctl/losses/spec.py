@@ -19,16 +19,7 @@ from lossctl.losses.batch import Batch
 from lossctl.losses.errors import LossError
 from lossctl.losses.params import Param, bind
 from lossctl.losses.state import MeanState, State, finite_terms
-
-REGRESSION = "regression"
-BINARY = "binary"
-MULTICLASS = "multiclass"
-PAIR = "pair"
-TRIPLET = "triplet"
-CRITIC = "critic"
-DISTRIBUTION = "distribution"
-WEIGHTS = "weights"
-TASKS = (REGRESSION, BINARY, MULTICLASS, PAIR, TRIPLET, CRITIC, DISTRIBUTION, WEIGHTS)
+from lossctl.losses.tasks import WEIGHTS
 
 PREDICTION = (("y_true", "y_pred"),)
 

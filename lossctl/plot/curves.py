@@ -16,7 +16,7 @@ import numpy as np
 
 from lossctl.errors import UsageError
 from lossctl.losses import AnyLoss, Batch, CombinedLoss, Loss, LossError
-from lossctl.losses.spec import BINARY, MULTICLASS, REGRESSION
+from lossctl.losses.tasks import BINARY, MULTICLASS, REGRESSION
 
 # A residual curve is drawn only for a loss that is a function of the residual alone: its
 # values at y_true = 0 and at y_true = 1 must agree to this relative tolerance.

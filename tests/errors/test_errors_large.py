@@ -40,7 +40,7 @@ def long_parquet(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.parametrize(
     ("variant", "words"),
-    [("above_one", ["probability 1.5", "--from-logits"]), ("nan", ["missing value"]), ("negative", ["-0.25"])],
+    [("above_one", ["probability 1.5", "from_logits=True"]), ("nan", ["missing value"]), ("negative", ["-0.25"])],
 )
 def test_streamed_millions_bad_last_row(long_parquet, variant, words):
     sizes: list[int] = []

@@ -42,15 +42,15 @@ def test_bad_value_names_role_and_first_index(loss, y_true, y_pred, role, index,
 def test_probability_above_1_hints_at_from_logits():
     with pytest.raises(InputDomainError) as caught:
         lossctl.compute("bce", [1.0, 0.0], [0.5, 1.3])
-    assert "--from-logits" in caught.value.hint
-    assert "--from-logits" in str(caught.value)
+    assert "from_logits=True" in caught.value.hint
+    assert "from_logits=True" in str(caught.value)
 
 
 def test_probability_rows_not_summing_to_1_hint_at_from_logits():
     with pytest.raises(InputDomainError) as caught:
         lossctl.compute("cross-entropy", [0.0, 1.0], [[0.5, 0.5], [0.5, 0.4]])
     assert (caught.value.role, caught.value.index) == ("y_pred", 1)
-    assert "--from-logits" in caught.value.hint
+    assert "from_logits=True" in caught.value.hint
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])

@@ -1,0 +1,12 @@
+"""The tasks a loss fits: what its inputs are (a vocabulary without dependencies, so that the
+command line can offer it as choices without loading the loss core)."""
+
+REGRESSION = "regression"  # real labels, real predictions
+BINARY = "binary"  # labels in {0, 1}, probabilities (or logits)
+MULTICLASS = "multiclass"  # class labels (or a target matrix), a matrix of class probabilities
+PAIR = "pair"  # a similarity label and a distance (contrastive)
+TRIPLET = "triplet"  # anchor-positive and anchor-negative distances, or three embeddings
+CRITIC = "critic"  # critic scores of real and generated samples (Wasserstein GAN)
+DISTRIBUTION = "distribution"  # two samples compared as distributions
+WEIGHTS = "weights"  # a model's parameters (regularization)
+TASKS = (REGRESSION, BINARY, MULTICLASS, PAIR, TRIPLET, CRITIC, DISTRIBUTION, WEIGHTS)
