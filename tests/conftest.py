@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Sequence
-from typing import Any
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, NamedTuple
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from hypothesis import settings
 
 from lossctl.cli.main import main
+
+
+class Ran(NamedTuple):
+    """What a run of lossctl gave: its exit code, stdout and stderr (decoded as UTF-8, undecodable
+    bytes replaced). A tuple, so ``code, out, err = invoke(...)`` unpacks it."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """stdout parsed as JSON."""
+        return json.loads(self.stdout)
 
 
 class _Entry:
@@ -20,7 +37,45 @@ class _Entry:
     name = "lossctl"
 
     def main(self, args: Sequence[str] = (), prog_name: str | None = None, **extra: Any) -> None:
-        main(list(args))
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            assert exc.code is None or isinstance(exc.code, int), f"exit with a non-integer code {exc.code!r}"
+            raise
+
+
+@contextmanager
+def _working_directory(cwd: str | os.PathLike[str] | None) -> Iterator[None]:
+    if cwd is None:
+        yield
+        return
+    saved = os.getcwd()
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(saved)
+
+
+def _in_a_process(
+    args: list[str],
+    input: str | bytes | None,  # noqa: A002 - as subprocess.run
+    env: Mapping[str, str | None] | None,
+    cwd: str | os.PathLike[str] | None,
+) -> Ran:
+    """``python -m lossctl ARGS`` in a process of its own (for inputs that may crash the
+    interpreter), with the environment of the tests less LOSSCTL_DEBUG, then ``env``."""
+    environ = {key: value for key, value in os.environ.items() if key != "LOSSCTL_DEBUG"}
+    for key, value in (env or {}).items():
+        if value is None:
+            environ.pop(key, None)
+        else:
+            environ[key] = value
+    data = input.encode("utf-8") if isinstance(input, str) else (input or b"")
+    done = subprocess.run(
+        [sys.executable, "-m", "lossctl", *args], cwd=cwd, env=environ, input=data, capture_output=True
+    )
+    return Ran(done.returncode, done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace"))
 
 
 # Hypothesis budgets. The fuzz tests (marked ``slow``) take their example count from the profile:
@@ -30,17 +85,34 @@ settings.register_profile("default", max_examples=40, deadline=None, derandomize
 settings.register_profile("fuzz", max_examples=1600, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-Invoke = Callable[..., Result]
+Invoke = Callable[..., Ran]
 
 
 @pytest.fixture
 def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
-    """``invoke("compute", "-l", "mse", "r.csv", input=None, env=None)`` -> a click ``Result``
-    (``exit_code``, ``stdout``, ``stderr``) of lossctl run in-process."""
+    """``invoke("compute", "-l", "mse", "r.csv", input=None, env=None, cwd=None, process=False)``
+    -> a ``Ran`` (``exit_code``, ``stdout``, ``stderr``, ``.json()``) of lossctl.
+
+    Run in-process by default: lossctl's entry point, ``lossctl.cli.main.main``, under Click's
+    ``CliRunner`` (stdin from ``input=``, str or bytes; stdout and stderr captured apart, not a
+    terminal; ``env=`` set for the run, a ``None`` value unsetting a variable). ``cwd=`` runs it in
+    that directory. ``process=True`` runs ``python -m lossctl`` in a process of its own instead.
+    LOSSCTL_DEBUG is unset either way. Arguments are passed through ``str`` (paths may be given)."""
     monkeypatch.delenv("LOSSCTL_DEBUG", raising=False)
     runner = CliRunner()
 
-    def call(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:  # noqa: A002
-        return runner.invoke(_Entry(), list(args), input=input, env=env, catch_exceptions=False, prog_name="lossctl")
+    def call(
+        *args: str | os.PathLike[str],
+        input: str | bytes | None = None,  # noqa: A002
+        env: Mapping[str, str | None] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        process: bool = False,
+    ) -> Ran:
+        words = [str(arg) for arg in args]
+        if process:
+            return _in_a_process(words, input, env, cwd)
+        with _working_directory(cwd):
+            result = runner.invoke(_Entry(), words, input=input, env=env, catch_exceptions=False, prog_name="lossctl")
+        return Ran(result.exit_code, result.stdout, result.stderr)
 
     return call

@@ -1,25 +1,13 @@
-"""Fixtures of the ``lossctl check`` tests: a repository in tmp_path, small prediction files
-whose losses are computed by hand, and the real entry point (``lossctl.cli.main.main``, which
-turns errors into exit code 2) run in-process."""
+"""Fixtures of the ``lossctl check`` tests: a repository in tmp_path and small prediction files
+whose losses are computed by hand. lossctl itself is run by ``invoke`` (tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from ._data import FILES
-
-
-@dataclass(frozen=True)
-class Result:
-    """What a run of lossctl gave: its exit code, stdout and stderr."""
-
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture
@@ -32,18 +20,3 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     return tmp_path
-
-
-@pytest.fixture
-def lossctl(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    """Run ``lossctl ARGS...`` through its entry point; the exit code, stdout and stderr."""
-    from lossctl.cli import main as entry
-
-    def run(*args: str) -> Result:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exit_info:
-            entry.main(list(args))
-        out, err = capsys.readouterr()
-        return Result(exit_info.value.code, out, err)
-
-    return run

@@ -27,55 +27,55 @@ severity = "warn"
 
 
 def verdicts(result) -> list[tuple[str, str, str]]:
-    return [(c["name"], c["input"], c["verdict"]) for c in json.loads(result.out)["checks"]]
+    return [(c["name"], c["input"], c["verdict"]) for c in json.loads(result.stdout)["checks"]]
 
 
-def test_checks_come_from_pyproject(repo, lossctl):
+def test_checks_come_from_pyproject(repo, invoke):
     (repo / "pyproject.toml").write_text(CONFIG, encoding="utf-8")
-    result = lossctl("check", "--format", "json")
-    assert result.code == 0  # mse 4/3 <= 1.5; mae 2/3 > 0.5 only warns
+    result = invoke("check", "--format", "json")
+    assert result.exit_code == 0  # mse 4/3 <= 1.5; mae 2/3 > 0.5 only warns
     assert verdicts(result) == [("mse max 1.5", "preds.csv", "pass"), ("mae max 0.5", "preds.csv", "warn")]
 
 
-def test_discovery_walks_up_and_paths_are_relative_to_the_config(repo, lossctl, monkeypatch):
+def test_discovery_walks_up_and_paths_are_relative_to_the_config(repo, invoke, monkeypatch):
     (repo / "pyproject.toml").write_text(CONFIG, encoding="utf-8")
     deep = repo / "src" / "model"
     deep.mkdir(parents=True)
     (deep / "pyproject.toml").write_text('[project]\nname = "model"\n', encoding="utf-8")  # no [tool.lossctl]: skipped
     monkeypatch.chdir(deep)
-    result = lossctl("check", "--format", "json")
-    assert result.code == 0
+    result = invoke("check", "--format", "json")
+    assert result.exit_code == 0
     assert [i for _, i, _ in verdicts(result)] == ["../../preds.csv", "../../preds.csv"]
 
 
-def test_discovery_stops_at_the_repository_root(tmp_path, lossctl, monkeypatch):
+def test_discovery_stops_at_the_repository_root(tmp_path, invoke, monkeypatch):
     (tmp_path / "pyproject.toml").write_text(CONFIG, encoding="utf-8")  # outside the repository
     inner = tmp_path / "repo"
     (inner / ".git").mkdir(parents=True)
     monkeypatch.chdir(inner)
-    result = lossctl("check")
-    assert result.code == 2
-    assert result.err.startswith("Error: no checks:")
+    result = invoke("check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: no checks:")
 
 
-def test_lossctl_toml_has_top_level_keys_and_comes_before_pyproject(repo, lossctl):
+def test_lossctl_toml_has_top_level_keys_and_comes_before_pyproject(repo, invoke):
     (repo / "pyproject.toml").write_text(CONFIG, encoding="utf-8")
     (repo / "lossctl.toml").write_text('files = ["worse.csv"]\n[[checks]]\nloss = "mse"\nmax = 2.0\n', encoding="utf-8")
-    result = lossctl("check", "--format", "json")
-    assert result.code == 1  # mse(worse.csv) = 3 > 2
+    result = invoke("check", "--format", "json")
+    assert result.exit_code == 1  # mse(worse.csv) = 3 > 2
     assert verdicts(result) == [("mse max 2.0", "worse.csv", "fail")]
 
 
-def test_config_names_a_file_anywhere(repo, lossctl):
+def test_config_names_a_file_anywhere(repo, invoke):
     ci = repo / "ci"
     ci.mkdir()
     (ci / "gate.toml").write_text('files = ["../better.csv"]\n[[checks]]\nloss = "mae"\nmax = 0.34\n', encoding="utf-8")
-    result = lossctl("check", "--config", "ci/gate.toml", "--format", "json")
-    assert result.code == 0  # mae(better.csv) = 1/3 <= 0.34
+    result = invoke("check", "--config", "ci/gate.toml", "--format", "json")
+    assert result.exit_code == 0  # mae(better.csv) = 1/3 <= 0.34
     assert verdicts(result) == [("mae max 0.34", "better.csv", "pass")]
 
 
-def test_per_check_files_and_options_override_the_top_level(repo, lossctl):
+def test_per_check_files_and_options_override_the_top_level(repo, invoke):
     (repo / "two.csv").write_text("y_true,model_a,model_b\n1,1,2\n2,2,2\n3,5,3\n", encoding="utf-8")
     (repo / "pyproject.toml").write_text(
         """\
@@ -99,11 +99,11 @@ y_pred = "y_pred"
 """,
         encoding="utf-8",
     )
-    result = lossctl("check", "--format", "json")
+    result = invoke("check", "--format", "json")
     # model_a errors 0, 0, 2 -> mae 2/3 <= 0.7; model_b errors 1, 0, 0 -> mae 1/3 > 0.3;
     # mse 1/3 <= 0.5 on better.csv, 4/3 > 0.5 on preds.csv.
-    assert result.code == 1
-    values = [(c["name"], c["input"], c["value"], c["verdict"]) for c in json.loads(result.out)["checks"]]
+    assert result.exit_code == 1
+    values = [(c["name"], c["input"], c["value"], c["verdict"]) for c in json.loads(result.stdout)["checks"]]
     assert values == [
         ("model a", "two.csv", 2 / 3, "pass"),
         ("model b", "two.csv", 1 / 3, "fail"),
@@ -112,15 +112,15 @@ y_pred = "y_pred"
     ]
 
 
-def test_the_command_line_replaces_files_checks_and_options(repo, lossctl):
+def test_the_command_line_replaces_files_checks_and_options(repo, invoke):
     (repo / "pyproject.toml").write_text(CONFIG + 'y_pred = "nonexistent"\n', encoding="utf-8")
-    result = lossctl("check", "worse.csv", "--y-pred", "y_pred", "--loss", "mae", "--max", "1", "--format", "json")
-    assert result.code == 0  # only the command line's check, on worse.csv: mae 1 <= 1
+    result = invoke("check", "worse.csv", "--y-pred", "y_pred", "--loss", "mae", "--max", "1", "--format", "json")
+    assert result.exit_code == 0  # only the command line's check, on worse.csv: mae 1 <= 1
     assert verdicts(result) == [("mae max 1.0", "worse.csv", "pass")]
     assert MAE["worse.csv"] == 1.0
 
 
-def test_each_input_is_read_once_for_all_its_checks(repo, lossctl, monkeypatch):
+def test_each_input_is_read_once_for_all_its_checks(repo, invoke, monkeypatch):
     calls = []
     evaluate = runner.evaluate
 
@@ -130,8 +130,8 @@ def test_each_input_is_read_once_for_all_its_checks(repo, lossctl, monkeypatch):
 
     monkeypatch.setattr(runner, "evaluate", counting)
     args = ["preds.csv", "worse.csv", "--loss", "mse", "--max", "5", "--loss", "mae", "--max", "5"]
-    result = lossctl("check", *args, "--loss", "mse", "--min", "0")
-    assert result.code == 0
+    result = invoke("check", *args, "--loss", "mse", "--min", "0")
+    assert result.exit_code == 0
     assert calls == [("preds.csv", ["mse", "mae"]), ("worse.csv", ["mse", "mae"])]
 
 
@@ -174,27 +174,27 @@ def test_each_input_is_read_once_for_all_its_checks(repo, lossctl, monkeypatch):
         ('[tool.lossctl]\nnan = "skip"\n', "tool.lossctl.nan: must be one of error, drop, propagate, not 'skip'"),
     ],
 )
-def test_a_bad_configuration_is_exit_2_naming_file_and_key(repo, lossctl, config, message):
+def test_a_bad_configuration_is_exit_2_naming_file_and_key(repo, invoke, config, message):
     (repo / "pyproject.toml").write_text(config, encoding="utf-8")
-    result = lossctl("check", "preds.csv")
-    assert (result.code, result.out, result.err) == (2, "", f"Error: pyproject.toml: {message}\n")
+    result = invoke("check", "preds.csv")
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: pyproject.toml: {message}\n")
 
 
-def test_invalid_toml_is_exit_2(repo, lossctl):
+def test_invalid_toml_is_exit_2(repo, invoke):
     (repo / "lossctl.toml").write_text("[[checks]\n", encoding="utf-8")
-    result = lossctl("check")
-    assert result.code == 2
-    assert result.err.startswith("Error: lossctl.toml: not valid TOML:")
+    result = invoke("check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: lossctl.toml: not valid TOML:")
 
 
-def test_a_named_pyproject_without_the_table_is_exit_2(repo, lossctl):
+def test_a_named_pyproject_without_the_table_is_exit_2(repo, invoke):
     Path("other").mkdir()
     (repo / "other" / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
-    result = lossctl("check", "--config", "other/pyproject.toml")
-    assert (result.code, result.err) == (2, "Error: other/pyproject.toml: no [tool.lossctl] table\n")
+    result = invoke("check", "--config", "other/pyproject.toml")
+    assert (result.exit_code, result.stderr) == (2, "Error: other/pyproject.toml: no [tool.lossctl] table\n")
 
 
-def test_a_missing_config_file_is_exit_2(repo, lossctl):
-    result = lossctl("check", "--config", "nowhere.toml")
-    assert result.code == 2
-    assert result.err.startswith("Error: nowhere.toml: cannot read the configuration")
+def test_a_missing_config_file_is_exit_2(repo, invoke):
+    result = invoke("check", "--config", "nowhere.toml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: nowhere.toml: cannot read the configuration")

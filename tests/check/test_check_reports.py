@@ -27,9 +27,9 @@ THREE = (
 )
 
 
-def test_json_document(repo, lossctl):
-    result = lossctl("check", "preds.csv", "--loss", "mae", "--max", "0.5", "--format", "json")
-    assert json.loads(result.out) == {
+def test_json_document(repo, invoke):
+    result = invoke("check", "preds.csv", "--loss", "mae", "--max", "0.5", "--format", "json")
+    assert json.loads(result.stdout) == {
         "lossctl": __version__,
         "checks": [
             {
@@ -50,10 +50,10 @@ def test_json_document(repo, lossctl):
     }
 
 
-def test_markdown(repo, lossctl):
-    result = lossctl("check", "preds.csv", *THREE, "--format", "markdown")
-    assert result.code == 1
-    assert result.out == (
+def test_markdown(repo, invoke):
+    result = invoke("check", "preds.csv", *THREE, "--format", "markdown")
+    assert result.exit_code == 1
+    assert result.stdout == (
         "**lossctl check**\n"
         "\n"
         "| check | input | value | limit | verdict |\n"
@@ -66,18 +66,18 @@ def test_markdown(repo, lossctl):
     )
 
 
-def test_the_table_has_a_row_per_check_and_stdout_nothing_else(repo, lossctl):
-    result = lossctl("check", "preds.csv", *THREE)
-    rows = [line for line in result.out.splitlines() if "preds.csv" in line]
+def test_the_table_has_a_row_per_check_and_stdout_nothing_else(repo, invoke):
+    result = invoke("check", "preds.csv", *THREE)
+    rows = [line for line in result.stdout.splitlines() if "preds.csv" in line]
     assert [row.split("│")[1].strip() for row in rows] == ["mse max 1.5", "mae max 0.5", "mae max 0.6"]
     assert [row.split("│")[5].strip() for row in rows] == ["PASS", "FAIL", "WARN"]
-    assert "FAIL mae max 0.5" not in result.out and "FAIL mae max 0.5" in result.err
+    assert "FAIL mae max 0.5" not in result.stdout and "FAIL mae max 0.5" in result.stderr
 
 
-def test_junit_xml_parses_with_a_testcase_per_check(repo, lossctl):
-    result = lossctl("check", "preds.csv", "better.csv", *THREE, "--junit-xml", "report.xml")
-    assert result.code == 1
-    assert "wrote report.xml\n" in result.err
+def test_junit_xml_parses_with_a_testcase_per_check(repo, invoke):
+    result = invoke("check", "preds.csv", "better.csv", *THREE, "--junit-xml", "report.xml")
+    assert result.exit_code == 1
+    assert "wrote report.xml\n" in result.stderr
     suite = ET.parse(repo / "report.xml").getroot().find("testsuite")
     cases = suite.findall("testcase")
     # 3 checks x 2 files; mae 2/3 > 0.5 fails on preds.csv only (mae(better.csv) = 1/3).
@@ -105,28 +105,28 @@ def test_junit_xml_parses_with_a_testcase_per_check(repo, lossctl):
     assert cases[0].find("system-out").text == "mse 1.3333333333333333 <= max 1.5"
 
 
-def test_junit_xml_never_overwrites_an_input(repo, lossctl):
+def test_junit_xml_never_overwrites_an_input(repo, invoke):
     before = (repo / "preds.csv").read_text()
-    result = lossctl("check", "preds.csv", "--loss", "mse", "--max", "2", "--junit-xml", "preds.csv")
-    assert (result.code, result.err.splitlines()[-1]) == (
+    result = invoke("check", "preds.csv", "--loss", "mse", "--max", "2", "--junit-xml", "preds.csv")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
         2,
         "Error: refusing to write preds.csv: it is one of the inputs",
     )
     assert (repo / "preds.csv").read_text() == before
 
 
-def test_the_step_summary_is_appended(repo, lossctl, monkeypatch):
+def test_the_step_summary_is_appended(repo, invoke, monkeypatch):
     summary = repo / "summary.md"
     summary.write_text("## earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    markdown = lossctl("check", "preds.csv", *THREE, "--format", "markdown").out
-    lossctl("check", "preds.csv", *THREE)
+    markdown = invoke("check", "preds.csv", *THREE, "--format", "markdown").stdout
+    invoke("check", "preds.csv", *THREE)
     assert summary.read_text(encoding="utf-8") == "## earlier step\n" + markdown + "\n" + markdown + "\n"
 
 
-def test_no_summary_leaves_the_step_summary_alone(repo, lossctl, monkeypatch):
+def test_no_summary_leaves_the_step_summary_alone(repo, invoke, monkeypatch):
     summary = repo / "summary.md"
     summary.write_text("## earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    assert lossctl("check", "preds.csv", "--loss", "mse", "--max", "2", "--no-summary").code == 0
+    assert invoke("check", "preds.csv", "--loss", "mse", "--max", "2", "--no-summary").exit_code == 0
     assert summary.read_text(encoding="utf-8") == "## earlier step\n"

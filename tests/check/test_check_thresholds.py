@@ -9,23 +9,23 @@ import math
 from ._data import MAE, MSE
 
 
-def test_a_check_under_its_max_passes(repo, lossctl):
-    result = lossctl("check", "preds.csv", "--loss", "mse", "--max", "1.5")
-    assert result.code == 0
-    assert "mse max 1.5" in result.out and "PASS" in result.out
-    assert result.err == "1 check: 1 passed, 0 failed, 0 warned\n"
+def test_a_check_under_its_max_passes(repo, invoke):
+    result = invoke("check", "preds.csv", "--loss", "mse", "--max", "1.5")
+    assert result.exit_code == 0
+    assert "mse max 1.5" in result.stdout and "PASS" in result.stdout
+    assert result.stderr == "1 check: 1 passed, 0 failed, 0 warned\n"
 
 
-def test_a_check_over_its_max_fails_with_the_values_in_full(repo, lossctl):
+def test_a_check_over_its_max_fails_with_the_values_in_full(repo, invoke):
     # mae(preds.csv) = 2/3 = 0.6666666666666666 > 0.5
-    result = lossctl("check", "preds.csv", "--loss", "mae", "--max", "0.5")
-    assert result.code == 1
-    assert result.err == (
+    result = invoke("check", "preds.csv", "--loss", "mae", "--max", "0.5")
+    assert result.exit_code == 1
+    assert result.stderr == (
         "FAIL mae max 0.5 [preds.csv]: mae 0.6666666666666666 > max 0.5\n1 check: 0 passed, 1 failed, 0 warned\n"
     )
 
 
-def test_max_is_inclusive_at_full_precision(repo, lossctl):
+def test_max_is_inclusive_at_full_precision(repo, invoke):
     # mse(preds.csv) = (0^2 + 0^2 + 2^2) / 3 = 4/3, which is the double 1.3333333333333333.
     # (The text "1.3333333333333332" reads back as that same double; the double just below
     # 4/3 is 1.333333333333333.)
@@ -33,64 +33,64 @@ def test_max_is_inclusive_at_full_precision(repo, lossctl):
     below = math.nextafter(4 / 3, 0.0)
     assert repr(below) == "1.333333333333333"
 
-    equal = lossctl("check", "preds.csv", "--loss", "mse", "--max", "1.3333333333333333")
-    assert equal.code == 0
+    equal = invoke("check", "preds.csv", "--loss", "mse", "--max", "1.3333333333333333")
+    assert equal.exit_code == 0
 
-    just_below = lossctl("check", "preds.csv", "--loss", "mse", "--max", "1.333333333333333")
-    assert just_below.code == 1
-    assert "mse 1.3333333333333333 > max 1.333333333333333\n" in just_below.err
+    just_below = invoke("check", "preds.csv", "--loss", "mse", "--max", "1.333333333333333")
+    assert just_below.exit_code == 1
+    assert "mse 1.3333333333333333 > max 1.333333333333333\n" in just_below.stderr
 
 
-def test_min_is_inclusive(repo, lossctl):
+def test_min_is_inclusive(repo, invoke):
     # mae(preds.csv) = 2/3 = 0.6666666666666666; the next double up is 0.6666666666666667.
     assert repr(math.nextafter(2 / 3, 1.0)) == "0.6666666666666667"
-    assert lossctl("check", "preds.csv", "--loss", "mae", "--min", "0.6666666666666666").code == 0
-    above = lossctl("check", "preds.csv", "--loss", "mae", "--min", "0.6666666666666667")
-    assert above.code == 1
-    assert "mae 0.6666666666666666 < min 0.6666666666666667\n" in above.err
+    assert invoke("check", "preds.csv", "--loss", "mae", "--min", "0.6666666666666666").exit_code == 0
+    above = invoke("check", "preds.csv", "--loss", "mae", "--min", "0.6666666666666667")
+    assert above.exit_code == 1
+    assert "mae 0.6666666666666666 < min 0.6666666666666667\n" in above.stderr
 
 
-def test_each_loss_takes_the_options_that_follow_it(repo, lossctl):
+def test_each_loss_takes_the_options_that_follow_it(repo, invoke):
     # mse = 4/3 <= 1.5 passes and mae = 2/3 > 0.5 fails; paired the other way round both
     # verdicts would flip (mse 4/3 > 0.5, mae 2/3 <= 1.5).
-    result = lossctl(
+    result = invoke(
         "check", "preds.csv", "--loss", "mse", "--max", "1.5", "--loss", "mae", "--max", "0.5", "--format", "json"
     )
-    assert result.code == 1
-    checks = json.loads(result.out)["checks"]
+    assert result.exit_code == 1
+    checks = json.loads(result.stdout)["checks"]
     assert [(c["spec"], c["limit"], c["verdict"]) for c in checks] == [("mse", 1.5, "pass"), ("mae", 0.5, "fail")]
 
 
-def test_files_may_come_anywhere_among_the_options(repo, lossctl):
-    result = lossctl("check", "--loss", "mse", "preds.csv", "--max", "1.5", "better.csv", "--format", "json")
-    assert result.code == 0
-    checks = json.loads(result.out)["checks"]
+def test_files_may_come_anywhere_among_the_options(repo, invoke):
+    result = invoke("check", "--loss", "mse", "preds.csv", "--max", "1.5", "better.csv", "--format", "json")
+    assert result.exit_code == 0
+    checks = json.loads(result.stdout)["checks"]
     assert [(c["input"], c["value"]) for c in checks] == [
         ("preds.csv", MSE["preds.csv"]),
         ("better.csv", MSE["better.csv"]),
     ]
 
 
-def test_a_warn_check_reports_without_failing(repo, lossctl):
-    result = lossctl("check", "preds.csv", "--loss", "mae", "--max", "0.5", "--severity", "warn", "--format", "json")
-    assert result.code == 0
-    document = json.loads(result.out)
+def test_a_warn_check_reports_without_failing(repo, invoke):
+    result = invoke("check", "preds.csv", "--loss", "mae", "--max", "0.5", "--severity", "warn", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
     assert document["passed"] is True
     assert [(c["verdict"], c["severity"]) for c in document["checks"]] == [("warn", "warn")]
-    assert result.err == (
+    assert result.stderr == (
         "WARN mae max 0.5 [preds.csv]: mae 0.6666666666666666 > max 0.5\n1 check: 0 passed, 0 failed, 1 warned\n"
     )
 
 
-def test_exit_zero_reports_the_failure_and_exits_0(repo, lossctl):
-    result = lossctl("check", "preds.csv", "--loss", "mae", "--max", "0.5", "--exit-zero", "--format", "json")
-    assert result.code == 0
-    assert json.loads(result.out)["passed"] is False
-    assert result.err.endswith("1 check: 0 passed, 1 failed, 0 warned (--exit-zero: exit 0)\n")
+def test_exit_zero_reports_the_failure_and_exits_0(repo, invoke):
+    result = invoke("check", "preds.csv", "--loss", "mae", "--max", "0.5", "--exit-zero", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["passed"] is False
+    assert result.stderr.endswith("1 check: 0 passed, 1 failed, 0 warned (--exit-zero: exit 0)\n")
 
 
-def test_one_failure_among_passes_fails_the_run(repo, lossctl):
-    result = lossctl(
+def test_one_failure_among_passes_fails_the_run(repo, invoke):
+    result = invoke(
         "check",
         "preds.csv",
         "worse.csv",
@@ -106,8 +106,8 @@ def test_one_failure_among_passes_fails_the_run(repo, lossctl):
         "json",
     )
     # mae: 2/3 <= 0.9 passes on preds.csv, 1 > 0.9 fails on worse.csv; mse: 4/3 and 3 <= 5 pass.
-    assert result.code == 1
-    verdicts = [(c["input"], c["spec"], c["verdict"]) for c in json.loads(result.out)["checks"]]
+    assert result.exit_code == 1
+    verdicts = [(c["input"], c["spec"], c["verdict"]) for c in json.loads(result.stdout)["checks"]]
     assert verdicts == [
         ("preds.csv", "mae", "pass"),
         ("worse.csv", "mae", "fail"),
@@ -117,20 +117,20 @@ def test_one_failure_among_passes_fails_the_run(repo, lossctl):
     assert MAE["worse.csv"] == 1.0
 
 
-def test_a_nan_value_fails(repo, lossctl):
+def test_a_nan_value_fails(repo, invoke):
     (repo / "holes.csv").write_text("y_true,y_pred\n1,1\n2,\n", encoding="utf-8")
-    result = lossctl("check", "holes.csv", "--nan", "propagate", "--loss", "mse", "--max", "1", "--format", "json")
-    assert result.code == 1
-    [check] = json.loads(result.out)["checks"]
+    result = invoke("check", "holes.csv", "--nan", "propagate", "--loss", "mse", "--max", "1", "--format", "json")
+    assert result.exit_code == 1
+    [check] = json.loads(result.stdout)["checks"]
     assert check["value"] is None
     assert check["message"] == "mse is nan, which fails <= max 1.0"
 
 
-def test_the_loss_spec_is_canonical_and_its_parameters_apply(repo, lossctl):
+def test_the_loss_spec_is_canonical_and_its_parameters_apply(repo, invoke):
     # huber, delta = 1: errors 0, 0, 2 -> 0, 0, delta * (|2| - delta/2) = 1.5 -> mean 0.5.
-    result = lossctl("check", "preds.csv", "--loss", "huber:delta=1.0", "--max", "0.5", "--format", "json")
-    assert result.code == 0
-    [check] = json.loads(result.out)["checks"]
+    result = invoke("check", "preds.csv", "--loss", "huber:delta=1.0", "--max", "0.5", "--format", "json")
+    assert result.exit_code == 0
+    [check] = json.loads(result.stdout)["checks"]
     assert (check["name"], check["loss"], check["spec"], check["value"]) == (
         "huber:delta=1.0 max 0.5",
         "huber",
@@ -139,20 +139,20 @@ def test_the_loss_spec_is_canonical_and_its_parameters_apply(repo, lossctl):
     )
 
 
-def test_a_missing_input_is_exit_2(repo, lossctl):
-    result = lossctl("check", "missing.csv", "--loss", "mse", "--max", "1")
-    assert result.code == 2
-    assert result.out == ""
-    assert result.err.startswith("Error: missing.csv")
+def test_a_missing_input_is_exit_2(repo, invoke):
+    result = invoke("check", "missing.csv", "--loss", "mse", "--max", "1")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: missing.csv")
 
 
-def test_an_unknown_loss_is_exit_2(repo, lossctl):
-    result = lossctl("check", "preds.csv", "--loss", "msee", "--max", "1")
-    assert result.code == 2
-    assert "msee" in result.err
+def test_an_unknown_loss_is_exit_2(repo, invoke):
+    result = invoke("check", "preds.csv", "--loss", "msee", "--max", "1")
+    assert result.exit_code == 2
+    assert "msee" in result.stderr
 
 
-def test_usage_errors_are_exit_2_with_one_line(repo, lossctl):
+def test_usage_errors_are_exit_2_with_one_line(repo, invoke):
     cases = {
         (
             "--max",
@@ -197,11 +197,11 @@ def test_usage_errors_are_exit_2_with_one_line(repo, lossctl):
         ),
     }
     for args, message in cases.items():
-        result = lossctl("check", "preds.csv", *args)
-        assert (result.code, result.out, result.err) == (2, "", message), args
+        result = invoke("check", "preds.csv", *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", message), args
 
 
-def test_a_check_without_any_file_is_exit_2(repo, lossctl):
-    result = lossctl("check", "--loss", "mse", "--max", "1")
-    assert result.code == 2
-    assert result.err == "Error: mse max 1.0: no input file; give FILE, or files = [...] in the configuration\n"
+def test_a_check_without_any_file_is_exit_2(repo, invoke):
+    result = invoke("check", "--loss", "mse", "--max", "1")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: mse max 1.0: no input file; give FILE, or files = [...] in the configuration\n"

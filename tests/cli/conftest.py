@@ -17,10 +17,12 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from click.testing import Result
+
+if TYPE_CHECKING:
+    from conftest import Ran  # tests/conftest.py
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = REPO / "sample_data"
@@ -38,8 +40,8 @@ BINARY_PT = [0.9, 0.8, 0.6, 0.6]
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Callable[..., Result]) -> Callable[..., Result]:
-    """``run("compute", "-l", "mse", "r.csv", input=None, env=None)`` -> a click ``Result``
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Callable[..., Ran]) -> Callable[..., Ran]:
+    """``run("compute", "-l", "mse", "r.csv", input=None, env=None)`` -> a ``Ran``
     (``exit_code``, ``stdout``, ``stderr``), in ``tmp_path``."""
     monkeypatch.chdir(tmp_path)
     return invoke
@@ -59,13 +61,13 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def ok(result: Result) -> Result:
+def ok(result: Ran) -> Ran:
     """The result, after checking that the command succeeded (showing stderr if not)."""
     assert result.exit_code == 0, f"exit {result.exit_code}; stderr: {result.stderr}"
     return result
 
 
-def failed(result: Result, *fragments: str, code: int = 2) -> str:
+def failed(result: Ran, *fragments: str, code: int = 2) -> str:
     """stderr of a command that failed as a user's error: exit ``code``, nothing on stdout,
     one ``Error:`` line holding every fragment, no traceback."""
     assert result.exit_code == code, f"exit {result.exit_code}; stdout: {result.stdout}; stderr: {result.stderr}"
@@ -79,12 +81,12 @@ def failed(result: Result, *fragments: str, code: int = 2) -> str:
     return err
 
 
-def document(result: Result) -> dict[str, Any]:
+def document(result: Ran) -> dict[str, Any]:
     """The JSON document on stdout of a successful command."""
     return json.loads(ok(result).stdout)
 
 
-def value(result: Result) -> float:
+def value(result: Ran) -> float:
     """The value of the only result of a ``--format json`` run."""
     results = document(result)["results"]
     assert len(results) == 1, results

@@ -7,12 +7,10 @@ these tests fail, they are never skipped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from dask_cluster import local_cluster
 from dask_data import MAKERS, table, write
 
@@ -47,16 +45,3 @@ def both(scheduler: str) -> Callable[..., tuple]:
         return local.evaluate(request), engine.evaluate(request, scheduler=scheduler)
 
     return evaluate
-
-
-@pytest.fixture
-def cli(invoke: Callable[..., Result]) -> Callable[..., Result]:
-    """``cli("compute", ...)`` -> a click ``Result`` (``exit_code``, ``stdout``, ``stderr``),
-    with ``.json``: stdout parsed, when it is JSON."""
-
-    def call(*args: str) -> Result:
-        result = invoke(*args)
-        result.json = json.loads(result.stdout) if result.stdout.startswith("{") else None
-        return result
-
-    return call

@@ -127,15 +127,15 @@ def test_file_urls(tmp_path, datasets, both):
     assert_same(mine, theirs)
 
 
-def test_a_cluster_of_its_own_from_the_command_line(datasets, cli):
+def test_a_cluster_of_its_own_from_the_command_line(datasets, invoke):
     """Without --scheduler the engine starts (and stops) a local cluster."""
     path = str(datasets["triplets"])
-    local_run = cli("compute", "-l", "triplet", "--format", "json", path)
-    dask_run = cli("compute", "-l", "triplet", "--format", "json", "--engine", "dask", path)
+    local_run = invoke("compute", "-l", "triplet", "--format", "json", path)
+    dask_run = invoke("compute", "-l", "triplet", "--format", "json", "--engine", "dask", path)
     assert (local_run.exit_code, dask_run.exit_code) == (0, 0), dask_run.stderr
-    value = dask_run.json["results"][0]["value"]
-    assert math.isclose(value, local_run.json["results"][0]["value"], rel_tol=RTOL)
-    assert dask_run.json["inputs"] == local_run.json["inputs"]
+    value = dask_run.json()["results"][0]["value"]
+    assert math.isclose(value, local_run.json()["results"][0]["value"], rel_tol=RTOL)
+    assert dask_run.json()["inputs"] == local_run.json()["inputs"]
 
 
 def test_engine_needs_dask_installed(monkeypatch):

@@ -82,11 +82,11 @@ def test_a_failed_loss_is_skipped_alike_in_compare(tmp_path, binary_rows, both):
     assert [r.label for r in theirs[0].results] == [r.label for r in mine[0].results]
 
 
-def test_the_command_line_prints_the_same_line(tmp_path, binary_rows, scheduler, cli):
+def test_the_command_line_prints_the_same_line(tmp_path, binary_rows, scheduler, invoke):
     binary_rows["y_true"][2500] = -1.0
     root = str(write(tmp_path / "bad", binary_rows, files=2, row_group_rows=1000))
-    mine = cli("compute", "-l", "focal", root)
-    theirs = cli("compute", "-l", "focal", "--engine", "dask", "--scheduler", scheduler, root)
+    mine = invoke("compute", "-l", "focal", root)
+    theirs = invoke("compute", "-l", "focal", "--engine", "dask", "--scheduler", scheduler, root)
     assert (theirs.exit_code, theirs.stdout) == (mine.exit_code, mine.stdout) == (2, "")
     assert theirs.stderr == mine.stderr
     assert theirs.stderr.count("\n") == 1 and "row 2501" in theirs.stderr

@@ -1,4 +1,4 @@
-"""Fixtures of the robustness tests (see ``_support`` for the in-process runner).
+"""Fixtures of the robustness tests (lossctl is run by ``invoke``, tests/conftest.py).
 
 Every test runs in its own ``tmp_path`` as the working directory, so fixture files are named by
 their bare names and messages show those names.
@@ -6,18 +6,9 @@ their bare names and messages show those names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from ._support import Outcome, run_lossctl
-
-
-@pytest.fixture(scope="session")
-def run() -> Callable[..., Outcome]:
-    """``run(args, input=None) -> (code, stdout, stderr)``; see ``run_lossctl``."""
-    return run_lossctl
 
 
 @pytest.fixture(autouse=True)

@@ -42,25 +42,25 @@ def _table() -> pa.Table:
 # -- the file itself ----------------------------------------------------------------------------
 
 
-def test_missing_file(run):
-    line = error_line(*run(["compute", "-l", "mse", "nope.csv"]))
+def test_missing_file(invoke):
+    line = error_line(*invoke("compute", "-l", "mse", "nope.csv"))
     assert line.startswith("Error: nope.csv: ")
     assert "no such file" in line
 
 
-def test_missing_labels_file(run, tmp_path):
+def test_missing_labels_file(invoke, tmp_path):
     write_csv(tmp_path / "preds.csv", "y_pred", ["1", "2"])
-    line = error_line(*run(["compute", "-l", "mse", "preds.csv", "labels.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "preds.csv", "labels.csv"))
     assert "labels.csv" in line and "no such file" in line
 
 
-def test_directory_is_not_a_file(run, tmp_path):
+def test_directory_is_not_a_file(invoke, tmp_path):
     (tmp_path / "data.csv").mkdir()
-    line = error_line(*run(["compute", "-l", "mse", "data.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "data.csv"))
     assert "data.csv" in line and "directory" in line
 
 
-def test_unreadable_file(run, tmp_path, monkeypatch):
+def test_unreadable_file(invoke, tmp_path, monkeypatch):
     path = write_csv(tmp_path / "locked.csv", "y_true,y_pred", ["1,2"])
     path.chmod(0)
     if os.geteuid() == 0:  # root reads any file: make this one refuse, as the system would
@@ -72,24 +72,24 @@ def test_unreadable_file(run, tmp_path, monkeypatch):
             return real_open(file, *args, **kwargs)
 
         monkeypatch.setattr(builtins, "open", refusing_open)
-    line = error_line(*run(["compute", "-l", "mse", "locked.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "locked.csv"))
     assert "locked.csv" in line and "permission denied" in line.lower()
 
 
-def test_empty_file(run, tmp_path):
+def test_empty_file(invoke, tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
-    line = error_line(*run(["compute", "-l", "mse", "empty.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "empty.csv"))
     assert "empty.csv" in line and "empty" in line.removeprefix("Error: empty.csv")
 
 
-def test_empty_stdin(run):
-    line = error_line(*run(["compute", "-l", "mse", "-"], input=b""))
+def test_empty_stdin(invoke):
+    line = error_line(*invoke("compute", "-l", "mse", "-", input=b""))
     assert "<stdin>" in line and "empty" in line
 
 
-def test_empty_once_decompressed(run, tmp_path):
+def test_empty_once_decompressed(invoke, tmp_path):
     (tmp_path / "preds.csv.gz").write_bytes(gzip.compress(b""))
-    line = error_line(*run(["compute", "-l", "mse", "preds.csv.gz"]))
+    line = error_line(*invoke("compute", "-l", "mse", "preds.csv.gz"))
     assert "preds.csv.gz" in line and "empty" in line
 
 
@@ -105,148 +105,148 @@ def test_empty_once_decompressed(run, tmp_path):
         ("blank.jsonl", b"\n\n"),
     ],
 )
-def test_text_header_without_rows(run, tmp_path, name, content):
+def test_text_header_without_rows(invoke, tmp_path, name, content):
     (tmp_path / name).write_bytes(content)
-    line = error_line(*run(["compute", "-l", "mse", name]))
+    line = error_line(*invoke("compute", "-l", "mse", name))
     assert f"Error: {name}: " in line and "no data rows" in line
 
 
-def test_parquet_without_rows(run, tmp_path):
+def test_parquet_without_rows(invoke, tmp_path):
     pq.write_table(_table().slice(0, 0), tmp_path / "none.parquet")
-    line = error_line(*run(["compute", "-l", "mse", "none.parquet"]))
+    line = error_line(*invoke("compute", "-l", "mse", "none.parquet"))
     assert "none.parquet" in line and "no data rows" in line
 
 
-def test_feather_without_rows(run, tmp_path):
+def test_feather_without_rows(invoke, tmp_path):
     feather.write_feather(_table().slice(0, 0), tmp_path / "none.feather")
-    line = error_line(*run(["compute", "-l", "mse", "none.feather"]))
+    line = error_line(*invoke("compute", "-l", "mse", "none.feather"))
     assert "none.feather" in line and "no data rows" in line
 
 
-def test_npz_without_rows(run, tmp_path):
+def test_npz_without_rows(invoke, tmp_path):
     np.savez(tmp_path / "none.npz", y_true=np.zeros(0), y_pred=np.zeros(0))
-    line = error_line(*run(["compute", "-l", "mse", "none.npz"]))
+    line = error_line(*invoke("compute", "-l", "mse", "none.npz"))
     assert "none.npz" in line and "no rows" in line
 
 
-def test_npy_matrix_without_rows(run, tmp_path):
+def test_npy_matrix_without_rows(invoke, tmp_path):
     """A (0, 2) array: two columns c0, c1 and no row."""
     np.save(tmp_path / "none.npy", np.zeros((0, 2)))
-    line = error_line(*run(["compute", "-l", "mse", "--y-true", "c0", "--y-pred", "c1", "none.npy"]))
+    line = error_line(*invoke("compute", "-l", "mse", "--y-true", "c0", "--y-pred", "c1", "none.npy"))
     assert "none.npy" in line and "no rows" in line
 
 
 # -- the format ---------------------------------------------------------------------------------
 
 
-def test_unknown_format(run, tmp_path):
+def test_unknown_format(invoke, tmp_path):
     (tmp_path / "blob.bin").write_bytes(bytes(range(256)) * 4)
-    line = error_line(*run(["compute", "-l", "mse", "blob.bin"]))
+    line = error_line(*invoke("compute", "-l", "mse", "blob.bin"))
     assert "blob.bin" in line and "unknown format" in line and "--input-format" in line
 
 
-def test_unknown_format_on_stdin(run):
-    line = error_line(*run(["compute", "-l", "mse", "-"], input=b"\x00\x01\x02\x03" * 64))
+def test_unknown_format_on_stdin(invoke):
+    line = error_line(*invoke("compute", "-l", "mse", "-", input=b"\x00\x01\x02\x03" * 64))
     assert "<stdin>" in line and "unknown format" in line and "--input-format" in line
 
 
-def test_unknown_input_format_option(run, tmp_path):
+def test_unknown_input_format_option(invoke, tmp_path):
     write_csv(tmp_path / "preds.csv", "y_true,y_pred", ["1,2"])
-    line = error_line(*run(["compute", "-l", "mse", "--input-format", "xlsx", "preds.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "--input-format", "xlsx", "preds.csv"))
     assert "xlsx" in line
 
 
-def test_wrong_input_format_option(run, tmp_path):
+def test_wrong_input_format_option(invoke, tmp_path):
     """CSV text read as Parquet because the user said so: a damaged-file error, not a crash."""
     write_csv(tmp_path / "preds.csv", "y_true,y_pred", ["1,2"])
-    line = error_line(*run(["compute", "-l", "mse", "--input-format", "parquet", "preds.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "--input-format", "parquet", "preds.csv"))
     assert "preds.csv" in line and "Parquet" in line
 
 
 # -- text ---------------------------------------------------------------------------------------
 
 
-def test_not_utf8_names_the_row_and_hints_encoding(run, tmp_path):
+def test_not_utf8_names_the_row_and_hints_encoding(invoke, tmp_path):
     (tmp_path / "latin.csv").write_bytes(b"y_true,y_pred,city\n1,2,Paris\n2,3,Orl\xe9ans\n3,4,Lyon\n")
-    line = error_line(*run(["compute", "-l", "mse", "latin.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "latin.csv"))
     assert "latin.csv" in line and "row 2" in line and "--encoding" in line
 
 
-def test_not_utf8_header(run, tmp_path):
+def test_not_utf8_header(invoke, tmp_path):
     (tmp_path / "latin.csv").write_bytes(b"y_true,y_pred,r\xe9gion\n1,2,a\n")
-    line = error_line(*run(["compute", "-l", "mse", "latin.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "latin.csv"))
     assert "latin.csv" in line and "--encoding" in line and "row" not in line
 
 
-def test_not_utf8_in_compressed_jsonl(run, tmp_path):
+def test_not_utf8_in_compressed_jsonl(invoke, tmp_path):
     text = b'{"y_true": 1, "y_pred": 2}\n{"y_true": 2, "y_pred": 3}\n{"y_true": 3, "y_pred": 4, "c": "\xff"}\n'
     (tmp_path / "preds.jsonl.gz").write_bytes(gzip.compress(text))
-    line = error_line(*run(["compute", "-l", "mse", "preds.jsonl.gz"]))
+    line = error_line(*invoke("compute", "-l", "mse", "preds.jsonl.gz"))
     assert "preds.jsonl.gz" in line and "row 3" in line and "--encoding" in line
 
 
-def test_encoding_option_reads_the_same_file(run, tmp_path):
+def test_encoding_option_reads_the_same_file(invoke, tmp_path):
     (tmp_path / "latin.csv").write_bytes(b"y_true,y_pred,city\n1,2,Paris\n2,4,Orl\xe9ans\n")
-    code, out, err = run(["compute", "-l", "mse", "--encoding", "latin-1", "--format", "json", "latin.csv"])
+    code, out, err = invoke("compute", "-l", "mse", "--encoding", "latin-1", "--format", "json", "latin.csv")
     assert code == 0, err
     assert json.loads(out)["results"][0]["value"] == pytest.approx(2.5, rel=1e-15)
 
 
-def test_unknown_encoding(run, tmp_path):
+def test_unknown_encoding(invoke, tmp_path):
     write_csv(tmp_path / "preds.csv", "y_true,y_pred", ["1,2"])
-    line = error_line(*run(["compute", "-l", "mse", "--encoding", "klingon-8", "preds.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "--encoding", "klingon-8", "preds.csv"))
     assert "klingon-8" in line
 
 
 @pytest.mark.parametrize(("bad_row", "cells"), [(3, "3,4,5"), (2, "7"), (5, "1,2,3,4")])
-def test_ragged_csv_row(run, tmp_path, bad_row, cells):
+def test_ragged_csv_row(invoke, tmp_path, bad_row, cells):
     rows = [f"{i},{i + 1}" for i in range(1, 7)]
     rows[bad_row - 1] = cells
     write_csv(tmp_path / "ragged.csv", "y_true,y_pred", rows)
-    line = error_line(*run(["compute", "-l", "mse", "ragged.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "ragged.csv"))
     assert "ragged.csv" in line and f"row {bad_row}" in line
     assert f"{cells.count(',') + 1} fields" in line and "quote" in line
 
 
-def test_ragged_tsv_row(run, tmp_path):
+def test_ragged_tsv_row(invoke, tmp_path):
     (tmp_path / "ragged.tsv").write_text("y_true\ty_pred\n1\t2\n2\t3\t4\n", encoding="utf-8")
-    line = error_line(*run(["compute", "-l", "mse", "ragged.tsv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "ragged.tsv"))
     assert "ragged.tsv" in line and "row 2" in line and "tab" in line
 
 
 @pytest.mark.parametrize("cell", ["abc", "1,5", "--", "0x1p3"])
-def test_non_numeric_csv_cell(run, tmp_path, cell):
+def test_non_numeric_csv_cell(invoke, tmp_path, cell):
     rows = ["1,2", "2,3", "3,4", '4,"' + cell + '"', "5,6"]
     write_csv(tmp_path / "preds.csv", "y_true,y_pred", rows)
-    line = error_line(*run(["compute", "-l", "mse", "preds.csv"]))
+    line = error_line(*invoke("compute", "-l", "mse", "preds.csv"))
     assert "preds.csv" in line and "column 'y_pred'" in line and "row 4" in line
     assert repr(cell) in line  # the cell is quoted
     assert "not a number" in line
 
 
-def test_non_numeric_cell_in_labels_column(run, tmp_path):
+def test_non_numeric_cell_in_labels_column(invoke, tmp_path):
     write_csv(tmp_path / "preds.csv", "target,prediction", ["1,2", "2,3", "yes,4"])
-    line = error_line(*run(["compute", "-l", "mae", "preds.csv"]))
+    line = error_line(*invoke("compute", "-l", "mae", "preds.csv"))
     assert "preds.csv" in line and "column 'target'" in line and "row 3" in line and "'yes'" in line
 
 
-def test_non_numeric_jsonl_value(run, tmp_path):
+def test_non_numeric_jsonl_value(invoke, tmp_path):
     lines = [{"y_true": 1, "y_pred": 2}, {"y_true": 2, "y_pred": 3}, {"y_true": 3, "y_pred": "four"}]
     (tmp_path / "preds.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
-    line = error_line(*run(["compute", "-l", "mse", "preds.jsonl"]))
+    line = error_line(*invoke("compute", "-l", "mse", "preds.jsonl"))
     assert "preds.jsonl" in line and "column 'y_pred'" in line and "row 3" in line and "four" in line
 
 
-def test_invalid_json_line(run, tmp_path):
+def test_invalid_json_line(invoke, tmp_path):
     (tmp_path / "preds.jsonl").write_text('{"y_true": 1, "y_pred": 2}\n{"y_true": 2, "y_pred": \n', encoding="utf-8")
-    line = error_line(*run(["compute", "-l", "mse", "preds.jsonl"]))
+    line = error_line(*invoke("compute", "-l", "mse", "preds.jsonl"))
     assert "preds.jsonl" in line and "row 2" in line and "JSON" in line
 
 
-def test_non_numeric_parquet_string_column(run, tmp_path):
+def test_non_numeric_parquet_string_column(invoke, tmp_path):
     table = pa.table({"y_true": [1.0, 2.0, 3.0], "y_pred": ["1.5", "2.5", "n/a"]})
     pq.write_table(table, tmp_path / "preds.parquet")
-    line = error_line(*run(["compute", "-l", "mse", "preds.parquet"]))
+    line = error_line(*invoke("compute", "-l", "mse", "preds.parquet"))
     assert "preds.parquet" in line and "column 'y_pred'" in line and "row 3" in line and "'n/a'" in line
 
 
@@ -298,19 +298,19 @@ def _damaged_args(name: str) -> list[str]:
 
 @pytest.mark.parametrize("name", list(WRITERS))
 @pytest.mark.parametrize("keep", [0.1, 0.5, 0.9, -1])
-def test_truncated_binary_file(run, tmp_path, name, keep):
+def test_truncated_binary_file(invoke, tmp_path, name, keep):
     path = tmp_path / name
     WRITERS[name](path)
     data = path.read_bytes()
     cut = len(data) - 1 if keep == -1 else max(8, int(len(data) * keep))
     path.write_bytes(data[:cut])
-    line = error_line(*run(_damaged_args(name)))
+    line = error_line(*invoke(*_damaged_args(name)))
     assert name in line
     assert "truncated or corrupt" in line or "cut short" in line or "no data rows" in line
 
 
 @pytest.mark.parametrize("name", list(WRITERS))
-def test_corrupt_binary_file(run, tmp_path, name):
+def test_corrupt_binary_file(invoke, tmp_path, name):
     """Bytes flipped in the middle of the data: refused, or (if the format cannot tell, as an
     uncompressed .npy cannot) read as whatever numbers they now are, never a crash."""
     path = tmp_path / name
@@ -319,7 +319,7 @@ def test_corrupt_binary_file(run, tmp_path, name):
     middle = len(data) // 2
     data[middle : middle + 32] = bytes(b ^ 0xA5 for b in data[middle : middle + 32])
     path.write_bytes(bytes(data))
-    code, out, err = run(_damaged_args(name))
+    code, out, err = invoke(*_damaged_args(name))
     if code == 0:
         assert name.endswith((".npy", ".npz", ".arrows", ".feather")), "a damaged file read silently"
         return
@@ -327,14 +327,14 @@ def test_corrupt_binary_file(run, tmp_path, name):
     assert name in line
 
 
-def test_corrupt_parquet_metadata(run, tmp_path):
+def test_corrupt_parquet_metadata(invoke, tmp_path):
     pq.write_table(_table(), tmp_path / "preds.parquet")
     data = bytearray((tmp_path / "preds.parquet").read_bytes())
     footer = int.from_bytes(data[-8:-4], "little")
     start = len(data) - 8 - footer
     data[start : start + footer] = bytes(reversed(data[start : start + footer]))
     (tmp_path / "preds.parquet").write_bytes(bytes(data))
-    line = error_line(*run(["compute", "-l", "mse", "preds.parquet"]))
+    line = error_line(*invoke("compute", "-l", "mse", "preds.parquet"))
     assert "preds.parquet" in line and "truncated or corrupt" in line
 
 
@@ -350,7 +350,7 @@ COMPRESSORS = {
 
 @pytest.mark.parametrize("ext", list(COMPRESSORS))
 @pytest.mark.parametrize("inner", ["csv", "jsonl"])
-def test_compressed_file_cut_short(run, tmp_path, ext, inner):
+def test_compressed_file_cut_short(invoke, tmp_path, ext, inner):
     if inner == "csv":
         text = _csv_bytes(20_000)
     else:
@@ -358,57 +358,57 @@ def test_compressed_file_cut_short(run, tmp_path, ext, inner):
     data = COMPRESSORS[ext](text)
     name = f"preds.{inner}.{ext}"
     (tmp_path / name).write_bytes(data[: len(data) * 2 // 3])
-    line = error_line(*run(["compute", "-l", "mse", name]))
+    line = error_line(*invoke("compute", "-l", "mse", name))
     assert name in line and ("cut short" in line or "corrupt" in line)
 
 
 @pytest.mark.parametrize("ext", list(COMPRESSORS))
-def test_compressed_stdin_cut_short(run, ext):
+def test_compressed_stdin_cut_short(invoke, ext):
     data = COMPRESSORS[ext](_csv_bytes(20_000))
-    line = error_line(*run(["compute", "-l", "mse", "-"], input=data[: len(data) // 2]))
+    line = error_line(*invoke("compute", "-l", "mse", "-", input=data[: len(data) // 2]))
     assert "<stdin>" in line and ("cut short" in line or "corrupt" in line)
 
 
-def test_compressed_parquet_cut_short(run, tmp_path):
+def test_compressed_parquet_cut_short(invoke, tmp_path):
     buffer = io.BytesIO()
     pq.write_table(_table(), buffer)
     data = gzip.compress(buffer.getvalue())
     (tmp_path / "preds.parquet.gz").write_bytes(data[: len(data) - 10])
-    line = error_line(*run(["compute", "-l", "mse", "preds.parquet.gz"]))
+    line = error_line(*invoke("compute", "-l", "mse", "preds.parquet.gz"))
     assert "preds.parquet.gz" in line and ("cut short" in line or "corrupt" in line)
 
 
-def test_corrupt_gzip_checksum(run, tmp_path):
+def test_corrupt_gzip_checksum(invoke, tmp_path):
     data = bytearray(gzip.compress(_csv_bytes(5000)))
     data[-6] ^= 0xFF  # inside the CRC-32 trailer
     (tmp_path / "preds.csv.gz").write_bytes(bytes(data))
-    line = error_line(*run(["compute", "-l", "mse", "preds.csv.gz"]))
+    line = error_line(*invoke("compute", "-l", "mse", "preds.csv.gz"))
     assert "preds.csv.gz" in line and "corrupt" in line
 
 
 # -- no pickles ---------------------------------------------------------------------------------
 
 
-def test_object_npy_is_refused(run, tmp_path):
+def test_object_npy_is_refused(invoke, tmp_path):
     np.save(tmp_path / "objects.npy", np.array([{"a": 1}, None, 3], dtype=object), allow_pickle=True)
-    line = error_line(*run(["compute", "-l", "mse", "objects.npy"]))
+    line = error_line(*invoke("compute", "-l", "mse", "objects.npy"))
     assert "objects.npy" in line and "objects" in line.removeprefix("Error: objects.npy")
 
 
-def test_object_npz_is_refused(run, tmp_path):
+def test_object_npz_is_refused(invoke, tmp_path):
     np.savez(tmp_path / "objects.npz", y_true=np.array([1, 2], dtype=object), y_pred=np.array([1.0, 2.0]))
-    line = error_line(*run(["compute", "-l", "mse", "objects.npz"]))
+    line = error_line(*invoke("compute", "-l", "mse", "objects.npz"))
     assert "objects.npz" in line and "unpickle" in line
 
 
-def test_object_model_weights_are_refused(run, tmp_path):
+def test_object_model_weights_are_refused(invoke, tmp_path):
     write_csv(tmp_path / "preds.csv", "y_true,y_pred", ["0,0.5", "1,0.5"])
     np.save(tmp_path / "w.npy", np.array([[1.0], "x"], dtype=object), allow_pickle=True)
-    line = error_line(*run(["compute", "-l", "bce + 0.1*l2", "--model-weights", "w.npy", "preds.csv"]))
+    line = error_line(*invoke("compute", "-l", "bce + 0.1*l2", "--model-weights", "w.npy", "preds.csv"))
     assert "w.npy" in line and "unpickle" in line
 
 
-def test_pickle_is_never_loaded(run, tmp_path):
+def test_pickle_is_never_loaded(invoke, tmp_path):
     """A pickle named .npy: np.load would unpickle it with allow_pickle=True; lossctl refuses."""
     import pickle
 
@@ -419,7 +419,7 @@ def test_pickle_is_never_loaded(run, tmp_path):
             return (open, (str(marker), "w"))
 
     (tmp_path / "evil.npy").write_bytes(pickle.dumps(Exploit()))
-    code, out, err = run(["compute", "-l", "mse", "evil.npy"])
+    code, out, err = invoke("compute", "-l", "mse", "evil.npy")
     assert not marker.exists()
     line = error_line(code, out, err)
     assert "evil.npy" in line

@@ -6,9 +6,9 @@ holds finite values only (``null`` only with ``--nan propagate``).
 
 Marked ``slow``: the example budget is the hypothesis profile's (tests/conftest.py), bounded and
 the same on every run in ``make test``, long and fresh in ``make fuzz``; never shrunk (a failure is
-reported as drawn). Run in-process through ``lossctl.cli.main.main`` —
-except JSON Lines whose first record is ``null``, which crash pyarrow's reader and are therefore
-run in a process of their own.
+reported as drawn). Run in-process through ``lossctl.cli.main.main`` (``invoke``) — except JSON
+Lines whose first record is ``null``, which crash pyarrow's reader and are therefore run in a
+process of their own (``invoke(..., process=True)``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ import gzip
 import io
 import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,8 +24,6 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-
-from ._support import run_lossctl
 
 pytestmark = pytest.mark.slow
 
@@ -229,30 +224,22 @@ def _first_record_is_null(data: bytes) -> bool:
     return False
 
 
-def _run_in_a_process(args: list[str], directory: Path, data: bytes | None) -> tuple[int, str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "LOSSCTL_DEBUG"}
-    result = subprocess.run(
-        [sys.executable, "-m", "lossctl", *args], cwd=directory, env=env, input=data or b"", capture_output=True
-    )
-    return result.returncode, result.stdout.decode(errors="replace"), result.stderr.decode(errors="replace")
-
-
 def _last_value(args: list[str], option: str) -> str | None:
     """The value of the last ``option`` in ``args`` (the one Click keeps)."""
     values = [args[i + 1] for i, word in enumerate(args[:-1]) if word == option]
     return values[-1] if values else None
 
 
-def _check(directory: Path, data: bytes, name: str, invocation, via_stdin: bool = False) -> None:
+def _check(invoke, directory: Path, data: bytes, name: str, invocation, via_stdin: bool = False) -> None:
     command, options = invocation
     path = directory / name
     path.write_bytes(data)
     target = "-" if via_stdin else str(path)
     args = [*command, *(word for option in options for word in option), target]
     if _first_record_is_null(data):  # may crash the interpreter: run it in a process of its own
-        code, out, err = _run_in_a_process(args, directory, data if via_stdin else None)
+        code, out, err = invoke(*args, input=data if via_stdin else None, cwd=directory, process=True)
     else:
-        code, out, err = run_lossctl(args, input=data if via_stdin else None)
+        code, out, err = invoke(*args, input=data if via_stdin else None)
     shown = (
         f"lossctl {' '.join(args)}\nstdin/file bytes: {data[:300]!r}\nexit {code}\nstderr: {err}\nstdout: {out[:500]}"
     )
@@ -284,26 +271,26 @@ csv_cases = st.sampled_from(CSV_CASES).flatmap(lambda case: st.tuples(st.just(ca
 
 @SETTINGS
 @given(case=csv_cases, invocation=invocations)
-def test_fuzz_csv(fuzz_dir, case, invocation):
+def test_fuzz_csv(invoke, fuzz_dir, case, invocation):
     name, data = case
     if name.endswith(".gz"):
         data = gzip.compress(data)
-    _check(fuzz_dir, data, name, invocation)
+    _check(invoke, fuzz_dir, data, name, invocation)
 
 
 @SETTINGS
 @given(data=jsonl_bytes(), invocation=invocations, name=st.sampled_from(["f.jsonl", "f.ndjson", "f"]))
-def test_fuzz_jsonl(fuzz_dir, data, invocation, name):
-    _check(fuzz_dir, data, name, invocation)
+def test_fuzz_jsonl(invoke, fuzz_dir, data, invocation, name):
+    _check(invoke, fuzz_dir, data, name, invocation)
 
 
 @SETTINGS
 @given(data=parquet_bytes(), invocation=invocations, name=st.sampled_from(["f.parquet", "f"]))
-def test_fuzz_parquet(fuzz_dir, data, invocation, name):
-    _check(fuzz_dir, data, name, invocation)
+def test_fuzz_parquet(invoke, fuzz_dir, data, invocation, name):
+    _check(invoke, fuzz_dir, data, name, invocation)
 
 
 @SETTINGS
 @given(data=st.one_of(csv_bytes(), jsonl_bytes(), parquet_bytes(), st.binary(max_size=300)), invocation=invocations)
-def test_fuzz_stdin(fuzz_dir, data, invocation):
-    _check(fuzz_dir, data, "stdin", invocation, via_stdin=True)
+def test_fuzz_stdin(invoke, fuzz_dir, data, invocation):
+    _check(invoke, fuzz_dir, data, "stdin", invocation, via_stdin=True)

@@ -110,10 +110,10 @@ def _long_csv(path: Path, last: str) -> None:
         ("-1,0.5", "msle", "y_true", ["negative"]),
     ],
 )
-def test_cli_last_row_bad_prints_no_result(run, tmp_path, last, loss, column, words):
+def test_cli_last_row_bad_prints_no_result(invoke, tmp_path, last, loss, column, words):
     _long_csv(tmp_path / "long.csv", last)
     for fmt in ("table", "json"):
-        line = error_line(*run(["compute", "-l", loss, "--format", fmt, "long.csv"]))  # stdout must be empty
+        line = error_line(*invoke("compute", "-l", loss, "--format", fmt, "long.csv"))  # stdout must be empty
         assert "long.csv" in line and f"row {ROWS}" in line
         if column is not None:
             assert f"column {column!r}" in line
@@ -121,7 +121,7 @@ def test_cli_last_row_bad_prints_no_result(run, tmp_path, last, loss, column, wo
             assert word in line
 
 
-def test_cli_compare_last_row_bad_prints_no_result(run, tmp_path):
+def test_cli_compare_last_row_bad_prints_no_result(invoke, tmp_path):
     _long_csv(tmp_path / "long.csv", "1,nan")
-    line = error_line(*run(["compare", "long.csv"]))
+    line = error_line(*invoke("compare", "long.csv"))
     assert "long.csv" in line and f"row {ROWS}" in line

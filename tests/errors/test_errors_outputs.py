@@ -52,44 +52,44 @@ def failing(tmp_path):
 
 
 @pytest.mark.parametrize("target", ["losses.csv", "losses.parquet"])
-def test_failed_run_leaves_per_sample_file_intact(run, tmp_path, monkeypatch, failing, target):
+def test_failed_run_leaves_per_sample_file_intact(invoke, tmp_path, monkeypatch, failing, target):
     (tmp_path / target).write_bytes(PREVIOUS)
     seen = _small_batches(monkeypatch)
-    line = error_line(*run(["compute", "-l", "bce", "--per-sample", target, "preds.csv"]))
+    line = error_line(*invoke("compute", "-l", "bce", "--per-sample", target, "preds.csv"))
     assert "row 20" in line
     assert sum(seen) >= 15, "the run did not write part of its output before failing"
     assert (tmp_path / target).read_bytes() == PREVIOUS
     assert _leftovers(tmp_path, {"preds.csv", target}) == [], "a temporary file was left behind"
 
 
-def test_failed_run_creates_no_per_sample_file(run, tmp_path, monkeypatch, failing):
+def test_failed_run_creates_no_per_sample_file(invoke, tmp_path, monkeypatch, failing):
     _small_batches(monkeypatch)
-    error_line(*run(["compute", "-l", "bce", "--per-sample", "losses.csv", "preds.csv"]))
+    error_line(*invoke("compute", "-l", "bce", "--per-sample", "losses.csv", "preds.csv"))
     assert _leftovers(tmp_path, {"preds.csv"}) == []
 
 
 @pytest.mark.parametrize("fmt", ["json", "table", "csv", "markdown"])
-def test_failed_run_leaves_output_file_intact(run, tmp_path, monkeypatch, failing, fmt):
+def test_failed_run_leaves_output_file_intact(invoke, tmp_path, monkeypatch, failing, fmt):
     (tmp_path / "result.txt").write_bytes(PREVIOUS)
     _small_batches(monkeypatch)
-    line = error_line(*run(["compute", "-l", "bce", "--format", fmt, "-o", "result.txt", "preds.csv"]))
+    line = error_line(*invoke("compute", "-l", "bce", "--format", fmt, "-o", "result.txt", "preds.csv"))
     assert "row 20" in line
     assert (tmp_path / "result.txt").read_bytes() == PREVIOUS
     assert _leftovers(tmp_path, {"preds.csv", "result.txt"}) == []
 
 
-def test_failed_run_with_both_outputs(run, tmp_path, monkeypatch, failing):
+def test_failed_run_with_both_outputs(invoke, tmp_path, monkeypatch, failing):
     (tmp_path / "result.json").write_bytes(PREVIOUS)
     (tmp_path / "losses.csv").write_bytes(PREVIOUS)
     _small_batches(monkeypatch)
     args = ["compute", "-l", "bce", "--format", "json", "-o", "result.json", "--per-sample", "losses.csv", "preds.csv"]
-    error_line(*run(args))
+    error_line(*invoke(*args))
     assert (tmp_path / "result.json").read_bytes() == PREVIOUS
     assert (tmp_path / "losses.csv").read_bytes() == PREVIOUS
     assert _leftovers(tmp_path, {"preds.csv", "result.json", "losses.csv"}) == []
 
 
-def test_interrupted_run_leaves_per_sample_file_intact(run, tmp_path, monkeypatch):
+def test_interrupted_run_leaves_per_sample_file_intact(invoke, tmp_path, monkeypatch):
     """Ctrl-C in the middle of a run: exit 130, the previous file intact, no temporary file."""
     write_csv(tmp_path / "preds.csv", "y_true,y_pred", [f"{i},{i + 1}" for i in range(30)])
     (tmp_path / "losses.csv").write_bytes(PREVIOUS)
@@ -104,7 +104,7 @@ def test_interrupted_run_leaves_per_sample_file_intact(run, tmp_path, monkeypatc
             raise KeyboardInterrupt
 
     monkeypatch.setattr(PerSampleWriter, "__call__", interrupting)
-    code, out, err = run(["compute", "-l", "mse", "--per-sample", "losses.csv", "preds.csv"])
+    code, out, err = invoke("compute", "-l", "mse", "--per-sample", "losses.csv", "preds.csv")
     assert code == 130, err
     assert out == ""
     assert [line for line in err.splitlines() if line.strip()] == ["Error: interrupted"]
@@ -112,12 +112,12 @@ def test_interrupted_run_leaves_per_sample_file_intact(run, tmp_path, monkeypatc
     assert _leftovers(tmp_path, {"preds.csv", "losses.csv"}) == []
 
 
-def test_successful_run_replaces_the_files(run, tmp_path):
+def test_successful_run_replaces_the_files(invoke, tmp_path):
     write_csv(tmp_path / "preds.csv", "y_true,y_pred", ["1,2", "2,4"])
     (tmp_path / "result.json").write_bytes(PREVIOUS)
     (tmp_path / "losses.csv").write_bytes(PREVIOUS)
     args = ["compute", "-l", "mse", "--format", "json", "-o", "result.json", "--per-sample", "losses.csv", "preds.csv"]
-    code, out, err = run(args)
+    code, out, err = invoke(*args)
     assert code == 0, err
     assert out == ""  # the result went to the file
     assert json.loads((tmp_path / "result.json").read_text())["results"][0]["value"] == 2.5
@@ -137,38 +137,38 @@ def inputs(tmp_path):
 
 @pytest.mark.parametrize("option", ["-o", "--output", "--per-sample"])
 @pytest.mark.parametrize("target", ["preds.csv", "./preds.csv", "labels.csv", "sub/../labels.csv"])
-def test_refuses_to_write_over_an_input(run, tmp_path, inputs, option, target):
+def test_refuses_to_write_over_an_input(invoke, tmp_path, inputs, option, target):
     (tmp_path / "sub").mkdir()
-    line = error_line(*run(["compute", "-l", "bce", option, target, "preds.csv", "labels.csv", "--on", "id"]))
+    line = error_line(*invoke("compute", "-l", "bce", option, target, "preds.csv", "labels.csv", "--on", "id"))
     assert "refus" in line and target in line
     for name, content in inputs.items():
         assert (tmp_path / name).read_bytes() == content
     assert _leftovers(tmp_path, {"preds.csv", "labels.csv", "sub"}) == []
 
 
-def test_refuses_to_write_over_an_input_through_a_link(run, tmp_path, inputs):
+def test_refuses_to_write_over_an_input_through_a_link(invoke, tmp_path, inputs):
     (tmp_path / "link.csv").symlink_to(tmp_path / "preds.csv")
-    line = error_line(*run(["compute", "-l", "bce", "-o", "link.csv", "preds.csv", "labels.csv", "--on", "id"]))
+    line = error_line(*invoke("compute", "-l", "bce", "-o", "link.csv", "preds.csv", "labels.csv", "--on", "id"))
     assert "link.csv" in line
     assert (tmp_path / "preds.csv").read_bytes() == inputs["preds.csv"]
 
 
-def test_refuses_to_write_over_the_model_weights(run, tmp_path):
+def test_refuses_to_write_over_the_model_weights(invoke, tmp_path):
     import numpy as np
 
     write_csv(tmp_path / "preds.csv", "y_true,y_pred", ["1,0.5", "0,0.25"])
     np.save(tmp_path / "w.npy", np.array([0.5, -1.0]))
     before = (tmp_path / "w.npy").read_bytes()
     args = ["compute", "-l", "bce + 0.1*l2", "--model-weights", "w.npy", "-o", "w.npy", "preds.csv"]
-    line = error_line(*run(args))
+    line = error_line(*invoke(*args))
     assert "w.npy" in line
     assert (tmp_path / "w.npy").read_bytes() == before
 
 
-def test_refuses_to_write_over_a_compared_file(run, tmp_path):
+def test_refuses_to_write_over_a_compared_file(invoke, tmp_path):
     write_csv(tmp_path / "a.csv", "y_true,y_pred", ["1,2"])
     write_csv(tmp_path / "b.csv", "y_true,y_pred", ["1,3"])
     before = (tmp_path / "b.csv").read_bytes()
-    line = error_line(*run(["compare", "-l", "mse", "-o", "b.csv", "a.csv", "b.csv"]))
+    line = error_line(*invoke("compare", "-l", "mse", "-o", "b.csv", "a.csv", "b.csv"))
     assert "b.csv" in line
     assert (tmp_path / "b.csv").read_bytes() == before

@@ -33,29 +33,29 @@ def preds(tmp_path):
         (["-l", "huber:delta=inf"], ["huber", "delta=inf"]),
     ],
 )
-def test_parameter_outside_its_domain(run, args, words):
-    line = error_line(*run(["compute", *args, "preds.csv"]))
+def test_parameter_outside_its_domain(invoke, args, words):
+    line = error_line(*invoke("compute", *args, "preds.csv"))
     for word in words:
         assert word in line
 
 
-def test_parameter_the_loss_does_not_take(run):
-    line = error_line(*run(["compute", "-l", "huber:gama=2", "preds.csv"]))
+def test_parameter_the_loss_does_not_take(invoke):
+    line = error_line(*invoke("compute", "-l", "huber:gama=2", "preds.csv"))
     assert "huber" in line and "'gama'" in line and "delta" in line
 
 
-def test_parameter_misspelled_suggests(run):
-    line = error_line(*run(["compute", "-l", "focal:gama=2", "preds.csv"]))
+def test_parameter_misspelled_suggests(invoke):
+    line = error_line(*invoke("compute", "-l", "focal:gama=2", "preds.csv"))
     assert "did you mean 'gamma'" in line
 
 
-def test_option_the_loss_does_not_take(run):
-    line = error_line(*run(["compute", "-l", "mse", "--delta", "1", "preds.csv"]))
+def test_option_the_loss_does_not_take(invoke):
+    line = error_line(*invoke("compute", "-l", "mse", "--delta", "1", "preds.csv"))
     assert "mse" in line and "delta" in line
 
 
-def test_compare_option_fitting_no_loss(run):
-    line = error_line(*run(["compare", "-l", "mse", "-l", "mae", "--gamma", "2", "preds.csv"]))
+def test_compare_option_fitting_no_loss(invoke):
+    line = error_line(*invoke("compare", "-l", "mse", "-l", "mae", "--gamma", "2", "preds.csv"))
     assert "--gamma" in line
 
 
@@ -63,28 +63,28 @@ def test_compare_option_fitting_no_loss(run):
 
 
 @pytest.mark.parametrize(("name", "nearest"), [("hubber", "huber"), ("msee", "mse"), ("focall", "focal")])
-def test_unknown_loss_did_you_mean(run, name, nearest):
-    line = error_line(*run(["compute", "-l", name, "preds.csv"]))
+def test_unknown_loss_did_you_mean(invoke, name, nearest):
+    line = error_line(*invoke("compute", "-l", name, "preds.csv"))
     assert f"unknown loss {name!r}" in line and f"did you mean {nearest!r}" in line
 
 
-def test_unknown_loss_far_from_any(run):
-    line = error_line(*run(["compute", "-l", "zzzzzz", "preds.csv"]))
+def test_unknown_loss_far_from_any(invoke):
+    line = error_line(*invoke("compute", "-l", "zzzzzz", "preds.csv"))
     assert "unknown loss 'zzzzzz'" in line and "lossctl list" in line
 
 
-def test_unknown_loss_in_compare(run):
-    line = error_line(*run(["compare", "-l", "mse", "-l", "maee", "preds.csv"]))
+def test_unknown_loss_in_compare(invoke):
+    line = error_line(*invoke("compare", "-l", "mse", "-l", "maee", "preds.csv"))
     assert "unknown loss 'maee'" in line and "did you mean 'mae'" in line
 
 
-def test_unknown_loss_in_an_expression(run):
-    line = error_line(*run(["compute", "-l", "bce + 0.5*focl", "preds.csv"]))
+def test_unknown_loss_in_an_expression(invoke):
+    line = error_line(*invoke("compute", "-l", "bce + 0.5*focl", "preds.csv"))
     assert "'focl'" in line and "did you mean 'focal'" in line
 
 
-def test_explain_unknown_loss(run):
-    line = error_line(*run(["explain", "hubber"]))
+def test_explain_unknown_loss(invoke):
+    line = error_line(*invoke("explain", "hubber"))
     assert "hubber" in line and "did you mean 'huber'" in line
 
 
@@ -109,8 +109,8 @@ def test_explain_unknown_loss(run):
         ("huber:delta=1,delta=2", 14),
     ],
 )
-def test_malformed_expression_has_a_caret(run, expression, column):
-    code, out, err = run(["compute", "-l", expression, "preds.csv"])
+def test_malformed_expression_has_a_caret(invoke, expression, column):
+    code, out, err = invoke("compute", "-l", expression, "preds.csv")
     assert code == 2, err
     assert out == ""
     assert "Traceback" not in err and "internal error" not in err
@@ -141,8 +141,8 @@ def test_malformed_expression_has_a_caret(run, expression, column):
         (["frobnicate"], "frobnicate"),
     ],
 )
-def test_unknown_or_malformed_option_is_one_line(run, args, word):
-    line = error_line(*run(args))
+def test_unknown_or_malformed_option_is_one_line(invoke, args, word):
+    line = error_line(*invoke(*args))
     assert word in line
 
 
@@ -160,8 +160,8 @@ def test_unknown_or_malformed_option_is_one_line(run, args, word):
         (["compute", "-l", "mse", "--y-pred", "y_*", "preds.csv"], ["--y-pred", "y_*"]),
     ],
 )
-def test_conflicting_options(run, args, words):
-    line = error_line(*run(args))
+def test_conflicting_options(invoke, args, words):
+    line = error_line(*invoke(*args))
     for word in words:
         assert word in line
 
@@ -176,8 +176,8 @@ def test_conflicting_options(run, args, words):
         "(lambda: open('pwned', 'w'))()",
     ],
 )
-def test_expressions_are_never_evaluated(run, tmp_path, expression):
-    code, out, err = run(["compute", "-l", expression, "preds.csv"])
+def test_expressions_are_never_evaluated(invoke, tmp_path, expression):
+    code, out, err = invoke("compute", "-l", expression, "preds.csv")
     assert code == 2, err
     assert out == "" and "Traceback" not in err and "internal error" not in err
     assert not (tmp_path / "pwned").exists()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from click.testing import Result
+if TYPE_CHECKING:
+    from conftest import Ran  # tests/conftest.py
+
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = REPO / "sample_data"
@@ -31,12 +34,12 @@ REGRESSION_40x10 = """\
 """
 
 
-def ok(result: Result) -> Result:
+def ok(result: Ran) -> Ran:
     assert result.exit_code == 0, f"exit {result.exit_code}; stderr: {result.stderr}"
     return result
 
 
-def failed(result: Result, *fragments: str) -> str:
+def failed(result: Ran, *fragments: str) -> str:
     """stderr of a command that failed as a user's error: exit 2, one line, no traceback."""
     assert result.exit_code == 2, f"exit {result.exit_code}; stdout: {result.stdout}; stderr: {result.stderr}"
     assert result.stdout == ""

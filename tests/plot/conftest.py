@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import Result
+
+if TYPE_CHECKING:
+    from conftest import Ran  # tests/conftest.py
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Callable[..., Result]) -> Callable[..., Result]:
-    """``run("plot", "curves", "-l", "mse")`` -> a click ``Result``, in ``tmp_path``."""
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Callable[..., Ran]) -> Callable[..., Ran]:
+    """``run("plot", "curves", "-l", "mse")`` -> a ``Ran``, in ``tmp_path``."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_COLOR", raising=False)
     return invoke
