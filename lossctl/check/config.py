@@ -46,10 +46,8 @@ from pathlib import Path
 from typing import Any
 
 from lossctl.check.checks import BASELINE, CRITERIA, SEVERITIES, Check
-from lossctl.engine.kinds import FILE_KINDS
-from lossctl.engine.run import NAN_POLICIES
 from lossctl.errors import ConfigError, LossctlError, UsageError
-from lossctl.io.formats import FORMATS
+from lossctl.options.declared import BY_KEY, CONFIG_KEYS, FLAG, PATH, TABLE, TEXT, Option
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -148,22 +146,12 @@ def _options(value: Any, origin: Origin, where: str) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-INPUT_KEYS: dict[str, Validator] = {
-    "y_true": _string,
-    "y_pred": _string,
-    "weight": _string,
-    "labels": _path,
-    "on": _string,
-    "model_weights": _path,
-    "from_logits": _bool,
-    "nan": _choice(NAN_POLICIES),
-    "task": _choice(FILE_KINDS),
-    "input_format": _choice(FORMATS),
-    "encoding": _string,
-    "engine": _choice(("local", "dask")),
-    "scheduler": _string,
-    "storage_options": _options,
-}
+def _validator(option: Option) -> Validator:
+    """How a configuration's value of a declared option is checked."""
+    return {TEXT: _string, PATH: _path, FLAG: _bool, TABLE: _options}.get(option.type) or _choice(option.choices)
+
+
+INPUT_KEYS: dict[str, Validator] = {key: _validator(BY_KEY[key]) for key in CONFIG_KEYS}
 """The input options a configuration (or a check in it) may set; the meaning of lossctl
 compute's options of the same names."""
 

@@ -1,7 +1,7 @@
 """Every check on every one of its inputs, each input read once.
 
 Checks are grouped by input file and input options (columns, nan policy, ...): each group is
-one pass of ``lossctl.engine.run.evaluate`` over the file for all the losses of its checks.
+one pass of ``lossctl.engine.evaluate`` over the file for all the losses of its checks.
 Baselines are read before any input, so that a missing baseline fails before a long pass.
 """
 
@@ -12,9 +12,10 @@ from typing import Any
 
 from lossctl.check.baseline import Baseline
 from lossctl.check.checks import Check, Outcome
-from lossctl.engine.binding import ColumnChoice
-from lossctl.engine.run import Request, evaluate
+from lossctl.engine.evaluate import evaluate
+from lossctl.engine.request import Request
 from lossctl.errors import UsageError
+from lossctl.options.request import build_request
 
 Options = tuple[tuple[str, Any], ...]
 
@@ -22,22 +23,10 @@ Options = tuple[tuple[str, Any], ...]
 def request(path: str | None, losses: list[str], options: dict[str, Any]) -> Request:
     """The engine request of ``losses`` on ``path`` with the input options of a
     configuration (``y_true``, ``nan``, ...; absent keys take compute's defaults)."""
-    return Request(
-        path=path,
-        losses=losses,
-        labels=options.get("labels"),
-        on=options.get("on"),
-        from_logits=options.get("from_logits", False),
-        task=options.get("task"),
-        columns=ColumnChoice(options.get("y_true"), options.get("y_pred"), options.get("weight")),
-        model_weights=options.get("model_weights"),
-        nan=options.get("nan", "error"),
-        input_format=options.get("input_format"),
-        encoding=options.get("encoding", "utf-8"),
-        engine=options.get("engine", "local"),
-        scheduler=options.get("scheduler"),
-        storage_options=json.loads(options.get("storage_options", "{}")),
-    )
+    values = dict(options)
+    if "storage_options" in values:
+        values["storage_options"] = json.loads(values["storage_options"])
+    return build_request(path, losses, **values)
 
 
 Group = tuple[str | None, Options]

@@ -16,13 +16,16 @@ from typing import Any
 import click
 
 from lossctl.check.checks import SEVERITIES
+from lossctl.cli.options import options
 from lossctl.cli.output import note, render_tables, warn, write_result
-from lossctl.engine.kinds import FILE_KINDS
 from lossctl.errors import UsageError
+from lossctl.options.declared import OPTIONS
 
 PAIRED = ("loss", "max", "min", "baseline", "rtol", "atol", "severity", "name")
 """The options that belong to the ``--loss`` before them."""
 _ORDER = "lossctl.check.order"
+CHECK_INPUT_KEYS = tuple(o.key for o in OPTIONS if o.config and o.command_line)
+"""The evaluation options of ``check``: those a configuration may set."""
 
 
 class PairedCommand(click.Command):
@@ -113,31 +116,7 @@ Examples:
     type=click.Path(dir_okay=False),
     help="Configuration file (default: lossctl.toml, or pyproject.toml with [tool.lossctl], nearest up to the repository root).",
 )
-@click.option("--y-true", help="Column of the labels.")
-@click.option("--y-pred", help="Column of the predictions.")
-@click.option("--weight", help="Column of per-sample weights.")
-@click.option("--labels", metavar="FILE", help="Labels file joined with each prediction file.")
-@click.option("--on", help="Join the prediction and labels files on this key column.")
-@click.option("--model-weights", metavar="FILE", help="Model parameters for l1, l2, elastic-net.")
-@click.option("--from-logits/--no-from-logits", default=None, help="Predictions are logits, not probabilities.")
-@click.option(
-    "--nan", metavar="[error|drop|propagate]", help="What a missing value (NaN, empty cell) does.  [default: error]"
-)
-@click.option(
-    "--task",
-    metavar="TASK",
-    help=f"Say what the files hold ({', '.join(FILE_KINDS)}).",
-)
-@click.option(
-    "--input-format", metavar="FORMAT", help="Format of the inputs (csv, tsv, parquet, feather, jsonl, npy, npz)."
-)
-@click.option("--encoding", help="Text encoding of CSV/TSV/JSONL inputs.  [default: utf-8]")
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "dask"]),
-    help="Compute in this process, or on a Dask cluster (pip install 'lossctl[dask]').  [default: local]",
-)
-@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the Dask scheduler (tcp://host:8786).")
+@options(*CHECK_INPUT_KEYS, validated=False)  # checked by the configuration's validators
 @click.option(
     "--format",
     "fmt",

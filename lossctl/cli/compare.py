@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from lossctl.cli.evaluation import run
-from lossctl.cli.options import engine_options, input_options, output_options, parameter_options
+from lossctl.cli.evaluation import compute_and_emit
+from lossctl.cli.options import engine_options, input_options, labels_option, output_options, parameter_options
 
 
 @click.command(
@@ -19,7 +19,7 @@ Examples:
 @click.option(
     "--loss", "-l", "losses", multiple=True, help="A loss to compare (repeatable); default: every loss that fits."
 )
-@click.option("--labels", type=click.Path(dir_okay=False), help="Labels file shared by every prediction file.")
+@labels_option
 @click.argument("files", nargs=-1)
 @parameter_options
 @input_options
@@ -34,4 +34,4 @@ def compare(losses: tuple[str, ...], labels: str | None, files: tuple[str, ...],
     """
     if not files and not kwargs.get("model_weights"):
         raise click.UsageError("give at least one FILE")
-    run(list(losses), list(files), labels, strict=False, kwargs=kwargs)
+    compute_and_emit(list(losses), list(files), labels, strict=False, kwargs=kwargs)

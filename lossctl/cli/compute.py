@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from lossctl.cli.evaluation import run
+from lossctl.cli.evaluation import compute_and_emit
 from lossctl.cli.options import engine_options, input_options, output_options, parameter_options
 
 
@@ -37,4 +37,4 @@ def compute(loss: str, file: str | None, labels_file: str | None, **kwargs) -> N
     gzip/bz2/xz/zstd compressed); '-' reads stdin. Columns are found by name (y_true, target,
     label ... / y_pred, pred, prob, logit ...) or named with --y-true / --y-pred.
     """
-    run([loss], [file] if file else [], labels_file, strict=True, kwargs=kwargs)
+    compute_and_emit([loss], [file] if file else [], labels_file, strict=True, kwargs=kwargs)

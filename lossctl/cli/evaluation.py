@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import ExitStack
 
-from lossctl.cli.options import pop_parameters
+from lossctl.cli.options import evaluation_values
 from lossctl.cli.output import emit_results
 from lossctl.cli.progress import ProgressBar
 
@@ -25,38 +25,22 @@ def evaluate_files(
     when given; ``sink(path)`` gives each file's per-sample sink. ``strict``: every parameter
     option must fit every loss (``compute``); otherwise each goes to the losses that take it.
     Returns the evaluations and the warnings."""
-    from lossctl.engine.binding import ColumnChoice
-    from lossctl.engine.run import Request, evaluate
-    from lossctl.errors import UsageError
+    from lossctl.engine.evaluate import evaluate
+    from lossctl.options.request import build_request
 
-    overrides = pop_parameters(kwargs)
-    engine, scheduler = kwargs.get("engine", "local"), kwargs.get("scheduler")
-    if scheduler and engine != "dask":
-        raise UsageError("--scheduler names a Dask cluster: add --engine dask")
+    values = {**evaluation_values(kwargs), "labels": labels}
     evaluations, warnings = [], []
     with ExitStack() as stack:
         progress = stack.enter_context(ProgressBar()) if ProgressBar.wanted(kwargs["no_progress"]) else None
         for path in files or [None]:
-            request = Request(
-                path=path,
-                losses=losses,
-                labels=labels,
-                on=kwargs["on"],
-                overrides=overrides,
-                strict_parameters=strict,
-                from_logits=kwargs["from_logits"],
-                task=kwargs["task"],
-                columns=ColumnChoice(kwargs["y_true"], kwargs["y_pred"], kwargs["weight_col"]),
-                group_by=kwargs["group_by"],
-                model_weights=kwargs["model_weights"],
-                nan=kwargs["nan"],
+            request = build_request(
+                path,
+                losses,
+                strict=strict,
                 worst=worst,
                 per_sample=sink(path) if sink else None,
                 progress=progress,
-                input_format=kwargs["input_format"],
-                encoding=kwargs["encoding"],
-                engine=engine,
-                scheduler=scheduler,
+                **values,
             )
             evaluation, notes = evaluate(request)
             evaluations.append(evaluation)
@@ -64,12 +48,11 @@ def evaluate_files(
     return evaluations, warnings
 
 
-def run(losses: list[str], files: list[str], labels: str | None, strict: bool, kwargs: dict) -> None:
+def compute_and_emit(losses: list[str], files: list[str], labels: str | None, strict: bool, kwargs: dict) -> None:
     """``compute`` and ``compare``: evaluate, then print the result in the chosen format."""
     from lossctl.errors import UsageError
 
-    fmt, precision, output = kwargs.pop("fmt"), kwargs.pop("precision"), kwargs.pop("output")
-    per_sample_target, worst = kwargs.pop("per_sample"), kwargs.pop("worst")
+    per_sample_target = kwargs["per_sample"]
     inputs = [*files, labels, kwargs["model_weights"]]
     if per_sample_target and len(files) > 1:
         raise UsageError("--per-sample writes one file: give one prediction file")
@@ -80,6 +63,14 @@ def run(losses: list[str], files: list[str], labels: str | None, strict: bool, k
 
             writer = stack.enter_context(PerSampleWriter(per_sample_target, inputs))
         evaluations, warnings = evaluate_files(
-            losses, files, labels, kwargs, strict=strict, worst=worst, sink=(lambda _: writer) if writer else None
+            losses,
+            files,
+            labels,
+            kwargs,
+            strict=strict,
+            worst=kwargs["worst"],
+            sink=(lambda _: writer) if writer else None,
         )
-    emit_results(evaluations, warnings, fmt=fmt, precision=precision, output=output, inputs=inputs)
+    emit_results(
+        evaluations, warnings, fmt=kwargs["fmt"], precision=kwargs["precision"], output=kwargs["output"], inputs=inputs
+    )

@@ -11,7 +11,7 @@ import sys
 import click
 
 from lossctl.cli.evaluation import evaluate_files
-from lossctl.cli.options import _compose, input_options, parameter_options
+from lossctl.cli.options import compose, input_options, no_progress_option, parameter_options, precision_option
 from lossctl.cli.output import note, warn
 
 TERMINAL_HEIGHT = 20
@@ -22,7 +22,7 @@ SAMPLES_IMAGE_ROW_HEIGHT = 260
 MIN_IMAGE_SIDE = 100
 
 
-drawing_options = _compose(
+drawing_options = compose(
     click.option(
         "-o",
         "--output",
@@ -168,8 +168,8 @@ def curves(
     "--bins", type=click.IntRange(1, 1000), help="Histogram bins (default: 10 in the terminal, 40 in images)."
 )
 @click.option("--top", type=click.IntRange(0), default=5, show_default=True, help="List the K worst rows.")
-@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True, help="Significant digits shown.")
-@click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
+@precision_option
+@no_progress_option
 @parameter_options
 @input_options
 @drawing_options

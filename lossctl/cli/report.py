@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from lossctl.cli.options import input_options, parameter_options
+from lossctl.cli.options import input_options, labels_option, no_progress_option, parameter_options, precision_option
 from lossctl.cli.output import write_result
 from lossctl.cli.plot import evaluate_collecting, range_option
 
@@ -19,16 +19,10 @@ Examples:
 )
 @click.argument("files", nargs=-1, required=True)
 @click.option("--loss", "-l", "losses", multiple=True, help="A loss (repeatable); default: every loss that fits.")
-@click.option("--labels", type=click.Path(dir_okay=False), help="Labels file shared by every prediction file.")
+@labels_option
 @parameter_options
 @input_options
-@click.option(
-    "--precision",
-    type=click.IntRange(1, 17),
-    default=6,
-    show_default=True,
-    help="Significant digits shown in tables.",
-)
+@precision_option
 @click.option(
     "--worst", type=click.IntRange(1, 1000), default=10, show_default=True, help="Worst rows listed per loss."
 )
@@ -45,7 +39,7 @@ Examples:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write the page to this file (atomically), not stdout."
 )
-@click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
+@no_progress_option
 def report(
     files: tuple[str, ...],
     losses: tuple[str, ...],

@@ -4,22 +4,17 @@ Roles are found from column names (``lossctl.io.detect_roles``) and may always b
 ``--y-true``/``--y-pred`` (a column, or a glob such as ``logit_*`` for a class matrix) and
 ``--weight``. The layout depends on the losses: scalar labels and predictions (regression,
 binary, critic), a class matrix (multiclass), a label and a distance (contrastive), two
-distances or three embedding matrices (triplet).
+distances or three embedding matrices (triplet): the layouts of ``lossctl.engine.task``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
+from lossctl.engine.request import ColumnChoice
+from lossctl.engine.task import MATRIX, NONE, PAIR_LAYOUT, TRIPLET_LAYOUT
 from lossctl.errors import InputError, UsageError
 from lossctl.io import detect_roles, is_glob, is_logit, select_columns
-
-SCALAR = "scalar"
-MATRIX = "matrix"
-PAIR = "pair"
-TRIPLET = "triplet"
-NONE = "none"
 
 
 @dataclass
@@ -46,14 +41,6 @@ class Binding:
 
     def describe(self) -> str:
         return ", ".join(f"{role}={self.column_of(role)}" for role in self.columns)
-
-
-class ColumnChoice(NamedTuple):
-    """What the user said about columns: ``--y-true``, ``--y-pred``, ``--weight``."""
-
-    y_true: str | None = None
-    y_pred: str | None = None
-    weight: str | None = None
 
 
 def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Binding:
@@ -86,7 +73,7 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
             )
         binding.columns[role] = cols
 
-    if layout == TRIPLET:
+    if layout == TRIPLET_LAYOUT:
         if "anchor" in roles and "d_ap" not in roles:
             for role in ("anchor", "positive", "negative"):
                 need(role, pick(role, None, matrix=True, label=f"{role} embedding", flag="--y-pred"), role, "--y-pred")
@@ -116,11 +103,11 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
         binding.logit_names = binding.logit_names or is_logit(y_pred[0])
     else:
         need("y_true", pick("y_true", choice.y_true, label="label", flag="--y-true"), "labels (y_true)", "--y-true")
-        pred_role = "distance" if layout == PAIR and "distance" in roles else "y_pred"
+        pred_role = "distance" if layout == PAIR_LAYOUT and "distance" in roles else "y_pred"
         need(
             "y_pred",
             pick(pred_role, choice.y_pred, label="prediction", flag="--y-pred"),
-            "distance" if layout == PAIR else "predictions (y_pred)",
+            "distance" if layout == PAIR_LAYOUT else "predictions (y_pred)",
             "--y-pred",
         )
         if binding.columns["y_true"] == binding.columns["y_pred"]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lossctl.engine.binding import Binding
-    from lossctl.engine.kinds import Kind
+    from lossctl.engine.task import Task
     from lossctl.losses import AnyLoss
 
 
@@ -47,7 +47,7 @@ class Evaluation:
 
     input: str
     format: str
-    kind: Kind
+    task: Task
     binding: Binding
     results: list[LossResult]
     rows: int = 0
@@ -61,8 +61,8 @@ class Evaluation:
             "path": self.input,
             "format": self.format,
             "rows": self.rows,
-            "task": self.kind.name,
-            "from_logits": self.kind.from_logits,
+            "task": self.task.name,
+            "from_logits": self.task.from_logits,
             "roles": {role: cols for role, cols in self.binding.columns.items()},
         }
         if self.dropped:
@@ -81,7 +81,7 @@ class Evaluation:
 
     def describe(self) -> str:
         roles = self.binding.describe()
-        return f"{self.input}: {self.rows} rows, task {self.kind.describe()}" + (f"; {roles}" if roles else "")
+        return f"{self.input}: {self.rows} rows, task {self.task.describe()}" + (f"; {roles}" if roles else "")
 
 
 def _jsonable(value: Any) -> Any:

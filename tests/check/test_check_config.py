@@ -125,7 +125,7 @@ def test_each_input_is_read_once_for_all_its_checks(repo, invoke, monkeypatch):
     evaluate = runner.evaluate
 
     def counting(request):
-        calls.append((request.path, request.losses))
+        calls.append((request.source.path, list(request.losses.names)))
         return evaluate(request)
 
     monkeypatch.setattr(runner, "evaluate", counting)

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from dask_cluster import local_cluster
+from dask_cluster import local_cluster, on_dask
 from dask_data import MAKERS, table, write
 
-from lossctl.engine import distributed as engine
-from lossctl.engine import run as local
+from lossctl.engine.evaluate import evaluate
+from lossctl.engine.request import Request
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +41,7 @@ def datasets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def both(scheduler: str) -> Callable[..., tuple]:
     """``both(request)`` -> the local engine's and the Dask engine's ``(evaluation, warnings)``."""
 
-    def evaluate(request: local.Request) -> tuple:
-        return local.evaluate(request), engine.evaluate(request, scheduler=scheduler)
+    def evaluate_both(request: Request) -> tuple:
+        return evaluate(request), evaluate(on_dask(request, scheduler))
 
-    return evaluate
+    return evaluate_both

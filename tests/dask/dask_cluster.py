@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 from collections.abc import Callable
@@ -9,13 +10,21 @@ from collections.abc import Callable
 import dask
 import distributed
 
-from lossctl.engine import distributed as engine
+from lossctl.engine import cluster as engine
+from lossctl.engine.request import Request
 
 
 def local_cluster(**config: object) -> distributed.LocalCluster:
     """The engine's local cluster with two workers, under the given Dask configuration."""
     with dask.config.set(config):
         return engine.local_cluster(n_workers=2)
+
+
+def on_dask(request: Request, scheduler: str, **execution: object) -> Request:
+    """``request`` run by the Dask engine on the cluster at ``scheduler`` (and other execution
+    settings changed)."""
+    changed = dataclasses.replace(request.execution, engine="dask", scheduler=scheduler, **execution)
+    return dataclasses.replace(request, execution=changed)
 
 
 def kill_worker_when(cluster: distributed.LocalCluster, parts_done: int, *, every: bool = False) -> Callable:

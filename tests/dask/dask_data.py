@@ -11,7 +11,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from lossctl.engine import kinds
+from lossctl.engine.task import SCORES, Task
+from lossctl.losses.tasks import BINARY, MULTICLASS, PAIR, REGRESSION, TRIPLET
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -55,14 +56,14 @@ def triplets(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     return {"d_ap": np.abs(rng.normal(0.8, 0.4, n)), "d_an": np.abs(rng.normal(1.4, 0.5, n))}
 
 
-MAKERS: dict[str, tuple[Callable[[np.random.Generator, int], dict[str, np.ndarray]], kinds.Kind]] = {
-    "regression": (regression, kinds.Kind(kinds.REGRESSION)),
-    "binary": (binary, kinds.Kind(kinds.BINARY)),
-    "binary-logits": (binary_logits, kinds.Kind(kinds.BINARY, from_logits=True)),
-    "scores": (scores, kinds.Kind(kinds.SCORES)),
-    "multiclass": (multiclass, kinds.Kind(kinds.MULTICLASS)),
-    "pairs": (pairs, kinds.Kind(kinds.PAIR)),
-    "triplets": (triplets, kinds.Kind(kinds.TRIPLET)),
+MAKERS: dict[str, tuple[Callable[[np.random.Generator, int], dict[str, np.ndarray]], Task]] = {
+    "regression": (regression, Task(REGRESSION)),
+    "binary": (binary, Task(BINARY)),
+    "binary-logits": (binary_logits, Task(BINARY, from_logits=True)),
+    "scores": (scores, Task(SCORES)),
+    "multiclass": (multiclass, Task(MULTICLASS)),
+    "pairs": (pairs, Task(PAIR)),
+    "triplets": (triplets, Task(TRIPLET)),
 }
 
 

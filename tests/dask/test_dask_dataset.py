@@ -16,11 +16,12 @@ import pyarrow.parquet as pq
 import pytest
 from dask_data import table, write
 
-from lossctl.engine import run as local
+from lossctl.engine.evaluate import evaluate
 from lossctl.errors import InputError
 from lossctl.io import open_source
 from lossctl.io.dataset import open_dataset
 from lossctl.io.locations import is_dataset
+from lossctl.options.request import build_request
 
 
 def column(source, name: str, other: bool = False, batch_rows: int = 1 << 20) -> np.ndarray:
@@ -51,7 +52,7 @@ def test_hive_partitions_are_columns(tmp_path):
     assert source.columns == ["y_true", "y_pred", "year", "region"]
     assert column(source, "year", other=True).tolist() == [2023] * 6 + [2024] * 3
     assert column(source, "region", other=True).tolist() == ["eu"] * 3 + ["us"] * 3 + ["eu"] * 3
-    evaluation, _ = local.evaluate(local.Request(path=str(tmp_path / "d"), losses=["mse"], group_by="year"))
+    evaluation, _ = evaluate(build_request(str(tmp_path / "d"), ["mse"], group_by="year"))
     assert [(r.group, r.n) for r in evaluation.results] == [(None, 9), (2023, 6), (2024, 3)]
 
 
@@ -112,7 +113,7 @@ def test_datasets_that_do_not_hold_together(tmp_path):
     narrow = write(tmp_path / "narrow", table("regression", 100), files=2, row_group_rows=100)
     pq.write_table(pa.table({"y_true": [1.0], "y_hat": [1.0]}), narrow / "part-001.parquet")
     with pytest.raises(InputError) as error:
-        local.evaluate(local.Request(path=str(narrow), losses=["mse"]))
+        evaluate(build_request(str(narrow), ["mse"]))
     assert str(error.value).startswith(f"{narrow / 'part-001.parquet'}, column 'y_pred': this file of the dataset")
 
 
@@ -154,7 +155,7 @@ def test_fsspec_urls_read_in_place_or_through_a_copy(tmp_path):
             assert np.array_equal(column(source, "y_pred", batch_rows=256), rows["y_pred"])
         regions = column(open_source("memory://lossctl-test/d"), "region", other=True)
         assert regions.tolist() == ["a"] * 600 + ["b"] * 600
-        assert local.evaluate(local.Request(path="memory://lossctl-test/d", losses=["mse"]))[0].rows == 1200
+        assert evaluate(build_request("memory://lossctl-test/d", ["mse"]))[0].rows == 1200
         with pytest.raises(InputError, match="no such file or directory"):
             open_source("memory://lossctl-test/nothing")
     finally:

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from dask_data import MAKERS, table, write
 
-from lossctl.engine import distributed as engine
-from lossctl.engine import kinds
-from lossctl.engine import run as local
-from lossctl.engine.binding import ColumnChoice
+from lossctl.engine import cluster as engine
+from lossctl.engine.task import Task, default_losses
 from lossctl.errors import UsageError
 from lossctl.losses import get_spec
+from lossctl.losses.tasks import REGRESSION
+from lossctl.options.request import build_request
 
 RTOL = 1e-12
 
@@ -22,7 +22,7 @@ def facts(evaluation) -> tuple:
     """Everything an evaluation says but its values."""
     e = evaluation
     results = [(r.label, r.group, r.n, r.worst and [row for row, _ in r.worst]) for r in e.results]
-    return e.input, e.format, e.kind, e.binding, e.rows, e.dropped, e.notes, results
+    return e.input, e.format, e.task, e.binding, e.rows, e.dropped, e.notes, results
 
 
 def assert_same(mine, theirs) -> None:
@@ -36,15 +36,15 @@ def assert_same(mine, theirs) -> None:
             assert math.isclose(vy, vx, rel_tol=RTOL)
 
 
-def streamable(kind: kinds.Kind) -> list[str]:
-    return [name for name in kinds.default_losses(kind) if get_spec(name).streamable]
+def streamable(task: Task) -> list[str]:
+    return [name for name in default_losses(task) if get_spec(name).streamable]
 
 
 @pytest.mark.parametrize("kind", list(MAKERS))
 def test_every_streamable_loss_of_each_kind(kind, datasets, both):
     expected = MAKERS[kind][1]
-    mine, theirs = both(local.Request(path=str(datasets[kind]), losses=streamable(expected)))
-    assert mine[0].kind == expected
+    mine, theirs = both(build_request(str(datasets[kind]), streamable(expected)))
+    assert mine[0].task == expected
     assert len(mine[0].results) == len(streamable(expected))
     assert_same(mine, theirs)
 
@@ -52,9 +52,9 @@ def test_every_streamable_loss_of_each_kind(kind, datasets, both):
 def test_default_losses_leave_out_the_non_streamable(datasets, both):
     """Without -l, the Dask engine computes the streamable losses of the local engine's
     defaults, and says it left wasserstein-distance out."""
-    (mine, _), (theirs, notes) = both(local.Request(path=str(datasets["regression"])))
-    assert [r.label for r in mine.results] == kinds.default_losses(kinds.Kind(kinds.REGRESSION))
-    assert [r.label for r in theirs.results] == streamable(kinds.Kind(kinds.REGRESSION))
+    (mine, _), (theirs, notes) = both(build_request(str(datasets["regression"])))
+    assert [r.label for r in mine.results] == default_losses(Task(REGRESSION))
+    assert [r.label for r in theirs.results] == streamable(Task(REGRESSION))
     for theirs_result in theirs.results:
         mine_result = next(r for r in mine.results if r.label == theirs_result.label)
         assert math.isclose(theirs_result.value, mine_result.value, rel_tol=RTOL)
@@ -64,12 +64,12 @@ def test_default_losses_leave_out_the_non_streamable(datasets, both):
 def test_small_chunks_groups_worst_rows_and_weights(datasets, both):
     """Chunks much smaller than the row groups, --group-by a partition key, --worst, and
     the sample weights of the regression dataset."""
-    request = local.Request(
-        path=str(datasets["regression"]),
-        losses=["mse", "mae", "huber:delta=0.5", "quantile:quantile=0.9", "mse + 0.5*mae"],
+    request = build_request(
+        str(datasets["regression"]),
+        ["mse", "mae", "huber:delta=0.5", "quantile:quantile=0.9", "mse + 0.5*mae"],
         group_by="region",
         worst=4,
-        batch_rows=300,
+        chunk_rows=300,
     )
     mine, theirs = both(request)
     assert mine[0].binding.columns["sample_weight"] == ["weight"]
@@ -81,10 +81,10 @@ def test_missing_values_dropped_or_propagated(tmp_path, both):
     columns = table("binary", 5000)
     columns["y_pred"][[10, 2500, 4999]] = np.nan
     root = write(tmp_path / "nan", columns, files=4, row_group_rows=700)
-    dropped = both(local.Request(path=str(root), losses=["bce", "brier"], nan="drop"))
+    dropped = both(build_request(str(root), ["bce", "brier"], nan="drop"))
     assert dropped[1][0].dropped == 3
     assert_same(*dropped)
-    propagated = both(local.Request(path=str(root), losses=["bce", "brier"], nan="propagate"))
+    propagated = both(build_request(str(root), ["bce", "brier"], nan="propagate"))
     assert math.isnan(propagated[1][0].results[0].value)
     assert_same(*propagated)
 
@@ -93,7 +93,7 @@ def test_clipped_probabilities_are_counted_alike(tmp_path, both):
     columns = table("binary", 4000)
     columns["y_pred"][[5, 1500, 3999]] = [0.0, 1.0, 0.0]
     root = write(tmp_path / "clip", columns, files=2, row_group_rows=900)
-    mine, theirs = both(local.Request(path=str(root), losses=["bce", "focal"]))
+    mine, theirs = both(build_request(str(root), ["bce", "focal"]))
     assert mine[0].notes
     assert_same(mine, theirs)
 
@@ -101,13 +101,13 @@ def test_clipped_probabilities_are_counted_alike(tmp_path, both):
 def test_model_weights_in_an_expression(tmp_path, datasets, both):
     weights = tmp_path / "w.npy"
     np.save(weights, np.linspace(-1.0, 1.0, 11))
-    request = local.Request(path=str(datasets["binary"]), losses=["bce + 1e-3*l2", "l1"], model_weights=str(weights))
+    request = build_request(str(datasets["binary"]), ["bce + 1e-3*l2", "l1"], model_weights=str(weights))
     assert_same(*both(request))
 
 
 def test_glob_over_csv_files(tmp_path, both):
     root = write(tmp_path / "csv", table("regression", 3000), files=3, row_group_rows=1000, fmt="csv")
-    mine, theirs = both(local.Request(path=str(root / "part-*.csv"), losses=["mse", "mape"], batch_rows=512))
+    mine, theirs = both(build_request(str(root / "part-*.csv"), ["mse", "mape"], chunk_rows=512))
     assert mine[0].rows == 3000 and mine[0].format == "csv"
     assert_same(mine, theirs)
 
@@ -115,14 +115,14 @@ def test_glob_over_csv_files(tmp_path, both):
 def test_one_file_is_split_by_row_group(tmp_path, both):
     root = write(tmp_path / "one", table("multiclass", 5000), files=1, row_group_rows=600)
     path = str(next(root.glob("*.parquet")))
-    mine, theirs = both(local.Request(path=path, losses=["cross-entropy", "focal:gamma=1"], worst=3))
+    mine, theirs = both(build_request(path, ["cross-entropy", "focal:gamma=1"], worst=3))
     assert theirs[0].input == path
     assert_same(mine, theirs)
 
 
 def test_file_urls(tmp_path, datasets, both):
     url = datasets["pairs"].as_uri()
-    mine, theirs = both(local.Request(path=url, losses=["contrastive:margin=2"], columns=ColumnChoice(y_true="label")))
+    mine, theirs = both(build_request(url, ["contrastive:margin=2"], y_true="label"))
     assert theirs[0].input == url
     assert_same(mine, theirs)
 

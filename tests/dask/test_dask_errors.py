@@ -7,19 +7,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from dask_cluster import on_dask
 from dask_data import table, write
 
-from lossctl.engine import distributed as engine
-from lossctl.engine import run as local
+from lossctl.engine.evaluate import evaluate
+from lossctl.engine.request import Request
 from lossctl.errors import InputError, UsageError
+from lossctl.options.request import build_request
 
 
-def errors(request: local.Request, scheduler: str) -> tuple[str, str]:
+def errors(request: Request, scheduler: str) -> tuple[str, str]:
     """The one-line messages of the local and the Dask engine, which must both fail."""
     with pytest.raises(InputError) as mine:
-        local.evaluate(request)
+        evaluate(request)
     with pytest.raises(InputError) as theirs:
-        engine.evaluate(request, scheduler=scheduler)
+        evaluate(on_dask(request, scheduler))
     return str(mine.value), str(theirs.value)
 
 
@@ -31,7 +33,7 @@ def binary_rows() -> dict[str, np.ndarray]:
 def test_a_bad_label_in_one_partition(tmp_path, binary_rows, scheduler):
     binary_rows["y_true"][4321] = 3.0  # the third file's second row group
     root = write(tmp_path / "bad", binary_rows, files=3, row_group_rows=800)
-    mine, theirs = errors(local.Request(path=str(root), losses=["bce", "brier"]), scheduler)
+    mine, theirs = errors(build_request(str(root), ["bce", "brier"]), scheduler)
     assert theirs == mine
     assert theirs.startswith(f"{root / 'part-002.parquet'}, column 'y_true', row 322: ")  # dataset row 4322
 
@@ -39,7 +41,7 @@ def test_a_bad_label_in_one_partition(tmp_path, binary_rows, scheduler):
 def test_the_first_bad_row_wins(tmp_path, binary_rows, scheduler):
     binary_rows["y_pred"][[5500, 1700]] = [1.5, -0.5]
     root = write(tmp_path / "bad", binary_rows, files=3, row_group_rows=500)
-    mine, theirs = errors(local.Request(path=str(root), losses=["brier"], batch_rows=256), scheduler)
+    mine, theirs = errors(build_request(str(root), ["brier"], chunk_rows=256), scheduler)
     assert theirs == mine
     assert theirs.startswith(f"{root / 'part-000.parquet'}, column 'y_pred', row 1701: ")
 
@@ -47,7 +49,7 @@ def test_the_first_bad_row_wins(tmp_path, binary_rows, scheduler):
 def test_a_missing_value(tmp_path, binary_rows, scheduler):
     binary_rows["y_pred"][3000] = np.nan
     root = write(tmp_path / "nan", binary_rows, files=3, row_group_rows=700, partition="day")
-    mine, theirs = errors(local.Request(path=str(root), losses=["bce"]), scheduler)
+    mine, theirs = errors(build_request(str(root), ["bce"]), scheduler)
     assert theirs == mine
     assert theirs.startswith(f"{root / 'day=b' / 'part-001.parquet'}, column 'y_pred', row 1001: missing value")
 
@@ -59,7 +61,7 @@ def test_a_text_cell_in_a_parquet_file(tmp_path, binary_rows, scheduler):
     text = pa.array([f"{v:.6f}" for v in data["y_pred"].to_pylist()])
     text = pa.array([*text.to_pylist()[:10], "oops", *text.to_pylist()[11:]])
     pq.write_table(data.set_column(1, "y_pred", text), last, row_group_size=900)
-    mine, theirs = errors(local.Request(path=str(root), losses=["bce"]), scheduler)
+    mine, theirs = errors(build_request(str(root), ["bce"]), scheduler)
     assert theirs == mine
     assert theirs.startswith(f"{last}, column 'y_pred', row 11: 'oops' is not a number")
 
@@ -68,7 +70,7 @@ def test_a_ragged_csv_file(tmp_path, scheduler):
     root = write(tmp_path / "csv", table("regression", 900), files=3, row_group_rows=900, fmt="csv")
     with open(root / "part-001.csv", "a") as f:
         f.write("1.0,2.0\n")
-    mine, theirs = errors(local.Request(path=str(root), losses=["mse"]), scheduler)
+    mine, theirs = errors(build_request(str(root), ["mse"]), scheduler)
     assert theirs == mine
     assert str(root / "part-001.csv") in theirs
 
@@ -76,7 +78,7 @@ def test_a_ragged_csv_file(tmp_path, scheduler):
 def test_a_failed_loss_is_skipped_alike_in_compare(tmp_path, binary_rows, both):
     binary_rows["y_true"][5000] = 3.0
     root = write(tmp_path / "bad", binary_rows, files=3, row_group_rows=800)
-    mine, theirs = both(local.Request(path=str(root), batch_rows=1000))
+    mine, theirs = both(build_request(str(root), chunk_rows=1000))
     assert theirs[1] == mine[1]
     assert f"bce skipped: {root / 'part-002.parquet'}, column 'y_true', row 1001: " in theirs[1][0]
     assert [r.label for r in theirs[0].results] == [r.label for r in mine[0].results]
@@ -93,9 +95,9 @@ def test_the_command_line_prints_the_same_line(tmp_path, binary_rows, scheduler,
 
 
 def test_a_non_streamable_loss_is_refused(datasets):
-    request = local.Request(path=str(datasets["regression"]), losses=["mse", "wasserstein-distance"])
+    request = build_request(str(datasets["regression"]), ["mse", "wasserstein-distance"])
     with pytest.raises(UsageError, match="wasserstein-distance is not streamable: its state keeps every sample"):
-        engine.evaluate(request, scheduler="tcp://127.0.0.1:1")  # refused before any connection
+        evaluate(on_dask(request, "tcp://127.0.0.1:1"))  # refused before any connection
 
 
 @pytest.mark.parametrize(
@@ -107,8 +109,7 @@ def test_a_non_streamable_loss_is_refused(datasets):
     ],
 )
 def test_options_it_cannot_honour(datasets, change, message):
-    request = local.Request(path=str(datasets["regression"]), losses=["mse"])
-    for key, value in change.items():
-        setattr(request, key, value)
+    options = {"path": str(datasets["regression"]), **change}
+    request = build_request(options.pop("path"), ["mse"], **options)
     with pytest.raises(UsageError, match=message):
-        engine.evaluate(request, scheduler="tcp://127.0.0.1:1")
+        evaluate(on_dask(request, "tcp://127.0.0.1:1"))

@@ -7,15 +7,17 @@ import dataclasses
 import math
 
 import pytest
-from dask_cluster import kill_worker_when, local_cluster
+from dask_cluster import kill_worker_when, local_cluster, on_dask
 from dask_data import table, write
 
-from lossctl.engine import distributed as engine
-from lossctl.engine import run as local
+from lossctl.engine.cluster import ClusterError
+from lossctl.engine.evaluate import evaluate
+from lossctl.engine.request import Request
+from lossctl.options.request import build_request
 
 
 @pytest.fixture(scope="module")
-def slow(tmp_path_factory) -> local.Request:
+def slow(tmp_path_factory) -> Request:
     """48 parts whose tasks take a tenth of a second or more each (tiny chunks, groups,
     worst rows): a run of several progress polls on two workers."""
     root = write(
@@ -25,20 +27,22 @@ def slow(tmp_path_factory) -> local.Request:
         row_group_rows=10_000,
         partition="region",
     )
-    return local.Request(
-        path=str(root),
-        losses=["mse", "mae", "huber", "log-cosh", "quantile"],
-        batch_rows=64,
+    return build_request(
+        str(root),
+        ["mse", "mae", "huber", "log-cosh", "quantile"],
+        chunk_rows=64,
         worst=3,
         group_by="region",
     )
 
 
 def test_a_killed_worker_changes_nothing(slow):
-    expected, _ = local.evaluate(dataclasses.replace(slow, batch_rows=1 << 20))  # the same values, sooner
+    expected, _ = evaluate(
+        dataclasses.replace(slow, execution=dataclasses.replace(slow.execution, chunk_rows=1 << 20))
+    )  # the same values, sooner
     with local_cluster(**{"distributed.scheduler.allowed-failures": 3}) as cluster:
         killer = kill_worker_when(cluster, parts_done=2)
-        evaluation, _ = engine.evaluate(dataclasses.replace(slow, progress=killer), scheduler=cluster.scheduler_address)
+        evaluation, _ = evaluate(on_dask(slow, cluster.scheduler_address, progress=killer))
     assert killer.killed, "no worker was killed"
     assert [(r.label, r.group, r.n, r.worst) for r in evaluation.results] == [
         (r.label, r.group, r.n, r.worst) for r in expected.results
@@ -50,16 +54,16 @@ def test_a_killed_worker_changes_nothing(slow):
 def test_no_worker_left_is_an_error(slow):
     with local_cluster() as cluster:
         killer = kill_worker_when(cluster, parts_done=2, every=True)
-        request = dataclasses.replace(slow, progress=killer)
-        with pytest.raises(engine.ClusterError, match=r"no Dask worker left for 1 s .*; no result"):
-            engine.evaluate(request, scheduler=cluster.scheduler_address, worker_timeout=1.0)
+        request = on_dask(slow, cluster.scheduler_address, progress=killer, worker_timeout=1.0)
+        with pytest.raises(ClusterError, match=r"no Dask worker left for 1 s .*; no result"):
+            evaluate(request)
     assert killer.killed
 
 
 def test_a_task_that_keeps_killing_workers_is_an_error(slow):
     with local_cluster(**{"distributed.scheduler.allowed-failures": 0}) as cluster:
         killer = kill_worker_when(cluster, parts_done=2)
-        request = dataclasses.replace(slow, progress=killer)
-        with pytest.raises(engine.ClusterError, match=r"Dask workers died while reading .*\.parquet \(row group \d+\)"):
-            engine.evaluate(request, scheduler=cluster.scheduler_address)
+        request = on_dask(slow, cluster.scheduler_address, progress=killer)
+        with pytest.raises(ClusterError, match=r"Dask workers died while reading .*\.parquet \(row group \d+\)"):
+            evaluate(request)
     assert killer.killed

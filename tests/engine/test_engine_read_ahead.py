@@ -106,16 +106,18 @@ def test_an_error_in_the_losses_stops_the_reader_at_once(tmp_path, monkeypatch):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from lossctl.engine import run
+    from lossctl.engine import pipeline
+    from lossctl.engine.evaluate import evaluate
     from lossctl.errors import InputError
+    from lossctl.options.request import build_request
 
-    monkeypatch.setattr(run, "READ_AHEAD_ROWS", 16384)  # two chunks ahead: far from the end
+    monkeypatch.setattr(pipeline, "READ_AHEAD_ROWS", 16384)  # two chunks ahead: far from the end
     y_true = np.ones(400_000)
     y_true[1000] = -1.0  # Poisson needs targets >= 0
     path = tmp_path / "long.parquet"
     pq.write_table(pa.table({"y_true": y_true, "y_pred": np.ones(400_000)}), path, row_group_size=8192)
     with pytest.raises(InputError) as caught:
-        run.evaluate(run.Request(path=str(path), losses=["poisson"], batch_rows=8192))
+        evaluate(build_request(str(path), ["poisson"], chunk_rows=8192))
     assert "row 1001" in str(caught.value)
     assert not any(thread.name == "lossctl-read-ahead" for thread in threading.enumerate())
 
@@ -126,15 +128,18 @@ def test_closing_a_plans_chunks_unread_stops_the_reader(tmp_path, monkeypatch):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from lossctl.engine import run
+    from lossctl.engine import pipeline
+    from lossctl.engine.local import open_input
+    from lossctl.engine.plan import plan, resolve_losses
+    from lossctl.options.request import build_request
 
-    monkeypatch.setattr(run, "READ_AHEAD_ROWS", 8192)  # the reader waits two chunks ahead
+    monkeypatch.setattr(pipeline, "READ_AHEAD_ROWS", 8192)  # the reader waits two chunks ahead
 
     path = tmp_path / "x.parquet"
     pq.write_table(pa.table({"y_true": np.ones(300_000), "y_pred": np.ones(300_000)}), path, row_group_size=4096)
-    request = run.Request(path=str(path), losses=["mse"], batch_rows=4096)
-    source = run.open_source(str(path))
-    plan, chunks = run.plan_run(request, source, run._resolve_all(["mse"], request, {}), lambda names: (names, []))
+    request = build_request(str(path), ["mse"], chunk_rows=4096)
+    losses = resolve_losses(request.losses.names, request.losses, {})
+    _, chunks = plan(request, open_input(request), losses, lambda names: (names, []))
     assert any(thread.name == "lossctl-read-ahead" for thread in threading.enumerate())
     chunks.close()
     assert not any(thread.name == "lossctl-read-ahead" for thread in threading.enumerate())

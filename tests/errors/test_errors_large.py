@@ -1,5 +1,5 @@
 """A long file with one bad row at its very end: the error names that row and no partial result
-is printed. Streamed in small batches through the engine (``Request(batch_rows=...)``), and
+is printed. Streamed in small batches through the engine (``build_request(chunk_rows=...)``), and
 through the command line on a few hundred thousand rows."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from lossctl.engine.run import Request, evaluate
+from lossctl.engine.evaluate import evaluate
 from lossctl.errors import InputError
+from lossctl.options.request import build_request
 
 from ._support import error_line
 
@@ -48,7 +49,7 @@ def test_streamed_millions_bad_last_row(long_parquet, variant, words):
     def sink(rows: np.ndarray, values: dict[str, np.ndarray]) -> None:
         sizes.append(len(rows))
 
-    request = Request(path=str(long_parquet[variant]), losses=["bce"], batch_rows=BATCH, per_sample=sink)
+    request = build_request(str(long_parquet[variant]), ["bce"], chunk_rows=BATCH, per_sample=sink)
     with pytest.raises(InputError) as caught:
         evaluate(request)
     error = caught.value
@@ -67,7 +68,7 @@ def test_streamed_millions_good_file_matches_one_shot(long_parquet, tmp_path):
     """The positive control: the same rows without the bad one give the one-shot value."""
     table = pq.read_table(long_parquet["above_one"]).slice(0, MILLIONS - 1)
     pq.write_table(table, tmp_path / "good.parquet", row_group_size=250_000)
-    evaluation, _ = evaluate(Request(path=str(tmp_path / "good.parquet"), losses=["mse"], batch_rows=BATCH))
+    evaluation, _ = evaluate(build_request(str(tmp_path / "good.parquet"), ["mse"], chunk_rows=BATCH))
     y = table["y_true"].to_numpy()
     p = table["y_pred"].to_numpy()
     expected = float(np.mean((y - p) ** 2))
@@ -82,7 +83,7 @@ def test_streamed_millions_of_csv_rows_non_number_in_last_row(tmp_path):
     body = body[: -len(b"0,0.5\n")] + b"0,oops\n"
     (tmp_path / "long.csv").write_bytes(b"y_true,y_pred\n" + body)
     with pytest.raises(InputError) as caught:
-        evaluate(Request(path=str(tmp_path / "long.csv"), losses=["mse"], batch_rows=65536))
+        evaluate(build_request(str(tmp_path / "long.csv"), ["mse"], chunk_rows=65536))
     message = str(caught.value)
     assert "long.csv" in message and "column 'y_pred'" in message and f"row {MILLIONS}" in message
     assert "'oops'" in message

@@ -5,13 +5,14 @@ its own inputs."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
 
 import pytest
 
-import lossctl.engine.run as engine
+import lossctl.engine.evaluate as engine
 
 from ._support import error_line, write_csv
 
@@ -25,16 +26,17 @@ def _small_batches(monkeypatch: pytest.MonkeyPatch, rows: int = 3) -> list[int]:
     seen: list[int] = []
 
     def evaluate(request):
-        request.batch_rows = rows
-        sink = request.per_sample
+        execution = dataclasses.replace(request.execution, chunk_rows=rows)
+        outputs = request.outputs
+        sink = outputs.per_sample
         if sink is not None:
 
             def counting(row_numbers, values):
                 seen.append(len(row_numbers))
                 sink(row_numbers, values)
 
-            request.per_sample = counting
-        return original(request)
+            outputs = dataclasses.replace(outputs, per_sample=counting)
+        return original(dataclasses.replace(request, execution=execution, outputs=outputs))
 
     monkeypatch.setattr(engine, "evaluate", evaluate)
     return seen

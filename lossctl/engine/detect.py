@@ -1,0 +1,46 @@
+"""The task of an input, when ``--task`` does not say it: from the layout its columns fill and,
+for a pair of scalar columns, from the first chunk of values.
+
+Labels in {0, 1} with predictions in [0, 1] are a binary classifier's probabilities; labels in
+{0, 1} or {-1, +1} with unbounded predictions are decision scores; anything else is
+regression. Column names that say logits (``logit_*``) or ``--from-logits`` make binary
+predictions logits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossctl.engine.task import NONE, SCALAR, SCORES, Task, task_of_layout
+from lossctl.losses.tasks import BINARY, REGRESSION, WEIGHTS
+
+
+def detect_task(layout: str, task: str | None, from_logits: bool, first: dict[str, np.ndarray] | None) -> Task:
+    """The task of an input of ``layout``: ``task`` when the user gave it; else the layout's,
+    or, for scalar columns, the first chunk's (``first``, by role; regression when empty)."""
+    if task is not None:
+        return Task(task, from_logits=from_logits)
+    if layout == NONE:
+        return Task(WEIGHTS)
+    if layout != SCALAR:
+        return Task(task_of_layout(layout), from_logits)
+    if first is None:
+        return Task(REGRESSION)
+    return task_of_values(first["y_true"], first["y_pred"], from_logits=from_logits)
+
+
+def task_of_values(y_true: np.ndarray, y_pred: np.ndarray, *, from_logits: bool) -> Task:
+    """The task of a file with one label and one prediction column, from a sample of values."""
+    known = ~np.isnan(y_true)
+    if not known.any():
+        return Task(REGRESSION)
+    positive = y_true == 1.0
+    if np.all(positive | (y_true == 0.0) | ~known):
+        if from_logits:
+            return Task(BINARY, from_logits=True)
+        with np.errstate(invalid="ignore"):
+            in_unit = not np.any((y_pred < 0.0) | (y_pred > 1.0))
+        return Task(BINARY) if in_unit else Task(SCORES)
+    if np.all(positive | (y_true == -1.0) | ~known):
+        return Task(SCORES)
+    return Task(REGRESSION)

@@ -1,0 +1,101 @@
+"""The local engine: one streamed pass over an input, in this process."""
+
+from __future__ import annotations
+
+from lossctl.engine.binding import Binding
+from lossctl.engine.pipeline import fold, summarize
+from lossctl.engine.plan import plan
+from lossctl.engine.request import Request
+from lossctl.engine.results import Evaluation
+from lossctl.engine.tally import Tally
+from lossctl.engine.task import Task, reads_samples
+from lossctl.engine.translate import Translator
+from lossctl.engine.weights import read_model_weights
+from lossctl.errors import UsageError
+from lossctl.io import join_sources, open_source
+from lossctl.losses import get_spec
+from lossctl.losses.tasks import WEIGHTS
+
+# A loss that is not streamable keeps every sample; `compare` includes it by default only for
+# inputs known to be at most this large, so that a default run stays in bounded memory.
+SMALL_INPUT_ROWS = 1_000_000
+SMALL_INPUT_BYTES = 64 << 20
+
+
+def open_input(request: Request):
+    """The request's input: its file, joined with its labels file when there is one."""
+    source = request.source
+    predictions = open_source(
+        source.path, input_format=source.input_format, encoding=source.encoding, storage_options=source.storage_options
+    )
+    if source.labels is not None:
+        labels = open_source(source.labels, input_format=source.input_format, encoding=source.encoding)
+        return join_sources(predictions, labels, on=source.on)
+    if source.on is not None:
+        raise UsageError("--on joins a prediction file with a labels file; give both files")
+    return predictions
+
+
+def evaluate_local(request: Request, losses: list) -> tuple[Evaluation, list[str]]:
+    """The request on its input, ``losses`` being its named losses, resolved (none: the
+    defaults of the detected task)."""
+    source = open_input(request)
+    the_plan, chunks = plan(request, source, losses, lambda names: bounded_defaults(names, source))
+    tally = Tally(
+        the_plan.losses,
+        Translator(source, the_plan.binding),
+        strict=the_plan.strict,
+        nan=request.source.nan,
+        worst=request.outputs.worst,
+        per_sample=request.outputs.per_sample,
+    )
+    weights = read_model_weights(request.source, the_plan.losses)
+    if weights is not None:
+        tally.feed_weights(weights)
+    progress = request.execution.progress
+    after_chunk = (lambda: progress(source.name, source.progress())) if progress else None
+    fold(tally, chunks, request.source.group_by, after_chunk)
+    evaluation, warnings = summarize(tally, the_plan.task, the_plan.binding, source, request)
+    return evaluation, the_plan.notes + warnings
+
+
+def bounded_defaults(names: list[str], source) -> tuple[list[str], list[str]]:
+    """The default losses, without those that are not streamable unless the input is known
+    to be small; a note for each one left out."""
+    small = (source.num_rows is not None and source.num_rows <= SMALL_INPUT_ROWS) or (
+        source.size_bytes is not None and source.size_bytes <= SMALL_INPUT_BYTES
+    )
+    if small:
+        return names, []
+    kept, notes = [], []
+    for name in names:
+        if get_spec(name).streamable:
+            kept.append(name)
+        else:
+            notes.append(
+                f"{name} left out: it keeps every sample, and {source.name} is large (ask for it with -l {name})"
+            )
+    return kept, notes
+
+
+def evaluate_weights(request: Request, losses: list) -> tuple[Evaluation, list[str]]:
+    """Regularization losses over a model-weights file, with no prediction file; ``losses``
+    resolved."""
+    sample_losses = [loss for loss in losses if reads_samples(loss)]
+    if sample_losses:
+        raise UsageError(f"{sample_losses[0].label} needs a prediction file")
+    weights = read_model_weights(request.source, losses)
+    binding = Binding()
+    tally = Tally(losses, Translator(None, binding, request.source.model_weights))
+    tally.feed_weights(weights)
+    results, warnings = tally.results()
+    evaluation = Evaluation(
+        input=request.source.model_weights,
+        format="weights",
+        task=Task(WEIGHTS),
+        binding=binding,
+        results=results,
+        rows=len(weights.values),
+        weights_file=request.source.model_weights,
+    )
+    return evaluation, warnings

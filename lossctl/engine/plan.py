@@ -1,0 +1,98 @@
+"""The plan of a pass over an input: which columns fill which roles, what the input holds, and
+which losses run on it, decided from its column names and its first chunk.
+
+Losses are resolved once per pass: those the user named before the input is opened (the
+dispatcher needs them to choose an engine), the default ones here, once the task is known.
+A named loss is configured a second time only when the column names say logits (``logit_*``)
+and the user did not: it then reads them as logits, a different configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lossctl.engine.binding import Binding, bind
+from lossctl.engine.detect import detect_task
+from lossctl.engine.pipeline import Chunks, read_chunks, role_arrays
+from lossctl.engine.request import LossChoice, Request
+from lossctl.engine.task import SCALAR, Task, default_losses, layout_of_losses, layout_of_roles, layout_of_task
+from lossctl.errors import InputError, UsageError
+from lossctl.io import detect_roles, is_glob
+from lossctl.losses import resolve
+
+KeepDefaults = Callable[[list[str]], tuple[list[str], list[str]]]
+"""An engine's choice among the default losses: names -> (kept names, a note per left-out one)."""
+
+
+@dataclass
+class Plan:
+    """What a pass evaluates on an input."""
+
+    binding: Binding
+    task: Task
+    losses: list
+    strict: bool  # losses the user named: an error stops the pass (defaults that fail are skipped)
+    notes: list[str]  # default losses left out, and why
+
+
+def resolve_losses(names: tuple[str, ...] | list[str], choice: LossChoice, defaults: dict[str, Any]) -> list:
+    """Configure the losses. Strict (``compute``): every parameter must fit the loss. Lenient
+    (``compare``): each parameter goes to the losses that take it, and must fit at least one."""
+    parameters = dict(choice.parameters)
+    if choice.from_logits:
+        parameters["from_logits"] = True
+    if choice.strict:
+        return [resolve(name, parameters, defaults) for name in names]
+    losses = [resolve(name, None, {**defaults, **parameters}) for name in names]
+    for key in parameters:
+        name = key.rstrip("_")
+        if key != "from_logits" and not any(name in _parameter_names(loss) for loss in losses):
+            raise UsageError(f"--{name.replace('_', '-')} fits none of the losses compared")
+    return losses
+
+
+def _parameter_names(loss) -> set[str]:
+    terms = loss.terms if hasattr(loss, "terms") else ((1.0, loss),)
+    return {p.name for _, term in terms for p in term.spec.params}
+
+
+def plan(request: Request, source, losses: list, keep_defaults: KeepDefaults) -> tuple[Plan, Chunks]:
+    """The plan of a pass over ``source``, and its chunks (the first one, read to tell the
+    task, included). ``losses`` are the request's named losses, resolved; when there are
+    none, the defaults for the detected task go through ``keep_defaults``."""
+    choice = request.losses
+    roles = detect_roles(source.columns)
+    y_pred = request.source.columns.y_pred
+    if choice.names:
+        layout = layout_of_losses(losses, roles, y_pred is not None and is_glob(y_pred))
+        if layout is None:
+            names = ", ".join(loss.label for loss in losses)
+            raise UsageError(
+                f"{names} read different inputs (e.g. a class matrix and a single column); run them separately"
+            )
+    else:
+        task = request.source.task
+        layout = layout_of_task(task) if task is not None else layout_of_roles(roles)
+    binding = bind(source.name, source.columns, layout, request.source.columns)
+    from_logits = choice.from_logits or binding.logit_names
+    chunks = read_chunks(source, binding, request)
+    try:
+        first = next(chunks, None)
+        if first is None:
+            raise InputError("no data rows", file=source.name)
+        first_roles = role_arrays(binding, first.arrays) if layout == SCALAR else None
+        task = detect_task(layout, request.source.task, from_logits, first_roles)
+        defaults = {"from_logits": True} if from_logits else {}
+        notes: list[str] = []
+        if not choice.names:
+            names, notes = keep_defaults(default_losses(task))
+            losses = resolve_losses(names, choice, defaults)
+        elif from_logits and not choice.from_logits:
+            losses = resolve_losses(choice.names, choice, defaults)
+        result = Plan(binding, task, losses, bool(choice.names), notes)
+    except BaseException:
+        chunks.close()  # stops the reader thread now, not when the traceback is collected
+        raise
+    return result, Chunks(first, chunks)

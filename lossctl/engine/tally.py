@@ -1,0 +1,185 @@
+"""A tally: the states of every loss (and of every group), folded chunk by chunk, and merged.
+
+The local engine folds every chunk of a file into one tally; the Dask engine folds each part
+into its own and merges adjacent tallies pairwise. ``merge`` is the one place that knows how
+two tallies combine, so the two engines cannot drift apart (a test folds a file whole and in
+parts and compares every attribute).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from lossctl.engine.groups import split_by_group
+from lossctl.engine.missing import apply_policy, missing_rows
+from lossctl.engine.request import PerSampleSink
+from lossctl.engine.results import LossResult
+from lossctl.engine.rows import RowNumbers
+from lossctl.engine.task import reads_samples
+from lossctl.engine.translate import Translator
+from lossctl.engine.weights import ModelWeights
+from lossctl.engine.worst import WorstK
+from lossctl.errors import InputError
+from lossctl.losses import Batch, InputDomainError, LossError
+
+
+class Tally:
+    """The states of ``losses`` over the rows folded so far.
+
+    ``strict``: a loss the user named stops the pass on bad input; a default loss that fails
+    is skipped with a warning. ``nan`` is the NaN policy, ``worst`` the number of worst rows
+    kept per loss, ``per_sample`` a sink for every per-sample value (local engine only).
+    """
+
+    def __init__(
+        self,
+        losses: list,
+        translator: Translator,
+        *,
+        strict: bool = True,
+        nan: str = "error",
+        worst: int = 0,
+        per_sample: PerSampleSink | None = None,
+    ) -> None:
+        self.losses = losses
+        self.translator = translator
+        self.strict = strict
+        self.nan = nan
+        self.per_sample = per_sample
+        self.states = [loss.state() for loss in losses]
+        self.groups: dict[Any, list] = {}
+        self.worst = [WorstK(worst) for _ in losses] if worst else None
+        self.failed: dict[int, str] = {}
+        self.propagated = False
+        self.notes: dict[str, int] = {}
+        self.rows = 0
+        self.dropped = 0
+
+    def empty(self) -> Tally:
+        """A tally of no rows, for the same losses and options."""
+        worst = self.worst[0].k if self.worst else 0
+        return Tally(
+            self.losses,
+            self.translator,
+            strict=self.strict,
+            nan=self.nan,
+            worst=worst,
+            per_sample=self.per_sample,
+        )
+
+    def feed_weights(self, weights: ModelWeights) -> None:
+        """Fold the model's weights into the losses that read them; a bad weight is named by
+        its row (a file of one column) or its position in reading order, from 1."""
+        try:
+            batch = Batch({"weights": weights.values})
+            for loss, state in zip(self.losses, self.states, strict=True):
+                if loss.needs_weights():
+                    state.update(batch)
+        except InputDomainError as exc:
+            if exc.index is not None and weights.one_column:
+                raise InputError(exc.message, file=weights.file, row=exc.index + 1, hint=exc.hint) from None
+            where = "" if exc.index is None else f"value {exc.index + 1}: "
+            raise InputError(f"{where}{exc.message}", file=weights.file, hint=exc.hint) from None
+
+    def feed(self, start: int, role_arrays: dict[str, np.ndarray], group: np.ndarray | None) -> None:
+        """Fold a chunk: its arrays by role, its first 0-based row, its group values."""
+        n = len(next(iter(role_arrays.values())))
+        rows = RowNumbers(start, n)
+        self.rows += n
+        missing = missing_rows(role_arrays)
+        if missing is not None:
+            kept = apply_policy(self.nan, missing, role_arrays, rows, group, self.translator)
+            role_arrays, rows, group = kept.role_arrays, kept.rows, kept.group
+            self.dropped += kept.dropped
+            self.propagated = self.propagated or kept.propagated
+        if not len(rows):
+            return
+        try:
+            batch = Batch(role_arrays)
+        except InputDomainError as exc:
+            raise self.translator.error(exc, rows) from None
+        # One batch per group value, built once and shared by every loss.
+        by_group = [
+            (key, Batch({role: a[rows_of_key] for role, a in batch.arrays.items()}))
+            for key, rows_of_key in ([] if group is None else split_by_group(group))
+        ]
+        per_sample: dict[str, np.ndarray] = {}
+        for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
+            if i in self.failed or not reads_samples(loss):
+                continue
+            try:
+                state.update(batch)
+                if self.worst is not None or self.per_sample is not None:
+                    self._per_sample(i, loss, batch, rows, per_sample)
+                for key, part in by_group:
+                    self._group_state(key, i).update(part)
+            except InputDomainError as exc:
+                error = self.translator.error(exc, rows)
+                if self.strict:
+                    raise error from None
+                self.failed[i] = str(error)
+        if self.per_sample is not None:
+            self.per_sample(rows.array(), per_sample)
+        for message, count in batch.notes.items():
+            self.notes[message] = self.notes.get(message, 0) + count
+
+    def merge(self, later: Tally) -> None:
+        """Fold in ``later``, the tally of the rows that follow this one's. Row order is kept:
+        the earliest failure of a loss is the one kept, and the worst rows' ties keep the
+        earlier row."""
+        for mine, theirs in zip(self.states, later.states, strict=True):
+            mine.merge(theirs)
+        for key, states in later.groups.items():
+            for i, state in enumerate(states):
+                if state is not None:
+                    self._group_state(key, i).merge(state)
+        if self.worst is not None:
+            for mine, theirs in zip(self.worst, later.worst, strict=True):
+                mine.merge(theirs)
+        for i, message in later.failed.items():
+            self.failed.setdefault(i, message)
+        for message, count in later.notes.items():
+            self.notes[message] = self.notes.get(message, 0) + count
+        self.propagated = self.propagated or later.propagated
+        self.rows += later.rows
+        self.dropped += later.dropped
+
+    def results(self) -> tuple[list[LossResult], list[str]]:
+        """A result per loss, then per group and loss; a warning per skipped loss."""
+        out, warnings = [], []
+        for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
+            if i in self.failed:
+                warnings.append(f"{loss.label} skipped: {self.failed[i]}")
+                continue
+            worst = self.worst[i].items() if self.worst is not None else None
+            out.append(LossResult(loss, self._value(loss, state), state.n, worst=worst))
+        for key, states in sorted(self.groups.items(), key=lambda kv: str(kv[0])):
+            for i, (loss, state) in enumerate(zip(self.losses, states, strict=True)):
+                if state is not None and i not in self.failed:
+                    out.append(LossResult(loss, self._value(loss, state), state.n, group=key))
+        return out, warnings
+
+    def _group_state(self, key: Any, i: int):
+        states = self.groups.setdefault(key, [None] * len(self.losses))
+        if states[i] is None:
+            states[i] = self.losses[i].state()
+        return states[i]
+
+    def _per_sample(self, i: int, loss, batch: Batch, rows: RowNumbers, out: dict) -> None:
+        try:
+            values = loss.per_sample(batch)
+        except LossError:
+            return  # a loss without per-sample values (wasserstein-distance, regularization)
+        if self.worst is not None:
+            self.worst[i].update(values, rows.array())
+        out[loss.label] = values
+
+    def _value(self, loss, state) -> float:
+        if self.propagated:
+            return float("nan")
+        try:
+            return state.result()
+        except LossError as exc:
+            raise InputError(f"{loss.label}: {exc}", file=self.translator.file) from None

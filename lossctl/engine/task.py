@@ -1,0 +1,127 @@
+"""What an input holds, in one vocabulary: its task, and the layout of columns that task reads.
+
+Tasks are the loss core's (``lossctl.losses.tasks``) plus one a file may hold that no loss is
+named for: ``scores``, binary labels with unbounded decision scores (hinge losses read them).
+``--task`` names a task; without it the task is detected (``lossctl.engine.plan``).
+
+A layout says how columns fill the losses' input roles: scalar labels and predictions
+(regression, binary, scores, critic, distribution), a class matrix (multiclass), a label and
+a distance (pair), two distances or three embedding matrices (triplet), or no samples at all
+(weights: a model's parameters only).
+
+This module imports nothing heavy: the command line offers ``FILE_TASKS`` as choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from lossctl.losses.tasks import BINARY, CRITIC, DISTRIBUTION, MULTICLASS, PAIR, REGRESSION, TRIPLET, WEIGHTS
+
+SCORES = "scores"
+TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, PAIR, TRIPLET, CRITIC, WEIGHTS)
+FILE_TASKS = tuple(task for task in TASKS if task != WEIGHTS)
+"""What ``--task`` may say a file holds."""
+
+SCALAR = "scalar"
+MATRIX = "matrix"
+PAIR_LAYOUT = "pair"
+TRIPLET_LAYOUT = "triplet"
+NONE = "none"
+
+_LAYOUT_OF_TASK = {MULTICLASS: MATRIX, PAIR: PAIR_LAYOUT, TRIPLET: TRIPLET_LAYOUT, WEIGHTS: NONE}
+_TASK_OF_LAYOUT = {MATRIX: MULTICLASS, PAIR_LAYOUT: PAIR, TRIPLET_LAYOUT: TRIPLET, NONE: WEIGHTS}
+
+
+class Task(NamedTuple):
+    """The task of an input and whether its predictions are logits."""
+
+    name: str
+    from_logits: bool = False
+
+    @property
+    def layout(self) -> str:
+        return layout_of_task(self.name)
+
+    def describe(self) -> str:
+        if self.name in (BINARY, MULTICLASS):
+            return f"{self.name} ({'logits' if self.from_logits else 'probabilities'})"
+        if self.name == SCORES:
+            return "binary (decision scores)"
+        return self.name
+
+
+# The losses `compare` runs by default for a task, in catalog order: those of these catalog
+# tasks. Binary probabilities leave out the hinge losses, which read scores (or logits).
+_DEFAULTS = {
+    REGRESSION: (REGRESSION, DISTRIBUTION),
+    MULTICLASS: (MULTICLASS,),
+    PAIR: (PAIR,),
+    TRIPLET: (TRIPLET,),
+    CRITIC: (CRITIC,),
+    WEIGHTS: (WEIGHTS,),
+}
+_SCORE_LOSSES = ("hinge", "squared-hinge", "wasserstein")
+_PROBABILITY_LOSSES = ("hinge", "squared-hinge")
+
+
+def default_losses(task: Task) -> list[str]:
+    """Names of the losses that fit ``task``, each with default parameters."""
+    from lossctl.losses import catalog
+
+    if task.name == SCORES:
+        return list(_SCORE_LOSSES)
+    if task.name == BINARY:
+        names = [s.name for s in catalog() if BINARY in s.tasks and s.name not in _PROBABILITY_LOSSES]
+        return names + list(_PROBABILITY_LOSSES) if task.from_logits else names
+    tasks = _DEFAULTS[task.name]
+    return [s.name for s in catalog() if any(t in s.tasks for t in tasks)]
+
+
+def layout_of_task(task: str) -> str:
+    return _LAYOUT_OF_TASK.get(task, SCALAR)
+
+
+def task_of_layout(layout: str) -> str | None:
+    """The task a layout implies; None for scalar columns, whose values tell."""
+    return _TASK_OF_LAYOUT.get(layout)
+
+
+def layout_of_roles(roles: Mapping[str, Any]) -> str:
+    """The layout of a file from the roles its column names fill (``lossctl.io.detect_roles``)."""
+    if "d_ap" in roles or "anchor" in roles:
+        return TRIPLET_LAYOUT
+    if "distance" in roles:
+        return PAIR_LAYOUT
+    if "matrix" in roles:
+        return MATRIX
+    return SCALAR
+
+
+def reads_samples(loss: Any) -> bool:
+    """Whether a loss reads the prediction file (regularization reads only the weights)."""
+    return not set(loss.tasks) <= {WEIGHTS}
+
+
+def layout_of_losses(losses: list, roles: Mapping[str, Any], y_pred_is_glob: bool) -> str | None:
+    """The one layout every loss that reads samples reads; None when two losses read different
+    layouts (a class matrix and a single column: they cannot share a pass)."""
+    layouts = set()
+    for loss in losses:
+        if not reads_samples(loss):
+            continue
+        tasks = set(loss.tasks)
+        if TRIPLET in tasks:
+            layouts.add(TRIPLET_LAYOUT)
+        elif PAIR in tasks:
+            layouts.add(PAIR_LAYOUT)
+        elif tasks == {MULTICLASS}:
+            layouts.add(MATRIX)
+        elif MULTICLASS in tasks:  # binary or multiclass: a matrix when the columns say so
+            layouts.add(MATRIX if "matrix" in roles or y_pred_is_glob else SCALAR)
+        else:
+            layouts.add(SCALAR)
+    if len(layouts) > 1:
+        return None
+    return layouts.pop() if layouts else NONE

@@ -1,0 +1,97 @@
+"""Every option of an evaluation, declared once: its key (the Python name and the
+``[tool.lossctl]`` key), its type, its choices, its default and its help.
+
+The command line (``lossctl.cli.options``) makes its options from these declarations, the
+configuration (``lossctl.check.config``) its keys and validators, and ``options.request`` the
+engine's request. Choices come from the modules that own them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lossctl.engine.request import ENGINES, NAN_POLICIES
+from lossctl.engine.task import FILE_TASKS
+from lossctl.io.formats import FORMATS as INPUT_FORMATS
+
+TEXT = "text"
+PATH = "path"  # a file; in a configuration, relative to the configuration's directory
+FLAG = "flag"  # true or false; on the command line --x / --no-x
+NUMBER = "number"
+CHOICE = "choice"
+TABLE = "table"  # a table of settings; configuration only
+
+SOURCE, LOSSES, EXECUTION = "source", "losses", "execution"
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    help: str
+    concern: str
+    type: str = TEXT
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    config: bool = True  # may be set in [tool.lossctl] (and per check)
+    command_line: bool = True
+
+    @property
+    def flag(self) -> str:
+        """``--y-true`` for ``y_true``, ``--lambda`` for ``lambda_``."""
+        return "--" + self.key.rstrip("_").replace("_", "-")
+
+
+def _parameter(key: str, text: str) -> Option:
+    return Option(key, text, LOSSES, NUMBER, config=False)
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("y_true", "Column of the labels (a name, or a glob such as 'target_*').", SOURCE),
+    Option("y_pred", "Column of the predictions (a name, or a glob such as 'logit_*').", SOURCE),
+    Option("weight", "Column of per-sample weights.", SOURCE),
+    Option("labels", "Labels file joined with each prediction file.", SOURCE, PATH),
+    Option("on", "Join the prediction file and the labels file on this key column.", SOURCE),
+    Option("model_weights", "Model parameters (.npy, .npz, CSV, Parquet) for l1, l2, elastic-net.", SOURCE, PATH),
+    Option("from_logits", "Predictions are logits, not probabilities.", LOSSES, FLAG, default=False),
+    Option("nan", "What a missing value (NaN, empty cell) does.", SOURCE, CHOICE, NAN_POLICIES, "error"),
+    Option("task", "Say what the file holds instead of detecting it.", SOURCE, CHOICE, FILE_TASKS),
+    Option(
+        "input_format",
+        "Format of the inputs (default: from the extension, else the content).",
+        SOURCE,
+        CHOICE,
+        INPUT_FORMATS,
+    ),
+    Option("encoding", "Text encoding of CSV/TSV/JSONL inputs.", SOURCE, default="utf-8"),
+    Option(
+        "engine",
+        "Compute in this process, or on a Dask cluster (pip install 'lossctl[dask]').",
+        EXECUTION,
+        CHOICE,
+        ENGINES,
+        "local",
+    ),
+    Option(
+        "scheduler",
+        "With --engine dask: the scheduler (tcp://host:8786); default: a local cluster of this machine's cores.",
+        EXECUTION,
+    ),
+    Option("storage_options", "fsspec options of s3:// (gs://, ...) inputs.", SOURCE, TABLE, command_line=False),
+    Option("group_by", "Report one value per distinct value of this column.", SOURCE, config=False),
+    _parameter("delta", "Huber delta."),
+    _parameter("beta", "Smooth-L1 beta."),
+    _parameter("quantile", "Quantile of the pinball loss."),
+    _parameter("gamma", "Focal gamma."),
+    _parameter("alpha", "Focal alpha (weight of positives)."),
+    _parameter("margin", "Margin of contrastive and triplet losses."),
+    _parameter("eps", "Probabilities are clipped to [eps, 1-eps]."),
+    _parameter("pos_weight", "BCE weight of the positive term."),
+    _parameter("label_smoothing", "Label smoothing of (binary) cross-entropy."),
+    _parameter("lambda_", "Strength of l1 / l2 regularization."),
+)
+BY_KEY = {option.key: option for option in OPTIONS}
+PARAMETERS = tuple(o.key for o in OPTIONS if o.concern == LOSSES and o.type == NUMBER)
+CONFIG_KEYS = tuple(o.key for o in OPTIONS if o.config)
+"""The keys a configuration (or a check in it) may set: lossctl compute's options of the same
+names."""

@@ -1,0 +1,70 @@
+"""The one builder of engine requests: option values (from the command line, the
+configuration, or a Python caller) -> a ``Request`` split by concern, defaults applied."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lossctl.engine.request import (
+    CHUNK_ROWS,
+    ColumnChoice,
+    Execution,
+    LossChoice,
+    Outputs,
+    PerSampleSink,
+    Progress,
+    Request,
+    Source,
+)
+from lossctl.options.declared import BY_KEY, PARAMETERS
+
+
+def build_request(
+    path: str | None,
+    names: tuple[str, ...] | list[str] = (),
+    *,
+    strict: bool = True,
+    worst: int = 0,
+    per_sample: PerSampleSink | None = None,
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    **values: Any,
+) -> Request:
+    """The request of the losses ``names`` (none: every loss that fits) on ``path``, with the
+    option ``values`` by key (``y_true="target"``, ``nan="drop"``, ``delta=0.5``, ...); an
+    option absent or None takes its declared default. ``strict``: every parameter must fit
+    every loss (compute); otherwise each goes to the losses that take it (compare)."""
+    unknown = sorted(set(values) - set(BY_KEY))
+    if unknown:
+        raise TypeError(f"unknown option {unknown[0]!r}")
+    given = {key: value for key, value in values.items() if value is not None}
+
+    def get(key: str) -> Any:
+        return given.get(key, BY_KEY[key].default)
+
+    source = Source(
+        path=path,
+        labels=get("labels"),
+        on=get("on"),
+        columns=ColumnChoice(get("y_true"), get("y_pred"), get("weight")),
+        group_by=get("group_by"),
+        model_weights=get("model_weights"),
+        task=get("task"),
+        nan=get("nan"),
+        input_format=get("input_format"),
+        encoding=get("encoding"),
+        storage_options=_table(get("storage_options")),
+    )
+    losses = LossChoice(
+        names=tuple(names),
+        parameters={key: given[key] for key in PARAMETERS if key in given},
+        from_logits=bool(get("from_logits")),
+        strict=strict,
+    )
+    execution = Execution(engine=get("engine"), scheduler=get("scheduler"), chunk_rows=chunk_rows, progress=progress)
+    return Request(source, losses, execution, Outputs(worst=worst, per_sample=per_sample))
+
+
+def _table(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    return dict(value) if value else {}
