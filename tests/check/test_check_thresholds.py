@@ -205,3 +205,14 @@ def test_a_check_without_any_file_is_exit_2(repo, invoke):
     result = invoke("check", "--loss", "mse", "--max", "1")
     assert result.exit_code == 2
     assert result.stderr == "Error: mse max 1.0: no input file; give FILE, or files = [...] in the configuration\n"
+
+
+def test_a_scheduler_without_the_dask_engine_is_refused_as_compute_refuses_it(repo, invoke):
+    """``--scheduler`` names a Dask cluster; without ``--engine dask`` both commands exit 2
+    with the same line (check used to ignore it and pass)."""
+    scheduler = ("--scheduler", "tcp://127.0.0.1:1")
+    checked = invoke("check", "preds.csv", "--loss", "mse", "--max", "5", *scheduler)
+    computed = invoke("compute", "-l", "mse", *scheduler, "preds.csv")
+    expected = "Error: --scheduler names a Dask cluster: add --engine dask\n"
+    assert (checked.exit_code, checked.stdout, checked.stderr) == (2, "", expected)
+    assert (computed.exit_code, computed.stderr) == (2, expected)
