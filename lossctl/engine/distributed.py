@@ -41,7 +41,9 @@ from lossctl.engine.tally import Tally
 from lossctl.engine.translate import Translator
 from lossctl.engine.weights import read_model_weights
 from lossctl.errors import LossctlError, UsageError
-from lossctl.io.dataset import DataFile, Dataset, Part, Reader, open_dataset
+from lossctl.io.dataset import Dataset, open_dataset
+from lossctl.io.parts import DataFile, Part
+from lossctl.io.reader import Reader
 from lossctl.losses import get_spec
 
 NOT_STREAMABLE = "its state keeps every sample, and the Dask engine never gathers the data into one process"

@@ -8,24 +8,39 @@
 - `join_sources(left, right, on=...)` pairs two inputs by row order or by a key column.
 
 Every problem with an input is a `lossctl.errors.InputError` naming file, column and row.
+
+The names are loaded on first use (PEP 562): `lossctl.io.formats` is importable without
+pyarrow, so that the command line can offer the formats as choices.
 """
 
 from __future__ import annotations
 
-from lossctl.io.chunk import Chunk
-from lossctl.io.dispatch import open_source
-from lossctl.io.join import join_sources
-from lossctl.io.roles import RoleMatch, detect_roles, is_glob, is_logit, select_columns
-from lossctl.io.source import Source
+import importlib
+from typing import Any
 
-__all__ = [
-    "Chunk",
-    "RoleMatch",
-    "Source",
-    "detect_roles",
-    "is_glob",
-    "is_logit",
-    "join_sources",
-    "open_source",
-    "select_columns",
-]
+# Each public name -> the module that defines it.
+_HOMES = {
+    "Chunk": "chunk",
+    "RoleMatch": "roles",
+    "Source": "source",
+    "detect_roles": "roles",
+    "is_glob": "roles",
+    "is_logit": "roles",
+    "join_sources": "join",
+    "open_source": "opening",
+    "select_columns": "roles",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))

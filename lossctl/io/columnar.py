@@ -22,7 +22,7 @@ from lossctl.io.source import ArrowSource
 
 
 @contextmanager
-def _valid_file(name: str, kind: str) -> Iterator[None]:
+def valid_file(name: str, kind: str) -> Iterator[None]:
     """Arrow's complaints about a damaged file, as one InputError."""
     try:
         yield
@@ -78,7 +78,7 @@ class ParquetSource(ArrowSource):
 
     def __init__(self, raw: RawFile) -> None:
         self._raw = raw = raw.in_arrow_memory()
-        with _valid_file(raw.name, "Parquet"), raw.arrow_input() as footer:
+        with valid_file(raw.name, "Parquet"), raw.arrow_input() as footer:
             file = pq.ParquetFile(footer)
             self._metadata = file.metadata
             schema = file.schema_arrow
@@ -87,11 +87,11 @@ class ParquetSource(ArrowSource):
             raise _no_rows(raw.name)
         super().__init__(raw.name, "parquet", schema, num_rows=num_rows, size_bytes=raw.size_bytes)
 
-    def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
+    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
         columns = numeric + other
         for group in range(self._metadata.num_row_groups):
             mapped = decoded_whole(self._metadata.row_group(group), columns)
-            with _valid_file(self.name, "Parquet"), self._raw.arrow_input(mapped=mapped) as data:
+            with valid_file(self.name, "Parquet"), self._raw.arrow_input(mapped=mapped) as data:
                 file = pq.ParquetFile(data, metadata=self._metadata)
                 yield from parquet_batches(file, columns, batch_rows, [group])
         self._raw.check_unchanged()
@@ -117,7 +117,7 @@ class ArrowIpcSource(ArrowSource):
     def __init__(self, raw: RawFile) -> None:
         self._random_access = raw.head().startswith(ARROW_FILE_MAGIC)
         self._raw = raw.in_arrow_memory()
-        with _valid_file(raw.name, "Arrow"):
+        with valid_file(raw.name, "Arrow"):
             schema = self._open(ipc.IpcReadOptions()).schema
         if not schema.names:
             raise InputError("the file has no columns", file=raw.name)
@@ -132,13 +132,13 @@ class ArrowIpcSource(ArrowSource):
             raise _no_rows(raw.name)
         super().__init__(raw.name, "feather", schema, num_rows=num_rows, size_bytes=raw.size_bytes)
 
-    def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
+    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
         return self._read(self.schema, numeric + other)
 
     def _read(self, schema: pa.Schema, names: list[str]) -> Iterator[pa.RecordBatch]:
         """The record batches, with only the fields `names` deserialized."""
         options = ipc.IpcReadOptions(included_fields=[schema.get_field_index(name) for name in names])
-        with _valid_file(self._raw.name, "Arrow"):
+        with valid_file(self._raw.name, "Arrow"):
             reader = self._open(options)
             if self._random_access:
                 for index in range(reader.num_record_batches):

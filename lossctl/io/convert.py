@@ -19,7 +19,7 @@ import pyarrow as pa
 from lossctl.errors import InputError
 
 Column = pa.Array | np.ndarray
-Batch = pa.RecordBatch | Mapping[str, Column]
+RawBatch = pa.RecordBatch | Mapping[str, Column]
 NOT_A_NUMBER_HINT = "quote it or pick another column"
 
 
@@ -51,7 +51,7 @@ def is_numeric_type(type_: pa.DataType) -> bool:
 
 
 def convert_batches(
-    batches: Iterable[Batch],
+    batches: Iterable[RawBatch],
     numeric: list[str],
     other: list[str],
     *,
@@ -65,7 +65,7 @@ def convert_batches(
 
 
 def convert_batch(
-    batch: Batch, numeric: list[str], other: list[str], *, file: str, start: int
+    batch: RawBatch, numeric: list[str], other: list[str], *, file: str, start: int
 ) -> dict[str, np.ndarray]:
     """One batch converted; `start` is the 0-based data row of its first row in the file."""
     arrays = {}

@@ -1,14 +1,12 @@
-"""open_source: from a path (or `-`) to the Source that reads it."""
+"""open_file: from the path of one file (or `-`) to the Source that reads it, by format."""
 
 from __future__ import annotations
 
-import codecs
 import pkgutil
 
 from lossctl.errors import InputError
 from lossctl.io import formats
 from lossctl.io.files import HEAD_BYTES, RawFile, open_raw
-from lossctl.io.locations import is_dataset
 from lossctl.io.source import Source
 from lossctl.io.streams import DecompressingReader, decompress_all, load_text, read_up_to
 
@@ -25,17 +23,8 @@ _READERS = {
 does not import the Parquet reader)."""
 
 
-def open_source(
-    path: str,
-    *,
-    input_format: str | None = None,
-    encoding: str = "utf-8",
-    storage_options: dict | None = None,
-) -> Source:
-    """The input at `path` (`-` reads standard input), ready to be read in chunks.
-
-    A directory, a glob or an fsspec URL (`s3://...`, with `storage_options`) is read as one
-    dataset of many files (see `lossctl.io.dataset`).
+def open_file(path: str, *, input_format: str | None = None, encoding: str = "utf-8") -> Source:
+    """The one file at `path` (`-` reads standard input), ready to be read in chunks.
 
     The format is `input_format` when given, else told by the file name's extension
     (`x.csv.gz`, `x.parquet`, ...), else sniffed from the content. CSV, TSV and JSON Lines
@@ -43,22 +32,6 @@ def open_source(
     are decoded from `encoding` (UTF-8 by default). Every problem is an InputError naming
     the file (and the column and row where they apply).
     """
-    if input_format is not None and input_format not in formats.FORMATS:
-        raise InputError(
-            f"unknown input format {input_format!r}",
-            hint=f"choose one of {', '.join(formats.FORMATS)}",
-        )
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}", hint="e.g. utf-8, latin-1, cp1252") from None
-    if is_dataset(path):
-        from lossctl.io import dataset
-
-        opened = dataset.open_dataset(
-            path, input_format=input_format, encoding=encoding, storage_options=storage_options
-        )
-        return opened.source()
     raw = open_raw(path)
     named_format, compression = formats.from_name(raw.name)
     head = raw.head()

@@ -91,7 +91,7 @@ class JoinedSource(Source):
         """The numeric values of both inputs, the left's first."""
         return np.concatenate([self._left.read_all_values(), self._right.read_all_values()])
 
-    def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[dict[str, np.ndarray]]:
+    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[dict[str, np.ndarray]]:
         left, right = (self._request(side, numeric, other) for side in (self._left, self._right))
         if self._order is None:
             sides = [side.chunks(batch_rows) for side in (left, right) if side]

@@ -42,7 +42,7 @@ class JsonLinesSource(ArrowSource):
             size_bytes=text.raw.size_bytes,
         )
 
-    def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
+    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
         return iter(self._table.select(numeric + other).to_batches(max_chunksize=batch_rows))
 
 

@@ -1,7 +1,7 @@
 """Source: one tabular input, read as chunks of the columns asked for.
 
 Each format's reader subclasses Source and only says how to produce raw batches of the
-requested columns (`_batches`, Arrow or NumPy arrays of any length). Source does the rest the
+requested columns (`raw_batches`, Arrow or NumPy arrays of any length). Source does the rest the
 same way for all: checking column names, converting to float64 or natural arrays (a non-number
 is an error naming file, column and row), and regrouping rows into chunks of `batch_rows`.
 """
@@ -17,7 +17,7 @@ import pyarrow as pa
 from lossctl.errors import InputError
 from lossctl.io.chunk import DEFAULT_BATCH_ROWS, Chunk, rebatch, split
 from lossctl.io.columns import unknown_column
-from lossctl.io.convert import Batch, convert_batches, is_numeric_type
+from lossctl.io.convert import RawBatch, convert_batches, is_numeric_type
 
 
 class Source(ABC):
@@ -73,7 +73,7 @@ class Source(ABC):
         numeric = list(dict.fromkeys(numeric))
         other = [name for name in dict.fromkeys(other) if name not in numeric]
         self._check_request(numeric, other, batch_rows)
-        batches = self._batches(numeric, other, batch_rows)
+        batches = self.raw_batches(numeric, other, batch_rows)
         regroup = rebatch if exact else split
         return self._counted(regroup(convert_batches(batches, numeric, other, file=self.name), batch_rows))
 
@@ -109,7 +109,7 @@ class Source(ABC):
         """
 
     @abstractmethod
-    def _batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[Batch]:
+    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[RawBatch]:
         """Consecutive raw batches holding (at least) the requested columns.
 
         `batch_rows` is a hint for the batches' size; numeric columns may come in any numeric
@@ -118,7 +118,7 @@ class Source(ABC):
 
     def _count_rows(self) -> int:
         first = self.columns[0]
-        return sum(len(batch[first]) for batch in self._batches([], [first], DEFAULT_BATCH_ROWS))
+        return sum(len(batch[first]) for batch in self.raw_batches([], [first], DEFAULT_BATCH_ROWS))
 
     def _check_request(self, numeric: list[str], other: list[str], batch_rows: int) -> None:
         if not numeric and not other:
