@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from lossctl.cli.output import render_grids, write_result
-from lossctl.losses import TASKS, LossSpec, catalog, get_spec, specs_for_task
+from lossctl.losses.tasks import TASKS
 from lossctl.report.grid import Grid
+
+if TYPE_CHECKING:
+    from lossctl.losses import LossSpec
 
 
 def _parameters(spec: LossSpec) -> str:
@@ -33,6 +37,8 @@ def list_losses(task: str | None, fmt: str) -> None:
     Example:
       lossctl list --task regression
     """
+    from lossctl.losses import catalog, specs_for_task
+
     specs = catalog() if task is None else specs_for_task(task)
     if fmt == "json":
         rows = [
@@ -104,4 +110,6 @@ def explain(name: str) -> None:
     Example:
       lossctl explain huber
     """
+    from lossctl.losses import get_spec
+
     write_result(explanation(get_spec(name)), None, [])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 
 def format_value(value: float, precision: int = 6) -> str:
     """``value`` with ``precision`` significant digits: ``95000000``, ``0.233567``,
     ``1.2e-09``; ``nan`` and ``inf`` as such."""
+    import numpy as np  # not at import: the command line's help lists commands without NumPy
+
     if value is None or math.isnan(value):
         return "nan"
     if math.isinf(value):

@@ -1,5 +1,5 @@
 """Start-up stays cheap: a command imports what it needs, no more. ``--help`` and ``--version``
-import neither pandas nor pyarrow (the group's help imports every command, to list them);
+import neither NumPy nor pandas nor pyarrow (the group's help imports every command, to list them);
 a command imports its own module, not the other commands';
 a CSV run does not import the Parquet reader (pyarrow.parquet also imports pyarrow.fs and
 ssl), while a Parquet run does."""
@@ -15,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).parents[2]
 WATCHED = [
+    "numpy",
     "pandas",
     "pyarrow",
     "pyarrow.parquet",
@@ -39,8 +40,8 @@ def imported(*args: str) -> list[str]:
 
 
 @pytest.mark.parametrize("flag", ["--help", "--version"])
-def test_help_and_version_import_neither_pandas_nor_pyarrow(flag):
-    assert {"pandas", "pyarrow"}.isdisjoint(imported(flag))
+def test_help_and_version_import_neither_numpy_nor_pandas_nor_pyarrow(flag):
+    assert {"numpy", "pandas", "pyarrow"}.isdisjoint(imported(flag))
 
 
 def test_version_imports_no_command():
@@ -50,8 +51,8 @@ def test_version_imports_no_command():
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("sample_data/preds.csv", ["pyarrow", "lossctl.cli.compute"]),
-        ("sample_data/preds.parquet", ["pyarrow", "pyarrow.parquet", "lossctl.cli.compute"]),
+        ("sample_data/preds.csv", ["numpy", "pyarrow", "lossctl.cli.compute"]),
+        ("sample_data/preds.parquet", ["numpy", "pyarrow", "pyarrow.parquet", "lossctl.cli.compute"]),
     ],
 )
 def test_a_command_imports_its_own_module_and_its_format_reader(path, expected):
