@@ -26,8 +26,8 @@ COMMANDS = {
     "compare": "lossctl.cli.compare:compare",
     "compute": "lossctl.cli.compute:compute",
     "examples": "lossctl.cli.examples:examples",
-    "explain": "lossctl.cli.catalog:explain",
-    "list": "lossctl.cli.catalog:list_losses",
+    "explain": "lossctl.cli.listing:explain",
+    "list": "lossctl.cli.listing:list_losses",
     "plot": "lossctl.cli.plot:plot",
     "report": "lossctl.cli.report:report",
 }

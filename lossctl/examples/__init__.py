@@ -14,7 +14,7 @@ the loss core and gives a verdict: ``match``, ``document-wrong`` or ``no-documen
 from __future__ import annotations
 
 from lossctl.examples.errata import ERRATA, errata
-from lossctl.examples.model import (
+from lossctl.examples.records import (
     DOCUMENT_WRONG,
     MATCH,
     NO_DOCUMENTED_VALUE,

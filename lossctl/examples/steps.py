@@ -18,7 +18,7 @@ import numpy as np
 import lossctl.losses as core
 
 if TYPE_CHECKING:
-    from lossctl.examples.model import Worked
+    from lossctl.examples.records import Worked
 
 DIFFERS = "<- differs"
 

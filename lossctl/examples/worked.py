@@ -7,8 +7,8 @@ from dataclasses import fields
 from typing import Any
 
 import lossctl.losses as core
-from lossctl.examples.catalog import EXAMPLES
-from lossctl.examples.model import DOCUMENT_WRONG, MATCH, NO_DOCUMENTED_VALUE, Example, Worked
+from lossctl.examples.documented import EXAMPLES
+from lossctl.examples.records import DOCUMENT_WRONG, MATCH, NO_DOCUMENTED_VALUE, Example, Worked
 
 
 def examples() -> list[Example]:

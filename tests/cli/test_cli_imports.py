@@ -19,7 +19,7 @@ WATCHED = [
     "pandas",
     "pyarrow",
     "pyarrow.parquet",
-    *(f"lossctl.cli.{name}" for name in ("check", "compare", "compute", "plot", "catalog")),
+    *(f"lossctl.cli.{name}" for name in ("check", "compare", "compute", "plot", "listing")),
 ]
 SCRIPT = f"""
 import json, sys

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossctl.examples.model import Example
+from lossctl.examples.records import Example
 
 DOC_000 = "000_df442fc687e6d5ab.txt"
 DOC_002 = "002_d36e9898ab39264f.txt"
