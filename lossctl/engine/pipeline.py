@@ -47,7 +47,7 @@ def read_chunks(source, binding: Binding, request: Request) -> Generator:
     to READ_AHEAD_ROWS rows."""
     group_by = request.source.group_by
     chunk_rows = request.execution.chunk_rows
-    chunks = source.iter_chunks(binding.needed(), [group_by] if group_by else [], batch_rows=chunk_rows, exact=False)
+    chunks = source.iter_chunks(binding.needed(), [group_by] if group_by else [], chunk_rows=chunk_rows, exact=False)
     return read_ahead(chunks, depth=max(1, READ_AHEAD_ROWS // chunk_rows))
 
 

@@ -61,7 +61,7 @@ class ArraySource(Source):
             raise InputError("no numeric array to read values from", file=self.name)
         return np.concatenate([np.asarray(array, dtype=np.float64).ravel() for array in numeric])
 
-    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[dict[str, np.ndarray]]:
+    def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[dict[str, np.ndarray]]:
         names = numeric + other
         first = self._columns[names[0]]
         for name in names[1:]:

@@ -1,4 +1,4 @@
-"""Chunks: the fixed-size slices of rows a Source hands to the engine."""
+"""Chunks: the runs of rows a Source hands to the engine."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-DEFAULT_BATCH_ROWS = 1 << 20
+DEFAULT_CHUNK_ROWS = 1 << 20
 
 
 class Chunk(NamedTuple):
@@ -22,38 +22,38 @@ class Chunk(NamedTuple):
     num_rows: int
 
 
-def split(pieces: Iterable[dict[str, np.ndarray]], batch_rows: int) -> Iterator[Chunk]:
-    """Consecutive pieces as chunks of at most `batch_rows` rows, never copied: a larger
-    piece is cut into views, a smaller one passed on as it is."""
+def split(batches: Iterable[dict[str, np.ndarray]], chunk_rows: int) -> Iterator[Chunk]:
+    """Consecutive batches as chunks of at most `chunk_rows` rows, never copied: a larger
+    batch is cut into views, a smaller one passed on as it is."""
     start = 0
-    for piece in pieces:
-        size = len(next(iter(piece.values())))
-        for offset in range(0, size, batch_rows):
-            take = min(batch_rows, size - offset)
-            arrays = piece if take == size else {k: a[offset : offset + take] for k, a in piece.items()}
+    for batch in batches:
+        size = len(next(iter(batch.values())))
+        for offset in range(0, size, chunk_rows):
+            take = min(chunk_rows, size - offset)
+            arrays = batch if take == size else {k: a[offset : offset + take] for k, a in batch.items()}
             yield Chunk(start + offset, arrays, take)
         start += size
 
 
-def rebatch(pieces: Iterable[dict[str, np.ndarray]], batch_rows: int) -> Iterator[Chunk]:
-    """Consecutive pieces of any sizes regrouped into chunks of exactly `batch_rows` rows.
+def rebatch(batches: Iterable[dict[str, np.ndarray]], chunk_rows: int) -> Iterator[Chunk]:
+    """Consecutive batches of any sizes regrouped into chunks of exactly `chunk_rows` rows.
 
-    Only the last chunk may be shorter. Chunk boundaries therefore depend on `batch_rows`
-    alone, never on how a reader happened to split the file. A piece that already fits a
+    Only the last chunk may be shorter. Chunk boundaries therefore depend on `chunk_rows`
+    alone, never on how a reader happened to split the file. A batch that already fits a
     chunk exactly is passed on without copying.
     """
     pending: list[dict[str, np.ndarray]] = []
     pending_rows = start = 0
-    for piece in pieces:
-        size = len(next(iter(piece.values())))
+    for batch in batches:
+        size = len(next(iter(batch.values())))
         offset = 0
         while offset < size:
-            take = min(batch_rows - pending_rows, size - offset)
+            take = min(chunk_rows - pending_rows, size - offset)
             whole = offset == 0 and take == size
-            pending.append(piece if whole else {k: a[offset : offset + take] for k, a in piece.items()})
+            pending.append(batch if whole else {k: a[offset : offset + take] for k, a in batch.items()})
             pending_rows += take
             offset += take
-            if pending_rows == batch_rows:
+            if pending_rows == chunk_rows:
                 yield _chunk(start, pending, pending_rows)
                 start += pending_rows
                 pending, pending_rows = [], 0
@@ -61,8 +61,8 @@ def rebatch(pieces: Iterable[dict[str, np.ndarray]], batch_rows: int) -> Iterato
         yield _chunk(start, pending, pending_rows)
 
 
-def _chunk(start: int, pieces: list[dict[str, np.ndarray]], num_rows: int) -> Chunk:
-    if len(pieces) == 1:
-        return Chunk(start, pieces[0], num_rows)
-    arrays = {name: np.concatenate([piece[name] for piece in pieces]) for name in pieces[0]}
+def _chunk(start: int, batches: list[dict[str, np.ndarray]], num_rows: int) -> Chunk:
+    if len(batches) == 1:
+        return Chunk(start, batches[0], num_rows)
+    arrays = {name: np.concatenate([batch[name] for batch in batches]) for name in batches[0]}
     return Chunk(start, arrays, num_rows)

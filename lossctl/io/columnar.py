@@ -50,19 +50,19 @@ def decoded_whole(group: pq.RowGroupMetaData, columns: list[str]) -> bool:
 
 
 def parquet_batches(
-    file: pq.ParquetFile, columns: list[str], batch_rows: int, row_groups: Iterable[int] | None = None
+    file: pq.ParquetFile, columns: list[str], chunk_rows: int, row_groups: Iterable[int] | None = None
 ) -> Iterator[pa.RecordBatch]:
     """The columns of a Parquet file (of some of its row groups), row group by row group:
     ``read_row_group`` decodes the columns of one group with Arrow's threads and frees them
     before the next, 1.2x faster than ``iter_batches`` on 1M-row groups and without its
     read-ahead buffers. A row group of more than WHOLE_ROW_GROUP_CELLS is streamed in
-    batches of `batch_rows` instead."""
+    batches of `chunk_rows` instead."""
     metadata = file.metadata
     for i in range(metadata.num_row_groups) if row_groups is None else row_groups:
         if decoded_whole(metadata.row_group(i), columns):
             yield from file.read_row_group(i, columns=columns).to_batches()
         else:
-            yield from file.iter_batches(batch_size=batch_rows, row_groups=[i], columns=columns)
+            yield from file.iter_batches(batch_size=chunk_rows, row_groups=[i], columns=columns)
 
 
 class ParquetSource(ArrowSource):
@@ -87,13 +87,13 @@ class ParquetSource(ArrowSource):
             raise _no_rows(raw.name)
         super().__init__(raw.name, "parquet", schema, num_rows=num_rows, size_bytes=raw.size_bytes)
 
-    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
+    def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[pa.RecordBatch]:
         columns = numeric + other
         for group in range(self._metadata.num_row_groups):
             mapped = decoded_whole(self._metadata.row_group(group), columns)
             with valid_file(self.name, "Parquet"), self._raw.arrow_input(mapped=mapped) as data:
                 file = pq.ParquetFile(data, metadata=self._metadata)
-                yield from parquet_batches(file, columns, batch_rows, [group])
+                yield from parquet_batches(file, columns, chunk_rows, [group])
         self._raw.check_unchanged()
 
     def progress(self) -> tuple[int, int, str] | None:
@@ -132,7 +132,7 @@ class ArrowIpcSource(ArrowSource):
             raise _no_rows(raw.name)
         super().__init__(raw.name, "feather", schema, num_rows=num_rows, size_bytes=raw.size_bytes)
 
-    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
+    def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[pa.RecordBatch]:
         return self._read(self.schema, numeric + other)
 
     def _read(self, schema: pa.Schema, names: list[str]) -> Iterator[pa.RecordBatch]:

@@ -2,7 +2,7 @@
 
 ``open_dataset(path)`` lists the files of the input, in the sorted order of their paths, and
 returns a ``Dataset``: its ``source()`` reads every file in that order as one ``Source`` (the
-local engine's view), and its ``parts`` split it into pieces read independently (the Dask
+local engine's view), and its ``parts`` split it into parts read independently (the Dask
 engine's tasks): each row group of a Parquet file, each file of another format.
 
 - A directory is searched recursively; names starting with ``.`` or ``_`` (``_SUCCESS``,

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from lossctl.errors import InputError
-from lossctl.io.chunk import DEFAULT_BATCH_ROWS, Chunk
+from lossctl.io.chunk import DEFAULT_CHUNK_ROWS, Chunk
 from lossctl.io.columns import unknown_column
 from lossctl.io.source import Source
 
@@ -42,13 +42,13 @@ class _Request(NamedTuple):
     def __bool__(self) -> bool:
         return bool(self.numeric or self.other)
 
-    def chunks(self, batch_rows: int) -> Iterator[Chunk]:
-        for chunk in self.source.iter_chunks(self.numeric, self.other, batch_rows):
+    def chunks(self, chunk_rows: int) -> Iterator[Chunk]:
+        for chunk in self.source.iter_chunks(self.numeric, self.other, chunk_rows):
             arrays = {self.exposed[name]: array for name, array in chunk.arrays.items()}
             yield Chunk(chunk.start, arrays, chunk.num_rows)
 
     def read_whole(self) -> dict[str, np.ndarray]:
-        parts = list(self.chunks(DEFAULT_BATCH_ROWS))
+        parts = list(self.chunks(DEFAULT_CHUNK_ROWS))
         return {name: np.concatenate([part.arrays[name] for part in parts]) for name in self.exposed.values()}
 
 
@@ -91,17 +91,17 @@ class JoinedSource(Source):
         """The numeric values of both inputs, the left's first."""
         return np.concatenate([self._left.read_all_values(), self._right.read_all_values()])
 
-    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[dict[str, np.ndarray]]:
+    def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[dict[str, np.ndarray]]:
         left, right = (self._request(side, numeric, other) for side in (self._left, self._right))
         if self._order is None:
-            sides = [side.chunks(batch_rows) for side in (left, right) if side]
+            sides = [side.chunks(chunk_rows) for side in (left, right) if side]
             for chunks in zip(*sides, strict=True):
                 yield {name: array for chunk in chunks for name, array in chunk.arrays.items()}
             return
         gathered = right.read_whole() if right else {}
         rows = self.count_rows()
-        starts = (Chunk(start, {}, min(batch_rows, rows - start)) for start in range(0, rows, batch_rows))
-        for chunk in left.chunks(batch_rows) if left else starts:
+        starts = (Chunk(start, {}, min(chunk_rows, rows - start)) for start in range(0, rows, chunk_rows))
+        for chunk in left.chunks(chunk_rows) if left else starts:
             order = self._order[chunk.start : chunk.start + chunk.num_rows]
             yield chunk.arrays | {name: values[order] for name, values in gathered.items()}
 

@@ -42,8 +42,8 @@ class JsonLinesSource(ArrowSource):
             size_bytes=text.raw.size_bytes,
         )
 
-    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
-        return iter(self._table.select(numeric + other).to_batches(max_chunksize=batch_rows))
+    def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[pa.RecordBatch]:
+        return iter(self._table.select(numeric + other).to_batches(max_chunksize=chunk_rows))
 
 
 # A non-blank line that does not open a JSON object. Arrow's reader crashes the process on a

@@ -25,7 +25,7 @@ class DataFile:
 
 @dataclass(frozen=True)
 class Part:
-    """A piece of a dataset read on its own: a row group of a Parquet file (``row_group``),
+    """A part of a dataset read on its own: a row group of a Parquet file (``row_group``),
     or a whole file (``row_group`` None). ``start`` is the 0-based dataset-wide index of its
     first row, ``offset`` the index of that row in its file."""
 

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lossctl.errors import InputError
-from lossctl.io.chunk import DEFAULT_BATCH_ROWS, Chunk
+from lossctl.io.chunk import DEFAULT_CHUNK_ROWS, Chunk
 from lossctl.io.columnar import parquet_batches, valid_file
 from lossctl.io.dispatch import open_file
 from lossctl.io.locations import is_url
@@ -63,13 +63,13 @@ class Reader:
         with self._local_copy(file) as local:
             return (open_file(local, input_format=self.format, encoding=self.encoding).count_rows(),)
 
-    def batches(self, part: Part, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[Any]:
+    def batches(self, part: Part, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[Any]:
         """Raw batches of the requested columns of one part, partition columns included."""
         keys = [name for name in numeric + other if name in self.partition_types]
         numeric = [name for name in numeric if name not in self.partition_types]
         other = [name for name in other if name not in self.partition_types]
         read = self._parquet_batches if self.format == "parquet" else self._file_batches
-        for batch in read(part, numeric, other, batch_rows):
+        for batch in read(part, numeric, other, chunk_rows):
             if keys:
                 size = batch.num_rows
                 batch = dict(zip(batch.schema.names, batch.columns, strict=True))
@@ -82,20 +82,20 @@ class Reader:
             return np.full(size, None, dtype=object)
         return np.full(size, int(value) if self.partition_types[key] == "int" else value)
 
-    def _parquet_batches(self, part: Part, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[Any]:
+    def _parquet_batches(self, part: Part, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[Any]:
         """Row group by row group, as ParquetSource reads them."""
         columns = numeric + other
         with self._parquet(part.file) as parquet:
             require_columns(columns, parquet.schema_arrow.names, part.file)
             groups = None if part.row_group is None else [part.row_group]
-            yield from parquet_batches(parquet, columns, batch_rows, groups)
+            yield from parquet_batches(parquet, columns, chunk_rows, groups)
 
-    def _file_batches(self, part: Part, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[Any]:
+    def _file_batches(self, part: Part, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[Any]:
         """The batches of a whole file, from the reader of its format."""
         with self._local_copy(part.file) as local:
             source = open_file(local, input_format=self.format, encoding=self.encoding)
             require_columns(numeric + other, source.columns, part.file)
-            yield from source.raw_batches(numeric, other, batch_rows)
+            yield from source.raw_batches(numeric, other, chunk_rows)
 
     @contextmanager
     def _parquet(self, file: DataFile) -> Iterator[pq.ParquetFile]:
@@ -148,10 +148,10 @@ class DatasetSource(ArrowSource):
         self._read: list[tuple[int, Part]] = []  # (dataset-wide first row, part) of each part begun
 
     def iter_chunks(
-        self, numeric, other=(), batch_rows: int = DEFAULT_BATCH_ROWS, *, exact: bool = True
+        self, numeric, other=(), chunk_rows: int = DEFAULT_CHUNK_ROWS, *, exact: bool = True
     ) -> Iterator[Chunk]:
         """As ``Source.iter_chunks``; a value that is not a number is named by its file and row."""
-        return self._located(super().iter_chunks(numeric, other, batch_rows, exact=exact))
+        return self._located(super().iter_chunks(numeric, other, chunk_rows, exact=exact))
 
     def _located(self, chunks: Iterator[Chunk]) -> Iterator[Chunk]:
         try:
@@ -172,12 +172,12 @@ class DatasetSource(ArrowSource):
         start, part = self._read[index]
         return part.file.path, column, part.offset + row - start
 
-    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[Any]:
+    def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[Any]:
         self._read = []
         row = self._first_row
         for part in self._parts:
             self._read.append((row, part))
-            for batch in self._reader.batches(part, numeric, other, batch_rows):
+            for batch in self._reader.batches(part, numeric, other, chunk_rows):
                 row += batch.num_rows if isinstance(batch, pa.RecordBatch) else len(next(iter(batch.values())))
                 yield batch
 

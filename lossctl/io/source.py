@@ -3,7 +3,7 @@
 Each format's reader subclasses Source and only says how to produce raw batches of the
 requested columns (`raw_batches`, Arrow or NumPy arrays of any length). Source does the rest the
 same way for all: checking column names, converting to float64 or natural arrays (a non-number
-is an error naming file, column and row), and regrouping rows into chunks of `batch_rows`.
+is an error naming file, column and row), and regrouping rows into chunks of `chunk_rows`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from lossctl.errors import InputError
-from lossctl.io.chunk import DEFAULT_BATCH_ROWS, Chunk, rebatch, split
+from lossctl.io.chunk import DEFAULT_CHUNK_ROWS, Chunk, rebatch, split
 from lossctl.io.columns import unknown_column
 from lossctl.io.convert import RawBatch, convert_batches, is_numeric_type
 
@@ -56,13 +56,13 @@ class Source(ABC):
         self,
         numeric: Iterable[str],
         other: Iterable[str] = (),
-        batch_rows: int = DEFAULT_BATCH_ROWS,
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
         *,
         exact: bool = True,
     ) -> Iterator[Chunk]:
-        """The requested columns, `batch_rows` rows at a time (the last chunk may be shorter);
-        with ``exact=False``, at most `batch_rows` rows at a time, as the reader delivers
-        them, which saves copying pieces together.
+        """The requested columns, `chunk_rows` rows at a time (the last chunk may be shorter);
+        with ``exact=False``, at most `chunk_rows` rows at a time, as the reader delivers
+        them, which saves copying batches together.
 
         Only these columns are read. `numeric` columns come as contiguous float64 arrays
         (integers and booleans converted, nulls and empty cells as NaN); `other` columns in
@@ -72,10 +72,10 @@ class Source(ABC):
         """
         numeric = list(dict.fromkeys(numeric))
         other = [name for name in dict.fromkeys(other) if name not in numeric]
-        self._check_request(numeric, other, batch_rows)
-        batches = self.raw_batches(numeric, other, batch_rows)
+        self._check_request(numeric, other, chunk_rows)
+        batches = self.raw_batches(numeric, other, chunk_rows)
         regroup = rebatch if exact else split
-        return self._counted(regroup(convert_batches(batches, numeric, other, file=self.name), batch_rows))
+        return self._counted(regroup(convert_batches(batches, numeric, other, file=self.name), chunk_rows))
 
     def _counted(self, chunks: Iterator[Chunk]) -> Iterator[Chunk]:
         self._rows_read = 0
@@ -109,22 +109,22 @@ class Source(ABC):
         """
 
     @abstractmethod
-    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[RawBatch]:
+    def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[RawBatch]:
         """Consecutive raw batches holding (at least) the requested columns.
 
-        `batch_rows` is a hint for the batches' size; numeric columns may come in any numeric
+        `chunk_rows` is a hint for the batches' size; numeric columns may come in any numeric
         or text type, conversion happens in `iter_chunks`.
         """
 
     def _count_rows(self) -> int:
         first = self.columns[0]
-        return sum(len(batch[first]) for batch in self.raw_batches([], [first], DEFAULT_BATCH_ROWS))
+        return sum(len(batch[first]) for batch in self.raw_batches([], [first], DEFAULT_CHUNK_ROWS))
 
-    def _check_request(self, numeric: list[str], other: list[str], batch_rows: int) -> None:
+    def _check_request(self, numeric: list[str], other: list[str], chunk_rows: int) -> None:
         if not numeric and not other:
             raise ValueError("iter_chunks needs at least one column")
-        if batch_rows < 1:
-            raise ValueError(f"batch_rows must be at least 1, not {batch_rows}")
+        if chunk_rows < 1:
+            raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
         for name in numeric + other:
             if name not in self.columns:
                 raise unknown_column(name, self.columns, file=self.name)

@@ -94,7 +94,7 @@ class DelimitedSource(ArrowSource):
     def _no_rows(self) -> InputError:
         return InputError("the file has a header but no data rows", file=self._text.raw.name)
 
-    def raw_batches(self, numeric: list[str], other: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
+    def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[pa.RecordBatch]:
         types = {name: pa.float64() for name in numeric} | self._types_of_keys(other)
         return self._scan(types, numeric)
 

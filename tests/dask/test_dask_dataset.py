@@ -24,8 +24,8 @@ from lossctl.io.locations import is_dataset
 from lossctl.options.request import build_request
 
 
-def column(source, name: str, other: bool = False, batch_rows: int = 1 << 20) -> np.ndarray:
-    chunks = source.iter_chunks([] if other else [name], [name] if other else [], batch_rows=batch_rows)
+def column(source, name: str, other: bool = False, chunk_rows: int = 1 << 20) -> np.ndarray:
+    chunks = source.iter_chunks([] if other else [name], [name] if other else [], chunk_rows=chunk_rows)
     return np.concatenate([chunk.arrays[name] for chunk in chunks])
 
 
@@ -40,7 +40,7 @@ def test_files_in_path_order_without_hidden_or_foreign_files(tmp_path):
     pq.write_table(pa.table({"y_true": [1.0], "y_pred": [2.0], "weight": [1.0]}), hidden / "x.parquet")
     dataset = open_dataset(str(root))
     assert [Path(f.path).name for f in dataset.files] == ["part-000.parquet", "part-001.parquet", "part-002.parquet"]
-    assert np.array_equal(column(open_source(str(root)), "y_true", batch_rows=128), rows["y_true"])
+    assert np.array_equal(column(open_source(str(root)), "y_true", chunk_rows=128), rows["y_true"])
 
 
 def test_hive_partitions_are_columns(tmp_path):
@@ -70,7 +70,7 @@ def test_rows_are_numbered_across_files_and_located_in_each(tmp_path):
     rows = table("binary", 3000)
     root = write(tmp_path / "d", rows, files=3, row_group_rows=400)
     source = open_source(str(root))
-    starts = [chunk.start for chunk in source.iter_chunks(["y_true"], batch_rows=700)]
+    starts = [chunk.start for chunk in source.iter_chunks(["y_true"], chunk_rows=700)]
     assert starts == list(range(0, 3000, 700))
     assert source.locate("y_true", 2345) == (str(root / "part-002.parquet"), "y_true", 345)
     dataset = open_dataset(str(root))
@@ -87,7 +87,7 @@ def test_rows_are_numbered_across_files_and_located_in_each(tmp_path):
         (2800, 800),
     ]
     middle = dataset.reader.source(parts[4:6])
-    assert [(c.start, c.num_rows) for c in middle.iter_chunks(["y_pred"], batch_rows=300)] == [(1400, 300), (1700, 300)]
+    assert [(c.start, c.num_rows) for c in middle.iter_chunks(["y_pred"], chunk_rows=300)] == [(1400, 300), (1700, 300)]
     assert middle.locate("y_pred", 1999) == (str(root / "part-001.parquet"), "y_pred", 999)
 
 
@@ -131,7 +131,7 @@ def test_a_file_changed_since_the_listing_is_an_error(tmp_path, fmt, when):
     to before or while it is read is an error that names it, not a read of other rows."""
     root = write(tmp_path / "d", table("regression", 900), files=3, row_group_rows=150, fmt=fmt)
     source = open_source(str(root))
-    chunks = source.iter_chunks(["y_true"], batch_rows=100, exact=False)
+    chunks = source.iter_chunks(["y_true"], chunk_rows=100, exact=False)
     first = next(chunks)
     assert first.start == 0
     changed = root / f"part-{0 if when == 'while it is read' else 1:03d}.{fmt}"
@@ -152,7 +152,7 @@ def test_fsspec_urls_read_in_place_or_through_a_copy(tmp_path):
         for url, fmt in [("memory://lossctl-test/d", "parquet"), ("memory://lossctl-test/c/*.csv", "csv")]:
             source = open_source(url)
             assert (source.name, source.format) == (url, fmt)
-            assert np.array_equal(column(source, "y_pred", batch_rows=256), rows["y_pred"])
+            assert np.array_equal(column(source, "y_pred", chunk_rows=256), rows["y_pred"])
         regions = column(open_source("memory://lossctl-test/d"), "region", other=True)
         assert regions.tolist() == ["a"] * 600 + ["b"] * 600
         assert evaluate(build_request("memory://lossctl-test/d", ["mse"]))[0].rows == 1200

@@ -32,13 +32,13 @@ def stdin(monkeypatch: pytest.MonkeyPatch) -> Callable[[bytes], None]:
     return feed
 
 
-def read_columns(source, numeric: list[str], other: list[str] = (), batch_rows: int = 1 << 20) -> dict[str, np.ndarray]:
+def read_columns(source, numeric: list[str], other: list[str] = (), chunk_rows: int = 1 << 20) -> dict[str, np.ndarray]:
     """Every chunk of the requested columns, concatenated."""
-    chunks = list(source.iter_chunks(numeric, other, batch_rows=batch_rows))
+    chunks = list(source.iter_chunks(numeric, other, chunk_rows=chunk_rows))
     return {name: np.concatenate([chunk.arrays[name] for chunk in chunks]) for name in [*numeric, *other]}
 
 
 @pytest.fixture
 def read() -> Callable[..., dict[str, np.ndarray]]:
-    """`read(source, numeric, other=(), batch_rows=...)`: the columns, whole."""
+    """`read(source, numeric, other=(), chunk_rows=...)`: the columns, whole."""
     return read_columns

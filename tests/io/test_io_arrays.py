@@ -36,7 +36,7 @@ def test_npy_1d_is_value(tmp_path, read):
 def test_npy_2d_columns(tmp_path, read):
     source = open_source(save(tmp_path, "x.npy", np.arange(6, dtype=np.int32).reshape(3, 2)))
     assert source.columns == ["c0", "c1"]
-    columns = read(source, ["c0", "c1"], batch_rows=2)
+    columns = read(source, ["c0", "c1"], chunk_rows=2)
     np.testing.assert_array_equal(columns["c0"], [0.0, 2.0, 4.0])
     np.testing.assert_array_equal(columns["c1"], [1.0, 3.0, 5.0])
 

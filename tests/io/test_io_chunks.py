@@ -15,9 +15,9 @@ FORMATS = ["csv", "tsv", "jsonl", "parquet", "feather", "npy", "npz"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_batch_rows_7_gives_the_same_arrays_with_right_starts(tmp_path, table, fmt):
+def test_chunk_rows_7_gives_the_same_arrays_with_right_starts(tmp_path, table, fmt):
     source = open_source(str(table.write(tmp_path, fmt)))
-    chunks = list(source.iter_chunks(["y_pred", "y_true"], ["id"], batch_rows=7))
+    chunks = list(source.iter_chunks(["y_pred", "y_true"], ["id"], chunk_rows=7))
     assert [chunk.start for chunk in chunks] == [0, 7, 14, 21]
     assert [chunk.num_rows for chunk in chunks] == [7, 7, 7, 2]
     for chunk in chunks:
@@ -31,11 +31,11 @@ def test_batch_rows_7_gives_the_same_arrays_with_right_starts(tmp_path, table, f
         np.testing.assert_array_equal(np.concatenate([c.arrays[name] for c in chunks]), whole.arrays[name])
 
 
-@pytest.mark.parametrize("batch_rows", [1, 2, 5, 22, 23, 24, 1000])
-def test_any_batch_size(tmp_path, table, batch_rows):
+@pytest.mark.parametrize("chunk_rows", [1, 2, 5, 22, 23, 24, 1000])
+def test_any_batch_size(tmp_path, table, chunk_rows):
     source = open_source(str(table.write(tmp_path, "parquet")))
-    chunks = list(source.iter_chunks(["y_pred"], batch_rows=batch_rows))
-    assert [c.start for c in chunks] == list(range(0, len(IDS), batch_rows))
+    chunks = list(source.iter_chunks(["y_pred"], chunk_rows=chunk_rows))
+    assert [c.start for c in chunks] == list(range(0, len(IDS), chunk_rows))
     np.testing.assert_array_equal(np.concatenate([c.arrays["y_pred"] for c in chunks]), Y_PRED)
 
 
@@ -88,7 +88,7 @@ def test_parquet_reads_lazily(tmp_path, monkeypatch, row_group_size, largest_rea
     pq.write_table(pa.table({"v": np.arange(1000, dtype=np.float64)}), path, row_group_size=row_group_size)
     monkeypatch.setattr(columnar, "WHOLE_ROW_GROUP_CELLS", 200)
     decoded = _spy_on_parquet_reads(monkeypatch)
-    chunks = open_source(str(path)).iter_chunks(["v"], batch_rows=50)
+    chunks = open_source(str(path)).iter_chunks(["v"], chunk_rows=50)
     first = next(chunks)
     assert first.num_rows == 50
     assert sum(decoded) == largest_read
@@ -109,7 +109,7 @@ def test_no_column_requested_is_a_programming_error(tmp_path, table):
     with pytest.raises(ValueError):
         source.iter_chunks([])
     with pytest.raises(ValueError):
-        source.iter_chunks(["y_true"], batch_rows=0)
+        source.iter_chunks(["y_true"], chunk_rows=0)
 
 
 def test_rebatch_regroups_pieces():

@@ -31,7 +31,7 @@ def test_not_a_number_in_a_later_row_group_names_the_row(tmp_path, read):
     texts[17] = "n/a!"
     pq.write_table(pa.table({"p": texts}), path, row_group_size=4)
     with pytest.raises(InputError) as caught:
-        read(open_source(str(path)), ["p"], batch_rows=5)
+        read(open_source(str(path)), ["p"], chunk_rows=5)
     assert (
         str(caught.value)
         == f"{path}, column 'p', row 18: 'n/a!' is not a number (hint: quote it or pick another column)"

@@ -28,7 +28,7 @@ def test_by_row_order(tmp_path, read):
     assert joined.columns == ["y_pred", "g", "y_true"]
     assert joined.num_rows == 3
     assert joined.name == f"{preds.name} + {labels.name}"
-    chunks = list(joined.iter_chunks(["y_true", "y_pred"], ["g"], batch_rows=2))
+    chunks = list(joined.iter_chunks(["y_true", "y_pred"], ["g"], chunk_rows=2))
     assert [(c.start, c.num_rows) for c in chunks] == [(0, 2), (2, 1)]
     columns = read(joined, ["y_true", "y_pred"], ["g"])
     np.testing.assert_array_equal(columns["y_true"], [1.0, 0.0, 1.0])
@@ -55,7 +55,7 @@ def test_by_key(tmp_path, read):
     labels = csv(tmp_path, "labels.csv.txt", "y,id\n1,30\n0,10\n1,20\n")
     joined = join_sources(preds, labels, on="id")
     assert joined.columns == ["id", "y", "y@labels"]
-    columns = read(joined, ["y", "y@labels"], ["id"], batch_rows=2)
+    columns = read(joined, ["y", "y@labels"], ["id"], chunk_rows=2)
     assert columns["id"].tolist() == [10, 20, 30]
     np.testing.assert_array_equal(columns["y"], [0.5, 0.25, 0.75])
     np.testing.assert_array_equal(columns["y@labels"], [0.0, 1.0, 1.0])
@@ -65,7 +65,7 @@ def test_by_key_right_columns_only(tmp_path, read):
     preds = csv(tmp_path, "preds.csv", "k,p\nb,1\na,2\n")
     labels = csv(tmp_path, "labels.csv", "k,t\na,20\nb,10\n")
     joined = join_sources(preds, labels, on="k")
-    chunks = list(joined.iter_chunks(["t"], batch_rows=1))
+    chunks = list(joined.iter_chunks(["t"], chunk_rows=1))
     assert [(c.start, c.arrays["t"].tolist()) for c in chunks] == [(0, [10.0]), (1, [20.0])]
 
 

@@ -32,14 +32,14 @@ def parquet_pieces(path, whole: bool = False):
     """Chunks of a Parquet file, one row group of 10 rows at a time, or one group of 100."""
     rows = 100 if whole else 10
     pq.write_table(pa.table({"a": np.arange(100.0)}), path, row_group_size=rows)
-    return open_source(str(path)).iter_chunks(["a"], batch_rows=rows)
+    return open_source(str(path)).iter_chunks(["a"], chunk_rows=rows)
 
 
 def streamed_parquet_pieces(path, whole: bool):
     """Chunks of a Parquet file of one row group of 100 rows, streamed (WHOLE_ROW_GROUP_CELLS
     set below 100) 10 rows at a time, or in one batch."""
     pq.write_table(pa.table({"a": np.arange(100.0)}), path)
-    return open_source(str(path)).iter_chunks(["a"], batch_rows=100 if whole else 10)
+    return open_source(str(path)).iter_chunks(["a"], chunk_rows=100 if whole else 10)
 
 
 def maps_of(path) -> int:
@@ -97,7 +97,7 @@ def test_a_streamed_row_group_cut_short_is_an_error(tmp_path, monkeypatch):
     path = tmp_path / "x.parquet"
     rng = np.random.default_rng(0)  # random values: pages that do not compress to nothing
     pq.write_table(pa.table({"a": rng.random(200_000)}), path, data_page_size=1 << 12)
-    read = open_source(str(path)).iter_chunks(["a"], batch_rows=1000)
+    read = open_source(str(path)).iter_chunks(["a"], chunk_rows=1000)
     next(read)
     os.truncate(path, path.stat().st_size // 2)
     with pytest.raises(InputError) as caught:

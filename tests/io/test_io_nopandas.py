@@ -11,7 +11,7 @@ import sys
 from lossctl.io import open_source, join_sources
 for path in sys.argv[1:]:
     source = open_source(path)
-    for chunk in source.iter_chunks(["y_true", "y_pred"], ["g"] if "g" in source.columns else [], batch_rows=7):
+    for chunk in source.iter_chunks(["y_true", "y_pred"], ["g"] if "g" in source.columns else [], chunk_rows=7):
         pass
     source.read_all_values()
 joined = join_sources(open_source(sys.argv[1]), open_source(sys.argv[2]), on="id")

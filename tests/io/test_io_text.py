@@ -184,7 +184,7 @@ def test_key_column_with_text_far_down_is_text_throughout(tmp_path, read, mode):
     lines = long_csv(100).splitlines()
     lines[90] = "K90,1"
     path = write(tmp_path, "x.csv", "\n".join(lines) + "\n")
-    chunks = list(open_source(path).iter_chunks([], ["a"], batch_rows=10))
+    chunks = list(open_source(path).iter_chunks([], ["a"], chunk_rows=10))
     assert {chunk.arrays["a"].dtype for chunk in chunks} == {np.dtype(object)}
     keys = np.concatenate([chunk.arrays["a"] for chunk in chunks]).tolist()
     assert keys == [str(i) for i in range(1, 90)] + ["K90"] + [str(i) for i in range(91, 101)]
@@ -290,7 +290,7 @@ def test_progress_in_bytes_of_a_streamed_file(tmp_path, mode):
     """A large plain file reports how many of its bytes have been parsed, up to all of them."""
     text = long_csv(60)
     source = open_source(write(tmp_path, "x.csv", text))
-    seen = [source.progress() for _ in source.iter_chunks(["b"], batch_rows=4)]
+    seen = [source.progress() for _ in source.iter_chunks(["b"], chunk_rows=4)]
     if mode == "memory":  # text held in memory: no position to report, and no row count yet
         assert set(seen) == {None}
         return
