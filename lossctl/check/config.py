@@ -139,8 +139,8 @@ def _paths(value: Any, origin: Origin, where: str) -> tuple[str, ...]:
 
 
 def _options(value: Any, origin: Origin, where: str) -> str:
-    """A table of fsspec storage options, kept as sorted JSON text (hashable, as the runner's
-    grouping of inputs needs)."""
+    """A table of fsspec storage options, kept as sorted JSON text (hashable, as ``verdicts``
+    needs to group the checks by input)."""
     if not isinstance(value, dict):
         raise origin.error(where, f"must be a table of storage options, not {value!r}")
     return json.dumps(value, sort_keys=True)

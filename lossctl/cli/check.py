@@ -153,7 +153,7 @@ def check(
     """
     from lossctl.atomic import refuse_inputs, write_text
     from lossctl.check import config as configuration
-    from lossctl.check import report, runner
+    from lossctl.check import report, verdicts
     from lossctl.check.junit import junit_xml as render_junit
 
     tables = pair(ctx.meta.get(_ORDER, []), {name: kwargs.pop(name) for name in PAIRED})
@@ -174,11 +174,11 @@ def check(
     inputs = list(files) or list(settings.files if settings else ())
     options = {**(settings.options if settings else {}), **given}
 
-    read = runner.files_read(list(checks), inputs, options) + ([settings.origin.file] if settings else [])
+    read = verdicts.files_read(list(checks), inputs, options) + ([settings.origin.file] if settings else [])
     if junit_xml:
         refuse_inputs(junit_xml, read)  # before a long evaluation, not after it
 
-    outcomes, _evaluations, warnings = runner.run(list(checks), inputs, options)
+    outcomes, _evaluations, warnings = verdicts.verdicts(list(checks), inputs, options)
     for message in warnings:
         warn(message)
     write_result(_render(outcomes, fmt), None, [])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lossctl.check import runner
+from lossctl.check import verdicts as judging
 
 from ._data import MAE, MSE
 
@@ -122,13 +122,13 @@ def test_the_command_line_replaces_files_checks_and_options(repo, invoke):
 
 def test_each_input_is_read_once_for_all_its_checks(repo, invoke, monkeypatch):
     calls = []
-    evaluate = runner.evaluate
+    evaluate = judging.evaluate
 
     def counting(request):
         calls.append((request.source.path, list(request.losses.names)))
         return evaluate(request)
 
-    monkeypatch.setattr(runner, "evaluate", counting)
+    monkeypatch.setattr(judging, "evaluate", counting)
     args = ["preds.csv", "worse.csv", "--loss", "mse", "--max", "5", "--loss", "mae", "--max", "5"]
     result = invoke("check", *args, "--loss", "mse", "--min", "0")
     assert result.exit_code == 0

@@ -1,4 +1,4 @@
-"""Every check on every one of its inputs, each input read once.
+"""The verdict of every check on every one of its inputs, each input read once.
 
 Checks are grouped by input file and input options (columns, nan policy, ...): each group is
 one pass of ``lossctl.engine.evaluate`` over the file for all the losses of its checks.
@@ -59,7 +59,7 @@ def files_read(checks: list[Check], files: list[str], options: dict[str, Any]) -
     return list(dict.fromkeys(read))
 
 
-def run(checks: list[Check], files: list[str], options: dict[str, Any]) -> tuple[list[Outcome], list, list[str]]:
+def verdicts(checks: list[Check], files: list[str], options: dict[str, Any]) -> tuple[list[Outcome], list, list[str]]:
     """The outcome of each check on each of its inputs, ordered by check then input; the
     evaluations they were judged on (one per pass); and the warnings of the evaluations."""
     baselines = {c.baseline: Baseline.load(c.baseline) for c in checks if c.baseline is not None}
