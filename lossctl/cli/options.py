@@ -47,7 +47,7 @@ def option(key: str, *, validated: bool = True):
         flag = declared.flag
         return click.option(f"{flag}/--no-{flag[2:]}", declared.key, default=None, help=text)
     kind: click.ParamType | type | None = None
-    metavar = None
+    metavar = declared.metavar
     if declared.type == NUMBER:
         kind = float
     elif declared.type == PATH:

@@ -35,6 +35,7 @@ class Option:
     default: Any = None
     config: bool = True  # may be set in [tool.lossctl] (and per check)
     command_line: bool = True
+    metavar: str | None = None  # how the help shows the value, when not by its type
 
     @property
     def flag(self) -> str:
@@ -76,6 +77,7 @@ OPTIONS: tuple[Option, ...] = (
         "scheduler",
         "With --engine dask: the scheduler (tcp://host:8786); default: a local cluster of this machine's cores.",
         EXECUTION,
+        metavar="ADDRESS",
     ),
     Option("storage_options", "fsspec options of s3:// (gs://, ...) inputs.", SOURCE, TABLE, command_line=False),
     Option("group_by", "Report one value per distinct value of this column.", SOURCE, config=False),
