@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from lossctl.check.checks import SEVERITIES
-from lossctl.cli.options import options
+from lossctl.cli.options import declared_options
 from lossctl.cli.output import note, render_tables, warn, write_result
 from lossctl.errors import UsageError
 from lossctl.options.declared import OPTIONS
@@ -116,7 +116,7 @@ Examples:
     type=click.Path(dir_okay=False),
     help="Configuration file (default: lossctl.toml, or pyproject.toml with [tool.lossctl], nearest up to the repository root).",
 )
-@options(*CHECK_INPUT_KEYS, validated=False)  # checked by the configuration's validators
+@declared_options(*CHECK_INPUT_KEYS, validated=False)  # checked by the configuration's validators
 @click.option(
     "--format",
     "fmt",

@@ -58,13 +58,14 @@ def option(key: str, *, validated: bool = True):
     return click.option(declared.flag, declared.key, type=kind, metavar=metavar, default=None, help=text)
 
 
-def options(*keys: str, validated: bool = True):
+def declared_options(*keys: str, validated: bool = True):
+    """The click options of the declared options ``keys``, in that order."""
     return compose(*(option(key, validated=validated) for key in keys))
 
 
-parameter_options = options(*PARAMETERS, "from_logits")
-input_options = options(*INPUT_KEYS)
-engine_options = options(*ENGINE_KEYS)
+parameter_options = declared_options(*PARAMETERS, "from_logits")
+input_options = declared_options(*INPUT_KEYS)
+engine_options = declared_options(*ENGINE_KEYS)
 
 precision_option = click.option(
     "--precision", type=click.IntRange(1, 17), default=6, show_default=True, help="Significant digits shown in tables."
