@@ -61,7 +61,12 @@ def convert_batches(
     start = 0
     for batch in batches:
         yield convert_batch(batch, numeric, other, file=file, start=start)
-        start += batch.num_rows if isinstance(batch, pa.RecordBatch) else len(next(iter(batch.values())))
+        start += row_count(batch)
+
+
+def row_count(batch: RawBatch) -> int:
+    """The number of rows of a raw batch, Arrow's or a mapping of columns."""
+    return batch.num_rows if isinstance(batch, pa.RecordBatch) else len(next(iter(batch.values())))
 
 
 def convert_batch(

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from lossctl.errors import InputError
 from lossctl.io.chunk import DEFAULT_CHUNK_ROWS, Chunk
 from lossctl.io.columnar import parquet_batches, valid_file
+from lossctl.io.convert import RawBatch, row_count
 from lossctl.io.dispatch import open_file
 from lossctl.io.locations import is_url
 from lossctl.io.parts import DataFile, Part, require_columns, unchanged
@@ -63,7 +64,7 @@ class Reader:
         with self._local_copy(file) as local:
             return (open_file(local, input_format=self.format, encoding=self.encoding).count_rows(),)
 
-    def batches(self, part: Part, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[Any]:
+    def batches(self, part: Part, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[RawBatch]:
         """Raw batches of the requested columns of one part, partition columns included."""
         keys = [name for name in numeric + other if name in self.partition_types]
         numeric = [name for name in numeric if name not in self.partition_types]
@@ -172,13 +173,13 @@ class DatasetSource(ArrowSource):
         start, part = self._read[index]
         return part.file.path, column, part.offset + row - start
 
-    def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[Any]:
+    def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[RawBatch]:
         self._read = []
         row = self._first_row
         for part in self._parts:
             self._read.append((row, part))
             for batch in self._reader.batches(part, numeric, other, chunk_rows):
-                row += batch.num_rows if isinstance(batch, pa.RecordBatch) else len(next(iter(batch.values())))
+                row += row_count(batch)
                 yield batch
 
     def progress(self) -> tuple[int, int, str] | None:
