@@ -216,7 +216,7 @@ def row_windows(stream: BinaryIO, size: int) -> Iterator[pa.Buffer]:
             if carry:
                 yield arrow_owned(carry)
             return
-        cut = _after_last_line_end(view, end)
+        cut = after_last_line_end(view, end)
         carry = view[cut:end].tobytes()
         if cut:
             yield buffer.slice(0, cut)
@@ -257,7 +257,7 @@ class MappedWindows:
                     if self.offset + window.size == end:
                         cut = window.size
                         break
-                    cut = _after_last_line_end(memoryview(window), window.size)
+                    cut = after_last_line_end(memoryview(window), window.size)
                     if cut:
                         break
                     size *= 2
@@ -265,17 +265,17 @@ class MappedWindows:
             yield window.slice(0, cut)
 
 
-def _after_last_line_end(view: memoryview, end: int) -> int:
+def after_last_line_end(view: memoryview, end: int) -> int:
     """The position just after the last line end (``\\n`` or ``\\r``) in ``view[:end]``, or 0
-    when there is none. The view is searched from `end` back, in pieces that double, so that
+    when there is none. The view is searched from `end` back, in spans that double, so that
     little more than the last line is copied."""
     step = 1 << 12
     while end > 0:
-        piece = view[max(0, end - step) : end].tobytes()
-        last = max(piece.rfind(b"\n"), piece.rfind(b"\r"))
+        span = view[max(0, end - step) : end].tobytes()
+        last = max(span.rfind(b"\n"), span.rfind(b"\r"))
         if last >= 0:
-            return end - len(piece) + last + 1
-        end -= len(piece)
+            return end - len(span) + last + 1
+        end -= len(span)
         step *= 2
     return 0
 

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lossctl.io.files import RawFile, arrow_owned, stamp_of
-from lossctl.io.streams import MappedWindows, _after_last_line_end, row_windows
+from lossctl.io.streams import MappedWindows, after_last_line_end, row_windows
 
 CELLS = st.one_of(
     st.from_regex(r"[0-9a-z. ]{0,6}", fullmatch=True),
@@ -131,8 +131,8 @@ def test_mapped_windows_by_hand(text, size, expected):
 
 @pytest.mark.parametrize("size", [1, 100, 4095, 4096, 4097, 10_000, 1 << 20])
 def test_mapped_windows_of_a_longer_text(size):
-    """Rows of every length in a 60 KB text, one of 9,000 bytes (longer than the first piece
-    the last line end is searched in), cut in windows of sizes around that piece's 4 KiB and
+    """Rows of every length in a 60 KB text, one of 9,000 bytes (longer than the first span
+    the last line end is searched in), cut in windows of sizes around that span's 4 KiB and
     far from it, are parsed as the whole text is."""
     rng = random.Random(size)
     rows = [f"{rng.randrange(10**6)},{'x' * rng.randrange(300)}" for _ in range(400)]
@@ -165,7 +165,7 @@ def test_arrow_owned_memory_refers_to_no_python_object():
     data=st.data(),
 )
 def test_last_line_end_as_rfind(text, data):
-    """Searching from the end in pieces finds what `bytes.rfind` finds in the whole."""
+    """Searching from the end in spans finds what `bytes.rfind` finds in the whole."""
     end = data.draw(st.integers(0, len(text)))
     expected = max(text.rfind(b"\n", 0, end), text.rfind(b"\r", 0, end)) + 1
-    assert _after_last_line_end(memoryview(text), end) == expected
+    assert after_last_line_end(memoryview(text), end) == expected
