@@ -22,7 +22,7 @@ class Chunk(NamedTuple):
     num_rows: int
 
 
-def split(batches: Iterable[dict[str, np.ndarray]], chunk_rows: int) -> Iterator[Chunk]:
+def bounded_chunks(batches: Iterable[dict[str, np.ndarray]], chunk_rows: int) -> Iterator[Chunk]:
     """Consecutive batches as chunks of at most `chunk_rows` rows, never copied: a larger
     batch is cut into views, a smaller one passed on as it is."""
     start = 0
@@ -35,7 +35,7 @@ def split(batches: Iterable[dict[str, np.ndarray]], chunk_rows: int) -> Iterator
         start += size
 
 
-def rebatch(batches: Iterable[dict[str, np.ndarray]], chunk_rows: int) -> Iterator[Chunk]:
+def exact_chunks(batches: Iterable[dict[str, np.ndarray]], chunk_rows: int) -> Iterator[Chunk]:
     """Consecutive batches of any sizes regrouped into chunks of exactly `chunk_rows` rows.
 
     Only the last chunk may be shorter. Chunk boundaries therefore depend on `chunk_rows`

@@ -48,8 +48,8 @@ class _Request(NamedTuple):
             yield Chunk(chunk.start, arrays, chunk.num_rows)
 
     def read_whole(self) -> dict[str, np.ndarray]:
-        parts = list(self.chunks(DEFAULT_CHUNK_ROWS))
-        return {name: np.concatenate([part.arrays[name] for part in parts]) for name in self.exposed.values()}
+        chunks = list(self.chunks(DEFAULT_CHUNK_ROWS))
+        return {name: np.concatenate([chunk.arrays[name] for chunk in chunks]) for name in self.exposed.values()}
 
 
 class JoinedSource(Source):

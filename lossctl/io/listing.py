@@ -68,10 +68,10 @@ def _below(root: str, file: str) -> str:
 def glob_root(pattern: str) -> str:
     """The directory a glob pattern starts from: its components before the first wildcard."""
     fixed = []
-    for part in pattern.split("/")[:-1]:
-        if GLOB_MAGIC.search(part):
+    for component in pattern.split("/")[:-1]:
+        if GLOB_MAGIC.search(component):
             break
-        fixed.append(part)
+        fixed.append(component)
     return "/".join(fixed) or "."
 
 

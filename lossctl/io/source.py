@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from lossctl.errors import InputError
-from lossctl.io.chunk import DEFAULT_CHUNK_ROWS, Chunk, rebatch, split
+from lossctl.io.chunk import DEFAULT_CHUNK_ROWS, Chunk, bounded_chunks, exact_chunks
 from lossctl.io.columns import unknown_column
 from lossctl.io.convert import RawBatch, convert_batches, is_numeric_type
 
@@ -74,7 +74,7 @@ class Source(ABC):
         other = [name for name in dict.fromkeys(other) if name not in numeric]
         self._check_request(numeric, other, chunk_rows)
         batches = self.raw_batches(numeric, other, chunk_rows)
-        regroup = rebatch if exact else split
+        regroup = exact_chunks if exact else bounded_chunks
         return self._counted(regroup(convert_batches(batches, numeric, other, file=self.name), chunk_rows))
 
     def _counted(self, chunks: Iterator[Chunk]) -> Iterator[Chunk]:
@@ -153,8 +153,8 @@ class ArrowSource(Source):
         numeric = [field.name for field in self.schema if is_numeric_type(field.type)]
         if not numeric:
             raise InputError("no numeric column to read values from", file=self.name)
-        parts: dict[str, list[np.ndarray]] = {name: [] for name in numeric}
+        arrays: dict[str, list[np.ndarray]] = {name: [] for name in numeric}
         for chunk in self.iter_chunks(numeric):
             for name in numeric:
-                parts[name].append(chunk.arrays[name])
-        return np.concatenate([array for name in numeric for array in parts[name]])
+                arrays[name].append(chunk.arrays[name])
+        return np.concatenate([array for name in numeric for array in arrays[name]])

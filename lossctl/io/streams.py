@@ -93,11 +93,11 @@ class _BlockReader(io.RawIOBase):
         return filled
 
     def readall(self) -> bytes:
-        parts = [bytes(self._pending)]
+        blocks = [bytes(self._pending)]
         self._pending = memoryview(b"")
         while not self._finished:
-            parts.append(self._next_block())
-        return b"".join(parts)
+            blocks.append(self._next_block())
+        return b"".join(blocks)
 
     def close(self) -> None:
         self._raw.close()
@@ -186,14 +186,14 @@ class Utf8Reader(_BlockReader):
 
 def read_up_to(stream: BinaryIO, limit: int) -> bytes:
     """Up to `limit` bytes from `stream`, fewer only at its end."""
-    parts, size = [], 0
+    received, size = [], 0
     while size < limit:
-        part = stream.read(limit - size)
-        if not part:
+        data = stream.read(limit - size)
+        if not data:
             break
-        parts.append(part)
-        size += len(part)
-    return b"".join(parts)
+        received.append(data)
+        size += len(data)
+    return b"".join(received)
 
 
 def row_windows(stream: BinaryIO, size: int) -> Iterator[pa.Buffer]:

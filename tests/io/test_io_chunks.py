@@ -1,4 +1,4 @@
-"""Chunks: column projection, boundaries, start offsets, identical results for any batch size."""
+"""Chunks: column projection, boundaries, start offsets, identical results for any chunk size."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from io_table import IDS, Y_PRED
 
 from lossctl.io import columnar, open_source
-from lossctl.io.chunk import Chunk, rebatch
+from lossctl.io.chunk import Chunk, exact_chunks
 
 FORMATS = ["csv", "tsv", "jsonl", "parquet", "feather", "npy", "npz"]
 
@@ -32,7 +32,7 @@ def test_chunk_rows_7_gives_the_same_arrays_with_right_starts(tmp_path, table, f
 
 
 @pytest.mark.parametrize("chunk_rows", [1, 2, 5, 22, 23, 24, 1000])
-def test_any_batch_size(tmp_path, table, chunk_rows):
+def test_any_chunk_size(tmp_path, table, chunk_rows):
     source = open_source(str(table.write(tmp_path, "parquet")))
     chunks = list(source.iter_chunks(["y_pred"], chunk_rows=chunk_rows))
     assert [c.start for c in chunks] == list(range(0, len(IDS), chunk_rows))
@@ -112,15 +112,15 @@ def test_no_column_requested_is_a_programming_error(tmp_path, table):
         source.iter_chunks(["y_true"], chunk_rows=0)
 
 
-def test_rebatch_regroups_pieces():
-    pieces = [{"a": np.arange(0, 3)}, {"a": np.arange(3, 4)}, {"a": np.arange(4, 12)}]
-    chunks = list(rebatch(pieces, 5))
+def test_exact_chunks_regroup_batches():
+    batches = [{"a": np.arange(0, 3)}, {"a": np.arange(3, 4)}, {"a": np.arange(4, 12)}]
+    chunks = list(exact_chunks(batches, 5))
     assert [(c.start, c.num_rows) for c in chunks] == [(0, 5), (5, 5), (10, 2)]
     assert [c.arrays["a"].tolist() for c in chunks] == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11]]
 
 
-def test_rebatch_passes_exact_pieces_without_copy():
-    piece = {"a": np.arange(5)}
-    (chunk,) = rebatch([piece], 5)
-    assert chunk == Chunk(0, piece, 5)
-    assert chunk.arrays["a"] is piece["a"]
+def test_exact_chunks_pass_a_fitting_batch_without_copy():
+    batch = {"a": np.arange(5)}
+    (chunk,) = exact_chunks([batch], 5)
+    assert chunk == Chunk(0, batch, 5)
+    assert chunk.arrays["a"] is batch["a"]
