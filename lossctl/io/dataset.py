@@ -1,33 +1,22 @@
 """Multi-file inputs: a directory, a glob, a Hive-partitioned dataset, or an fsspec URL.
 
-``open_dataset(path)`` lists the files of the input, in the sorted order of their paths, and
-returns a ``Dataset``: its ``source()`` reads every file in that order as one ``Source`` (the
-local engine's view), and its ``parts`` split it into parts read independently (the Dask
-engine's tasks): each row group of a Parquet file, each file of another format.
+``open_dataset(path)`` lists the files of the input in the sorted order of their paths
+(``listing``), takes their Hive partition values (``partitions``) and returns a ``Dataset``:
+its ``source()`` reads every file in that order as one ``Source`` (the local engine's view),
+and its ``parts`` split it into parts read independently (the Dask engine's tasks): each row
+group of a Parquet file, each file of another format (``reader``). A URL's storage options are
+resolved once, here, so that every process reading a part uses the same (``remote``).
 
-- A directory is searched recursively; names starting with ``.`` or ``_`` (``_SUCCESS``,
-  ``.crc`` files) are skipped, and so are files whose extension names no data format (unless
-  ``input_format`` says the format). A glob (``preds/*.parquet``, ``**`` recursive) selects
-  files. Every file must be of one format: Parquet, CSV, TSV, JSON Lines or Feather.
-- Directories named ``key=value`` between the root and a file (Hive partitioning) add a
-  column ``key`` holding ``value`` to the file's rows: int64 when every value of the key is
-  an integer, else text (``__HIVE_DEFAULT_PARTITION__`` is null). ``--group-by key`` reports
-  a value per partition.
-- ``scheme://...`` paths (``s3://``, ``gs://``, ``az://``, ``file://``, ...) are read through
-  fsspec, with ``storage_options`` given over fsspec's own configuration (its
-  ``FSSPEC_<PROTOCOL>_<OPTION>`` environment variables and ~/.config/fsspec), resolved once
-  here so that every process reading a part uses the same options. Parquet is read in place
-  (the footer, then the requested columns); a file of another format is copied to a local
-  temporary file first.
-
+The first file gives the column names, followed by a column per partition key (``--group-by
+key`` reports a value per partition); a key that is also a column of the files is an error.
 The size of a local dataset is the sum of its files' (the local engine's ``compare`` includes
 a loss that is not streamable by default only for a small input); a remote one's is unknown.
 
 Rows are numbered across the whole dataset: the first row of a file follows the last row of
 the file before it (both engines see the same numbers). An error about a value names the file
-it was read from and its row in that file (``Source.locate``). The first file gives the
-column names; a later file that lacks a column that is read is an error naming that file,
-and so is a local file written to or replaced since it was listed (``DataFile.stamp``).
+it was read from and its row in that file (``Source.locate``). A later file that lacks a
+column that is read is an error naming that file, and so is a local file written to or
+replaced since it was listed (``DataFile.stamp``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Reading a dataset's parts: the ``Reader`` (small and picklable, sent with every Dask task)
 reads one file or row group; a ``DatasetSource`` reads parts in order as one ``Source``, rows
 numbered dataset-wide, an error about a value naming the file it was read from and its row
-there."""
+there. Parquet is read in place (the footer, then the requested columns); a remote file of
+another format is copied to a local temporary file first."""
 
 from __future__ import annotations
 
