@@ -26,7 +26,7 @@ RANK = {
     "engine": 3,
     "examples": 3,
     "options": 4,
-    "report": 5,
+    "output": 5,
     "plot": 6,
     "check": 6,
     "cli": 7,

@@ -25,12 +25,13 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from lossctl.output.outcome import FAIL, PASS, WARN, Outcome
+
 if TYPE_CHECKING:
     from lossctl.engine.results import LossResult
 
 MAX, MIN, BASELINE = "max", "min", "baseline"
 CRITERIA = (MAX, MIN, BASELINE)
-FAIL, WARN, PASS = "fail", "warn", "pass"
 SEVERITIES = (FAIL, WARN)
 
 
@@ -84,20 +85,3 @@ class Check:
             verdict=PASS if passed else self.severity,
             message=message,
         )
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A check's verdict on one input: ``pass``, or its severity (``fail``/``warn``) when the
-    condition does not hold; ``message`` says why, numbers in full."""
-
-    check: Check
-    input: str
-    loss: str
-    spec: str
-    value: float
-    limit: float
-    op: str
-    baseline: float | None
-    verdict: str
-    message: str

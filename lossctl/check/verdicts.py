@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lossctl.check.baseline import Baseline
-from lossctl.check.checks import Check, Outcome
+from lossctl.check.checks import Check
 from lossctl.engine.evaluate import evaluate
 from lossctl.engine.request import Request
 from lossctl.errors import UsageError
 from lossctl.options.request import build_request
+from lossctl.output.baseline import Baseline
+from lossctl.output.outcome import Outcome
 
 Options = tuple[tuple[str, Any], ...]
 

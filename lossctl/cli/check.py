@@ -17,9 +17,10 @@ import click
 
 from lossctl.check.checks import SEVERITIES
 from lossctl.cli.options import declared_options
-from lossctl.cli.output import note, render_tables, warn, write_result
+from lossctl.cli.output import note, warn, write_result
 from lossctl.errors import UsageError
 from lossctl.options.declared import OPTIONS
+from lossctl.output.table import render_tables
 
 PAIRED = ("loss", "max", "min", "baseline", "rtol", "atol", "severity", "name")
 """The options that belong to the ``--loss`` before them."""
@@ -57,24 +58,16 @@ def pair(order: list[str], values: dict[str, tuple]) -> list[dict[str, Any]]:
     return tables
 
 
-def _render(outcomes: list, fmt: str) -> str:
-    """The result for stdout: a table, JSON or Markdown."""
-    from lossctl.check import report
+def _render(outcomes: list, evaluations: list, warnings: list[str], fmt: str) -> str:
+    """The result for stdout: a table, the JSON document, or Markdown."""
+    from lossctl.output import gate
+    from lossctl.output.document import document_text
 
     if fmt == "json":
-        return report.json_text(outcomes)
+        return document_text(evaluations, warnings, outcomes)
     if fmt == "markdown":
-        return report.markdown(outcomes)
-    return render_tables([report.grid(outcomes)])
-
-
-def _append_summary(path: str, text: str) -> None:
-    """Append ``text`` to the GitHub step summary file; a warning if it cannot be written."""
-    try:
-        with open(path, "a", encoding="utf-8") as f:
-            f.write(text + "\n")
-    except OSError as exc:
-        warn(f"cannot append to GITHUB_STEP_SUMMARY {path}: {exc.strerror or exc}")
+        return gate.markdown(outcomes)
+    return render_tables([gate.grid(outcomes)])
 
 
 @click.command(
@@ -153,8 +146,10 @@ def check(
     """
     from lossctl.atomic import refuse_inputs, write_text
     from lossctl.check import config as configuration
-    from lossctl.check import report, verdicts
-    from lossctl.check.junit import junit_xml as render_junit
+    from lossctl.check import verdicts
+    from lossctl.output import gate
+    from lossctl.output.junit import junit_xml as render_junit
+    from lossctl.output.step_summary import append_summary
 
     tables = pair(ctx.meta.get(_ORDER, []), {name: kwargs.pop(name) for name in PAIRED})
     settings = configuration.settings(config)
@@ -178,18 +173,20 @@ def check(
     if junit_xml:
         refuse_inputs(junit_xml, read)  # before a long evaluation, not after it
 
-    outcomes, _evaluations, warnings = verdicts.verdicts(list(checks), inputs, options)
+    outcomes, evaluations, warnings = verdicts.verdicts(list(checks), inputs, options)
     for message in warnings:
         warn(message)
-    write_result(_render(outcomes, fmt), None, [])
+    write_result(_render(outcomes, evaluations, warnings, fmt), None, [])
     if junit_xml:
         write_text(junit_xml, render_junit(outcomes), inputs=read)
         note(f"wrote {junit_xml}")
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and not no_summary:
-        _append_summary(summary_file, report.markdown(outcomes))
-    for line in report.breaches(outcomes):
+        problem = append_summary(summary_file, gate.markdown(outcomes))
+        if problem:
+            warn(problem)
+    for line in gate.breaches(outcomes):
         note(line)
-    note(report.summary(outcomes) + (" (--exit-zero: exit 0)" if exit_zero and not report.passed(outcomes) else ""))
-    if not report.passed(outcomes) and not exit_zero:
+    note(gate.summary(outcomes) + (" (--exit-zero: exit 0)" if exit_zero and not gate.passed(outcomes) else ""))
+    if not gate.passed(outcomes) and not exit_zero:
         click.get_current_context().exit(1)

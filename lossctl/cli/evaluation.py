@@ -59,7 +59,7 @@ def compute_and_emit(losses: list[str], files: list[str], labels: str | None, st
     with ExitStack() as stack:
         writer = None
         if per_sample_target:
-            from lossctl.report.per_sample import PerSampleWriter
+            from lossctl.output.per_sample import PerSampleWriter
 
             writer = stack.enter_context(PerSampleWriter(per_sample_target, inputs))
         evaluations, warnings = evaluate_files(

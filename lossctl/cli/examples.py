@@ -7,9 +7,10 @@ import json
 
 import click
 
-from lossctl.cli.output import render_grids, write_result
-from lossctl.report.grid import Grid
-from lossctl.report.numbers import format_value
+from lossctl.cli.output import write_result
+from lossctl.output.grid import Grid
+from lossctl.output.numbers import format_value
+from lossctl.output.table import render_grids
 
 
 def _examples_grid(precision: int) -> Grid:

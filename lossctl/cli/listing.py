@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from lossctl.cli.output import render_grids, write_result
+from lossctl.cli.output import write_result
 from lossctl.losses.tasks import TASKS
-from lossctl.report.grid import Grid
+from lossctl.output.grid import Grid
+from lossctl.output.table import render_grids
 
 if TYPE_CHECKING:
     from lossctl.losses import LossSpec

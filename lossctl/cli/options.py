@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from lossctl.options.declared import BY_KEY, CHOICE, FLAG, NUMBER, PARAMETERS, PATH, Option
-from lossctl.report.render import FORMATS
+from lossctl.output.render import FORMATS
 
 INPUT_KEYS = (
     "y_true",

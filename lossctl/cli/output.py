@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import sys
-
 import click
 
 
@@ -14,32 +11,6 @@ def warn(message: str) -> None:
 
 def note(message: str) -> None:
     click.echo(message, err=True)
-
-
-def render_tables(grids: list) -> str:
-    """The grids as rich tables; colour only on a terminal (rich honours NO_COLOR)."""
-    from rich.console import Console
-
-    from lossctl.report.render import rich_table
-
-    terminal = sys.stdout.isatty()
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=terminal, width=None if terminal else 160, soft_wrap=True)
-    colour = terminal and not console.no_color
-    for grid in grids:
-        console.print(rich_table(grid, colour=colour))
-        if grid.best and not colour:
-            console.print("* lowest value of its column", style="dim", markup=False)
-        for line in grid.caption.split("; ") if grid.caption else []:
-            console.print(line, style="dim", markup=False, highlight=False)
-    return buffer.getvalue()
-
-
-def render_grids(grids: list, fmt: str) -> str:
-    """Markdown tables when asked for, rich tables otherwise."""
-    from lossctl.report.render import markdown
-
-    return "\n".join(markdown(g) for g in grids) if fmt == "markdown" else render_tables(grids)
 
 
 def write_result(text: str, output: str | None, inputs: list[str | None]) -> None:
@@ -55,13 +26,15 @@ def write_result(text: str, output: str | None, inputs: list[str | None]) -> Non
 def emit_results(
     evaluations: list, warnings: list[str], *, fmt: str, precision: int, output: str | None, inputs: list
 ) -> None:
-    from lossctl.report import render
-    from lossctl.report.grid import results_grid, worst_grid
+    from lossctl.output import render
+    from lossctl.output.document import document_text
+    from lossctl.output.grid import results_grid, worst_grid
+    from lossctl.output.table import render_grids
 
     for message in warnings:
         warn(message)
     if fmt == "json":
-        text = render.results_json(evaluations, warnings)
+        text = document_text(evaluations, warnings)
     elif fmt == "csv":
         text = render.results_csv(evaluations)
     else:

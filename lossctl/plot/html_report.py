@@ -14,12 +14,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from lossctl import __version__
+from lossctl.output.grid import results_grid
+from lossctl.output.numbers import format_value
 from lossctl.plot import page, samples
 from lossctl.plot.curves import curves_by_axis
 from lossctl.plot.images import curves_figure, image_bytes, samples_figure
 from lossctl.plot.samples import SampleCollector, SampleSummary
-from lossctl.report.grid import results_grid
-from lossctl.report.numbers import format_value
 
 if TYPE_CHECKING:
     from lossctl.engine.results import Evaluation, LossResult

@@ -15,10 +15,10 @@ import numpy as np
 from rich.text import Text
 
 from lossctl.errors import UsageError
+from lossctl.output.numbers import format_value
 from lossctl.plot.braille import BrailleCanvas
 from lossctl.plot.curves import CurveSet
 from lossctl.plot.samples import SampleSummary
-from lossctl.report.numbers import format_value
 
 MARKERS = "123456789abcdefghijklmnopqrstuvwxyz"
 COLOURS = ("blue", "red", "green", "magenta", "cyan", "yellow")

@@ -28,8 +28,13 @@ THREE = (
 
 
 def test_json_document(repo, invoke):
+    """The result document every command writes (schema 1), with the checks and the verdict."""
     result = invoke("check", "preds.csv", "--loss", "mae", "--max", "0.5", "--format", "json")
-    assert json.loads(result.stdout) == {
+    document = json.loads(result.stdout)
+    assert (document["schema"], document["warnings"]) == (1, [])
+    assert [(r["input"], r["spec"], r["value"]) for r in document["results"]] == [("preds.csv", "mae", 2 / 3)]
+    assert [i["path"] for i in document["inputs"]] == ["preds.csv"]
+    assert {key: document[key] for key in ("lossctl", "checks", "passed")} == {
         "lossctl": __version__,
         "checks": [
             {

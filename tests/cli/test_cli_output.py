@@ -156,13 +156,14 @@ def test_compare_models_json_is_exact(run, files):
         {"input": "b.csv", "loss": "mse", "spec": "mse", "params": {}, "value": 2.25, "n": 4},
         {"input": "b.csv", "loss": "huber", "spec": "huber:delta=2", "params": {"delta": 2.0}, "value": 1.125, "n": 4},
     ]
-    assert doc == {"lossctl": __version__, "inputs": inputs, "results": results, "warnings": []}
+    assert doc == {"lossctl": __version__, "schema": 1, "inputs": inputs, "results": results, "warnings": []}
 
 
 def test_compute_json_is_exact_with_the_defaults_filled_in(run, files):
     doc = document(run("compute", "-l", "huber", "r.csv", "--format", "json"))
     assert doc == {
         "lossctl": __version__,
+        "schema": 1,
         "inputs": [
             {"path": "r.csv", "format": "csv", "rows": 4, "task": "regression", "from_logits": False, "roles": ROLES}
         ],

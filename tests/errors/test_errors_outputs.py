@@ -96,7 +96,7 @@ def test_interrupted_run_leaves_per_sample_file_intact(invoke, tmp_path, monkeyp
     write_csv(tmp_path / "preds.csv", "y_true,y_pred", [f"{i},{i + 1}" for i in range(30)])
     (tmp_path / "losses.csv").write_bytes(PREVIOUS)
     seen = _small_batches(monkeypatch)
-    from lossctl.report.per_sample import PerSampleWriter
+    from lossctl.output.per_sample import PerSampleWriter
 
     original = PerSampleWriter.__call__
 

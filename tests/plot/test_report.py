@@ -11,7 +11,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-from lossctl.report.numbers import format_value
+from lossctl.output.numbers import format_value
 
 from ._support import SAMPLE_DATA, failed, ok, png_size
 

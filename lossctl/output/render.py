@@ -1,18 +1,15 @@
 """Renderers: a ``Grid`` as a rich table for people or Markdown for pull requests; the results
-as CSV for spreadsheets and as the JSON document that ``compute`` and ``compare`` share."""
+as CSV for spreadsheets (the JSON document: ``output.document``)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from typing import TYPE_CHECKING, Any
-
-from lossctl import __version__
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lossctl.engine.results import Evaluation
-    from lossctl.report.grid import Grid
+    from lossctl.output.grid import Grid
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -61,17 +58,3 @@ def results_csv(evaluations: list[Evaluation]) -> str:
         for r in e.results:
             writer.writerow([e.input, r.loss.name, r.label, "" if r.group is None else r.group, repr(r.value), r.n])
     return buffer.getvalue()
-
-
-def document(evaluations: list[Evaluation], warnings: list[str]) -> dict[str, Any]:
-    """The JSON document of ``compute`` and ``compare`` (schema in the README)."""
-    return {
-        "lossctl": __version__,
-        "inputs": [e.input_json() for e in evaluations],
-        "results": [r.as_json(e.input) for e in evaluations for r in e.results],
-        "warnings": warnings,
-    }
-
-
-def results_json(evaluations: list[Evaluation], warnings: list[str]) -> str:
-    return json.dumps(document(evaluations, warnings), indent=2, allow_nan=False) + "\n"

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from lossctl.check.checks import BASELINE, FAIL, WARN, Outcome
-from lossctl.check.report import TITLE
+from lossctl.output.gate import TITLE
+from lossctl.output.outcome import FAIL, WARN, Outcome
 
 
 def junit_xml(outcomes: list[Outcome]) -> str:
@@ -27,7 +27,7 @@ def junit_xml(outcomes: list[Outcome]) -> str:
     for o in outcomes:
         case = ET.SubElement(suite, "testcase", name=o.check.name, classname=f"lossctl.{o.input}")
         if o.verdict == FAIL:
-            kind = "baseline" if o.check.criterion == BASELINE else "threshold"
+            kind = "baseline" if o.baseline is not None else "threshold"
             failure = ET.SubElement(case, "failure", message=o.message, type=kind)
             failure.text = f"{o.check.name} on {o.input}: {o.message}"
         out = ET.SubElement(case, "system-out")

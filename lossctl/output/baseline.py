@@ -1,6 +1,7 @@
-"""Baselines: the JSON document of ``lossctl compute --format json -o FILE`` (or ``compare``),
-``{"lossctl", "inputs", "results": [{"input", "loss", "spec", "params", "value", "n"}, ...],
-"warnings"}``, read back to give the value a check compares with.
+"""Baselines: a result document (``output.document``) of ``lossctl compute --format json -o
+FILE`` (or ``compare``, or ``check``), read back to give the value a check compares with.
+Documents without a ``schema`` (written before it was versioned) have the same results; a
+schema newer than this lossctl's is refused rather than misread.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lossctl.errors import InputError
+from lossctl.output.document import SCHEMA
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,13 @@ class Baseline:
             raise InputError(f"cannot read the baseline: {exc.strerror or exc}", file=path) from None
         except ValueError as exc:
             raise InputError(f"the baseline is not JSON: {exc}", file=path) from None
+        schema = document.get("schema", SCHEMA) if isinstance(document, dict) else SCHEMA
+        if not isinstance(schema, int) or isinstance(schema, bool) or schema > SCHEMA:
+            raise InputError(
+                f"result schema {schema!r}, written by a newer lossctl; this one reads schema {SCHEMA}",
+                file=path,
+                hint="upgrade lossctl, or write the baseline again with this version",
+            )
         results = document.get("results") if isinstance(document, dict) else None
         if not isinstance(results, list) or not all(isinstance(r, dict) and "spec" in r for r in results):
             raise InputError(

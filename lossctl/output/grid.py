@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from lossctl.report.numbers import format_value
+from lossctl.output.numbers import format_value
 
 if TYPE_CHECKING:
     from lossctl.engine.results import Evaluation

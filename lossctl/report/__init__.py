@@ -1,1 +1,0 @@
-"""Results -> rich table | JSON | CSV | Markdown."""
