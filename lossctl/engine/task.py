@@ -20,9 +20,8 @@ from typing import Any, NamedTuple
 from lossctl.losses.tasks import BINARY, CRITIC, DISTRIBUTION, MULTICLASS, PAIR, REGRESSION, TRIPLET, WEIGHTS
 
 SCORES = "scores"
-TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, PAIR, TRIPLET, CRITIC, WEIGHTS)
-FILE_TASKS = tuple(task for task in TASKS if task != WEIGHTS)
-"""What ``--task`` may say a file holds."""
+FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, PAIR, TRIPLET, CRITIC)
+"""What ``--task`` may say a file holds (weights are a file of their own: --model-weights)."""
 
 SCALAR = "scalar"
 MATRIX = "matrix"
@@ -39,10 +38,6 @@ class Task(NamedTuple):
 
     name: str
     from_logits: bool = False
-
-    @property
-    def layout(self) -> str:
-        return layout_of_task(self.name)
 
     def describe(self) -> str:
         if self.name in (BINARY, MULTICLASS):
