@@ -4,7 +4,7 @@ A Hive-partitioned Parquet dataset of regression rows (``--files`` files of ``--
 row groups, ``--rows`` rows in all) is written once under bench/data/dask/. Every streamable
 regression loss is then computed three ways, each timed wall-clock (best of ``--repeat``):
 
-- local: ``lossctl.engine.run.evaluate`` in this process;
+- local: ``lossctl.engine.evaluate.evaluate`` in this process;
 - dask, warm: ``lossctl.engine.distributed.evaluate`` on a running cluster of 2
   single-threaded worker processes (``local_cluster(2)``: what a long-lived cluster costs
   per run);
@@ -27,10 +27,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lossctl.engine import distributed as dask_engine
-from lossctl.engine import kinds
-from lossctl.engine import run as local
+from lossctl.engine.cluster import local_cluster
+from lossctl.engine.evaluate import evaluate
+from lossctl.engine.task import Task, default_losses
 from lossctl.losses import get_spec
+from lossctl.losses.tasks import REGRESSION
+from lossctl.options.request import build_request
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "dask"
 
@@ -78,17 +80,18 @@ def main() -> None:
     args = parser.parse_args()
 
     root = make_dataset(args.rows, args.files, args.row_groups)
-    losses = [name for name in kinds.default_losses(kinds.Kind(kinds.REGRESSION)) if get_spec(name).streamable]
-    request = local.Request(path=str(root), losses=losses)
+    losses = [name for name in default_losses(Task(REGRESSION)) if get_spec(name).streamable]
+    request = build_request(str(root), losses)
     parts = args.files * args.row_groups
     print(
         f"{args.rows:,} rows, {args.files} files x {args.row_groups} row groups ({parts} parts), {len(losses)} losses"
     )
 
-    local_s, expected = best(args.repeat, lambda: local.evaluate(request))
-    with dask_engine.local_cluster(n_workers=2) as cluster:
-        warm_s, warm = best(args.repeat, lambda: dask_engine.evaluate(request, scheduler=cluster.scheduler_address))
-    cold_s, cold = best(1, lambda: dask_engine.evaluate(request))
+    local_s, expected = best(args.repeat, lambda: evaluate(request))
+    with local_cluster(n_workers=2) as cluster:
+        on_cluster = build_request(str(root), losses, engine="dask", scheduler=cluster.scheduler_address)
+        warm_s, warm = best(args.repeat, lambda: evaluate(on_cluster))
+    cold_s, cold = best(1, lambda: evaluate(build_request(str(root), losses, engine="dask")))
     worst = max(agree(expected, warm), agree(expected, cold))
     assert worst <= 1e-12, worst
 
