@@ -47,8 +47,16 @@ def squared_hinge(batch: Batch) -> np.ndarray:
 
 
 def brier(batch: Batch, *, from_logits: bool) -> np.ndarray:
-    """``(y - p)^2`` with p the predicted probability of the positive class."""
-    d = batch.binary_target(soft=True) - batch.probabilities(from_logits=from_logits)
+    """``(y - p)^2`` with p the predicted probability of the positive class. From logits z,
+    ``y - p = y (1 - p) - (1 - y) p`` with ``1 - p = sigmoid(-z)`` and ``p = sigmoid(z)``, each
+    the exp of a log-sigmoid: a confident prediction's error (``e^-40`` for z = 40) is not
+    lost in ``1 - 0.99999...``."""
+    y = batch.binary_target(soft=True)
+    if from_logits:
+        log_p, log_q = batch.binary_log_probs(from_logits=True, eps=0.0)
+        d = y * np.exp(log_q) - (1.0 - y) * np.exp(log_p)
+    else:
+        d = y - batch.probabilities(from_logits=False)
     return d * d
 
 
