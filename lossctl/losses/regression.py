@@ -104,7 +104,8 @@ def squared_log_error(batch: Batch) -> np.ndarray:
     one_plus_p = p + 1.0
     x = np.divide(batch.residual(), one_plus_p)
     far = x < -0.5
-    out = np.log1p(x, out=x)
+    with np.errstate(divide="ignore"):  # x = -1 (p >> y) is among the far rows, recomputed below
+        out = np.log1p(x, out=x)
     if far.any():
         out[far] = np.log((y[far] + 1.0) / one_plus_p[far])
     out *= out
