@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lossctl.output.outcome import FAIL, PASS, WARN, Outcome
+from lossctl.output.gate import FAIL, PASS, WARN, Outcome
 
 if TYPE_CHECKING:
     from lossctl.engine.results import LossResult

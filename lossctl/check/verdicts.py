@@ -15,8 +15,8 @@ from lossctl.engine.evaluate import evaluate
 from lossctl.engine.request import Request
 from lossctl.errors import UsageError
 from lossctl.options.request import build_request
-from lossctl.output.baseline import Baseline
-from lossctl.output.outcome import Outcome
+from lossctl.output.document import Baseline
+from lossctl.output.gate import Outcome
 
 Options = tuple[tuple[str, Any], ...]
 

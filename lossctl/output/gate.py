@@ -1,5 +1,6 @@
-"""What ``lossctl check`` reports: a table of the checks (one ``Grid``, drawn as a rich table
-or as Markdown), and the lines for stderr.
+"""What ``lossctl check`` decided and how it shows it: each check's verdict on one input
+(``Outcome``), a table of them (one ``Grid``, drawn as a rich table or as Markdown), and the
+lines for stderr. JUnit XML and the JSON document render the same outcomes.
 
 Numbers are shown in full (``repr``: the shortest text that reads back as the same float), as
 they are compared: a gate that fails on ``1.3333333333333335 > max 1.3333333333333333`` must not
@@ -9,11 +10,36 @@ The JSON document (``--format json``) is ``output.document``'s, with the checks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from lossctl.output.grid import Grid
-from lossctl.output.outcome import FAIL, PASS, WARN, Outcome
 from lossctl.output.render import markdown as grid_markdown
 
+if TYPE_CHECKING:
+    from lossctl.check.checks import Check
+
 TITLE = "lossctl check"
+
+FAIL, WARN, PASS = "fail", "warn", "pass"
+"""The verdicts: a check that holds passes; one that does not gets its severity."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A check's verdict on one input: ``pass``, or its severity (``fail``/``warn``) when the
+    condition does not hold; ``message`` says why, numbers in full."""
+
+    check: Check
+    input: str
+    loss: str
+    spec: str
+    value: float
+    limit: float
+    op: str
+    baseline: float | None
+    verdict: str
+    message: str
 
 
 def passed(outcomes: list[Outcome]) -> bool:

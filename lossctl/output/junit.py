@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from lossctl.output.gate import TITLE
-from lossctl.output.outcome import FAIL, WARN, Outcome
+from lossctl.output.gate import FAIL, TITLE, WARN, Outcome
 
 
 def junit_xml(outcomes: list[Outcome]) -> str:
