@@ -38,7 +38,6 @@ from lossctl.engine.plan import Plan, plan
 from lossctl.engine.request import Request
 from lossctl.engine.results import Evaluation
 from lossctl.engine.tally import Tally
-from lossctl.engine.translate import Translator
 from lossctl.engine.weights import read_model_weights
 from lossctl.errors import LossctlError, UsageError
 from lossctl.io.dataset import Dataset, open_dataset
@@ -142,15 +141,12 @@ def _fold_part(job: _Job, part: Part) -> Tally:
     keep_freed_memory()  # as the local engine does: Dask's workers trim the C heap eagerly
     source = job.reader.source([part])
     request, the_plan = job.request, job.plan
-    translator = Translator(source, the_plan.binding)
-    tally = Tally(
-        the_plan.losses, translator, strict=the_plan.strict, nan=request.source.nan, worst=request.outputs.worst
-    )
+    tally = the_plan.tally(request, source)  # no per-sample sink: refused on this engine
     try:
         fold(tally, read_chunks(source, the_plan.binding, request), request.source.group_by)
     except LossctlError as exc:
         raise PartFailed.of(exc) from None
-    tally.translator = translator.detached(job.reader.name)
+    tally.translator = tally.translator.detached(job.reader.name)
     return tally
 
 

@@ -41,14 +41,7 @@ def evaluate_local(request: Request, losses: list) -> tuple[Evaluation, list[str
     defaults of the detected task)."""
     source = open_input(request)
     the_plan, chunks = plan(request, source, losses, lambda names: bounded_defaults(names, source))
-    tally = Tally(
-        the_plan.losses,
-        Translator(source, the_plan.binding),
-        strict=the_plan.strict,
-        nan=request.source.nan,
-        worst=request.outputs.worst,
-        per_sample=request.outputs.per_sample,
-    )
+    tally = the_plan.tally(request, source)
     weights = read_model_weights(request.source, the_plan.losses)
     if weights is not None:
         tally.feed_weights(weights)

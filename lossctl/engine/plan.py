@@ -17,7 +17,9 @@ from lossctl.engine.binding import Binding, bind
 from lossctl.engine.detect import detect_task
 from lossctl.engine.pipeline import Chunks, read_chunks, role_arrays
 from lossctl.engine.request import LossChoice, Request
+from lossctl.engine.tally import Tally
 from lossctl.engine.task import SCALAR, Task, default_losses, layout_of_losses, layout_of_roles, layout_of_task
+from lossctl.engine.translate import Translator
 from lossctl.errors import InputError, UsageError
 from lossctl.io import detect_roles, is_glob
 from lossctl.losses import resolve
@@ -35,6 +37,18 @@ class Plan:
     losses: list
     strict: bool  # losses the user named: an error stops the pass (defaults that fail are skipped)
     notes: list[str]  # default losses left out, and why
+
+    def tally(self, request: Request, source) -> Tally:
+        """An empty tally of these losses over ``source``, with the request's NaN policy,
+        worst rows and per-sample sink: what both engines fold into."""
+        return Tally(
+            self.losses,
+            Translator(source, self.binding),
+            strict=self.strict,
+            nan=request.source.nan,
+            worst=request.outputs.worst,
+            per_sample=request.outputs.per_sample,
+        )
 
 
 def resolve_losses(names: tuple[str, ...] | list[str], choice: LossChoice, defaults: dict[str, Any]) -> list:
