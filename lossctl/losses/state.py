@@ -2,9 +2,9 @@
 state in, ``result()`` gives the value.
 
 The same state serves a whole array, a stream of batches and a cluster: the law is
-``merge(state(D1), ..., state(Dn)) == state(D1 + ... + Dn)`` to rounding, whatever the split,
-because every sum goes through a compensated ``Accumulator``. ``merge`` is associative and
-commutative; it folds ``other`` into ``self`` and returns ``self``.
+``merge(state(D1), ..., state(Dn)) == state(D1 + ... + Dn)`` bit for bit, whatever the split,
+because every sum is an exact ``Accumulator``. ``merge`` is associative and commutative; it
+folds ``other`` into ``self`` and returns ``self``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
-from lossctl.losses.summation import Accumulator, plain_sum, ratio
+from lossctl.losses.summation import Accumulator, ratio
 
 Term = Callable[[Batch], np.ndarray]
 
@@ -35,9 +35,13 @@ class State(Protocol):
 def finite_terms(term: Term, batch: Batch, role: str = "y_pred") -> np.ndarray:
     """The per-sample terms of ``batch`` if every one is finite; else an error naming the
     first sample whose loss overflows float64 (a squared error of 1e400, say). NumPy's
-    overflow warnings are silenced: the overflow is reported, as this error."""
+    overflow warnings are silenced: the overflow is reported, as this error. A finite sum
+    proves every term finite in one pass; only an infinite or NaN sum looks for the culprit."""
     values = _terms(term, batch)
-    checked_sum(values, None, role)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(np.sum(values))
+    if not math.isfinite(total):
+        _check_finite(values, role)
     return values
 
 
@@ -46,19 +50,18 @@ def _terms(term: Term, batch: Batch) -> np.ndarray:
         return term(batch)
 
 
-def checked_sum(values: np.ndarray, weights: np.ndarray | None, role: str) -> float:
-    """``plain_sum(values, weights)``, with an error at the first non-finite term. A finite
-    sum proves every term finite in the same pass (the weights are finite, and 0 * inf is
-    NaN); only an infinite or NaN sum looks for the culprit. Finite terms whose sum overflows
-    are fine: the sum is returned as it is, and the accumulator rescales them."""
-    total = plain_sum(values, weights)
-    if math.isfinite(total):
-        return total
+def accumulate(total: Accumulator, values: np.ndarray, weights: np.ndarray | None, role: str) -> None:
+    """Add ``sum(weights * values)`` to ``total``; an error at the first non-finite term."""
+    if not total.add(values, weights):
+        _check_finite(values, role)
+        raise InputDomainError("a sample weight is not finite", role="sample_weight")
+
+
+def _check_finite(values: np.ndarray, role: str) -> None:
     bad = ~np.isfinite(values)
     if bad.any():
         i = int(np.argmax(bad))
         raise InputDomainError("the loss of this sample overflows float64", role=role, index=i)
-    return total
 
 
 def representable(value: float) -> float:
@@ -86,24 +89,15 @@ class MeanState:
 
     def update(self, batch: Batch) -> None:
         denominators = self.denominator(batch) if self.denominator is not None else None
-        values, w = _terms(self.term, batch), batch.sample_weight
-        self.add(values, w, denominators, total=checked_sum(values, w, "y_pred"))
+        self.add(_terms(self.term, batch), batch.sample_weight, denominators)
 
-    def add(
-        self,
-        values: np.ndarray,
-        w: np.ndarray | None,
-        denominators: np.ndarray | None = None,
-        *,
-        total: float | None = None,
-    ) -> None:
-        """Fold in per-sample terms, their sample weights and denominators (default 1);
-        ``total`` is their (weighted) sum when the caller has it already."""
-        self.numerator.add(values, w, total=total)
+    def add(self, values: np.ndarray, w: np.ndarray | None, denominators: np.ndarray | None = None) -> None:
+        """Fold in per-sample terms, their sample weights and denominators (default 1)."""
+        accumulate(self.numerator, values, w, "y_pred")
         if denominators is not None:
-            self.weight.add(denominators, w)
+            accumulate(self.weight, denominators, w, "y_pred")
         elif w is not None:
-            self.weight.add(w)
+            accumulate(self.weight, w, None, "sample_weight")
         else:
             self.weight.add_scalar(len(values))
         self.n += len(values)
@@ -140,7 +134,7 @@ class PenalizedMeanState:
 
     def update(self, batch: Batch) -> None:
         self.mean.update(batch)
-        self.penalty.add(self.penalty_term(batch), batch.sample_weight)
+        accumulate(self.penalty, _terms(self.penalty_term, batch), batch.sample_weight, "y_pred")
 
     def merge(self, other: PenalizedMeanState) -> PenalizedMeanState:
         self.mean.merge(other.mean)
@@ -192,8 +186,8 @@ class SumState:
         self.n = 0
 
     def update(self, batch: Batch) -> None:
-        values = finite_terms(self.term, batch, role="weights")
-        self.total.add(values)
+        values = _terms(self.term, batch)
+        accumulate(self.total, values, None, "weights")
         self.n += len(values)
 
     def merge(self, other: SumState) -> SumState:

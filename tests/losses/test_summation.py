@@ -1,0 +1,149 @@
+"""The exact accumulator, checked against rational arithmetic (``fractions.Fraction``, which
+is exact, and whose conversion to float rounds correctly): every sum is exact, at every
+magnitude from the smallest subnormal to products beyond 1.8e308, whatever the split and the
+order of the merges; the value and a ratio are correctly rounded."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lossctl
+from lossctl.losses.summation import UNIT, Accumulator, exact_sum, ratio
+
+from ._support import rng_for
+
+FINITE = st.floats(allow_nan=False, allow_infinity=False)
+# Lengths on both sides of the term-by-term path for a handful of terms.
+LENGTHS = st.integers(0, 90)
+
+
+def exact(values, weights=None) -> Fraction:
+    if weights is None:
+        return sum((Fraction(v) for v in values), Fraction(0))
+    return sum((Fraction(w) * Fraction(v) for v, w in zip(values, weights, strict=True)), Fraction(0))
+
+
+def as_fraction(total: int) -> Fraction:
+    return Fraction(total, 2**UNIT)
+
+
+def correctly_rounded(x: Fraction) -> float:
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
+def extreme(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Signed values with exponents anywhere from the subnormals to 1e308."""
+    return rng.standard_normal(n) * 10.0 ** rng.integers(-320, 300, n)
+
+
+@given(values=st.lists(FINITE, max_size=90))
+@settings(max_examples=200, deadline=None)
+def test_a_sum_is_exact(values):
+    assert as_fraction(exact_sum(np.array(values, dtype=np.float64))) == exact(values)
+
+
+@given(pairs=st.lists(st.tuples(FINITE, FINITE), max_size=90))
+@settings(max_examples=200, deadline=None)
+def test_a_weighted_sum_is_the_exact_sum_of_the_exact_products(pairs):
+    values = np.array([v for v, _ in pairs], dtype=np.float64)
+    weights = np.array([w for _, w in pairs], dtype=np.float64)
+    assert as_fraction(exact_sum(values, weights)) == exact(values, weights)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_many_terms_of_every_magnitude(weighted):
+    rng = rng_for("many terms", weighted)
+    values = extreme(rng, 70_000)  # more than one block of the bins
+    weights = np.abs(extreme(rng, len(values))) if weighted else None
+    assert as_fraction(exact_sum(values, weights)) == exact(values, weights)
+
+
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan])
+@pytest.mark.parametrize("n", [3, 500])
+def test_a_term_that_is_not_finite_is_reported_and_nothing_is_added(bad, n):
+    values = np.ones(n)
+    values[n // 2] = bad
+    total = Accumulator()
+    total.add_scalar(2.5)
+    assert total.add(values) is False
+    assert total.value == 2.5
+    # 0 * inf is not a finite term either.
+    assert exact_sum(np.full(n, bad), np.zeros(n)) is None
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_splits_and_merge_orders_give_the_same_integer(data):
+    values = np.array(data.draw(st.lists(FINITE, min_size=1, max_size=120)), dtype=np.float64)
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(values) - 1)), max_size=6)))
+    parts = []
+    for lo, hi in zip([0, *cuts], [*cuts, len(values)], strict=True):
+        part = Accumulator()
+        part.add(values[lo:hi])
+        parts.append(part)
+    order = data.draw(st.permutations(range(len(parts))))
+    merged = Accumulator()
+    for i in order:
+        merged.merge(parts[i])
+    whole = Accumulator()
+    whole.add(values)
+    assert merged.total == whole.total
+    assert as_fraction(merged.total) == exact(values)
+
+
+@given(values=st.lists(FINITE, min_size=1, max_size=60), scalar=FINITE)
+@settings(max_examples=100, deadline=None)
+def test_the_value_is_the_correctly_rounded_sum(values, scalar):
+    total = Accumulator()
+    total.add(np.array(values, dtype=np.float64))
+    total.add_scalar(scalar)
+    assert total.value == correctly_rounded(exact(values) + Fraction(scalar))
+
+
+@given(numerator=st.lists(FINITE, min_size=1, max_size=40), denominator=st.lists(FINITE, min_size=1, max_size=40))
+@settings(max_examples=100, deadline=None)
+def test_a_ratio_is_correctly_rounded(numerator, denominator):
+    a, b = Accumulator(), Accumulator()
+    a.add(np.array(numerator, dtype=np.float64))
+    b.add(np.array(denominator, dtype=np.float64))
+    expected_denominator = exact(denominator)
+    if expected_denominator == 0:
+        assert math.isnan(ratio(a, b))
+    else:
+        assert ratio(a, b) == correctly_rounded(exact(numerator) / expected_denominator)
+
+
+def test_a_sum_beyond_the_float64_range_is_infinite_and_its_ratio_is_not():
+    a, b = Accumulator(), Accumulator()
+    a.add(np.full(4, 1.5e308))
+    b.add_scalar(4.0)
+    assert a.value == math.inf
+    assert ratio(a, b) == 1.5e308
+
+
+# -- the reproducers: a constant mean is the constant, a weighted mean is exactly rounded ------
+
+
+def test_the_mean_of_ten_million_equal_rows_is_the_row():
+    n = 10**7
+    one_row = lossctl.compute("huber", np.full(1, 2.3), np.zeros(1))
+    # Hand value: huber(2.3, delta=1) = 1 * (2.3 - 0.5) = 1.8, 1.7999999999999998 in float64.
+    assert one_row == 2.3 - 0.5 == 1.7999999999999998
+    assert lossctl.compute("huber", np.full(n, 2.3), np.zeros(n)) == one_row
+
+
+def test_a_weighted_mean_of_ten_million_rows_is_exactly_rounded():
+    n = 10**7
+    term = (0.1 - 0.3) ** 2  # every row's squared error, in float64
+    value = lossctl.compute("mse", np.full(n, 0.1), np.full(n, 0.3), sample_weight=np.full(n, 0.1))
+    # sum(w * term) / sum(w) with every weight equal is the term itself, exactly.
+    assert value == term
