@@ -203,13 +203,16 @@ class Batch:
             )
         return p
 
-    def binary_log_probs(self, *, from_logits: bool, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    def binary_log_probs(
+        self, *, from_logits: bool, eps: float, log_floor: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """``(log p, log(1 - p))`` of the positive class.
 
         From logits z: ``log sigmoid(z) = -log(1 + e^-z)`` and ``log(1 - sigmoid(z)) =
         -log(1 + e^z)``, both by ``np.logaddexp``, exact for any finite z and never clipped.
         From probabilities: p clipped to [eps, 1 - eps] (the clipped values are counted), then
-        ``log p`` and ``log1p(-p)``.
+        ``log p`` and ``log1p(-p)``; or, with a ``log_floor``, p as it is and both logs
+        floored at it (PyTorch's ``binary_cross_entropy`` floors them at -100).
         """
 
         def compute() -> tuple[np.ndarray, np.ndarray]:
@@ -217,10 +220,13 @@ class Batch:
                 z = self.vector("y_pred")
                 return -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)
             p = self.probabilities(from_logits=False)
+            if log_floor is not None:
+                with np.errstate(divide="ignore"):  # log 0 = -inf, then floored
+                    return np.maximum(np.log(p), log_floor), np.maximum(np.log1p(-p), log_floor)
             clipped = self._clipped(p, eps)
             return np.log(clipped), np.log1p(-clipped)
 
-        return self.cached(("binary_log_probs", from_logits, eps), compute)
+        return self.cached(("binary_log_probs", from_logits, eps, log_floor), compute)
 
     def _clipped(self, p: np.ndarray, eps: float) -> np.ndarray:
         """``p`` clipped to [eps, 1 - eps], the clipped values counted in the notes."""

@@ -12,14 +12,20 @@ from functools import partial
 import numpy as np
 
 from lossctl.losses.batch import Batch
-from lossctl.losses.params import EPS, FROM_LOGITS, NON_NEGATIVE, POSITIVE, UNIT, Param
+from lossctl.losses.params import EPS, FROM_LOGITS, LOG_FLOOR, NON_NEGATIVE, POSITIVE, UNIT, Param
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.state import PenalizedMeanState
 from lossctl.losses.tasks import BINARY
 
 
 def binary_cross_entropy(
-    batch: Batch, *, from_logits: bool, eps: float, pos_weight: float = 1.0, label_smoothing: float = 0.0
+    batch: Batch,
+    *,
+    from_logits: bool,
+    eps: float,
+    log_floor: float | None = None,
+    pos_weight: float = 1.0,
+    label_smoothing: float = 0.0,
 ) -> np.ndarray:
     """``-(pos_weight * y log p + (1 - y) log(1 - p))``.
 
@@ -29,7 +35,7 @@ def binary_cross_entropy(
     y = batch.binary_target(soft=True)
     if label_smoothing:
         y = y * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    log_p, log_q = batch.binary_log_probs(from_logits=from_logits, eps=eps)
+    log_p, log_q = batch.binary_log_probs(from_logits=from_logits, eps=eps, log_floor=log_floor)
     positive = y * log_p if pos_weight == 1.0 else pos_weight * y * log_p
     return -(positive + (1.0 - y) * log_q)
 
@@ -68,16 +74,17 @@ def missed_positives(batch: Batch, *, penalty_ratio: float, threshold: float, fr
 
 
 def cost_sensitive_bce(
-    batch: Batch, *, penalty_ratio: float, threshold: float, from_logits: bool, eps: float
+    batch: Batch, *, penalty_ratio: float, threshold: float, from_logits: bool, eps: float, log_floor: float | None
 ) -> np.ndarray:
     """Per sample: its cross-entropy plus its false-negative penalty."""
-    return binary_cross_entropy(batch, from_logits=from_logits, eps=eps) + missed_positives(
-        batch, penalty_ratio=penalty_ratio, threshold=threshold, from_logits=from_logits
-    )
+    bce = binary_cross_entropy(batch, from_logits=from_logits, eps=eps, log_floor=log_floor)
+    return bce + missed_positives(batch, penalty_ratio=penalty_ratio, threshold=threshold, from_logits=from_logits)
 
 
 def _cost_sensitive_state(spec: LossSpec, params: dict) -> PenalizedMeanState:
-    bce_term = partial(binary_cross_entropy, from_logits=params["from_logits"], eps=params["eps"])
+    bce_term = partial(
+        binary_cross_entropy, from_logits=params["from_logits"], eps=params["eps"], log_floor=params["log_floor"]
+    )
     penalty = partial(
         missed_positives,
         penalty_ratio=params["penalty_ratio"],
@@ -88,8 +95,10 @@ def _cost_sensitive_state(spec: LossSpec, params: dict) -> PenalizedMeanState:
 
 
 _PROBABILITY_CONVENTION = (
-    "Probabilities are clipped to [eps, 1-eps] (eps = float64 machine epsilon, as scikit-learn) and "
-    "the clipped values are counted; with from_logits, log-sigmoid is used and nothing is clipped."
+    "By default probabilities are clipped to [eps, 1-eps] (eps = float64 machine epsilon, as scikit-learn) "
+    "and the clipped values are counted; log_floor=-100 instead floors log p and log(1-p) at -100 and "
+    "clips nothing, as PyTorch's BCELoss (a p of exactly 0 for a positive then costs 100, not 36.04). "
+    "With from_logits, log-sigmoid is used and nothing is clipped or floored."
 )
 
 SPECS = (
@@ -106,6 +115,7 @@ SPECS = (
         params=(
             FROM_LOGITS,
             EPS,
+            LOG_FLOOR,
             Param("pos_weight", 1.0, "weight of the positive term (PyTorch pos_weight)", domain=POSITIVE),
             Param("label_smoothing", 0.0, "y becomes y (1 - s) + s/2", domain=UNIT),
         ),
@@ -171,14 +181,17 @@ SPECS = (
             Param("threshold", 0.5, "a positive with p below it counts as missed", domain=UNIT),
             FROM_LOGITS,
             EPS,
+            LOG_FLOOR,
         ),
         make_state=_cost_sensitive_state,
         conventions=(
-            "Exactly the document's MedicalLoss: F.binary_cross_entropy (mean) + ratio * mask.sum(). "
+            "The document's MedicalLoss: F.binary_cross_entropy (mean) + ratio * mask.sum(); exactly its "
+            "number with log_floor=-100 (PyTorch's floor of the logs); the default (eps clipping, as bce) gives "
+            "the same number whenever every p lies in [eps, 1-eps]. "
             "With sample weights the count is weighted. Per-sample values are bce_i + ratio * missed_i; "
             "the total is their BCE mean plus the penalty sum. " + _PROBABILITY_CONVENTION
         ),
-        peers="none (PyTorch clamps log at -100 where lossctl clips p at eps)",
+        peers="none (the document's PyTorch code, reproduced with log_floor=-100)",
         properties="not a mean: compare only between files of equal size",
     ),
 )

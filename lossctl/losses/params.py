@@ -145,3 +145,9 @@ EPS = Param(
     "probabilities are clipped to [eps, 1-eps]; the float64 machine epsilon, as scikit-learn",
     domain=EPSILON,
 )
+LOG_FLOOR = Param(
+    "log_floor",
+    None,
+    "if set, log p and log(1-p) are floored at it and p is not clipped (PyTorch's BCELoss: -100)",
+    domain=Interval(-math.inf, 0.0, low_open=True),
+)

@@ -88,6 +88,7 @@ OPTIONS: tuple[Option, ...] = (
     _parameter("alpha", "Focal alpha (weight of positives)."),
     _parameter("margin", "Margin of contrastive and triplet losses."),
     _parameter("eps", "Probabilities are clipped to [eps, 1-eps]."),
+    _parameter("log_floor", "Floor log p and log(1-p) at this value instead of clipping p (PyTorch: -100)."),
     _parameter("pos_weight", "BCE weight of the positive term."),
     _parameter("label_smoothing", "Label smoothing of (binary) cross-entropy."),
     _parameter("lambda_", "Strength of l1 / l2 regularization."),

@@ -194,8 +194,15 @@ def test_compute_csv_and_markdown_are_exact(run, files):
 def test_bce_json_params_hold_every_default(run, files):
     doc = document(run("compute", "-l", "bce", "bin.csv", "--format", "json"))
     (result,) = doc["results"]
-    # eps defaults to float64 machine epsilon (DESIGN, "Conventions"); no pos_weight, no smoothing
-    assert result["params"] == {"from_logits": False, "eps": 2.0**-52, "pos_weight": 1.0, "label_smoothing": 0.0}
+    # eps defaults to float64 machine epsilon (DESIGN, "Conventions"); no log floor, no
+    # pos_weight, no smoothing
+    assert result["params"] == {
+        "from_logits": False,
+        "eps": 2.0**-52,
+        "log_floor": None,
+        "pos_weight": 1.0,
+        "label_smoothing": 0.0,
+    }
     assert (result["loss"], result["spec"], result["n"]) == ("bce", "bce", 4)
     assert doc["inputs"][0]["task"] == "binary"
 

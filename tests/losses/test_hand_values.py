@@ -64,6 +64,32 @@ def sigmoid(z: float) -> float:
             {},
             -(math.log(0.4) + math.log(0.9) + math.log(0.8)) / 3 + 5.0,
         ),
+        # The document's MedicalLoss in PyTorch floors log p and log(1 - p) at -100 (BCELoss's
+        # documented clamp): a positive at p = 0 and a negative at p = 1 cost 100 each, the
+        # positive at 0.3 costs -log 0.3, the negative at 0.2 costs -log 0.8; two positives are
+        # below 0.5: (200 - log 0.3 - log 0.8) / 4 + 5 * 2.
+        (
+            "cost-sensitive-bce",
+            {"y_true": [1.0, 0.0, 1.0, 0.0], "y_pred": [0.0, 1.0, 0.3, 0.2]},
+            {"log_floor": -100.0},
+            (200 - math.log(0.3) - math.log(0.8)) / 4 + 10.0,
+        ),
+        # The same rows by lossctl's default, scikit-learn's clip of p to [eps, 1 - eps] with
+        # eps = 2**-52: -log(2**-52) = 52 log 2 for each of the two end points.
+        (
+            "cost-sensitive-bce",
+            {"y_true": [1.0, 0.0, 1.0, 0.0], "y_pred": [0.0, 1.0, 0.3, 0.2]},
+            {},
+            (2 * 52 * LN2 - math.log(0.3) - math.log(0.8)) / 4 + 10.0,
+        ),
+        # bce with the floor: p = 1e-40 for a positive is above e^-100 = 3.7e-44, so its cost is
+        # -log(1e-40) = 40 log 10, unfloored; p = 1e-50 is below, so its cost is the floor, 100.
+        (
+            "bce",
+            {"y_true": [1.0, 1.0], "y_pred": [1e-40, 1e-50]},
+            {"log_floor": -100.0},
+            (40 * math.log(10.0) + 100) / 2,
+        ),
         # multiclass focal, gamma 2, per-class alpha [0.2, 0.3, 0.5]: true-class p = 0.5 (class 1)
         # and 0.25 (class 2): (0.3 * 0.25 * log 2 + 0.5 * 0.5625 * log 4) / 2.
         (
