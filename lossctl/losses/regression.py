@@ -168,6 +168,10 @@ SPECS = (
         reference="Gauss (1809), least squares; scikit-learn mean_squared_error",
         tasks=(REGRESSION,),
         per_sample=squared_error,
+        conventions=(
+            "l2-loss is this mean squared error. optax.l2_loss is half of it: 0.5 (y_pred - y_true)^2 per "
+            "element, so the mean of optax's values is the expression 0.5*mse (lossctl compute -l '0.5*mse')."
+        ),
         peers=f"{_SKL}.mean_squared_error, torch.nn.MSELoss, keras MeanSquaredError",
         properties=_QUADRATIC,
     ),

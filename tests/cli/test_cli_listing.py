@@ -120,6 +120,14 @@ def test_explain_huber_states_its_convention(run):
     assert "0.5" in conventions and "PyTorch" in conventions
 
 
+def test_explain_l2_loss_says_that_optax_l2_loss_is_half_of_it(run):
+    out = ok(run("explain", "l2-loss")).stdout
+    assert out.startswith("mse: ")
+    # optax.l2_loss(predictions, targets) = 0.5 * (predictions - targets) ** 2 (optax docs).
+    conventions = next(line for line in out.splitlines() if line.startswith("conventions: "))
+    assert "optax.l2_loss is half" in conventions and "0.5*mse" in conventions
+
+
 def test_explain_an_unknown_loss(run):
     failed(run("explain", "nope"), "nope", "lossctl list")
 
