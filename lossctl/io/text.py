@@ -1,9 +1,7 @@
 """CSV and TSV inputs, read by Arrow's CSV reader with column projection.
 
-The text is parsed a window of whole rows at a time (`streams.row_windows`), each window in
-memory: small text (see `streams.SMALL_TEXT_BYTES`) is one window, larger text comes in
-windows of `_WINDOW_BYTES` (a plain file mapped, `streams.MappedWindows`, not copied), so
-memory is bounded by the window size whatever the file size.
+The text is parsed a window of whole rows at a time (`windows.TextWindows`), each window in
+memory, so memory is bounded by the window size whatever the file size.
 Arrow parses a window on all cores, about twice as fast as its streaming reader, which parses
 one block after another. Arrow is only ever given memory that it owns, never a Python stream
 or Python bytes: either, released on Arrow's own threads, can hang or abort the interpreter at
@@ -22,22 +20,19 @@ single-threaded and through the UTF-8 check, to report what is wrong and on whic
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cached_property
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from lossctl.errors import InputError
 from lossctl.io.convert import compute, convert_batches
-from lossctl.io.files import arrow_owned
 from lossctl.io.source import ArrowSource
-from lossctl.io.streams import MappedWindows, TextData, row_windows
+from lossctl.io.streams import TextData
+from lossctl.io.windows import TextWindows
 
 _BLOCK_BYTES = 1 << 20  # what Arrow parses at a time (streams.BLOCK_BYTES is what is decoded)
-_WINDOW_BYTES = 8 << 20  # how much of a large text is parsed in one go
 _DELIMITERS = {"csv": ",", "tsv": "\t"}
 
 
@@ -65,7 +60,7 @@ class DelimitedSource(ArrowSource):
         self._delimiter = _DELIMITERS[format]
         self._label = format.upper()
         self._key_types: dict[str, pa.DataType] = {}
-        self._mapped: MappedWindows | None = None
+        self._windows = TextWindows(text)
         self._header: list[str] = []
         schema = self._inspect()
         self._header = schema.names
@@ -139,13 +134,13 @@ class DelimitedSource(ArrowSource):
         window_bytes: int | None = None,
     ) -> Iterator[pa.Table]:
         """The text parsed window by window: the columns in `types` (all columns, their types
-        inferred, if None), in windows of `window_bytes` (by default `_WINDOW_BYTES`, and text
+        inferred, if None), in windows of `window_bytes` (by default `windows.WINDOW_BYTES`, and text
         held in memory in one window). `strict` reads single-threaded, the text checked, and
         numbers ragged rows through `ragged`."""
         convert = pcsv.ConvertOptions(include_columns=list(types or ()), column_types=types, strings_can_be_null=strict)
         parse = pcsv.ParseOptions(delimiter=self._delimiter, invalid_row_handler=ragged)
         read = pcsv.ReadOptions(use_threads=not strict, block_size=_BLOCK_BYTES)
-        for number, window in enumerate(self._windows(window_bytes, checked=strict)):
+        for number, window in enumerate(self._windows.windows(window_bytes, checked=strict)):
             table = pcsv.read_csv(
                 pa.BufferReader(window), read_options=read, parse_options=parse, convert_options=convert
             )
@@ -157,39 +152,8 @@ class DelimitedSource(ArrowSource):
                 ragged.header_lines = 0
             yield table
 
-    def _windows(self, size: int | None, *, checked: bool) -> Iterator[pa.Buffer]:
-        """The text in windows of whole rows of `size` bytes; text held in memory is one
-        window unless a `size` is given. Unless `checked`, a plain file is mapped, not read."""
-        if self._text.data is not None:
-            if size is None:
-                yield self._text_in_arrow
-            else:
-                yield from row_windows(io.BytesIO(self._text.data), size)
-            return
-        if not checked and self._text.plain_file():
-            windows = MappedWindows(self._text.raw, size or _WINDOW_BYTES)
-            self._mapped = windows
-            try:
-                yield from windows
-            finally:
-                if self._mapped is windows:
-                    self._mapped = None
-            return
-        with self._text.decoded() as stream:
-            yield from row_windows(stream, size or _WINDOW_BYTES)
-
-    @cached_property
-    def _text_in_arrow(self) -> pa.Buffer:
-        """The text held in memory, copied once into memory that Arrow owns."""
-        return arrow_owned(self._text.data)
-
     def progress(self) -> tuple[int, int, str] | None:
-        """Bytes of the file handed to the parser so far, while a large plain file is read
-        in windows (on the reader's thread)."""
-        mapped = self._mapped
-        if mapped is not None and self.size_bytes:
-            return min(mapped.offset, self.size_bytes), self.size_bytes, "bytes"
-        return super().progress()
+        return self._windows.progress() or super().progress()
 
     @contextmanager
     def _reporting(self) -> Iterator[_RaggedRows]:

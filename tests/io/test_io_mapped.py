@@ -19,7 +19,7 @@ import pytest
 from lossctl.errors import InputError
 from lossctl.io import columnar, open_source
 from lossctl.io.files import open_raw
-from lossctl.io.streams import MappedWindows
+from lossctl.io.windows import MappedWindows
 
 
 def csv_pieces(path, whole: bool):

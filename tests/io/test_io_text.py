@@ -23,7 +23,7 @@ def mode(request, monkeypatch) -> str:
         monkeypatch.setattr("lossctl.io.streams.SMALL_TEXT_BYTES", 16)
         monkeypatch.setattr("lossctl.io.streams.BLOCK_BYTES", 7)
         monkeypatch.setattr("lossctl.io.text._BLOCK_BYTES", 64)
-        monkeypatch.setattr("lossctl.io.text._WINDOW_BYTES", 48)
+        monkeypatch.setattr("lossctl.io.windows.WINDOW_BYTES", 48)
     return request.param
 
 
@@ -267,7 +267,7 @@ def test_large_text_is_parsed_in_bounded_windows(tmp_path, read, monkeypatch):
     import pyarrow.csv as pcsv
 
     monkeypatch.setattr("lossctl.io.streams.SMALL_TEXT_BYTES", 16)
-    monkeypatch.setattr("lossctl.io.text._WINDOW_BYTES", 100)
+    monkeypatch.setattr("lossctl.io.windows.WINDOW_BYTES", 100)
     parsed = []
     read_csv = pcsv.read_csv
 

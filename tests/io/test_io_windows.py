@@ -1,5 +1,5 @@
-"""Windows of whole rows, read from a stream (`streams.row_windows`) or mapped from a file
-(`streams.MappedWindows`): together they are the text, each ends after a line end, and Arrow
+"""Windows of whole rows, read from a stream (`windows.row_windows`) or mapped from a file
+(`windows.MappedWindows`): together they are the text, each ends after a line end, and Arrow
 parses them to the same table as the whole text. Quoted cells hold commas and doubled quotes
 but no line end (Arrow's default: it cuts its own blocks at line ends, as the windows do); a
 quote in the middle of a cell is plain text."""
@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lossctl.io.files import RawFile, arrow_owned, stamp_of
-from lossctl.io.streams import MappedWindows, after_last_line_end, row_windows
+from lossctl.io.windows import MappedWindows, after_last_line_end, row_windows
 
 CELLS = st.one_of(
     st.from_regex(r"[0-9a-z. ]{0,6}", fullmatch=True),
