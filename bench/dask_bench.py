@@ -30,7 +30,6 @@ import pyarrow.parquet as pq
 from lossctl.engine.cluster import local_cluster
 from lossctl.engine.evaluate import evaluate
 from lossctl.engine.task import Task, default_losses
-from lossctl.losses import get_spec
 from lossctl.losses.tasks import REGRESSION
 from lossctl.options.request import build_request
 
@@ -80,7 +79,7 @@ def main() -> None:
     args = parser.parse_args()
 
     root = make_dataset(args.rows, args.files, args.row_groups)
-    losses = [name for name in default_losses(Task(REGRESSION)) if get_spec(name).streamable]
+    losses = default_losses(Task(REGRESSION))
     request = build_request(str(root), losses)
     parts = args.files * args.row_groups
     print(

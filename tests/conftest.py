@@ -116,3 +116,28 @@ def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
         return Ran(result.exit_code, result.stdout, result.stderr)
 
     return call
+
+
+_PEAK = """
+import resource, sys
+from lossctl.cli.main import main
+sys.argv = ["lossctl", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+def peak_mib(*args: str | os.PathLike[str]) -> float:
+    """Peak resident memory, in MiB, of a lossctl process run with ``args`` (which must
+    succeed), as the process itself reports it (getrusage(2), RUSAGE_SELF: KiB on Linux)."""
+    ran = subprocess.run([sys.executable, "-c", _PEAK, *map(str, args)], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    return int(ran.stderr.split("peak ")[-1]) / 1024
+
+
+@pytest.fixture(name="peak_mib")
+def peak_mib_fixture() -> Callable[..., float]:
+    """``peak_mib("compute", "-l", "mse", path)``: see `peak_mib`."""
+    return peak_mib

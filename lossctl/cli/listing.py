@@ -48,7 +48,6 @@ def list_losses(task: str | None, fmt: str) -> None:
                 "aliases": list(s.aliases),
                 "tasks": list(s.tasks),
                 "params": {p.name: p.default for p in s.params},
-                "streamable": s.streamable,
                 "summary": s.summary,
             }
             for s in specs
@@ -83,7 +82,6 @@ def explanation(spec: LossSpec) -> str:
     lines += ["", f"conventions: {spec.conventions or 'none beyond the formula'}"]
     lines.append(f"same number as: {spec.peers or '-'}")
     lines.append(f"properties: {spec.properties or '-'}")
-    lines.append(f"streamable: {'yes' if spec.streamable else 'no (keeps every sample)'}")
     lines.append(f"reference: {spec.reference}")
     errata = _errata(spec.name)
     if errata:

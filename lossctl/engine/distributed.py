@@ -12,16 +12,12 @@ Hive-partitioned tree, local or behind an fsspec URL) and the run goes in four s
    row), its NaN policy, groups and worst rows. The task returns the tally.
 4. Tallies of adjacent parts are merged pairwise (``Tally.merge``), in a tree, on the
    workers. A merge keeps row order (the earliest failure of a loss is the one kept), and
-   every sum is compensated, so the final tally is the local engine's to rounding.
+   every sum is exact, so the final tally is the local engine's, bit for bit.
 
 Errors: a ``LossctlError`` in a task travels to the client as ``PartFailed`` and is raised
 again there as the same error, so the command prints the local engine's line. When several
 parts fail, the first part's error wins (the parts before it are waited for), as in the local
 engine, which stops at the first bad row. Lost workers: ``lossctl.engine.cluster``.
-
-Losses that are not streamable (wasserstein-distance) keep every sample in their state; this
-engine never gathers the data into one process, so it refuses them when asked for and leaves
-them out of the default set, with a note. The local engine computes them.
 """
 
 from __future__ import annotations
@@ -43,9 +39,6 @@ from lossctl.errors import LossctlError, UsageError
 from lossctl.io.dataset import Dataset, open_dataset
 from lossctl.io.parts import DataFile, Part
 from lossctl.io.reader import Reader
-from lossctl.losses import get_spec
-
-NOT_STREAMABLE = "its state keeps every sample, and the Dask engine never gathers the data into one process"
 
 
 @dataclass(frozen=True)
@@ -60,12 +53,8 @@ class _Job:
 def evaluate(request: Request, losses: list) -> tuple[Evaluation, list[str]]:
     """The request's pass on the Dask cluster at its scheduler's address, or on a cluster of
     local processes started for the run and listening on the loopback interface only;
-    ``losses`` are its named losses, resolved (none: the detected task's streamable
-    defaults)."""
+    ``losses`` are its named losses, resolved (none: the detected task's defaults)."""
     _refuse_options(request)
-    for loss in losses:
-        if not loss.streamable:
-            raise UsageError(f"{loss.label} is not streamable: {NOT_STREAMABLE}", hint="use the local engine")
     source_options = request.source
     dataset = open_dataset(
         source_options.path,
@@ -74,7 +63,7 @@ def evaluate(request: Request, losses: list) -> tuple[Evaluation, list[str]]:
         storage_options=source_options.storage_options,
     )
     source = dataset.source()
-    the_plan, chunks = plan(request, source, losses, _streamable_defaults)
+    the_plan, chunks = plan(request, source, losses)
     chunks.close()  # the plan is all the client needs; the workers read the rows
     weights = read_model_weights(request.source, the_plan.losses)
 
@@ -86,7 +75,7 @@ def evaluate(request: Request, losses: list) -> tuple[Evaluation, list[str]]:
     if weights is not None:
         tally.feed_weights(weights)
     evaluation, warnings = summarize(tally, the_plan.task, the_plan.binding, source, request)
-    return evaluation, the_plan.notes + warnings
+    return evaluation, warnings
 
 
 def _refuse_options(request: Request) -> None:
@@ -100,13 +89,6 @@ def _refuse_options(request: Request) -> None:
         )
     if request.outputs.per_sample is not None:
         raise UsageError("--per-sample writes every row, in order, from one process", hint="use the local engine")
-
-
-def _streamable_defaults(names: list[str]) -> tuple[list[str], list[str]]:
-    """The default losses without those that are not streamable; a note for each."""
-    kept = [name for name in names if get_spec(name).streamable]
-    notes = [f"{name} left out: {NOT_STREAMABLE} (the local engine computes it)" for name in names if name not in kept]
-    return kept, notes
 
 
 def _run(futures: Futures, dataset: Dataset, job: _Job, progress: Callable | None) -> Tally:

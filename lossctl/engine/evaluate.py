@@ -1,8 +1,7 @@
 """``evaluate``: a request's losses on its input, by the engine it names.
 
 The losses the user named are resolved here, once, before any input is read: a loss that
-reads only a model's weights needs no prediction file, and the Dask engine refuses losses
-that are not streamable before it starts a cluster.
+reads only a model's weights needs no prediction file.
 """
 
 from __future__ import annotations

@@ -13,13 +13,7 @@ from lossctl.engine.translate import Translator
 from lossctl.engine.weights import read_model_weights
 from lossctl.errors import UsageError
 from lossctl.io import join_sources, open_source
-from lossctl.losses import get_spec
 from lossctl.losses.tasks import WEIGHTS
-
-# A loss that is not streamable keeps every sample; `compare` includes it by default only for
-# inputs known to be at most this large, so that a default run stays in bounded memory.
-SMALL_INPUT_ROWS = 1_000_000
-SMALL_INPUT_BYTES = 64 << 20
 
 
 def open_input(request: Request):
@@ -40,7 +34,7 @@ def evaluate_local(request: Request, losses: list) -> tuple[Evaluation, list[str
     """The request on its input, ``losses`` being its named losses, resolved (none: the
     defaults of the detected task)."""
     source = open_input(request)
-    the_plan, chunks = plan(request, source, losses, lambda names: bounded_defaults(names, source))
+    the_plan, chunks = plan(request, source, losses)
     tally = the_plan.tally(request, source)
     weights = read_model_weights(request.source, the_plan.losses)
     if weights is not None:
@@ -49,26 +43,7 @@ def evaluate_local(request: Request, losses: list) -> tuple[Evaluation, list[str
     after_chunk = (lambda: progress(source.name, source.progress())) if progress else None
     fold(tally, chunks, request.source.group_by, after_chunk)
     evaluation, warnings = summarize(tally, the_plan.task, the_plan.binding, source, request)
-    return evaluation, the_plan.notes + warnings
-
-
-def bounded_defaults(names: list[str], source) -> tuple[list[str], list[str]]:
-    """The default losses, without those that are not streamable unless the input is known
-    to be small; a note for each one left out."""
-    small = (source.num_rows is not None and source.num_rows <= SMALL_INPUT_ROWS) or (
-        source.size_bytes is not None and source.size_bytes <= SMALL_INPUT_BYTES
-    )
-    if small:
-        return names, []
-    kept, notes = [], []
-    for name in names:
-        if get_spec(name).streamable:
-            kept.append(name)
-        else:
-            notes.append(
-                f"{name} left out: it keeps every sample, and {source.name} is large (ask for it with -l {name})"
-            )
-    return kept, notes
+    return evaluation, warnings
 
 
 def evaluate_weights(request: Request, losses: list) -> tuple[Evaluation, list[str]]:

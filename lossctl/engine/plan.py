@@ -9,7 +9,6 @@ and the user did not: it then reads them as logits, a different configuration.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +23,6 @@ from lossctl.errors import InputError, UsageError
 from lossctl.io import detect_roles, is_glob
 from lossctl.losses import resolve
 
-KeepDefaults = Callable[[list[str]], tuple[list[str], list[str]]]
-"""An engine's choice among the default losses: names -> (kept names, a note per left-out one)."""
-
 
 @dataclass
 class Plan:
@@ -36,7 +32,6 @@ class Plan:
     task: Task
     losses: list
     strict: bool  # losses the user named: an error stops the pass (defaults that fail are skipped)
-    notes: list[str]  # default losses left out, and why
 
     def tally(self, request: Request, source) -> Tally:
         """An empty tally of these losses over ``source``, with the request's NaN policy,
@@ -72,10 +67,10 @@ def _parameter_names(loss) -> set[str]:
     return {p.name for _, term in terms for p in term.spec.params}
 
 
-def plan(request: Request, source, losses: list, keep_defaults: KeepDefaults) -> tuple[Plan, Chunks]:
+def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
     """The plan of a pass over ``source``, and its chunks (the first one, read to tell the
     task, included). ``losses`` are the request's named losses, resolved; when there are
-    none, the defaults for the detected task go through ``keep_defaults``."""
+    none, the defaults for the detected task."""
     choice = request.losses
     roles = detect_roles(source.columns)
     y_pred = request.source.columns.y_pred
@@ -99,13 +94,11 @@ def plan(request: Request, source, losses: list, keep_defaults: KeepDefaults) ->
         first_roles = role_arrays(binding, first.arrays) if layout == SCALAR else None
         task = detect_task(layout, request.source.task, from_logits, first_roles)
         defaults = {"from_logits": True} if from_logits else {}
-        notes: list[str] = []
         if not choice.names:
-            names, notes = keep_defaults(default_losses(task))
-            losses = resolve_losses(names, choice, defaults)
+            losses = resolve_losses(default_losses(task), choice, defaults)
         elif from_logits and not choice.from_logits:
             losses = resolve_losses(choice.names, choice, defaults)
-        result = Plan(binding, task, losses, bool(choice.names), notes)
+        result = Plan(binding, task, losses, bool(choice.names))
     except BaseException:
         chunks.close()  # stops the reader thread now, not when the traceback is collected
         raise

@@ -9,8 +9,7 @@ resolved once, here, so that every process reading a part uses the same (``remot
 
 The first file gives the column names, followed by a column per partition key (``--group-by
 key`` reports a value per partition); a key that is also a column of the files is an error.
-The size of a local dataset is the sum of its files' (the local engine's ``compare`` includes
-a loss that is not streamable by default only for a small input); a remote one's is unknown.
+The size of a local dataset is the sum of its files'; a remote one's is unknown.
 
 Rows are numbered across the whole dataset: the first row of a file follows the last row of
 the file before it (both engines see the same numbers). An error about a value names the file

@@ -44,10 +44,6 @@ class CombinedLoss:
         return sample_terms[0][1].role_sets if sample_terms else (("weights",),)
 
     @property
-    def streamable(self) -> bool:
-        return all(loss.streamable for _, loss in self.terms)
-
-    @property
     def tasks(self) -> tuple[str, ...]:
         """Tasks every sample term fits (regularization terms fit any task)."""
         sample_terms = self.sample_terms()

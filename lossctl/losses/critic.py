@@ -1,4 +1,4 @@
-"""Wasserstein losses: the WGAN critic loss and the 1-D Wasserstein distance of two samples."""
+"""The WGAN critic loss (the 1-D Wasserstein distance of two samples is in ``distance``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.spec import LossSpec
-from lossctl.losses.state import GroupDifferenceState, SampleState
-from lossctl.losses.tasks import CRITIC, DISTRIBUTION
+from lossctl.losses.state import GroupDifferenceState
+from lossctl.losses.tasks import CRITIC
 
 
 def is_fake(batch: Batch) -> np.ndarray:
@@ -29,34 +29,6 @@ def _critic_state(spec: LossSpec, params: dict) -> GroupDifferenceState:
     return GroupDifferenceState(critic_score, is_fake, names=("fake", "real"))
 
 
-def wasserstein_distance_1d(y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
-    """``W1(u, v) = integral |F_u(x) - F_v(x)| dx`` of the empirical distributions of the
-    ``y_true`` and ``y_pred`` samples, each sample weighted by ``sample_weight``.
-
-    The algorithm of scipy.stats.wasserstein_distance (its ``_cdf_distance`` with p = 1):
-    both CDFs evaluated between consecutive points of the merged sorted samples.
-    """
-    u, v = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
-    u_order, v_order = np.argsort(u), np.argsort(v)
-    points = np.concatenate((u, v))
-    points.sort(kind="mergesort")
-    deltas = np.diff(points)
-    u_index = u[u_order].searchsorted(points[:-1], "right")
-    v_index = v[v_order].searchsorted(points[:-1], "right")
-    if sample_weight is None:
-        u_cdf, v_cdf = u_index / u.size, v_index / v.size
-    else:
-        w = np.asarray(sample_weight, dtype=np.float64)
-        u_cum = np.concatenate(([0.0], np.cumsum(w[u_order])))
-        v_cum = np.concatenate(([0.0], np.cumsum(w[v_order])))
-        u_cdf, v_cdf = u_cum[u_index] / u_cum[-1], v_cum[v_index] / v_cum[-1]
-    return float(np.sum(np.multiply(np.abs(u_cdf - v_cdf), deltas)))
-
-
-def _distance_state(spec: LossSpec, params: dict) -> SampleState:
-    return SampleState(("y_true", "y_pred"), wasserstein_distance_1d)
-
-
 SPECS = (
     LossSpec(
         name="wasserstein",
@@ -76,25 +48,5 @@ SPECS = (
         ),
         peers="the critic loss of WGAN implementations (e.g. torch: D(fake).mean() - D(real).mean())",
         properties="unbounded; minus the critic's estimate of the Wasserstein-1 distance",
-    ),
-    LossSpec(
-        name="wasserstein-distance",
-        aliases=("w1", "earth-movers-distance", "emd"),
-        family="wasserstein",
-        summary="1-D Wasserstein-1 distance between the y_true and y_pred samples (not streamable).",
-        formula="integral |F_true(x) - F_pred(x)| dx",
-        latex=r"W_1(u, v) = \int_{-\infty}^{\infty} |F_u(x) - F_v(x)|\,dx",
-        reference="Villani (2009), Optimal Transport; scipy.stats.wasserstein_distance",
-        tasks=(DISTRIBUTION,),
-        per_sample=None,
-        make_state=_distance_state,
-        streamable=False,
-        conventions=(
-            "Compares the two columns as samples (their order does not matter), as "
-            "scipy.stats.wasserstein_distance(y_true, y_pred). Not streamable: it keeps and sorts every "
-            "sample, so its memory grows with the data."
-        ),
-        peers="scipy.stats.wasserstein_distance",
-        properties="a metric between distributions; no per-sample values",
     ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from lossctl.losses import binary, critic, embedding, focal, multiclass, regression, regularization
+from lossctl.losses import binary, critic, distance, embedding, focal, multiclass, regression, regularization
 from lossctl.losses.errors import UnknownLossError
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import TASKS
@@ -16,6 +16,7 @@ CATALOG: tuple[LossSpec, ...] = (
     + multiclass.SPECS
     + embedding.SPECS
     + critic.SPECS
+    + distance.SPECS
     + regularization.SPECS
 )
 

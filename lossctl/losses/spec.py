@@ -49,7 +49,6 @@ class LossSpec:
     make_state: Callable[[LossSpec, dict[str, Any]], State] = mean_state
     denominator: Callable[..., np.ndarray] | None = None
     finish: Callable[[float], float] | None = None
-    streamable: bool = True
     conventions: str = ""
     peers: str = ""
     properties: str = ""
@@ -85,10 +84,6 @@ class Loss:
     @property
     def role_sets(self) -> tuple[tuple[str, ...], ...]:
         return self.spec.roles
-
-    @property
-    def streamable(self) -> bool:
-        return self.spec.streamable
 
     @property
     def tasks(self) -> tuple[str, ...]:

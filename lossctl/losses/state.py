@@ -201,39 +201,6 @@ class SumState:
         return representable(self.total.value)
 
 
-class SampleState:
-    """Keeps the samples themselves, for a loss that needs all of them at once (the 1-D
-    Wasserstein distance sorts them). Exact, but its memory grows with the data: such a loss
-    is marked not streamable."""
-
-    def __init__(self, roles: tuple[str, ...], finish: Callable[..., float]):
-        self.roles = roles
-        self.finish = finish
-        self.parts: dict[str, list[np.ndarray]] = {role: [] for role in roles + ("sample_weight",)}
-        self.n = 0
-
-    def update(self, batch: Batch) -> None:
-        for role in self.roles:
-            self.parts[role].append(batch.vector(role))
-        if batch.sample_weight is not None:
-            self.parts["sample_weight"].append(batch.sample_weight)
-        self.n += len(batch)
-
-    def merge(self, other: SampleState) -> SampleState:
-        for role, arrays in other.parts.items():
-            self.parts[role].extend(arrays)
-        self.n += other.n
-        return self
-
-    def result(self) -> float:
-        if self.n == 0:
-            raise LossError("no samples")
-        arrays = {role: np.concatenate(parts) for role, parts in self.parts.items() if parts}
-        if "sample_weight" in arrays and len(arrays["sample_weight"]) != self.n:
-            raise LossError("sample weights were given for some batches only")
-        return self.finish(**arrays)
-
-
 class CombinedState:
     """``sum(c_k * result_k)`` over the states of a combined loss's terms.
 

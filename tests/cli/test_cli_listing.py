@@ -76,7 +76,6 @@ def test_list_names_aliases_parameters_and_defaults(run):
     # DESIGN, "Conventions": focal gamma 2 and no alpha; eps the float64 machine epsilon
     assert (entries["focal"]["params"]["gamma"], entries["focal"]["params"]["alpha"]) == (2.0, None)
     assert entries["bce"]["params"]["eps"] == 2.0**-52
-    assert entries["wasserstein-distance"]["streamable"] is False
 
 
 def test_list_table_and_markdown_show_the_same_catalog(run):

@@ -12,7 +12,6 @@ from dask_data import MAKERS, table, write
 from lossctl.engine import cluster as engine
 from lossctl.engine.task import Task, default_losses
 from lossctl.errors import UsageError
-from lossctl.losses import get_spec
 from lossctl.losses.tasks import REGRESSION
 from lossctl.options.request import build_request
 
@@ -34,29 +33,22 @@ def assert_same(mine, theirs) -> None:
         assert [v for _, v in y.worst or []] == [v for _, v in x.worst or []]
 
 
-def streamable(task: Task) -> list[str]:
-    return [name for name in default_losses(task) if get_spec(name).streamable]
-
-
 @pytest.mark.parametrize("kind", list(MAKERS))
 def test_every_streamable_loss_of_each_kind(kind, datasets, both):
     expected = MAKERS[kind][1]
-    mine, theirs = both(build_request(str(datasets[kind]), streamable(expected)))
+    mine, theirs = both(build_request(str(datasets[kind]), default_losses(expected)))
     assert mine[0].task == expected
-    assert len(mine[0].results) == len(streamable(expected))
+    assert len(mine[0].results) == len(default_losses(expected))
     assert_same(mine, theirs)
 
 
-def test_default_losses_leave_out_the_non_streamable(datasets, both):
-    """Without -l, the Dask engine computes the streamable losses of the local engine's
-    defaults, and says it left wasserstein-distance out."""
-    (mine, _), (theirs, notes) = both(build_request(str(datasets["regression"])))
-    assert [r.label for r in mine.results] == default_losses(Task(REGRESSION))
-    assert [r.label for r in theirs.results] == streamable(Task(REGRESSION))
-    for theirs_result in theirs.results:
-        mine_result = next(r for r in mine.results if r.label == theirs_result.label)
-        assert theirs_result.value == mine_result.value
-    assert notes[0].startswith("wasserstein-distance left out: its state keeps every sample")
+def test_default_losses_are_the_local_engines_wasserstein_distance_included(datasets, both):
+    """Without -l, both engines compute the same losses (the Wasserstein distance of the two
+    columns, which sorts every sample, among them), to the same float."""
+    mine, theirs = both(build_request(str(datasets["regression"])))
+    assert [r.label for r in mine[0].results] == default_losses(Task(REGRESSION))
+    assert "wasserstein-distance" in default_losses(Task(REGRESSION))
+    assert_same(mine, theirs)
 
 
 def test_small_chunks_groups_worst_rows_and_weights(datasets, both):

@@ -94,12 +94,6 @@ def test_the_command_line_prints_the_same_line(tmp_path, binary_rows, scheduler,
     assert theirs.stderr.count("\n") == 1 and "row 2501" in theirs.stderr
 
 
-def test_a_non_streamable_loss_is_refused(datasets):
-    request = build_request(str(datasets["regression"]), ["mse", "wasserstein-distance"])
-    with pytest.raises(UsageError, match="wasserstein-distance is not streamable: its state keeps every sample"):
-        evaluate(on_dask(request, "tcp://127.0.0.1:1"))  # refused before any connection
-
-
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -139,7 +139,7 @@ def test_closing_a_plans_chunks_unread_stops_the_reader(tmp_path, monkeypatch):
     pq.write_table(pa.table({"y_true": np.ones(300_000), "y_pred": np.ones(300_000)}), path, row_group_size=4096)
     request = build_request(str(path), ["mse"], chunk_rows=4096)
     losses = resolve_losses(request.losses.names, request.losses, {})
-    _, chunks = plan(request, open_input(request), losses, lambda names: (names, []))
+    _, chunks = plan(request, open_input(request), losses)
     assert any(thread.name == "lossctl-read-ahead" for thread in threading.enumerate())
     chunks.close()
     assert not any(thread.name == "lossctl-read-ahead" for thread in threading.enumerate())

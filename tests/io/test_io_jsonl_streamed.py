@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -114,26 +112,9 @@ def test_the_columns_are_the_keys_of_the_first_lines(tmp_path, streamed):
 PEAK_GROWTH_MIB = 96
 
 
-def _peak_mib(path: str) -> float:
-    """Peak resident memory of a process that computes mse of `path`, in MiB, as the process
-    itself reports it (getrusage(2), RUSAGE_SELF: kibibytes on Linux)."""
-    code = (
-        "import resource, sys\n"
-        "from lossctl.cli.main import main\n"
-        f"sys.argv = ['lossctl', 'compute', '-l', 'mse', {path!r}]\n"
-        "try:\n"
-        "    main()\n"
-        "finally:\n"
-        "    print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-    )
-    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert ran.returncode == 0, ran.stderr
-    return int(ran.stderr.split("peak ")[-1]) / 1024
-
-
-def test_a_large_file_is_read_in_bounded_memory(tmp_path):
+def test_a_large_file_is_read_in_bounded_memory(tmp_path, peak_mib):
     small = write_lines(tmp_path, [{"y_true": 1.0, "y_pred": 0.5}] * 10, "small.jsonl")
-    baseline = _peak_mib(small)
+    baseline = peak_mib("compute", "-l", "mse", small)
     rng = np.random.default_rng(1)
     values = rng.random((1_500_000, 2))
     large = tmp_path / "large.jsonl"
@@ -143,4 +124,4 @@ def test_a_large_file_is_read_in_bounded_memory(tmp_path):
     size_mib = large.stat().st_size / 2**20
     assert size_mib > 60
     # The whole text alone would add size_mib; its Arrow table another 23 MiB.
-    assert _peak_mib(str(large)) - baseline < PEAK_GROWTH_MIB
+    assert peak_mib("compute", "-l", "mse", large) - baseline < PEAK_GROWTH_MIB

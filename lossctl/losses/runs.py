@@ -1,0 +1,205 @@
+"""Sorted runs: every sample of a loss that needs them in order, in bounded memory.
+
+The 1-D Wasserstein distance integrates |F_u - F_v| over the merged order of two samples, so
+it needs every value and its weight, sorted. ``Runs`` buffers a sample batch after batch; when
+the buffer holds ``BUFFER_VALUES`` values it is sorted and written to a temporary ``.npy``
+file: a run, as in an external sort (Knuth, The Art of Computer Programming, vol. 3, 5.4).
+``aligned_ranges`` then reads the runs of several samples back one range of values at a time,
+between splitters sampled from the runs, each run read in order from where the last range
+ended (a file is read, not mapped: mapped pages would count as the process's memory), every
+range sorted in memory. Memory is bounded by the buffer and the range, whatever the number of
+samples (a single value repeated more often than a range holds is read at once). A ``Runs``
+sent to another process (a Dask worker's) carries its values with it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+BUFFER_VALUES = 1 << 20  # values held before a run is written (8 MiB, and as much of weights)
+RANGE_VALUES = 1 << 20  # values of all runs read back at a time, about
+SAMPLE_EVERY = 1024  # a run keeps every SAMPLE_EVERY-th value in memory, to place the splitters
+READ_VALUES = 1 << 16  # values read from a run file at a time
+
+Run = tuple[np.ndarray, np.ndarray | None]  # values sorted, then weights: a sample in order
+
+
+class Runs:
+    """A sample of values (and their weights, for every value or none), in sorted runs."""
+
+    def __init__(self) -> None:
+        self._buffer: list[Run] = []
+        self._buffered = 0
+        self._runs: list[_SortedRun] = []
+        self._directory: Path | None = None
+        self.count = 0
+        self.weighted: bool | None = None
+
+    def add(self, values: np.ndarray, weights: np.ndarray | None) -> None:
+        """Append a batch of values and their weights (None: every weight 1)."""
+        self._check(weights is not None)
+        self._buffer.append((np.array(values, dtype=np.float64), None if weights is None else np.array(weights)))
+        self._buffered += len(values)
+        self.count += len(values)
+        if self._buffered >= BUFFER_VALUES:
+            self._runs.append(_SortedRun(*self._take_buffer(), self._files()))
+
+    def merge(self, other: Runs) -> None:
+        """Take in ``other``'s values."""
+        if other.weighted is None:
+            return
+        self._check(other.weighted)
+        self._runs.extend(other.sorted_runs())
+        self.count += other.count
+
+    def _check(self, weighted: bool) -> None:
+        if self.weighted is None:
+            self.weighted = weighted
+        elif self.weighted != weighted:
+            raise ValueError("sample weights were given for some batches only")
+
+    def sorted_runs(self) -> list[_SortedRun]:
+        """Every run, the buffer sorted into one (kept in memory)."""
+        if self._buffer:
+            self._runs.append(_SortedRun(*self._take_buffer()))
+        return self._runs
+
+    def _take_buffer(self) -> Run:
+        run = _sorted(self._buffer)
+        self._buffer, self._buffered = [], 0
+        return run
+
+    def _files(self) -> Path:
+        """A temporary directory for this sample's run files, removed with the sample."""
+        if self._directory is None:
+            directory = tempfile.TemporaryDirectory(prefix="lossctl-runs-", ignore_cleanup_errors=True)
+            weakref.finalize(self, directory.cleanup)
+            self._directory = Path(directory.name)
+        return self._directory / f"run{len(self._runs)}"
+
+    def __getstate__(self) -> dict:
+        """What pickling sends: the runs' values in memory (the files are this process's)."""
+        return {"runs": [run.in_memory() for run in self.sorted_runs()], "count": self.count, "weighted": self.weighted}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+        self._runs, self.count, self.weighted = state["runs"], state["count"], state["weighted"]
+
+
+class _SortedRun:
+    """A sorted run, in memory or (given a file ``stem``) in raw files of values and weights,
+    with every SAMPLE_EVERY-th value kept to place the splitters."""
+
+    def __init__(self, values: np.ndarray, weights: np.ndarray | None, stem: Path | None = None) -> None:
+        self.sample = values[SAMPLE_EVERY - 1 :: SAMPLE_EVERY].copy()
+        self.length = len(values)
+        self.arrays: Run | None = (values, weights)
+        self.paths: tuple[Path, Path | None] | None = None
+        if stem is not None:
+            self.paths = (stem.with_suffix(".values"), None if weights is None else stem.with_suffix(".weights"))
+            values.tofile(self.paths[0])
+            if weights is not None:
+                weights.tofile(self.paths[1])
+            self.arrays = None
+
+    def in_memory(self) -> _SortedRun:
+        if self.arrays is not None:
+            return self
+        values_path, weights_path = self.paths
+        return _SortedRun(np.fromfile(values_path), None if weights_path is None else np.fromfile(weights_path))
+
+    def cursor(self) -> _Cursor:
+        return _Cursor(self)
+
+
+class _Cursor:
+    """A run read in order: ``below(high)`` gives its next values below ``high``."""
+
+    def __init__(self, run: _SortedRun) -> None:
+        self.run = run
+        self.position = 0  # in the run, of the first value not yet given
+        self.pending: Run | None = None  # values read from the files and not yet given
+        self.files = None if run.paths is None else [None if p is None else open(p, "rb") for p in run.paths]  # noqa: SIM115 - closed by close()
+
+    def below(self, high: float) -> Run:
+        if self.run.arrays is not None:
+            values, weights = self.run.arrays
+            end = self.position + int(np.searchsorted(values[self.position :], high, side="left"))
+            start, self.position = self.position, end
+            return values[start:end], None if weights is None else weights[start:end]
+        while self.position < self.run.length and (self.pending is None or self.pending[0][-1] < high):
+            self._read()
+        if self.pending is None:
+            return np.empty(0), (None if self.run.paths[1] is None else np.empty(0))
+        values, weights = self.pending
+        cut = int(np.searchsorted(values, high, side="left"))
+        self.pending = (values[cut:], None if weights is None else weights[cut:]) if cut < len(values) else None
+        return values[:cut], None if weights is None else weights[:cut]
+
+    def _read(self) -> None:
+        count = min(READ_VALUES, self.run.length - self.position)
+        read = [None if f is None else np.fromfile(f, dtype=np.float64, count=count) for f in self.files]
+        self.position += count
+        if self.pending is not None:
+            read = [None if r is None else np.concatenate((p, r)) for p, r in zip(self.pending, read, strict=True)]
+        self.pending = (read[0], read[1])
+
+    def close(self) -> None:
+        for f in self.files or ():
+            if f is not None:
+                f.close()
+
+
+def _sorted(parts: list[Run], *, runs: bool = False) -> Run:
+    """The parts as one run: by value, and equal values by weight (a total order, so that a
+    run is the same whatever order its parts came in). ``runs``: the parts are sorted runs,
+    which a stable sort (a merge sort, timsort) merges in far fewer steps."""
+    values = np.concatenate([v for v, _ in parts])
+    if parts[0][1] is None:
+        values.sort(kind="stable" if runs else None)
+        return values, None
+    weights = np.concatenate([w for _, w in parts])
+    order = np.lexsort((weights, values))
+    return values[order], weights[order]
+
+
+def aligned_ranges(*samples: Runs) -> Iterator[list[Run]]:
+    """The samples' values and weights, one range of values at a time, in ascending order:
+    for each range, every sample's values in it, sorted as in a run. The ranges are the same
+    for every sample, so that their merged order is the order of the ranges."""
+    runs = [sample.sorted_runs() for sample in samples]
+    every = [run for sample in runs for run in sample]
+    bounds = [*_splitters(every), np.inf]
+    cursors = [[run.cursor() for run in sample] for sample in runs]
+    try:
+        for high in bounds:
+            yield [
+                _next_range(sample_cursors, sample, high)
+                for sample_cursors, sample in zip(cursors, samples, strict=True)
+            ]
+    finally:
+        for cursor in (c for sample_cursors in cursors for c in sample_cursors):
+            cursor.close()
+
+
+def _splitters(runs: list[_SortedRun]) -> np.ndarray:
+    """Values that cut the runs into ranges of about RANGE_VALUES values: each sampled value
+    stands for the SAMPLE_EVERY values up to it, and every ``per_range``-th of all of them (in
+    order) is a splitter. A range holds at most RANGE_VALUES / 2 values plus, from each run,
+    fewer than SAMPLE_EVERY before its first sampled value in the range."""
+    if sum(run.length for run in runs) <= RANGE_VALUES:
+        return np.empty(0)
+    candidates = np.sort(np.concatenate([run.sample for run in runs]))
+    per_range = max(1, RANGE_VALUES // (2 * SAMPLE_EVERY))
+    return np.unique(candidates[per_range - 1 :: per_range])
+
+
+def _next_range(cursors: list[_Cursor], sample: Runs, high: float) -> Run:
+    """The sample's values below ``high`` not given yet, as one sorted run."""
+    parts = [part for part in (cursor.below(high) for cursor in cursors) if len(part[0])]
+    return _sorted(parts, runs=True) if parts else (np.empty(0), np.empty(0) if sample.weighted else None)
