@@ -1,13 +1,16 @@
 """lossctl's benchmark: lossctl against pandas + scikit-learn and a hand-built pyarrow + NumPy pipeline.
 
-    .venv/bin/python bench/run.py [--quick] [--rounds N] [--only TEXT] [--regenerate] [--update-results]
+    .venv/bin/python bench/run.py [--quick] [--rounds N] [--only TEXT] [--against REV] [--regenerate]
+                                  [--update-results]
 
 Generates the seeded data if missing (bench/make_data.py), warms the page cache once per file,
 then runs each case in paired rounds: every round runs every competitor of the case once, as
 a whole process, in an order that rotates from round to round. Prints the medians, the
 ratios and the peak memory with the issue's targets (PASS/MISS), and writes the same as JSON
 to bench/data/latest.json; ``--update-results`` also rewrites the figures in bench/RESULTS.md.
-Progress goes to stderr.
+Progress goes to stderr. ``--against REV`` also runs each lossctl command with the lossctl of
+git revision REV (checked out in a temporary worktree), in the same rounds: the cost of a
+change.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import make_data
 import targets
-from cases import PYTHON, Case, all_cases
+from cases import PYTHON, Case, all_cases, at_revision
 from measure import Result, run, warm
 from report import Report, disagreements, failures
 
@@ -123,6 +128,20 @@ def run_case(case: Case, rounds: int, env: dict[str, str]) -> dict[str, Result]:
     return results
 
 
+@contextmanager
+def revision_tree(revision: str | None) -> Iterator[Path | None]:
+    """A temporary git worktree of ``revision`` (None: no tree), removed afterwards."""
+    if revision is None:
+        yield None
+        return
+    tree = make_data.DATA_DIR / "revision"
+    subprocess.run(["git", "worktree", "add", "--force", "--detach", str(tree), revision], cwd=REPO, check=True)
+    try:
+        yield tree
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=REPO, check=True)
+
+
 def update_results_md(report: Report) -> None:
     """Replace the generated part of bench/RESULTS.md (between the markers), keeping the notes."""
     block = f"{BEGIN}\n{report.render(markdown=True)}{END}"
@@ -142,6 +161,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only", action="append", default=[], help="run only the cases whose name contains TEXT (repeatable)"
     )
+    parser.add_argument("--against", metavar="REV", help="also time the lossctl of git revision REV, paired")
     parser.add_argument("--regenerate", action="store_true", help="rewrite the data files even if present")
     parser.add_argument("--update-results", action="store_true", help="rewrite the figures in bench/RESULTS.md")
     return parser.parse_args(argv)
@@ -158,9 +178,13 @@ def main(argv: list[str] | None = None) -> int:
     env = child_env()
     run([PYTHON, "-c", WARM_IMPORTS], env)
     results = {}
-    for case in cases:
-        log(f"{case.name}: {', '.join(c.name for c in case.competitors)}")
-        results[case.name] = run_case(case, rounds, env)
+    with revision_tree(args.against) as tree:
+        if tree is not None:
+            cases = [at_revision(case, args.against, tree) for case in cases]
+            run(["env", f"PYTHONPATH={tree}", PYTHON, "-c", WARM_IMPORTS], env)
+        for case in cases:
+            log(f"{case.name}: {', '.join(c.name for c in case.competitors)}")
+            results[case.name] = run_case(case, rounds, env)
     host["load_after"] = f"{os.getloadavg()[0]:.1f}"
     rows = ", ".join(f"{d.name} {d.rows:,}" for d in datasets.values())
     settings = {"scale": "quick" if args.quick else "full", "rows": rows, "rounds": rounds}
