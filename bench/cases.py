@@ -117,13 +117,14 @@ def startup_case(repeat: int = 4) -> Case:
 
 def at_revision(case: Case, revision: str, tree: Path) -> Case:
     """The case with, after each lossctl competitor, the same command run by the lossctl of
-    ``revision`` checked out at ``tree`` (``python -m lossctl`` with the tree first on the
-    path): the cost of a change, measured in the same paired rounds."""
+    ``revision`` checked out at ``tree`` (``python -m lossctl`` run in the tree, which puts
+    it first on the path, before the editable install): the cost of a change, measured in the
+    same paired rounds."""
     competitors = []
     for competitor in case.competitors:
         competitors.append(competitor)
         if competitor.name in (COMPUTE, COMPARE):
-            argv = ["env", f"PYTHONPATH={tree}", PYTHON, "-m", "lossctl", *competitor.argv[1:]]
+            argv = ["env", "-C", str(tree), PYTHON, "-m", "lossctl", *competitor.argv[1:]]
             competitors.append(Competitor(f"{competitor.name} @{revision}", argv, competitor.parse))
     return Case(case.name, case.path, competitors, case.repeat)
 

@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     with revision_tree(args.against) as tree:
         if tree is not None:
             cases = [at_revision(case, args.against, tree) for case in cases]
-            run(["env", f"PYTHONPATH={tree}", PYTHON, "-c", WARM_IMPORTS], env)
+            run(["env", "-C", str(tree), PYTHON, "-c", WARM_IMPORTS], env)
         for case in cases:
             log(f"{case.name}: {', '.join(c.name for c in case.competitors)}")
             results[case.name] = run_case(case, rounds, env)

@@ -11,7 +11,7 @@ and every mean is the exactly rounded mean of its terms.
 A batch is summed exactly in NumPy with one superaccumulator bin per exponent (Neal 2015,
 "Fast exact summation using small and large superaccumulators", arXiv:1505.05571): ``frexp``
 splits each term into ``m`` and ``e``; ``m * 2**27`` splits into a 27-bit integer part and a
-28-bit fraction; one scatter-add sums both parts per exponent. Both parts' partial sums stay
+fraction in steps of 2**-28 or coarser; one scatter-add sums both parts per exponent. Both parts' partial sums stay
 below ``2**53`` for blocks of at most ``2**24`` terms, so every bin is exact, whatever order
 NumPy adds in. This costs a fixed handful of passes whatever the range of the terms, where the
 cascaded extraction of Rump, Ogita and Oishi's AccSum (SIAM J. Sci. Comput. 31, 2008) needs a
@@ -80,13 +80,13 @@ def _binned(values: np.ndarray, weights: np.ndarray | None) -> int | None:
     The two parts of a term are the real and imaginary parts of one complex number, so that
     a single scatter (``np.add.at``) adds both into the bin of its exponent."""
     size = min(_BLOCK, len(values))
-    fractions, exponents = np.empty(size), np.empty(size, dtype=np.intc)
+    mantissas, exponents = np.empty(size), np.empty(size, dtype=np.intc)
     bins, parts = np.empty(size, dtype=np.intp), np.empty(size, dtype=np.complex128)
     sums = np.zeros(_BINS, dtype=np.complex128)
     for start in range(0, len(values), _BLOCK):
         block = values[start : start + _BLOCK]
         k = len(block)
-        m, e, b, part = fractions[:k], exponents[:k], bins[:k], parts[:k]
+        m, e, b, part = mantissas[:k], exponents[:k], bins[:k], parts[:k]
         np.frexp(block, out=(m, e))
         if weights is not None:
             m, e = _exact_products(m, e, weights[start : start + _BLOCK])
