@@ -1,4 +1,4 @@
-"""``lossctl compute``: one loss on a prediction file."""
+"""``lossctl compute``: the losses named with ``--loss`` on a prediction file."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ Examples:
 @click.option(
     "--loss",
     "-l",
-    "loss",
+    "losses",
+    multiple=True,
     required=True,
-    help="A loss name, 'name:key=value,...', or an expression such as 'bce + 0.5*focal'.",
+    help="A loss name, 'name:key=value,...', or an expression such as 'bce + 0.5*focal' (repeatable).",
 )
 @click.argument("file", required=False)
 @click.argument("labels_file", required=False)
@@ -30,11 +31,11 @@ Examples:
 @input_options
 @engine_options
 @output_options
-def compute(loss: str, file: str | None, labels_file: str | None, **kwargs) -> None:
-    """Compute one loss on FILE (predictions and labels), or on FILE joined with LABELS_FILE.
+def compute(losses: tuple[str, ...], file: str | None, labels_file: str | None, **kwargs) -> None:
+    """Compute each --loss on FILE (predictions and labels), or on FILE joined with LABELS_FILE.
 
     FILE is CSV, TSV, Parquet, Feather, JSON Lines, .npy or .npz (CSV and JSON Lines may be
     gzip/bz2/xz/zstd compressed); '-' reads stdin. Columns are found by name (y_true, target,
     label ... / y_pred, pred, prob, logit ...) or named with --y-true / --y-pred.
     """
-    compute_and_emit([loss], [file] if file else [], labels_file, strict=True, kwargs=kwargs)
+    compute_and_emit(list(losses), [file] if file else [], labels_file, strict=True, kwargs=kwargs)

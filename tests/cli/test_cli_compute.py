@@ -209,6 +209,13 @@ def test_y_true_and_y_pred_override_the_detected_columns(run, tmp_path):
     assert doc["inputs"][0]["roles"] == {"y_true": ["pred"], "y_pred": ["yhat"]}
 
 
+def test_every_loss_named_is_computed_in_the_order_given(run, tmp_path):
+    write(tmp_path / "r.csv", "y_true,y_pred\n1,1\n2,2\n3,3\n4,8\n")
+    # errors [0, 0, 0, -4]: mse 16/4 = 4, mae 4/4 = 1, huber(delta 1) (4 - 0.5)/4 = 0.875
+    doc = document(run("compute", "-l", "mse", "-l", "mae", "--loss", "huber", "r.csv", "--format", "json"))
+    assert [(r["loss"], r["value"]) for r in doc["results"]] == [("mse", 4.0), ("mae", 1.0), ("huber", 0.875)]
+
+
 def test_two_files_are_joined_by_row_order_or_on_a_key(run, tmp_path):
     write(tmp_path / "p.csv", "id,y_pred\n3,3\n1,1\n4,8\n2,2\n")
     write(tmp_path / "t.csv", "id,y_true\n1,1\n2,2\n3,3\n4,4\n")
