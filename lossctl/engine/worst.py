@@ -17,7 +17,7 @@ class WorstK:
         merged_values = np.concatenate((self.values, values))
         merged_rows = np.concatenate((self.rows, rows))
         if len(merged_values) > self.k:
-            keep = np.argpartition(-merged_values, self.k - 1)[: self.k]
+            keep = _largest(merged_values, merged_rows, self.k)
             merged_values, merged_rows = merged_values[keep], merged_rows[keep]
         self.values, self.rows = merged_values, merged_rows
 
@@ -29,3 +29,13 @@ class WorstK:
         """(row, value) pairs, largest loss first, then by row."""
         order = np.lexsort((self.rows, -self.values))
         return [(int(self.rows[i]), float(self.values[i])) for i in order]
+
+
+def _largest(values: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """The positions of the ``k`` largest values, a tie at the cut going to the earlier rows
+    (``np.argpartition`` alone picks among equal values arbitrarily)."""
+    cut = np.partition(values, len(values) - k)[len(values) - k]  # the k-th largest value
+    above = np.flatnonzero(values > cut)
+    at_cut = np.flatnonzero(values == cut)
+    earliest = at_cut[np.argsort(rows[at_cut], kind="stable")[: k - len(above)]]
+    return np.concatenate((above, earliest))

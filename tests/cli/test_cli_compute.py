@@ -445,3 +445,12 @@ def test_nan_policies(run, tmp_path):
     assert "1 rows with missing values dropped" in result.stderr
     # propagate: the value is NaN, JSON null
     assert value(run("compute", "-l", "mse", "nan.csv", "--nan", "propagate", "--format", "json")) is None
+
+
+def test_worst_rows_among_equal_losses_are_the_earliest(run, tmp_path):
+    # 200,000 rows of error 1 (squared error 1): all tie; the documented rule keeps the
+    # earlier rows, so the worst 5 are rows 1-5, whatever the chunks they were read in.
+    rows = 200_000
+    write(tmp_path / "ties.csv", "y_true,y_pred\n" + "1,2\n" * rows)
+    doc = document(run("compute", "-l", "mse", "--worst", "5", "--format", "json", "ties.csv"))
+    assert doc["results"][0]["worst"] == [{"row": r, "value": 1.0} for r in range(1, 6)]
