@@ -63,7 +63,6 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
         if not matrix and len(match.candidates) > 1:
             shown = ", ".join(match.candidates)
             raise InputError(f"columns {shown} could each be the {label}", file=file, hint=f"choose one with {flag}")
-        binding.logit_names = binding.logit_names or match.is_logit
         return list(match.columns)
 
     def need(role: str, cols: list[str] | None, label: str, flag: str) -> None:
@@ -100,7 +99,6 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
                 "target_matrix", None, matrix=True, label="target matrix", flag="--y-true"
             )
         need("y_true", y_true, "labels", "--y-true")
-        binding.logit_names = binding.logit_names or is_logit(y_pred[0])
     else:
         need("y_true", pick("y_true", choice.y_true, label="label", flag="--y-true"), "labels (y_true)", "--y-true")
         pred_role = "distance" if layout == PAIR_LAYOUT and "distance" in roles else "y_pred"
@@ -115,4 +113,8 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
     weight = pick("weight", choice.weight, label="sample weight", flag="--weight")
     if weight:
         binding.columns["sample_weight"] = weight
+    # One rule, whether the predictions were found or named: a column (or group) named
+    # logit... holds logits.
+    predictions = binding.columns.get("y_pred")
+    binding.logit_names = bool(predictions) and is_logit(predictions[0])
     return binding

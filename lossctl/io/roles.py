@@ -41,14 +41,12 @@ class RoleMatch(NamedTuple):
     `columns` is the choice: one column for a scalar role, several in class order for a
     matrix. `candidates` is everything that could fill the role, the choice first: column
     names for a scalar role, glob patterns such as `logit_*` for a matrix role (each usable
-    with `select_columns`). More than one candidate means the choice was a guess. `is_logit`
-    tells whether the chosen column or group is named `logit...`.
+    with `select_columns`). More than one candidate means the choice was a guess.
     """
 
     role: str
     columns: list[str]
     candidates: list[str]
-    is_logit: bool = False
 
 
 def detect_roles(columns: list[str]) -> dict[str, RoleMatch]:
@@ -104,7 +102,7 @@ def _scalar_match(role: str, names: tuple[str, ...], columns: list[str]) -> Role
     if not found:
         return None
     found.sort(key=lambda column: rank[_normalized(column)])  # stable: ties keep file order
-    return RoleMatch(role, [found[0]], found, is_logit=is_logit(found[0]))
+    return RoleMatch(role, [found[0]], found)
 
 
 def _group_match(role: str, prefixes: tuple[str, ...], columns: list[str]) -> RoleMatch | None:
@@ -122,12 +120,7 @@ def _group_match(role: str, prefixes: tuple[str, ...], columns: list[str]) -> Ro
     if not groups:
         return None
     chosen = next(iter(groups))
-    return RoleMatch(
-        role,
-        matrix_order(groups[chosen]),
-        [patterns[key] for key in groups],
-        is_logit=is_logit(chosen),
-    )
+    return RoleMatch(role, matrix_order(groups[chosen]), [patterns[key] for key in groups])
 
 
 def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:

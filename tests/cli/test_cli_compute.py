@@ -454,3 +454,13 @@ def test_worst_rows_among_equal_losses_are_the_earliest(run, tmp_path):
     write(tmp_path / "ties.csv", "y_true,y_pred\n" + "1,2\n" * rows)
     doc = document(run("compute", "-l", "mse", "--worst", "5", "--format", "json", "ties.csv"))
     assert doc["results"][0]["worst"] == [{"row": r, "value": 1.0} for r in range(1, 6)]
+
+
+@pytest.mark.parametrize("args", [[], ["--y-pred", "logit"]])
+def test_a_column_named_logit_holds_logits_however_it_was_chosen(run, tmp_path, args):
+    write(tmp_path / "lg.csv", "y_true,logit\n1,2.0\n0,-1.0\n")
+    # bce from logits: (log(1 + e^-2) + log(1 + e^-1)) / 2, found by its name or named with --y-pred
+    expected = (math.log1p(math.exp(-2.0)) + math.log1p(math.exp(-1.0))) / 2
+    doc = document(run("compute", "-l", "bce", *args, "lg.csv", "--format", "json"))
+    assert doc["results"][0]["params"]["from_logits"] is True
+    assert doc["results"][0]["value"] == pytest.approx(expected, rel=1e-12)

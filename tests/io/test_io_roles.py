@@ -24,7 +24,7 @@ from lossctl.io import RoleMatch, detect_roles, select_columns
     ],
 )  # fmt: skip
 def test_scalar_role_names(column, role):
-    assert detect_roles(["other", column]) == {role: RoleMatch(role, [column], [column], is_logit=column == "logit")}
+    assert detect_roles(["other", column]) == {role: RoleMatch(role, [column], [column])}
 
 
 def test_preferred_name_wins_and_candidates_are_listed():
@@ -34,10 +34,6 @@ def test_preferred_name_wins_and_candidates_are_listed():
 
 def test_same_name_twice_keeps_file_order():
     assert detect_roles(["Label", "label"])["y_true"].candidates == ["Label", "label"]
-
-
-def test_logit_column_is_flagged():
-    assert detect_roles(["y", "logit"])["y_pred"].is_logit
 
 
 def test_unrelated_columns_have_no_role():
@@ -59,14 +55,12 @@ def test_matrix_prefixes(prefix):
     columns = [f"{prefix}{i}" for i in range(3)]
     match = detect_roles(columns)["matrix"]
     assert match.columns == columns
-    assert match.is_logit == prefix.lower().startswith("logit")
 
 
 def test_several_matrix_groups_are_candidates():
     match = detect_roles(["logit_0", "logit_1", "prob_0", "prob_1"])["matrix"]
     assert match.columns == ["logit_0", "logit_1"]
     assert match.candidates == ["logit_*", "prob_*"]
-    assert match.is_logit
 
 
 def test_a_single_prefixed_column_is_no_matrix():
