@@ -47,10 +47,13 @@ class Batch:
 
     @staticmethod
     def _as_float(role: str, values: Any) -> np.ndarray:
+        dtype = np.asarray(values).dtype
+        if dtype.kind in "cmM":  # complex (the imaginary part would be dropped), dates, durations
+            raise InputDomainError(f"values must be real numbers, not {dtype}", role=role)
         try:
             a = np.asarray(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InputDomainError("values must be numbers", role=role) from None
+        except (TypeError, ValueError, OverflowError):
+            raise InputDomainError("values must be numbers within the float64 range", role=role) from None
         if a.ndim == 0:
             a = a.reshape(1)
         if a.ndim == 2 and a.shape[1] == 1 and role in ("y_true", "y_pred"):

@@ -89,6 +89,8 @@ class Param:
             x = float(value)
         except (TypeError, ValueError):
             raise ParameterError(f"{loss}: {self.name} must be a number, not {value!r}") from None
+        except OverflowError:  # an int beyond 1.8e308
+            raise ParameterError(f"{loss}: {self.name} is beyond the float64 range (1.8e308)") from None
         if x not in self.domain:
             raise ParameterError(f"{loss}: {self.name}={_fmt(x)} is outside its domain {self.domain}")
         return x

@@ -4,11 +4,13 @@ sample, with a hint where one helps."""
 from __future__ import annotations
 
 import math
+import re
 
+import numpy as np
 import pytest
 
 import lossctl
-from lossctl.losses import InputDomainError
+from lossctl.losses import InputDomainError, ParameterError
 
 ROWS3 = [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]]
 
@@ -94,3 +96,25 @@ def test_inputs_of_different_lengths_are_refused(arrays, names):
     assert caught.value.role in arrays
     for name in names:
         assert name in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([1 + 2j, 2.0]),  # NumPy would drop the imaginary part
+        np.array(["2020-01-01", "2020-01-02"], dtype="datetime64[D]"),  # days since 1970
+        np.array([1, 2], dtype="timedelta64[s]"),  # seconds
+    ],
+    ids=["complex", "datetime64", "timedelta64"],
+)
+def test_complex_dates_and_durations_are_not_numbers(values):
+    with pytest.raises(InputDomainError, match=re.escape(f"values must be real numbers, not {values.dtype}")) as caught:
+        lossctl.compute("mse", values, np.zeros(2))
+    assert caught.value.role == "y_true"
+
+
+def test_numbers_beyond_float64_are_refused_with_the_apis_error_types():
+    with pytest.raises(InputDomainError, match="within the float64 range"):
+        lossctl.compute("mse", [10**400, 1], [0.0, 0.0])
+    with pytest.raises(ParameterError, match="delta is beyond the float64 range"):
+        lossctl.compute("huber", [1.0], [2.0], delta=10**400)
