@@ -18,6 +18,7 @@ which row is at fault and why.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 
@@ -155,8 +156,9 @@ def _conforming(table: pa.Table, types: dict[str, pa.DataType], kinds: dict[str,
 
 
 def _find_error(data: bytes, name: str, first_row: int = 1, kinds: dict[str, str] | None = None) -> InputError | None:
-    """The first row that is not a JSON object, or whose value changes a column's kind; rows
-    are numbered from `first_row`, and `kinds` holds the kinds of the rows before."""
+    """The first row that is not a JSON object, holds a number beyond float64, or whose value
+    changes a column's kind; rows are numbered from `first_row`, and `kinds` holds the kinds
+    of the rows before."""
     kinds = dict(kinds or {})
     row = first_row - 1
     for line in data.splitlines():
@@ -170,6 +172,8 @@ def _find_error(data: bytes, name: str, first_row: int = 1, kinds: dict[str, str
         if not isinstance(record, dict):
             return InputError(f"expected a JSON object {{...}}, found {_kind(record)}", file=name, row=row)
         for key, value in record.items():
+            if isinstance(value, float) and math.isinf(value):  # json reads 1e400 as inf; Arrow refuses it
+                return InputError("a number beyond the float64 range (1.8e308)", file=name, column=key, row=row)
             kind = _kind(value)
             known = kinds.get(key, "null")
             if kind == "null":

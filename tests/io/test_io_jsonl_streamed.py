@@ -125,3 +125,13 @@ def test_a_large_file_is_read_in_bounded_memory(tmp_path, peak_mib):
     assert size_mib > 60
     # The whole text alone would add size_mib; its Arrow table another 23 MiB.
     assert peak_mib("compute", "-l", "mse", large) - baseline < PEAK_GROWTH_MIB
+
+
+def test_a_number_beyond_float64_names_its_row_and_column(tmp_path, read, streamed):
+    path = tmp_path / "x.jsonl"
+    path.write_text(
+        "".join(json.dumps({"a": 1.0, "b": float(i)}) + "\n" for i in range(100)) + '{"a": 1, "b": 1e400}\n'
+    )
+    with pytest.raises(InputError) as caught:
+        read(open_source(str(path)), ["a", "b"])
+    assert str(caught.value) == f"{path}, column 'b', row 101: a number beyond the float64 range (1.8e308)"
