@@ -24,17 +24,21 @@ class Grid:
     caption: str = ""
 
 
-def _mark_best(values: list[list[float | None]]) -> set[tuple[int, int]]:
-    """The lowest value of each column (losses are lower-is-better), where a column compares
-    at least two rows."""
+def _mark_best(values: list[list[float | None]], peers: list[object] | None = None) -> set[tuple[int, int]]:
+    """The lowest value of each column (losses are lower-is-better) among rows that are
+    ``peers`` (the same key: by default all rows), where a column compares at least two."""
     best = set()
     if len(values) < 2:
         return best
+    keys = peers or [None] * len(values)
     for c in range(len(values[0])):
-        column = [(v[c], r) for r, v in enumerate(values) if v[c] is not None and math.isfinite(v[c])]
-        if len(column) >= 2:
-            low = min(v for v, _ in column)
-            best |= {(r, c) for v, r in column if v == low}
+        for key in dict.fromkeys(keys):
+            column = [
+                (v[c], r) for r, v in enumerate(values) if keys[r] == key and v[c] is not None and math.isfinite(v[c])
+            ]
+            if len(column) >= 2:
+                low = min(v for v, _ in column)
+                best |= {(r, c) for v, r in column if v == low}
     return best
 
 
@@ -89,8 +93,12 @@ def _models(evaluations: list[Evaluation], precision: int) -> Grid:
         values.append(row_values)
         n = max((r.n for r in by_label.values()), default=0)
         rows.append([e.input, str(n), *[format_value(v, precision) if v is not None else "" for v in row_values]])
-    best = {(r, c + 2) for r, c in _mark_best(values)}
+    # Only models scored on the same labels are ranked: the same task, and as many rows.
+    peers = [(e.task, e.rows) for e in evaluations]
+    best = {(r, c + 2) for r, c in _mark_best(values, peers)}
     captions = "; ".join(e.describe() for e in evaluations)
+    if len(set(peers)) > 1:
+        captions += "; only inputs of the same task and number of rows are ranked against each other"
     return Grid(
         title="models compared",
         headers=["input", "n", *labels],

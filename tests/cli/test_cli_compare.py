@@ -122,3 +122,17 @@ def test_sample_losses_and_regularization_side_by_side(run, files):
 def test_per_sample_takes_one_prediction_file(run, files):
     failed(run("compare", "-l", "mse", "r.csv", "b.csv", "--per-sample", "x.csv"), "--per-sample")
     assert not (files / "x.csv").exists()
+
+
+def test_only_models_scored_on_the_same_labels_are_ranked(run, tmp_path):
+    # a and b: the same four regression rows, mse 1 and 4; c: two rows, mse 0.25 (the lowest, but
+    # of other rows); d: a binary file, whose mse (0.09) must not be ranked against regression.
+    write(tmp_path / "a.csv", "y_true,y_pred\n1.5,2.5\n2.5,3.5\n3.5,4.5\n4.5,5.5\n")
+    write(tmp_path / "b.csv", "y_true,y_pred\n1.5,3.5\n2.5,4.5\n3.5,5.5\n4.5,6.5\n")
+    write(tmp_path / "c.csv", "y_true,y_pred\n1.5,2\n2.5,3\n")
+    write(tmp_path / "d.csv", "y_true,y_pred\n0,0.3\n1,0.7\n1,0.7\n0,0.3\n")
+    out = ok(run("compare", "-l", "mse", "a.csv", "b.csv", "c.csv", "d.csv", "--format", "markdown")).stdout
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ") and ".csv" in line}
+    assert "**1**" in rows["a.csv"]
+    assert not any("**" in rows[name] for name in ("b.csv", "c.csv", "d.csv"))
+    assert "only inputs of the same task and number of rows are ranked against each other" in out
