@@ -18,7 +18,9 @@ def join_sources(left: Source, right: Source, *, on: str | None = None) -> Sourc
     """`left` and `right` side by side, row by row.
 
     Without `on`, rows are paired by position: both inputs must have as many rows (counting
-    them may take a pass over each). With `on`, rows are paired by equal values of the key
+    them may take a pass over each), and a key column that both have (`id`, `key`, `*_id`,
+    ...) must hold the same key on every row, else the rows would be paired wrongly (a pass
+    over that column of each). With `on`, rows are paired by equal values of the key
     column `on`, present in both: every key must appear exactly once on each side, and the
     result's rows follow `left`'s order.
 
@@ -69,6 +71,8 @@ class JoinedSource(Source):
         if on is None:
             self._order = None
             num_rows = _equal_lengths(left, right)
+            for key in _shared_keys(left, right):
+                _check_same_order(left, right, key)
         else:
             self._order = _align(left, right, on)
             num_rows = len(self._order)
@@ -127,6 +131,35 @@ def _equal_lengths(left: Source, right: Source) -> int:
             hint="join them on a key column present in both",
         )
     return rows
+
+
+def _shared_keys(left: Source, right: Source) -> list[str]:
+    """The columns of both inputs whose names say they are row keys."""
+    return [name for name in left.columns if name in right.columns and _is_key_name(name)]
+
+
+def _is_key_name(name: str) -> bool:
+    lower = name.lower()
+    return lower in ("id", "key", "uid", "uuid", "index", "idx") or lower.endswith(("_id", "-id", " id"))
+
+
+def _check_same_order(left: Source, right: Source, key: str) -> None:
+    """An error at the first row where the two inputs' `key` columns differ."""
+    chunks = zip(left.iter_chunks([], [key]), right.iter_chunks([], [key]), strict=True)
+    for left_chunk, right_chunk in chunks:
+        left_keys, right_keys = _comparable(left_chunk.arrays[key], right_chunk.arrays[key])
+        differ = ~((left_keys == right_keys) | (_missing(left_keys) & _missing(right_keys)))
+        if differ.any():
+            i = int(np.argmax(differ))
+            mine, theirs = left_keys[i : i + 1].tolist()[0], right_keys[i : i + 1].tolist()[0]
+            raise InputError(
+                f"key {mine!r} here, {theirs!r} in {right.name}: both files have this key column, "
+                "and joined by position their rows would not match",
+                file=left.name,
+                column=key,
+                row=left_chunk.start + i + 1,
+                hint=f"join them on it: --on {key}",
+            )
 
 
 def _align(left: Source, right: Source, on: str) -> np.ndarray:

@@ -219,8 +219,13 @@ def test_every_loss_named_is_computed_in_the_order_given(run, tmp_path):
 def test_two_files_are_joined_by_row_order_or_on_a_key(run, tmp_path):
     write(tmp_path / "p.csv", "id,y_pred\n3,3\n1,1\n4,8\n2,2\n")
     write(tmp_path / "t.csv", "id,y_true\n1,1\n2,2\n3,3\n4,4\n")
+    write(tmp_path / "p_nokey.csv", "y_pred\n3\n1\n8\n2\n")
     # row order: y_pred [3, 1, 8, 2] against y_true [1, 2, 3, 4]: errors [2, -1, 5, -2] -> 34/4
-    assert value(run("compute", "-l", "mse", "p.csv", "t.csv", "--format", "json")) == 8.5
+    assert value(run("compute", "-l", "mse", "p_nokey.csv", "t.csv", "--format", "json")) == 8.5
+    # both have an id column, in other orders: by position would be wrong, so it is refused
+    failed(
+        run("compute", "-l", "mse", "p.csv", "t.csv"), "p.csv, column 'id', row 1", "key 3 here, 1 in t.csv", "--on id"
+    )
     # on id: id 4 has y_pred 8 and y_true 4, the others agree -> 16/4
     doc = document(run("compute", "-l", "mse", "p.csv", "t.csv", "--on", "id", "--format", "json"))
     assert doc["results"][0]["value"] == 4.0
