@@ -1,7 +1,8 @@
 """The ``lossctl`` command group and its entry point.
 
 ``main`` turns every error into one line on stderr and an exit code: 0 success, 1 a failed
-check, 2 a usage, configuration, input or data error, 130 an interrupt, 70 a bug in lossctl
+check, 2 a usage, configuration, input or data error, 130 an interrupt (129 a hang-up, 143 a
+SIGTERM: each unwinds, so no temporary file is left behind), 70 a bug in lossctl
 (an internal error, reported as such rather than disguised as the user's). Importing this module
 stays cheap: commands import the engine, pyarrow and rich only when they run.
 """
@@ -64,11 +65,22 @@ def cli() -> None:
 
 
 class Interrupted(BaseException):
-    """Ctrl-C, raised instead of KeyboardInterrupt (which click answers with a blank line)."""
+    """Ctrl-C, SIGTERM or SIGHUP, raised instead of KeyboardInterrupt (which click answers with
+    a blank line) or the default action (which ends the process before any cleanup)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# The signals that end a run, and what the error line says of each.
+_ENDING = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+if hasattr(signal, "SIGHUP"):  # not on Windows
+    _ENDING[signal.SIGHUP] = "hung up"
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    raise Interrupted
+    raise Interrupted(signum)
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -106,8 +118,10 @@ def _run(argv: list[str] | None) -> int:
         return _fail(f"{exc.format_message()} (see '{command} --help')", exc.exit_code)
     except click.ClickException as exc:
         return _fail(exc.format_message(), exc.exit_code)
-    except (Interrupted, KeyboardInterrupt, click.exceptions.Abort):
-        return _fail("interrupted", 130)
+    except Interrupted as exc:
+        return _fail(_ENDING[exc.signum], 128 + exc.signum)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        return _fail("interrupted", 128 + signal.SIGINT)
     except BrokenPipeError:
         # The reader went away (`lossctl ... | head`): end quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -126,12 +140,12 @@ def _run(argv: list[str] | None) -> int:
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; never a traceback for a user's error."""
     in_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, _interrupt) if in_main_thread else None
+    previous = {signum: signal.signal(signum, _interrupt) for signum in _ENDING} if in_main_thread else {}
     try:
         code = _run(argv)
     finally:
-        if in_main_thread:
-            signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if code:
         # Free what the error's traceback held (Arrow readers and their threads) while the
         # interpreter is whole, not during its shutdown.

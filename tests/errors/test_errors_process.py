@@ -71,9 +71,21 @@ def _blocked_reading_stdin(pid: int, timeout: float = 20.0) -> bool:
     return False
 
 
-def test_ctrl_c_exits_130_with_one_line(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [
+        (signal.SIGINT, 130, "Error: interrupted"),
+        (signal.SIGTERM, 143, "Error: terminated"),
+        (signal.SIGHUP, 129, "Error: hung up"),
+    ],
+    ids=["SIGINT", "SIGTERM", "SIGHUP"],
+)
+def test_a_signal_exits_128_plus_its_number_with_one_line(tmp_path: Path, signum, code, line):
+    """The shell's convention, 128 + the signal's number, and one line: the signal is raised in
+    the run, which unwinds through every ``finally`` (an atomic write's removes its temporary
+    file) instead of dying on the spot; nothing is written."""
     proc = subprocess.Popen(
-        [*LOSSCTL, "compute", "-l", "mse", "-"],
+        [*LOSSCTL, "compute", "-l", "mse", "-", "-o", "out.json"],
         cwd=tmp_path,
         env=_env(),
         stdin=subprocess.PIPE,
@@ -84,17 +96,18 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path):
         proc.stdin.write(b"y_true,y_pred\n1,2\n")
         proc.stdin.flush()  # stdin stays open: lossctl waits for the rest
         _blocked_reading_stdin(proc.pid)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     text = err.decode()
-    assert proc.returncode == 130, text
+    assert proc.returncode == code, text
     assert out == b""
     assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
-    assert [line for line in text.splitlines() if line.strip()] == ["Error: interrupted"], text
+    assert [printed for printed in text.splitlines() if printed.strip()] == [line], text
+    assert list(tmp_path.iterdir()) == []  # no output, no temporary file
 
 
 @pytest.mark.parametrize(
