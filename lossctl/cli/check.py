@@ -172,6 +172,9 @@ def check(
     read = verdicts.files_read(list(checks), inputs, options) + ([settings.origin.file] if settings else [])
     if junit_xml:
         refuse_inputs(junit_xml, read)  # before a long evaluation, not after it
+    summary_file = None if no_summary else os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        refuse_inputs(summary_file, read)  # an output named by the environment is one too
 
     outcomes, evaluations, warnings = verdicts.verdicts(list(checks), inputs, options)
     for message in warnings:
@@ -180,8 +183,7 @@ def check(
     if junit_xml:
         write_text(junit_xml, render_junit(outcomes), inputs=read)
         note(f"wrote {junit_xml}")
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_file and not no_summary:
+    if summary_file:
         problem = append_summary(summary_file, gate.markdown(outcomes))
         if problem:
             warn(problem)

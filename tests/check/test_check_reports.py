@@ -129,6 +129,18 @@ def test_the_step_summary_is_appended(repo, invoke, monkeypatch):
     assert summary.read_text(encoding="utf-8") == "## earlier step\n" + markdown + "\n" + markdown + "\n"
 
 
+def test_a_step_summary_that_is_an_input_is_refused_before_anything_runs(repo, invoke, monkeypatch):
+    before = (repo / "preds.csv").read_text()
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(repo / "preds.csv"))
+    result = invoke("check", "preds.csv", "--loss", "mse", "--max", "2")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2,
+        f"Error: refusing to write {repo / 'preds.csv'}: it is one of the inputs",
+    )
+    assert result.stdout == ""  # refused before the evaluation
+    assert (repo / "preds.csv").read_text() == before
+
+
 def test_no_summary_leaves_the_step_summary_alone(repo, invoke, monkeypatch):
     summary = repo / "summary.md"
     summary.write_text("## earlier step\n", encoding="utf-8")
