@@ -4,21 +4,32 @@ over one of its own inputs."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lossctl.errors import UsageError
+from lossctl.errors import OutputError, UsageError
+
+# What writing a file can run into (a full disk, a quota, a file too large, a read-only file
+# system): one line, not an internal error.
+_WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
-def refuse_inputs(target: str, inputs: Iterable[str | None]) -> None:
-    """A ``UsageError`` if ``target`` is (a link to) one of ``inputs``."""
+def check_output(target: str, inputs: Iterable[str | None]) -> None:
+    """Before any work: a ``UsageError`` if ``target`` is (a link to) one of ``inputs``, an
+    ``OutputError`` if its directory does not exist or cannot be written to."""
     target_path = Path(target).resolve()
     for name in inputs:
         if name and name != "-" and Path(name).resolve() == target_path:
             raise UsageError(f"refusing to write {target}: it is one of the inputs")
+    directory = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(directory):
+        raise OutputError(f"cannot write {target}: no directory {directory}")
+    if not os.access(directory, os.W_OK):
+        raise OutputError(f"cannot write {target}: no permission to write in {directory}")
 
 
 @contextmanager
@@ -26,16 +37,29 @@ def atomic_path(target: str) -> Iterator[str]:
     """A temporary path to write; renamed to ``target`` when the block ends without error,
     removed otherwise."""
     directory = os.path.dirname(os.path.abspath(target))
-    fd, tmp = tempfile.mkstemp(prefix=".lossctl-", suffix=Path(target).suffix, dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".lossctl-", suffix=Path(target).suffix, dir=directory)
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
     os.close(fd)
     os.chmod(tmp, _mode_for(target))
     try:
         yield tmp
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in _WRITE_FAILURES:
+            raise _cannot_write(target, exc) from None
         raise
+
+
+def _cannot_write(target: str, exc: OSError) -> OutputError:
+    """The one-line error of an output that cannot be written: what the system said."""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, FileNotFoundError):
+        reason = f"no directory {os.path.dirname(os.path.abspath(target))}"
+    return OutputError(f"cannot write {target}: {reason}")
 
 
 def _mode_for(target: str) -> int:
@@ -50,7 +74,7 @@ def _mode_for(target: str) -> int:
 
 def write_text(target: str, text: str, inputs: Iterable[str | None] = ()) -> None:
     """Write ``text`` to ``target`` atomically, refusing to overwrite an input."""
-    refuse_inputs(target, inputs)
+    check_output(target, inputs)
     with atomic_path(target) as tmp:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)

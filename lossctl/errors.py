@@ -58,3 +58,8 @@ class UsageError(LossctlError):
 
 class ConfigError(LossctlError):
     """A configuration file or section that is malformed."""
+
+
+class OutputError(LossctlError):
+    """A file lossctl was asked to write that cannot be written (no such directory, no
+    permission, a full disk)."""

@@ -144,7 +144,7 @@ def check(
     check failed ('warn' checks never fail), 1 when one did, 2 for a usage, configuration or
     input error.
     """
-    from lossctl.atomic import refuse_inputs, write_text
+    from lossctl.atomic import check_output, write_text
     from lossctl.check import config as configuration
     from lossctl.check import verdicts
     from lossctl.output import gate
@@ -171,10 +171,10 @@ def check(
 
     read = verdicts.files_read(list(checks), inputs, options) + ([settings.origin.file] if settings else [])
     if junit_xml:
-        refuse_inputs(junit_xml, read)  # before a long evaluation, not after it
+        check_output(junit_xml, read)  # before a long evaluation, not after it
     summary_file = None if no_summary else os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
-        refuse_inputs(summary_file, read)  # an output named by the environment is one too
+        check_output(summary_file, read)  # an output named by the environment is one too
 
     outcomes, evaluations, warnings = verdicts.verdicts(list(checks), inputs, options)
     for message in warnings:

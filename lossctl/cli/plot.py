@@ -197,11 +197,11 @@ def samples(
         raise UsageError("plot samples draws the whole file: --group-by is for compare and report")
     inputs = [file, labels_file, kwargs["model_weights"]]
     if output is not None:
-        from lossctl.atomic import refuse_inputs
+        from lossctl.atomic import check_output
         from lossctl.plot.images import image_format, require_matplotlib
 
         image_format(output)
-        refuse_inputs(output, inputs)
+        check_output(output, inputs)
         require_matplotlib()
     default_bins = 40 if output else 10
     [evaluation], [collector], _ = evaluate_collecting(list(losses), [file], labels_file, kwargs)

@@ -60,13 +60,13 @@ def report(
     scripts); it needs lossctl[plot] for the figures. Each value of the table carries its full
     precision in a data-value attribute.
     """
-    from lossctl.atomic import refuse_inputs
+    from lossctl.atomic import check_output
     from lossctl.plot.html_report import ReportOptions, build_report
     from lossctl.plot.images import require_matplotlib
 
     inputs = [*files, labels, kwargs["model_weights"]]
     if output is not None:
-        refuse_inputs(output, inputs)
+        check_output(output, inputs)
     require_matplotlib()
     evaluations, collectors, warnings = evaluate_collecting(list(losses), list(files), labels, kwargs)
     options = ReportOptions(

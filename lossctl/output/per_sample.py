@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossctl.atomic import atomic_path, refuse_inputs
+from lossctl.atomic import atomic_path, check_output
 from lossctl.errors import UsageError
 
 
@@ -13,7 +13,7 @@ class PerSampleWriter:
     rows). Use as a context manager: the file appears only if the whole run succeeds."""
 
     def __init__(self, target: str, inputs: list[str | None]) -> None:
-        refuse_inputs(target, inputs)
+        check_output(target, inputs)
         self.target = target
         self.parquet = target.endswith((".parquet", ".pq"))
         if not self.parquet and not target.endswith(".csv"):

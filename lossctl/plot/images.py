@@ -132,10 +132,10 @@ def _svg_in_pixels(data: bytes, figure: Figure) -> bytes:
 
 def write_image(figure: Figure, path: str, inputs: list[str | None] = ()) -> None:
     """Write the figure to ``path`` (.png or .svg) atomically, refusing to overwrite an input."""
-    from lossctl.atomic import atomic_path, refuse_inputs
+    from lossctl.atomic import atomic_path, check_output
 
     fmt = image_format(path)
-    refuse_inputs(path, inputs)
+    check_output(path, inputs)
     data = image_bytes(figure, fmt)
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as f:

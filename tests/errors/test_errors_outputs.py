@@ -6,6 +6,7 @@ its own inputs."""
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 from pathlib import Path
@@ -174,3 +175,37 @@ def test_refuses_to_write_over_a_compared_file(invoke, tmp_path):
     line = error_line(*invoke("compare", "-l", "mse", "-o", "b.csv", "a.csv", "b.csv"))
     assert "b.csv" in line
     assert (tmp_path / "b.csv").read_bytes() == before
+
+
+# -- an output that cannot be written -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compute", "-l", "mse", "preds.csv", "-o", "{target}"],
+        ["compute", "-l", "mse", "preds.csv", "--per-sample", "{target}"],
+        ["check", "preds.csv", "-l", "mse", "--max", "9", "--junit-xml", "{target}"],
+        ["report", "preds.csv", "-o", "{target}"],
+        ["plot", "curves", "-l", "mse", "-o", "{target}"],
+    ],
+    ids=["-o", "--per-sample", "--junit-xml", "report -o", "plot -o"],
+)
+def test_an_output_into_a_missing_directory_is_one_line_before_any_work(invoke, tmp_path, args):
+    write_csv(tmp_path / "preds.csv", "y_true,y_pred", ["1,2", "3,3"])
+    target = tmp_path / "missing" / ("out.png" if args[0] == "plot" else "out.html")
+    line = error_line(*invoke(*[a.format(target=target) for a in args], cwd=tmp_path))
+    assert line == f"Error: cannot write {target}: no directory {tmp_path / 'missing'}"
+    assert _leftovers(tmp_path, {"preds.csv"}) == []
+
+
+def test_a_full_disk_while_writing_is_one_line_and_leaves_no_temporary_file(tmp_path):
+    from lossctl.atomic import atomic_path
+    from lossctl.errors import OutputError
+
+    target = tmp_path / "out.json"
+    with pytest.raises(OutputError) as caught, atomic_path(str(target)) as tmp:
+        Path(tmp).write_text("partial")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # what write(2) says of a full disk
+    assert str(caught.value) == f"cannot write {target}: {os.strerror(errno.ENOSPC)}"
+    assert list(tmp_path.iterdir()) == []
