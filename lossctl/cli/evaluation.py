@@ -56,6 +56,10 @@ def compute_and_emit(losses: list[str], files: list[str], labels: str | None, st
     inputs = [*files, labels, kwargs["model_weights"]]
     if per_sample_target and len(files) > 1:
         raise UsageError("--per-sample writes one file: give one prediction file")
+    if kwargs["output"]:
+        from lossctl.atomic import check_output
+
+        check_output(kwargs["output"], inputs)  # before the evaluation, not after it
     with ExitStack() as stack:
         writer = None
         if per_sample_target:
