@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -25,7 +26,13 @@ def check_output(target: str, inputs: Iterable[str | None]) -> None:
     for name in inputs:
         if name and name != "-" and Path(name).resolve() == target_path:
             raise UsageError(f"refusing to write {target}: it is one of the inputs")
-    directory = os.path.dirname(os.path.abspath(target))
+    if os.path.isdir(target):
+        raise OutputError(f"cannot write {target}: it is a directory")
+    if _special(target):  # written through: the file itself must take writes
+        if not os.access(target, os.W_OK):
+            raise OutputError(f"cannot write {target}: no permission")
+        return
+    directory = os.path.dirname(os.path.realpath(target))
     if not os.path.isdir(directory):
         raise OutputError(f"cannot write {target}: no directory {directory}")
     if not os.access(directory, os.W_OK):
@@ -35,8 +42,14 @@ def check_output(target: str, inputs: Iterable[str | None]) -> None:
 @contextmanager
 def atomic_path(target: str) -> Iterator[str]:
     """A temporary path to write; renamed to ``target`` when the block ends without error,
-    removed otherwise."""
-    directory = os.path.dirname(os.path.abspath(target))
+    removed otherwise. A target that exists and is not a regular file (``/dev/null``,
+    ``/dev/stdout``, a pipe) is written through, as a shell's ``>`` would, never replaced; a
+    symbolic link's file is replaced, the link kept."""
+    if _special(target):
+        yield target
+        return
+    target = os.path.realpath(target)
+    directory = os.path.dirname(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".lossctl-", suffix=Path(target).suffix, dir=directory)
     except OSError as exc:
@@ -52,6 +65,16 @@ def atomic_path(target: str) -> Iterator[str]:
         if isinstance(exc, OSError) and exc.errno in _WRITE_FAILURES:
             raise _cannot_write(target, exc) from None
         raise
+
+
+def _special(target: str) -> bool:
+    """Whether ``target`` exists and is neither a regular file nor a directory (a device, a
+    pipe, a socket)."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _cannot_write(target: str, exc: OSError) -> OutputError:
@@ -79,4 +102,5 @@ def write_text(target: str, text: str, inputs: Iterable[str | None] = ()) -> Non
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
-            os.fsync(f.fileno())
+            if stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # a device or a pipe has nothing to sync
+                os.fsync(f.fileno())

@@ -9,6 +9,7 @@ import dataclasses
 import errno
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,20 @@ def test_a_full_disk_while_writing_is_one_line_and_leaves_no_temporary_file(tmp_
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # what write(2) says of a full disk
     assert str(caught.value) == f"cannot write {target}: {os.strerror(errno.ENOSPC)}"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_device_is_written_through_and_a_link_keeps_pointing_at_its_file(invoke, tmp_path):
+    write_csv(tmp_path / "preds.csv", "y_true,y_pred", ["1,2", "3,3"])
+    before = os.stat("/dev/null")
+    code, out, err = invoke("compute", "-l", "mse", "preds.csv", "-o", "/dev/null", cwd=tmp_path)
+    assert (code, out) == (0, ""), err
+    after = os.stat("/dev/null")  # still the device, not a regular file renamed over it
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    (tmp_path / "real.json").write_text("old")
+    (tmp_path / "link.json").symlink_to("real.json")
+    code, _, err = invoke("compute", "-l", "mse", "preds.csv", "-o", "link.json", "--format", "json", cwd=tmp_path)
+    assert code == 0, err
+    assert (tmp_path / "link.json").is_symlink()
+    # mse of errors [1, 0] = 0.5, now in the file the link points at
+    assert json.loads((tmp_path / "real.json").read_text())["results"][0]["value"] == 0.5
+    assert _leftovers(tmp_path, {"preds.csv", "real.json", "link.json"}) == []
