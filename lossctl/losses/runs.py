@@ -15,7 +15,6 @@ sent to another process (a Dask worker's) carries its values with it.
 from __future__ import annotations
 
 import tempfile
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,7 +35,8 @@ class Runs:
         self._buffer: list[Run] = []
         self._buffered = 0
         self._runs: list[_SortedRun] = []
-        self._directory: Path | None = None
+        self._directory: tempfile.TemporaryDirectory | None = None  # this sample's run files
+        self._kept: list[tempfile.TemporaryDirectory] = []  # merged samples' run files
         self.count = 0
         self.weighted: bool | None = None
 
@@ -55,6 +55,7 @@ class Runs:
             return
         self._check(other.weighted)
         self._runs.extend(other.sorted_runs())
+        self._kept += [d for d in (other._directory, *other._kept) if d is not None]  # live while used here
         self.count += other.count
 
     def _check(self, weighted: bool) -> None:
@@ -75,12 +76,11 @@ class Runs:
         return run
 
     def _files(self) -> Path:
-        """A temporary directory for this sample's run files, removed with the sample."""
+        """The stem of the next run's files, in a temporary directory that is removed when no
+        sample uses it any more."""
         if self._directory is None:
-            directory = tempfile.TemporaryDirectory(prefix="lossctl-runs-", ignore_cleanup_errors=True)
-            weakref.finalize(self, directory.cleanup)
-            self._directory = Path(directory.name)
-        return self._directory / f"run{len(self._runs)}"
+            self._directory = tempfile.TemporaryDirectory(prefix="lossctl-runs-", ignore_cleanup_errors=True)
+        return Path(self._directory.name) / f"run{len(self._runs)}"
 
     def __getstate__(self) -> dict:
         """What pickling sends: the runs' values in memory (the files are this process's)."""

@@ -4,6 +4,7 @@ rows and the order of the merges, and the same after a trip through pickle (a Da
 
 from __future__ import annotations
 
+import gc
 import pickle
 
 import numpy as np
@@ -116,3 +117,12 @@ def test_three_million_rows_in_bounded_memory(tmp_path, peak_mib):
     small.write_text("y_true,y_pred\n" + "1,0.5\n" * 10)
     baseline = peak_mib("compute", "-l", "wasserstein-distance", small)
     assert peak_mib("compute", "-l", "wasserstein-distance", large) - baseline < 100
+
+
+def test_a_merged_state_keeps_the_run_files_of_the_state_it_took_in(small_memory):
+    u, v = samples("continuous", 2000, "merge")
+    first, second = folded(u[:1000], v[:1000], None), folded(u[1000:], v[1000:], None)
+    first.merge(second)
+    del second
+    gc.collect()  # the second state's directory must outlive it: the first reads its runs
+    assert_close(first.result(), scipy.stats.wasserstein_distance(u, v))
