@@ -7,6 +7,8 @@ row (1-based data row, the first row after the header being row 1) wherever they
 
 from __future__ import annotations
 
+import re
+
 
 class LossctlError(Exception):
     """An error the user can fix; rendered as one line on stderr, exit code 2."""
@@ -63,3 +65,14 @@ class ConfigError(LossctlError):
 class OutputError(LossctlError):
     """A file lossctl was asked to write that cannot be written (no such directory, no
     permission, a full disk)."""
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character (C0 but tab and line feed, DEL, C1) shown as a
+    ``\\xNN`` escape: names and values that come from outside (file and column names, group
+    values, check names, expressions) cannot move the cursor, clear the screen or retitle the
+    terminal (ECMA-48 control functions) when lossctl prints them."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -19,6 +19,7 @@ import threading
 import click
 
 from lossctl import __version__
+from lossctl.errors import printable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -84,7 +85,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _fail(message: str, code: int = 2) -> int:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {printable(message)}", err=True)
     return code
 
 

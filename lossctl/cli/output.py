@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import click
 
+from lossctl.errors import printable
+
 
 def warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    click.echo(f"warning: {printable(message)}", err=True)
 
 
 def note(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(printable(message), err=True)
 
 
 def write_result(text: str, output: str | None, inputs: list[str | None]) -> None:

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lossctl.errors import printable
 from lossctl.output.numbers import format_value
 
 if TYPE_CHECKING:
@@ -22,6 +23,13 @@ class Grid:
     numeric: list[bool]
     best: set[tuple[int, int]] = field(default_factory=set)
     caption: str = ""
+
+    def __post_init__(self) -> None:
+        """Every text shown as it can be printed: file names, column names and group values
+        come from outside (see ``errors.printable``)."""
+        self.title, self.caption = printable(self.title), printable(self.caption)
+        self.headers = [printable(h) for h in self.headers]
+        self.rows = [[printable(cell) for cell in row] for row in self.rows]
 
 
 def _mark_best(values: list[list[float | None]], peers: list[object] | None = None) -> set[tuple[int, int]]:

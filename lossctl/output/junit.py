@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from lossctl.errors import printable
 from lossctl.output.gate import FAIL, TITLE, WARN, Outcome
 
 
@@ -32,4 +33,6 @@ def junit_xml(outcomes: list[Outcome]) -> str:
         out = ET.SubElement(case, "system-out")
         out.text = f"warning: {o.message}" if o.verdict == WARN else o.message
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    # XML 1.0 has no escape for most control characters: a check or file name holding one
+    # would make the document ill-formed, so they are written as visible \xNN text.
+    return printable('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n")

@@ -227,3 +227,36 @@ def test_a_device_is_written_through_and_a_link_keeps_pointing_at_its_file(invok
     # mse of errors [1, 0] = 0.5, now in the file the link points at
     assert json.loads((tmp_path / "real.json").read_text())["results"][0]["value"] == 0.5
     assert _leftovers(tmp_path, {"preds.csv", "real.json", "link.json"}) == []
+
+
+# -- names from outside reach the terminal inert -------------------------------------------------
+
+# An OSC sequence that retitles the terminal, and a CSI one that clears the screen.
+RETITLE, CLEAR = "\x1b]0;owned\x07", "\x1b[2J"
+
+
+def test_control_characters_from_file_names_print_as_escapes(invoke, tmp_path):
+    name = f"a{RETITLE}b.csv"
+    write_csv(tmp_path / name, "y_true,y_pred", ["1,2", "3,3"])
+    ok = invoke("compute", "-l", "mse", name, cwd=tmp_path)  # title and caption lines
+    failed = invoke("compute", "-l", "mse", name, "--y-true", "nope", cwd=tmp_path)  # an error line
+    for text in (ok.stdout, failed.stderr):
+        assert "\x1b" not in text and "\x07" not in text
+        assert "a\\x1b]0;owned\\x07b.csv" in text
+
+
+def test_control_characters_from_group_values_print_as_escapes(invoke, tmp_path):
+    write_csv(tmp_path / "g.csv", "y_true,y_pred,g", ["1,2,a", f"3,3,b{CLEAR}"])
+    out = invoke("compute", "-l", "mse", "g.csv", "--group-by", "g", cwd=tmp_path).stdout
+    assert "\x1b" not in out and "b\\x1b[2J" in out
+
+
+def test_junit_xml_with_a_control_character_in_a_name_is_well_formed(invoke, tmp_path):
+    from xml.etree import ElementTree
+
+    name = f"p{CLEAR}.csv"
+    write_csv(tmp_path / name, "y_true,y_pred", ["1,2", "3,3"])
+    ran = invoke("check", name, "-l", "mse", "--max", "9", "--junit-xml", "j.xml", cwd=tmp_path)
+    assert ran.exit_code == 0, ran.stderr
+    case = ElementTree.parse(tmp_path / "j.xml").getroot().find("testsuite/testcase")
+    assert case.get("classname") == "lossctl.p\\x1b[2J.csv"
