@@ -14,7 +14,7 @@ import math
 import numpy as np
 from rich.text import Text
 
-from lossctl.errors import UsageError
+from lossctl.errors import UsageError, printable
 from lossctl.output.numbers import format_value
 from lossctl.plot.braille import BrailleCanvas
 from lossctl.plot.curves import CurveSet
@@ -56,7 +56,7 @@ def _x_labels(curves: CurveSet, columns: int) -> str:
 def _legend(labels: list[str], width: int, indent: int) -> list[Text]:
     lines, line = [], Text(" " * indent)
     for k, label in enumerate(labels):
-        entry = f"{MARKERS[k]} {label}"
+        entry = f"{MARKERS[k]} {printable(label)}"
         if len(line) > indent and len(line) + 2 + len(entry) > width:
             lines.append(line)
             line = Text(" " * indent)
@@ -133,7 +133,8 @@ def render_samples(summary: SampleSummary, input_name: str, *, width: int, preci
         return format_value(value, precision)
 
     text = Text()
-    text.append(f"{summary.label} on {input_name}: {summary.n} rows, mean {show(summary.mean)}\n", style="bold")
+    title = printable(f"{summary.label} on {input_name}")  # a file name from outside
+    text.append(f"{title}: {summary.n} rows, mean {show(summary.mean)}\n", style="bold")
     bins = [
         f"[{format_value(a, AXIS_DIGITS + 1)}, {format_value(b, AXIS_DIGITS + 1)}{']' if i == len(summary.counts) - 1 else ')'}"
         for i, (a, b) in enumerate(zip(summary.edges[:-1], summary.edges[1:], strict=True))

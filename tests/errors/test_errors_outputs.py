@@ -260,3 +260,10 @@ def test_junit_xml_with_a_control_character_in_a_name_is_well_formed(invoke, tmp
     assert ran.exit_code == 0, ran.stderr
     case = ElementTree.parse(tmp_path / "j.xml").getroot().find("testsuite/testcase")
     assert case.get("classname") == "lossctl.p\\x1b[2J.csv"
+
+
+def test_control_characters_in_the_terminal_plot_print_as_escapes(invoke, tmp_path):
+    name = f"a{RETITLE}b.csv"
+    write_csv(tmp_path / name, "y_true,y_pred", ["1,2", "3,3", "2,5"])
+    out = invoke("plot", "samples", "-l", "mse", name, cwd=tmp_path).stdout
+    assert "\x1b" not in out and "a\\x1b]0;owned\\x07b.csv" in out
