@@ -4,9 +4,9 @@
 of the two samples merged, ``|F_u(x_k) - F_v(x_k)| (x_k+1 - x_k)``, as
 scipy.stats.wasserstein_distance (its ``_cdf_distance`` with p = 1). The samples are kept as
 sorted runs (``runs``) and read back a range of values at a time. ``F(x_k)`` is the weight of
-the values up to x_k over the sample's total: the weights of each distinct value are summed in
-the runs' order (by value, then weight), and those sums added one distinct value after the
-other, so every CDF value is the same float whatever the split of the rows; the products are
+the values up to x_k over the sample's total: the weights are added one after the other in
+the merged order (by value, then weight, u before v), so every CDF value is the same float
+whatever the split of the rows; the products are
 summed exactly (``summation``), so the distance is the same float on every engine. Weighted,
 a first pass over the ranges gives each sample's total in the same way, so that the CDF ends
 at exactly 1.
@@ -63,17 +63,13 @@ def wasserstein_distance(u: Runs, v: Runs) -> float:
     if not (totals[0] > 0 and totals[1] > 0):
         raise LossError("the sample weights sum to zero")
     distance = Accumulator()
-    carry = [0.0, 0.0]  # each sample's weight up to the last distinct value seen
-    last: tuple[float, float] | None = None  # that value, and |F_u - F_v| at it
+    carry = [0.0, 0.0]  # each sample's weight up to the end of the ranges before
+    last: tuple[float, float] | None = None  # the last distinct value so far, and |F_u - F_v| at it
     for ranges in aligned_ranges(u, v):
-        points = _distinct(np.concatenate([values for values, _ in ranges]))
+        points, cumulative = _merged(ranges, carry)
         if not len(points):
             continue
-        cdfs = []
-        for i, run in enumerate(ranges):
-            cumulative, carry[i] = _cumulative(run, points, carry[i])
-            cdfs.append(cumulative / totals[i])
-        gaps = np.abs(cdfs[0] - cdfs[1])
+        gaps = np.abs(cumulative[0] / totals[0] - cumulative[1] / totals[1])
         with np.errstate(over="ignore"):
             if last is not None:
                 _add(distance, np.array([last[1]]), np.array([points[0] - last[0]]))
@@ -90,39 +86,36 @@ def _add(distance: Accumulator, gaps: np.ndarray, widths: np.ndarray) -> None:
         raise LossError("the distance is beyond the float64 range: the CDFs differ over more than 1.8e308")
 
 
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values of two sorted runs put end to end, in order (a stable sort merges
-    the two runs in one pass)."""
-    values.sort(kind="stable")
-    first = np.ones(min(1, len(values)), dtype=bool)
-    return values[np.concatenate((first, values[1:] != values[:-1]))]
-
-
-def _totals(u: Runs, v: Runs) -> tuple[float, float]:
+def _totals(u: Runs, v: Runs) -> list[float]:
     """Each sample's total weight, summed as the CDFs are (its count when unweighted)."""
     if not u.weighted:
-        return float(u.count), float(v.count)
+        return [float(u.count), float(v.count)]
     carry = [0.0, 0.0]
     for ranges in aligned_ranges(u, v):
-        for i, run in enumerate(ranges):
-            carry[i] = _cumulative(run, run[0][-1:], carry[i])[1]
-    return carry[0], carry[1]
+        _merged(ranges, carry)
+    return carry
 
 
-def _cumulative(run: Run, points: np.ndarray, before: float) -> tuple[np.ndarray, float]:
-    """The run's weight up to each of ``points`` (sorted), counting ``before`` for the
-    ranges before; and its weight up to the end of the run."""
-    values, weights = run
-    if not len(values):
-        return np.full(len(points), before), before
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    sums = (
-        np.diff(np.append(starts, len(values))).astype(np.float64)
-        if weights is None
-        else np.add.reduceat(weights, starts)
-    )
-    running = np.cumsum(np.concatenate(([before], sums)))  # sequential: the same float whatever the ranges
-    return running[np.searchsorted(values[starts], points, side="right")], float(running[-1])
+def _merged(ranges: list[Run], carry: list[float]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The distinct values of one range of both samples, in order, and each sample's weight
+    up to each of them: its weights added one after the other in the merged order (from
+    ``carry``, its weight before the range, which is updated), so the sum is the same float
+    however the rows were split. A stable sort of the two sorted runs put end to end merges
+    them in one pass."""
+    (u_values, u_weights), (v_values, v_weights) = ranges
+    n_u = len(u_values)
+    values = np.concatenate((u_values, v_values))
+    order = np.argsort(values, kind="stable")
+    values = values[order]
+    cumulative = []
+    for i, (own, weights) in enumerate(((slice(0, n_u), u_weights), (slice(n_u, None), v_weights))):
+        steps = np.zeros(len(values))
+        steps[own] = 1.0 if weights is None else weights
+        running = np.cumsum(np.concatenate(([carry[i]], steps[order])))  # sequential
+        carry[i] = float(running[-1])
+        cumulative.append(running[1:])
+    last_of_value = np.append(values[1:] != values[:-1], True) if len(values) else np.empty(0, dtype=bool)
+    return values[last_of_value], [c[last_of_value] for c in cumulative]
 
 
 def _distance_state(spec: LossSpec, params: dict) -> DistanceState:
