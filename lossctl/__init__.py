@@ -10,7 +10,7 @@ The loss core is loaded on first use of a name below (PEP 562): ``import lossctl
 
 from __future__ import annotations
 
-from typing import Any
+from lossctl.lazy import exports
 
 __version__ = "0.1.0"
 
@@ -18,15 +18,4 @@ _API = ("catalog", "compute", "per_sample", "resolve")
 __all__ = ["__version__", *_API]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _API:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from lossctl import losses
-
-    value = getattr(losses, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API))
+__getattr__, __dir__ = exports(__name__, dict.fromkeys(_API, "losses"), globals())

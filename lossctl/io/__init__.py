@@ -15,8 +15,7 @@ pyarrow, so that the command line can offer the formats as choices.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from lossctl.lazy import exports
 
 # Each public name -> the module that defines it.
 _HOMES = {
@@ -34,13 +33,4 @@ _HOMES = {
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOMES))
+__getattr__, __dir__ = exports(__name__, _HOMES, globals())
