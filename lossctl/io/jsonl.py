@@ -55,6 +55,7 @@ class JsonLinesSource(ArrowSource):
     def _first_schema(self, name: str) -> pa.Schema:
         """The columns and types Arrow infers from the first window that holds a row."""
         for window in self._windows.windows(_FIRST_BYTES, checked=True):
+            _check_objects(window, name, 1, {})
             table = _parse(window, name, first_row=1, kinds={})
             if table.num_rows:
                 return table.schema
@@ -121,8 +122,8 @@ class _NotIntegral(Exception):
 
 
 def _parse(window: pa.Buffer, name: str, first_row: int, kinds: dict[str, str]) -> pa.Table:
-    """The window parsed with its types inferred; an error naming the row Arrow rejects."""
-    _check_objects(window, name, first_row, kinds)
+    """The window (checked by `_check_objects`) parsed with its types inferred; an error
+    naming the row Arrow rejects."""
     try:
         return pjson.read_json(pa.BufferReader(window))
     except pa.ArrowInvalid as exc:

@@ -113,9 +113,6 @@ class _SortedRun:
         values_path, weights_path = self.paths
         return _SortedRun(np.fromfile(values_path), None if weights_path is None else np.fromfile(weights_path))
 
-    def cursor(self) -> _Cursor:
-        return _Cursor(self)
-
 
 class _Cursor:
     """A run read in order: ``below(high)`` gives its next values below ``high``."""
@@ -124,7 +121,6 @@ class _Cursor:
         self.run = run
         self.position = 0  # in the run, of the first value not yet given
         self.pending: Run | None = None  # values read from the files and not yet given
-        self.files = None if run.paths is None else [None if p is None else open(p, "rb") for p in run.paths]  # noqa: SIM115 - closed by close()
 
     def below(self, high: float) -> Run:
         if self.run.arrays is not None:
@@ -142,17 +138,17 @@ class _Cursor:
         return values[:cut], None if weights is None else weights[:cut]
 
     def _read(self) -> None:
+        """The next READ_VALUES of the run's files, each opened for the read only: a sample of
+        many runs holds no file open between ranges."""
         count = min(READ_VALUES, self.run.length - self.position)
-        read = [None if f is None else np.fromfile(f, dtype=np.float64, count=count) for f in self.files]
+        offset = self.position * np.dtype(np.float64).itemsize
+        read = [
+            None if p is None else np.fromfile(p, dtype=np.float64, count=count, offset=offset) for p in self.run.paths
+        ]
         self.position += count
         if self.pending is not None:
             read = [None if r is None else np.concatenate((p, r)) for p, r in zip(self.pending, read, strict=True)]
         self.pending = (read[0], read[1])
-
-    def close(self) -> None:
-        for f in self.files or ():
-            if f is not None:
-                f.close()
 
 
 def _sorted(parts: list[Run], *, runs: bool = False) -> Run:
@@ -175,16 +171,11 @@ def aligned_ranges(*samples: Runs) -> Iterator[list[Run]]:
     runs = [sample.sorted_runs() for sample in samples]
     every = [run for sample in runs for run in sample]
     bounds = [*_splitters(every), np.inf]
-    cursors = [[run.cursor() for run in sample] for sample in runs]
-    try:
-        for high in bounds:
-            yield [
-                _next_range(sample_cursors, sample, high)
-                for sample_cursors, sample in zip(cursors, samples, strict=True)
-            ]
-    finally:
-        for cursor in (c for sample_cursors in cursors for c in sample_cursors):
-            cursor.close()
+    cursors = [[_Cursor(run) for run in sample] for sample in runs]
+    for high in bounds:
+        yield [
+            _next_range(sample_cursors, sample, high) for sample_cursors, sample in zip(cursors, samples, strict=True)
+        ]
 
 
 def _splitters(runs: list[_SortedRun]) -> np.ndarray:
