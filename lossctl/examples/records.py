@@ -3,6 +3,7 @@ recomputed by lossctl, and an erratum in a document's formulas."""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,9 +13,13 @@ from lossctl.examples.steps import derivation
 MATCH = "match"
 DOCUMENT_WRONG = "document-wrong"
 NO_DOCUMENTED_VALUE = "no-documented-value"
-VERDICTS = (MATCH, DOCUMENT_WRONG, NO_DOCUMENTED_VALUE)
+IMPLAUSIBLE = "implausible"
+PLAUSIBLE = "plausible"
+VERDICTS = (MATCH, DOCUMENT_WRONG, NO_DOCUMENTED_VALUE, IMPLAUSIBLE, PLAUSIBLE)
 COLUMN_NAMES = {"y_true": "y_true", "y_pred": "y_pred", "sample_weight": "weight", "weights": "w"}
 """The column of each input role in the sample_data/ files."""
+MATRIX_PREFIX = "logit"
+"""A prediction matrix is written as logit_0, logit_1, ...: the examples' matrices are logits."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -48,6 +53,15 @@ class Example:
     documented_formula: str = ""
     comment: str = ""
     remarks: tuple[str, ...] = ()
+    ceiling: bool = False
+
+    @property
+    def command(self) -> str:
+        """The command line that computes this example's value from its file in sample_data/."""
+        path = f"sample_data/{self.data_file}"
+        words = ["lossctl", "compute", "-l", self.loss]
+        words += ["--model-weights", path] if self.weights is not None else [path]
+        return shlex.join(words)
 
     @property
     def where(self) -> str:
@@ -66,8 +80,15 @@ class Example:
 
     def data_columns(self) -> dict[str, np.ndarray]:
         """The columns of the example's file in sample_data/, in order: the features, then the
-        inputs under their column names (``weight`` for sample weights, ``w`` for model weights)."""
-        return {**self.features, **{COLUMN_NAMES[role]: values for role, values in self.arrays().items()}}
+        inputs under their column names (``weight`` for sample weights, ``w`` for model weights,
+        ``logit_0``, ``logit_1``, ... for a matrix of logits)."""
+        columns = dict(self.features)
+        for role, values in self.arrays().items():
+            if values.ndim == 2:  # a class matrix: one column per class
+                columns.update({f"{MATRIX_PREFIX}_{k}": values[:, k] for k in range(values.shape[1])})
+            else:
+                columns[COLUMN_NAMES[role]] = values
+        return columns
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

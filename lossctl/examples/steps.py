@@ -46,6 +46,7 @@ def derivation(example: Worked) -> list[str]:
         f"loss: {example.loss}    data: sample_data/{example.data_file}",
         f"document's formula: {example.documented_formula}",
         f"lossctl's formula: {loss.spec.formula}",
+        f"reproduce: {example.command}",
         "",
         *_data_table(example),
         "",
@@ -193,6 +194,50 @@ def _elastic_net(example: Worked, params: dict) -> list[str]:
     ]
 
 
+def _huber(example: Worked, params: dict) -> list[str]:
+    """Each error against delta, the mean, then MAE and MSE/2 beside it, and Huber again with
+    delta at the median absolute error, the residuals' own scale."""
+    n = len(example.terms)
+    delta = params["delta"]
+    errors = np.abs(np.asarray(example.y_pred, dtype=float) - example.y_true)
+    rows = [["i", "|e| = |ŷ - y|", "term"]]
+    for i, (e, t) in enumerate(zip(errors, example.terms, strict=True)):
+        rule = f"e^2/2 = {num(t)}" if e <= delta else f"{num(delta)} × ({num(e)} - {num(delta)}/2) = {num(t)}"
+        rows.append([str(i + 1), f"{num(e)} {'<=' if e <= delta else '>'} delta = {num(delta)}", rule])
+    arrays = {"y_true": example.y_true, "y_pred": example.y_pred}
+    scale = float(np.median(errors))
+    quadratic = int(np.count_nonzero(errors <= scale))
+    return [
+        f"L = (1/{n}) Σ [e^2/2 if |e| <= delta, else delta (|e| - delta/2)]",
+        *_aligned(rows),
+        f"L = (1/{n}) × {num(float(np.sum(example.terms)))} = {num(example.computed)}",
+        f"beside it: mae = {num(core.compute('mae', **arrays))}, mse / 2 = {num(core.compute('mse', **arrays) / 2)}",
+        f"delta = median |e| = {num(scale)}: huber:delta={num(scale)} = "
+        f"{num(core.compute(f'huber:delta={scale!r}', **arrays))} ({quadratic} of {n} errors quadratic)",
+    ]
+
+
+def _cross_entropy(example: Worked, params: dict) -> list[str]:
+    """One row per sample, ``-log softmax(z)_y``, their mean, and a logged loss read against it."""
+    n = len(example.terms)
+    rows = [["i", "-log softmax(z)_y = log Σ_c exp z_c - z_y"]]
+    for i, (y, logits, t) in enumerate(zip(example.y_true, example.y_pred, example.terms, strict=True)):
+        shown = ", ".join(num(z) for z in logits)
+        rows.append([str(i + 1), f"y={num(y)}, z=({shown}): {num(t)}"])
+    lines = [
+        f"L = (1/{n}) Σ_i -log softmax(z_i)_(y_i)",
+        *_aligned(rows),
+        f"L = (1/{n}) × {num(float(np.sum(example.terms)))} = {num(example.computed)}",
+    ]
+    if example.ceiling and example.documented_expressions:
+        bound = round(example.computed, example.tolerance)
+        lines += ["", f"the document's log, each line a mean over 100 batches, against {num(example.computed)}:"]
+        for logged in example.documented_expressions:
+            above = float(logged.rsplit(" ", 1)[1]) > bound
+            lines.append(f"  {logged}{'   <- above it' if above else ''}")
+    return lines
+
+
 def _generic(example: Worked, params: dict) -> list[str]:
     """Any other loss: its per-sample terms and their mean."""
     n = len(example.terms)
@@ -205,7 +250,9 @@ def _generic(example: Worked, params: dict) -> list[str]:
 
 _RENDERERS: dict[str, Callable[[Worked, dict], list[str]]] = {
     "mse": _mse,
+    "huber": _huber,
     "bce": _bce,
+    "cross-entropy": _cross_entropy,
     "focal": _focal,
     "cost-sensitive-bce": _cost_sensitive_bce,
     "elastic-net": _elastic_net,

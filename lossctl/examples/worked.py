@@ -8,7 +8,15 @@ from typing import Any
 
 import lossctl.losses as core
 from lossctl.examples.documented import EXAMPLES
-from lossctl.examples.records import DOCUMENT_WRONG, MATCH, NO_DOCUMENTED_VALUE, Example, Worked
+from lossctl.examples.records import (
+    DOCUMENT_WRONG,
+    IMPLAUSIBLE,
+    MATCH,
+    NO_DOCUMENTED_VALUE,
+    PLAUSIBLE,
+    Example,
+    Worked,
+)
 
 
 def examples() -> list[Example]:
@@ -36,7 +44,7 @@ def work(example: Example) -> Worked:
     arrays = example.arrays()
     computed = core.compute(example.loss, **arrays)
     terms = core.per_sample(example.loss, **{role: v for role, v in arrays.items() if role != "sample_weight"})
-    verdict = judge(example.documented, computed, example.tolerance)
+    verdict = judge(example.documented, computed, example.tolerance, ceiling=example.ceiling)
     base = {f.name: getattr(example, f.name) for f in fields(Example)}
     return Worked(
         **base,
@@ -47,12 +55,16 @@ def work(example: Example) -> Worked:
     )
 
 
-def judge(documented: float | None, computed: float, decimals: int | None) -> str:
-    """``match`` when ``computed`` rounded to the document's ``decimals`` is ``documented``."""
+def judge(documented: float | None, computed: float, decimals: int | None, *, ceiling: bool = False) -> str:
+    """``match`` when ``computed`` rounded to the document's ``decimals`` is ``documented``;
+    with ``ceiling``, ``implausible`` when ``documented`` exceeds ``computed`` at those decimals,
+    else ``plausible``."""
     if documented is None:
         return NO_DOCUMENTED_VALUE
     if decimals is None:
         raise ValueError("a documented value needs the number of decimals it was rounded to")
+    if ceiling:
+        return IMPLAUSIBLE if round(documented, decimals) > round(computed, decimals) else PLAUSIBLE
     return MATCH if round(computed, decimals) == round(documented, decimals) else DOCUMENT_WRONG
 
 
@@ -67,6 +79,7 @@ def as_json(example: Worked) -> dict[str, Any]:
         "computed": example.computed,
         "verdict": example.verdict,
         "explanation": example.explanation,
+        "command": example.command,
     }
 
 

@@ -51,7 +51,9 @@ EXAMPLE_IDS = {
     "house-prices-mse",
     "spam-bce",
     "spam-focal",
+    "house-prices-huber",
     "noisy-line-mse",
+    "mnist-training-log",
     "medical-cost-sensitive-bce",
     "regularization-elastic-net",
 }

@@ -27,7 +27,7 @@ SEED_FILE = re.compile(r"^00[0-4]_[0-9a-f]{16}\.txt$")
 
 def test_examples_are_well_formed():
     found = examples()
-    assert len({e.id for e in found}) == len(found) == 6
+    assert len({e.id for e in found}) == len(found) == 8
     for e in found:
         assert KEBAB.match(e.id), e.id
         assert SEED_FILE.match(e.source), e.source
@@ -62,7 +62,17 @@ def test_as_json():
     objects = [as_json(w) for w in work_all()]
     assert json.loads(json.dumps(objects, ensure_ascii=False)) == objects
     spam = next(o for o in objects if o["id"] == "spam-focal")
-    assert list(spam) == ["id", "source", "loss", "params", "documented", "computed", "verdict", "explanation"]
+    assert list(spam) == [
+        "id",
+        "source",
+        "loss",
+        "params",
+        "documented",
+        "computed",
+        "verdict",
+        "explanation",
+        "command",
+    ]
     assert spam["source"] == "000_df442fc687e6d5ab.txt §4.3 Focal loss示例"
     assert spam["loss"] == "focal:gamma=2"
     assert spam["params"] == {"gamma": 2.0}

@@ -7,7 +7,17 @@ import math
 import numpy as np
 import pytest
 
-from lossctl.examples import DOCUMENT_WRONG, MATCH, NO_DOCUMENTED_VALUE, judge, work_all, worked
+from lossctl.examples import (
+    DOCUMENT_WRONG,
+    IMPLAUSIBLE,
+    MATCH,
+    NO_DOCUMENTED_VALUE,
+    PLAUSIBLE,
+    judge,
+    work_all,
+    worked,
+)
+from lossctl.examples.documented import least_squares_line, noisy_line
 from lossctl.examples.steps import DIFFERS
 
 log = math.log
@@ -62,20 +72,77 @@ def test_spam_focal_by_hand():
     assert w.computed < worked("spam-bce").computed
 
 
-def test_noisy_line_mse_by_hand():
+def test_noisy_line_scores_the_least_squares_line():
     x = np.arange(-10, 11)  # the document's x_train
     eps = np.random.default_rng(0).normal(0.0, 1.0, size=21)  # lossctl's fixed seed
     y = 2 * x + 3 + eps
+    # The least-squares line from the normal equations [x 1]^T [x 1] (w, b) = [x 1]^T y.
+    design = np.column_stack([x, np.ones(21)])
+    (w, b), *_ = np.linalg.lstsq(design, y, rcond=None)
+    fitted_mse = math.fsum((w * xi + b - yi) ** 2 for xi, yi in zip(x, y, strict=True)) / 21
+    example = worked("noisy-line-mse")
+    assert example.y_true.tolist() == y.tolist()
+    assert example.y_pred == pytest.approx(w * x + b, rel=1e-13, abs=1e-13)
+    assert example.computed == pytest.approx(fitted_mse, rel=1e-12)
+    assert example.computed == pytest.approx(0.6698257, abs=5e-8)  # the value the issue derived
+    assert example.verdict == NO_DOCUMENTED_VALUE
     # The true line's residuals are the noise itself: MSE = (eps_1^2 + ... + eps_21^2) / 21.
-    mse = math.fsum(e * e for e in eps) / 21
-    w = worked("noisy-line-mse")
-    assert w.y_true.tolist() == y.tolist()
-    assert w.y_pred.tolist() == (2.0 * x + 3.0).tolist()
-    assert w.computed == pytest.approx(mse, rel=1e-14)
-    assert w.verdict == NO_DOCUMENTED_VALUE
-    # The remark: a least-squares line scores at most the true line's MSE on the same points.
-    slope, intercept = np.polyfit(x, y, 1)
-    assert np.mean((slope * x + intercept - y) ** 2) <= mse
+    true_mse = math.fsum(e * e for e in eps) / 21
+    assert true_mse == pytest.approx(0.7222569, abs=5e-8)
+    assert f"The true line 2x + 3 scores {true_mse:.7g}" in example.remarks[2]
+    assert example.computed <= true_mse
+
+
+def test_noisy_line_keras_training_reaches_the_least_squares_line():
+    # Keras compile(optimizer='sgd') is plain SGD at 0.01; fit's default batch of 32 holds all 21
+    # points, so each of the 1000 epochs is one gradient step on the MSE from Dense(1)'s start
+    # (glorot-uniform w, zero b; any start converges the same).
+    x, y, _ = noisy_line()
+    w, b = 0.5, 0.0
+    for _ in range(1000):
+        r = w * x + b - y
+        w, b = w - 0.01 * 2 * np.mean(r * x), b - 0.01 * 2 * np.mean(r)
+    slope, intercept = least_squares_line(x, y)
+    assert (w, b) == pytest.approx((slope, intercept), abs=1e-7)
+    assert np.mean((w * x + b - y) ** 2) == pytest.approx(worked("noisy-line-mse").computed, rel=1e-9)
+
+
+def test_noisy_line_expectations_by_simulation():
+    # E[fitted MSE] = sigma^2 (n - 2)/n = 19/21 and E[true-line MSE] = sigma^2 = 1. Each simulated
+    # mean over 20000 draws has a standard error below sqrt(2/21)/sqrt(20000) = 0.0022 (the
+    # variance of a chi-square(k)/21 is 2k/21^2 <= 2/21); 5 standard errors is 0.011.
+    rng = np.random.default_rng(7)
+    x = np.arange(-10, 11).astype(float)
+    eps = rng.normal(0.0, 1.0, size=(20000, 21))
+    slopes = eps @ x / (x @ x)  # mean x = 0: the slope's error is sum x eps / sum x^2
+    intercepts = eps.mean(axis=1)
+    fitted = ((eps - slopes[:, None] * x - intercepts[:, None]) ** 2).mean(axis=1)
+    assert fitted.mean() == pytest.approx(19 / 21, abs=0.011)
+    assert (eps**2).mean(axis=1).mean() == pytest.approx(1.0, abs=0.011)
+    assert "sigma^2 (n - 2)/n = 0.9048" in worked("noisy-line-mse").remarks[2]
+
+
+def test_house_prices_huber_by_hand():
+    # |e| = 10000, 5000, 15000, 10000, 5000, all beyond delta = 1: delta (|e| - delta/2) each.
+    terms = [10000 - 0.5, 5000 - 0.5, 15000 - 0.5, 10000 - 0.5, 5000 - 0.5]
+    example = worked("house-prices-huber")
+    assert example.terms.tolist() == terms
+    assert example.computed == 8999.5 == 45000 / 5 - 0.5  # the MAE minus delta/2
+    # At delta = 10000 (the median |e|) four errors are quadratic: e^2/2, and 10000 (15000 - 5000).
+    scaled = (5e7 + 1.25e7 + 1e8 + 5e7 + 1.25e7) / 5
+    assert scaled == 4.5e7
+    assert "delta = median |e| = 10000: huber:delta=10000 = 45000000 (4 of 5 errors quadratic)" in example.steps()
+    assert "beside it: mae = 9000, mse / 2 = 47500000" in example.steps()
+
+
+def test_training_log_is_read_against_ln_10():
+    example = worked("mnist-training-log")
+    # Ten rows of zero logits: softmax is 1/10 everywhere, so every term is -log(1/10) = ln 10.
+    assert example.terms == pytest.approx([log(10)] * 10, rel=1e-15)
+    assert example.computed == pytest.approx(log(10), rel=1e-15)
+    assert example.verdict == IMPLAUSIBLE  # 2.383 > 2.303
+    assert "  [1, 100] loss: 2.383   <- above it" in example.steps()
+    assert "  [1, 200] loss: 1.979" in example.steps()
 
 
 def test_medical_loss_by_hand():
@@ -109,7 +176,9 @@ def test_every_verdict():
         "house-prices-mse": MATCH,
         "spam-bce": DOCUMENT_WRONG,
         "spam-focal": DOCUMENT_WRONG,
+        "house-prices-huber": NO_DOCUMENTED_VALUE,
         "noisy-line-mse": NO_DOCUMENTED_VALUE,
+        "mnist-training-log": IMPLAUSIBLE,
         "medical-cost-sensitive-bce": NO_DOCUMENTED_VALUE,
         "regularization-elastic-net": NO_DOCUMENTED_VALUE,
     }
@@ -129,6 +198,19 @@ def test_every_verdict():
 )
 def test_judge_rounds_to_the_documents_precision(documented, computed, decimals, verdict):
     assert judge(documented, computed, decimals) == verdict
+
+
+@pytest.mark.parametrize(
+    ("documented", "computed", "verdict"),
+    [
+        (2.383, 2.302585, IMPLAUSIBLE),
+        (2.303, 2.302585, PLAUSIBLE),
+        (2.3034, 2.302585, PLAUSIBLE),
+        (1.9, 2.3, PLAUSIBLE),
+    ],
+)
+def test_judge_a_ceiling_at_the_documents_precision(documented, computed, verdict):
+    assert judge(documented, computed, 3, ceiling=True) == verdict
 
 
 def test_judge_needs_the_precision_of_a_documented_value():
@@ -180,11 +262,13 @@ def test_steps_end_with_the_sum_and_the_value():
 
 def test_steps_show_the_data():
     steps = worked("noisy-line-mse").steps()
-    assert "i   x    y_true     y_pred" in steps
-    assert any(line.startswith("21  10   ") for line in steps)
+    assert "i   x    line  y_true     y_pred" in steps
+    assert any(line.startswith("21  10   23    ") for line in steps)
 
 
 def test_documented_values_are_the_documents(seed_text):
     for w in work_all():
-        if w.documented is not None:
+        if w.ceiling:  # a logged loss: each line of the log as the document prints it
+            assert all(line in seed_text(w.source) for line in w.documented_expressions), w.id
+        elif w.documented is not None:
             assert f"= {w.documented:.{w.tolerance}f}" in seed_text(w.source), w.id
