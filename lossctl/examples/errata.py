@@ -23,6 +23,33 @@ ERRATA: tuple[Erratum, ...] = (
         ),
     ),
     Erratum(
+        id="001-losses-non-convex",
+        source=DOC_001,
+        section="2.3.如何选择损失函数？",
+        loss="mse",
+        document_formula="损失函数是一个非凸函数，即存在多个局部最小值点",
+        correct_formula=r"\ell(\hat{y}) = (y - \hat{y})^2,\ -y\log\sigma(z) - (1-y)\log(1-\sigma(z)) \text{ are convex}",
+        explanation=(
+            "The common losses are convex in the prediction (MSE, MAE, Huber, hinge) or in the logit "
+            "(cross-entropy); the local minima of deep learning come from the network, a non-convex "
+            "function of its weights, not from the loss."
+        ),
+    ),
+    Erratum(
+        id="001-error-rate-as-loss",
+        source=DOC_001,
+        section="2.3.如何选择损失函数？",
+        loss="bce",
+        document_formula="对于二分类问题，通常选择分类误差率作为损失函数",
+        correct_formula=r"\text{train on } -[y\log p + (1-y)\log(1-p)];\ \text{report } \frac{1}{n}\sum_i 1[\hat{y}_i \ne y_i]",
+        explanation=(
+            "The error rate (0-1 loss) is a step function of the predictions: its gradient is zero "
+            "almost everywhere, so gradient descent cannot train on it; binary classifiers train on a "
+            "convex surrogate (cross-entropy, hinge) and report the error rate. The same section's "
+            "next paragraph asks for a differentiable loss."
+        ),
+    ),
+    Erratum(
         id="001-bce-parenthesis",
         source=DOC_001,
         section="3.1.分类问题——交叉熵损失函数",
@@ -89,6 +116,19 @@ ERRATA: tuple[Erratum, ...] = (
         ),
     ),
     Erratum(
+        id="001-huber-outlier-sensitive",
+        source=DOC_001,
+        section="3.4.回归问题——Huber损失函数",
+        loss="huber",
+        document_formula="由于使用平方差函数，因此对异常值敏感，可能导致模型的泛化能力不够",
+        correct_formula=r"|\partial L_\delta / \partial e| = \min(|e|, \delta)",
+        explanation=(
+            "The opposite is true: Huber squares only errors within delta and grows linearly beyond, "
+            "so an outlier's gradient is capped at delta; that is why it is robust to outliers, as "
+            "the same section's first advantage says."
+        ),
+    ),
+    Erratum(
         id="001-smooth-l1-name",
         source=DOC_001,
         section="3.4.回归问题——Huber损失函数",
@@ -113,6 +153,30 @@ ERRATA: tuple[Erratum, ...] = (
         explanation=(
             "均方根误差 is the root-mean-square error; the formula given under that name is the mean "
             "absolute error, 平均绝对误差."
+        ),
+    ),
+    Erratum(
+        id="002-mae-named-rmse-overview",
+        source=DOC_002,
+        section="2.核心概念与联系",
+        loss="mae",
+        document_formula="均方根误差（Mean Absolute Error，MAE）",
+        correct_formula=r"平均绝对误差（Mean Absolute Error，MAE）",
+        explanation=(
+            "The overview names MAE 均方根误差 (root-mean-square error) too, before §3.2 does; the "
+            "mean absolute error is 平均绝对误差."
+        ),
+    ),
+    Erratum(
+        id="002-bce-code-on-lists",
+        source=DOC_002,
+        section="3.3 交叉熵损失（Cross Entropy Loss）)",
+        loss="bce",
+        document_formula="loss = -np.sum(y_true * np.log(y_pred) + (1 - y_true) * np.log(1 - y_pred)) / n",
+        correct_formula="y_true = np.asarray(y_true, dtype=float); y_pred = np.asarray(y_pred, dtype=float)",
+        explanation=(
+            "Called with Python lists, as §3.1 and §3.2's loops invite, 1 - y_true raises TypeError: "
+            "unsupported operand type(s) for -: 'int' and 'list'; the inputs must be arrays first."
         ),
     ),
     Erratum(
@@ -187,9 +251,23 @@ ERRATA: tuple[Erratum, ...] = (
         document_formula="以下是使用PyTorch实现一个简单的二分类神经网络的代码示例",
         correct_formula=r"\mathcal{L} = -\frac{1}{N}\sum_i \log \mathrm{softmax}(z_i)_{y_i},\ y_i \in \{0, \dots, 9\}",
         explanation=(
-            "The network (nn.Linear(64, 10) on MNIST with nn.CrossEntropyLoss) is a 10-class classifier, "
-            "as its first logged loss 2.383, near ln 10 = 2.303 for a uniform guess, confirms; a binary "
-            "one would start near ln 2 = 0.693."
+            "The network (784-128-64-10, nn.CrossEntropyLoss on MNIST's ten digits) is a 10-class "
+            "classifier: untrained, it scores about ln 10 = 2.303 (a binary one about ln 2 = 0.693). Its "
+            "log does not show that: each line is running_loss / 100, the mean of 100 batches, and the "
+            "first, 2.383, is above ln 10, which this recipe's mean over batches 1-100 falls far below "
+            "(the example mnist-training-log)."
+        ),
+    ),
+    Erratum(
+        id="003-torchvision-not-imported",
+        source=DOC_003,
+        section="5.2 源代码详细实现",
+        loss="cross-entropy",
+        document_formula="torchvision.datasets.MNIST('data', train=True, download=True,",
+        correct_formula="import torchvision  # beside import torch, torch.nn and torch.optim",
+        explanation=(
+            "The code imports torch, torch.nn and torch.optim but not torchvision, so it stops with "
+            "NameError: name 'torchvision' is not defined before training starts."
         ),
     ),
     Erratum(
