@@ -23,7 +23,10 @@ Examples:
     "losses",
     multiple=True,
     required=True,
-    help="A loss name, 'name:key=value,...', or an expression such as 'bce + 0.5*focal' (repeatable).",
+    help=(
+        "A loss name, 'name:key=value,...' (a list as 'cross-entropy:class_weights=[1,2,0.5]'), or an "
+        "expression such as 'bce + 0.5*focal' (repeatable)."
+    ),
 )
 @click.argument("file", required=False)
 @click.argument("labels_file", required=False)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def _parameters(spec: LossSpec) -> str:
-    return ", ".join(f"{p.name}={_default(p.default)}" for p in spec.params) or "-"
+    shown = [f"{p.name}={_default(p.default)}" + (" or [..]" if p.spelling else "") for p in spec.params]
+    return ", ".join(shown) or "-"
 
 
 def _default(value) -> str:
@@ -79,6 +80,8 @@ def explanation(spec: LossSpec) -> str:
     for p in spec.params:
         domain = "true or false" if p.kind == "bool" else str(p.domain)
         lines.append(f"  {p.name} = {_default(p.default)}  in {domain}: {p.doc}")
+        if p.spelling:
+            lines.append(f"    written: {spec.name}:{p.spelling}")
     lines += ["", f"conventions: {spec.conventions or 'none beyond the formula'}"]
     lines.append(f"same number as: {spec.peers or '-'}")
     lines.append(f"properties: {spec.properties or '-'}")

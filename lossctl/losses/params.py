@@ -67,6 +67,16 @@ class Param:
     kind: str = FLOAT
     domain: Interval = REAL
 
+    @property
+    def spelling(self) -> str:
+        """How a list value is written in a loss spec (``[1,2,0.5,3]``), or ``""`` for a scalar
+        parameter: vectors are shown where parameters are listed, or nobody finds them."""
+        if self.kind == VECTOR:
+            return f"{self.name}=[1,2,0.5,3]: one value per class"
+        if self.kind == FLOAT_OR_VECTOR:
+            return f"{self.name}=0.25, or {self.name}=[0.1,0.3,0.6]: one value per class"
+        return ""
+
     def check(self, value: Any, loss: str) -> Any:
         """Coerce ``value`` to this parameter's kind and check its domain."""
         if value is None:

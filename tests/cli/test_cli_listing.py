@@ -6,6 +6,7 @@ lossctl's own output."""
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pytest
@@ -201,3 +202,23 @@ def test_version(run, flag):
     result = ok(run(flag))
     assert result.stdout == f"lossctl, version {__version__}\n"
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", __version__)
+
+
+def test_vector_parameters_are_shown_where_parameters_are_listed(run, tmp_path):
+    explained = ok(run("explain", "cross-entropy")).stdout
+    spelled = next(line.split("written: ")[1] for line in explained.splitlines() if "written: " in line)
+    assert spelled == "cross-entropy:class_weights=[1,2,0.5,3]: one value per class"
+    assert "alpha=[0.1,0.3,0.6]" in ok(run("explain", "focal")).stdout
+    listed = ok(run("list", "--task", "multiclass", "--format", "markdown")).stdout
+    assert "class_weights=none or [..]" in listed
+    assert "class_weights=[1,2,0.5]" in ok(run("compute", "--help")).stdout.replace("\n", "")
+    # The spelling shown works as written: four classes, weights 1, 2, 0.5, 3. The terms are
+    # -log softmax(z)_y: log(e + 3) - 1, ln 4, ln 4, log(e^2 + 3) - 2, and PyTorch's weighted
+    # mean divides by the summed weights of the true classes, 1 + 2 + 0.5 + 3 = 6.5.
+    data = tmp_path / "four.csv"
+    data.write_text("y_true,logit_0,logit_1,logit_2,logit_3\n0,1,0,0,0\n1,0,0,0,0\n2,0,0,0,0\n3,0,0,0,2\n")
+    e = math.e
+    terms = [math.log(e + 3) - 1, math.log(4), math.log(4), math.log(e * e + 3) - 2]
+    expected = (1 * terms[0] + 2 * terms[1] + 0.5 * terms[2] + 3 * terms[3]) / 6.5
+    result = ok(run("compute", "-l", spelled.split(": ")[0], data, "--format", "json"))
+    assert result.json()["results"][0]["value"] == pytest.approx(expected, rel=1e-14)
