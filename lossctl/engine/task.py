@@ -59,6 +59,9 @@ _DEFAULTS = {
 }
 _SCORE_LOSSES = ("hinge", "squared-hinge", "wasserstein")
 _PROBABILITY_LOSSES = ("hinge", "squared-hinge")
+_ON_REQUEST = ("distillation",)
+"""Losses computed only when named: distillation reads the teacher's logits as y_true, which a
+file of labels does not have."""
 
 
 def default_losses(task: Task) -> list[str]:
@@ -71,7 +74,7 @@ def default_losses(task: Task) -> list[str]:
         names = [s.name for s in catalog() if BINARY in s.tasks and s.name not in _PROBABILITY_LOSSES]
         return names + list(_PROBABILITY_LOSSES) if task.from_logits else names
     tasks = _DEFAULTS[task.name]
-    return [s.name for s in catalog() if any(t in s.tasks for t in tasks)]
+    return [s.name for s in catalog() if any(t in s.tasks for t in tasks) and s.name not in _ON_REQUEST]
 
 
 def layout_of_task(task: str) -> str:

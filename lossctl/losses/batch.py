@@ -24,6 +24,13 @@ ROLES = SAMPLE_ROLES + ("weights",)
 ROW_SUM_TOLERANCE = 1e-3
 
 
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """``z - logsumexp(z)`` row-wise, the row maximum subtracted first (log-sum-exp trick):
+    finite for any finite logits."""
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
 def _first(mask: np.ndarray) -> int:
     """Index of the first sample (row) where ``mask`` is true."""
     flat = mask if mask.ndim == 1 else mask.any(axis=tuple(range(1, mask.ndim)))
@@ -250,9 +257,7 @@ class Batch:
 
         def compute() -> np.ndarray:
             if from_logits:
-                z = self.matrix("y_pred")
-                shifted = z - z.max(axis=1, keepdims=True)
-                return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+                return log_softmax(self.matrix("y_pred"))
             p = self.class_probabilities()
             return np.log(self._clipped(p, eps))
 

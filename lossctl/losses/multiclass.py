@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from lossctl.losses.batch import Batch
+from lossctl.losses.batch import Batch, log_softmax
 from lossctl.losses.errors import InputDomainError
-from lossctl.losses.params import EPS, FROM_LOGITS, NON_NEGATIVE, UNIT, VECTOR, Param
+from lossctl.losses.params import EPS, FROM_LOGITS, NON_NEGATIVE, POSITIVE, UNIT, VECTOR, Param
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import MULTICLASS
 
@@ -101,6 +103,54 @@ def kl_divergence(batch: Batch, *, from_logits: bool, eps: float) -> np.ndarray:
     return second.sum(axis=1) + first + direct.sum(axis=1)
 
 
+def distillation(batch: Batch, *, temperature: float) -> np.ndarray:
+    """``T^2 KL(softmax(t / T) || softmax(s / T))``, t the teacher's and s the student's logits
+    (Hinton, Vinyals & Dean 2015): the T^2 keeps the soft targets' gradients on the scale of a
+    hard-label loss as T changes.
+
+    With q = softmax(t / T) and ``d = (s - t) / T``, ``KL = log E_q[exp(d - m)]`` for
+    ``m = E_q[d]`` (the two log-sum-exps cancel), and with ``x = d - m``,
+    ``E_q[exp(x)] = 1 + E_q[x] + E_q[expm1(x) - x]`` where ``E_q[x] = 0``: so
+    ``KL = log1p(E_q[expm1(x) - x])``, a sum of non-negative terms. Nearly equal logits keep
+    their tiny divergence (the direct ``sum q (log q - log p)`` cancels it to rounding), and an
+    error in m changes the result only to second order. A class whose q underflows to 0 adds
+    ``exp(log q + x)``; where the sum overflows, the log-sum-exp of ``log q + x`` is taken.
+    """
+    teacher, student = batch.matrix("y_true"), batch.matrix("y_pred")
+    if teacher.shape[1] != student.shape[1]:
+        raise InputDomainError(
+            f"{teacher.shape[1]} teacher logits but {student.shape[1]} student logits per sample", role="y_true"
+        )
+    log_q = log_softmax(teacher / temperature)
+    q = np.exp(log_q)
+    total = q.sum(axis=1)
+    d = (student - teacher) / temperature
+    x = d - ((q * d).sum(axis=1) / total)[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        terms = np.where(q > 0, q * _expm1_minus(x), np.exp(log_q + x))
+        kl = np.log1p(terms.sum(axis=1) / total)
+    far = ~np.isfinite(kl)
+    if far.any():  # E_q[exp(x)] beyond the float64 range: its log by log-sum-exp
+        a = log_q[far] + x[far]
+        top = a.max(axis=1)
+        kl[far] = top + np.log(np.exp(a - top[:, None]).sum(axis=1)) - np.log(total[far])
+    return temperature * temperature * kl
+
+
+def _expm1_minus(x: np.ndarray) -> np.ndarray:
+    """``expm1(x) - x`` (>= 0): by its series ``x^2/2! + x^3/3! + ...`` up to ``x^17/17!``
+    where ``|x| < 1/2`` (truncation below 2e-19 relative), directly elsewhere (where the
+    subtraction loses at most 2 bits)."""
+    small = np.abs(x) < 0.5
+    v = np.where(small, x, 0.0)
+    series = np.zeros_like(v)
+    for k in range(17, 1, -1):
+        series = (series + 1.0 / math.factorial(k)) * v
+    series *= v
+    with np.errstate(over="ignore"):
+        return np.where(small, series, np.expm1(x) - x)
+
+
 def _minus_log1p_plus(u: np.ndarray, log1p_u: np.ndarray) -> np.ndarray:
     """``u - log1p(u)`` (>= 0): by its series ``u^2/2 - u^3/3 + ...`` where ``|u| < 0.01``
     (truncated after ``u^9``: relative error below 1e-16), directly elsewhere."""
@@ -168,5 +218,25 @@ SPECS = (
         ),
         peers="scipy.stats.entropy(t, p), torch.nn.KLDivLoss(reduction='batchmean')",
         properties="0 iff p = t; asymmetric",
+    ),
+    LossSpec(
+        name="distillation",
+        aliases=("distillation-kl", "knowledge-distillation"),
+        family="divergence",
+        summary="Knowledge distillation: T^2 KL between the teacher's and the student's softened softmax.",
+        formula="T^2 sum_c q_c log(q_c / p_c), q = softmax(t / T), p = softmax(s / T)",
+        latex=r"\frac{T^2}{n}\sum_i \sum_c q_{ic} \log\frac{q_{ic}}{p_{ic}},\ q = \mathrm{softmax}(t/T),\ p = \mathrm{softmax}(s/T)",
+        reference="Hinton, Vinyals & Dean (2015), Distilling the Knowledge in a Neural Network, arXiv:1503.02531",
+        tasks=(MULTICLASS,),
+        per_sample=distillation,
+        params=(Param("temperature", 1.0, "softens both softmaxes; Hinton et al. use 2 to 20", domain=POSITIVE),),
+        conventions=(
+            "y_true holds the teacher's logits and y_pred the student's, one column per class (e.g. "
+            "--y-true 'teacher_*' --y-pred 'student_*'). Mean over samples, as torch kl_div(log_softmax(s/T), "
+            "softmax(t/T), reduction='batchmean') * T^2. The hard-label cross-entropy that distillation "
+            "adds in training is a separate score: cross-entropy on the labels."
+        ),
+        peers="torch.nn.functional.kl_div(log_softmax(s / T), softmax(t / T), reduction='batchmean') * T**2",
+        properties="0 iff the softened distributions agree; T = 1 is kl-divergence of the two softmaxes",
     ),
 )

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import difflib
 
-from lossctl.losses import binary, critic, distance, embedding, focal, multiclass, regression, regularization
+from lossctl.losses import (
+    binary,
+    critic,
+    distance,
+    embedding,
+    error_rate,
+    focal,
+    multiclass,
+    regression,
+    regularization,
+)
 from lossctl.losses.errors import UnknownLossError
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import TASKS
@@ -13,6 +23,7 @@ CATALOG: tuple[LossSpec, ...] = (
     regression.SPECS
     + binary.SPECS
     + focal.SPECS
+    + error_rate.SPECS
     + multiclass.SPECS
     + embedding.SPECS
     + critic.SPECS

@@ -55,6 +55,17 @@ def smooth_l1(batch: Batch, *, beta: float) -> np.ndarray:
     return terms if beta == 1.0 else terms / beta
 
 
+def pseudo_huber(batch: Batch, *, delta: float) -> np.ndarray:
+    """``delta^2 (sqrt(1 + (r/delta)^2) - 1)`` (Charbonnier et al. 1994).
+
+    Written ``delta^2 x (x / (sqrt(1 + x^2) + 1))`` with ``x = |r|/delta``: no cancellation
+    for small x (the direct form rounds ``sqrt(1 + 1e-20) - 1`` to 0), and no overflow of
+    ``x^2`` for large x (``hypot(1, x)``; ``x / (hypot + 1)`` stays below 1).
+    """
+    x = batch.abs_residual() / delta
+    return delta * delta * (x * (x / (np.hypot(1.0, x) + 1.0)))
+
+
 def log_cosh(batch: Batch) -> np.ndarray:
     """``log(cosh(r))``, accurate to a few eps everywhere.
 
@@ -230,6 +241,27 @@ SPECS = (
         conventions="smooth-l1(beta) = huber(delta=beta) / beta, as PyTorch.",
         peers="torch.nn.SmoothL1Loss(beta)",
         properties="robust beyond beta; gradient bounded by 1",
+    ),
+    LossSpec(
+        name="pseudo-huber",
+        aliases=("charbonnier",),
+        family="regression",
+        summary="Smooth Huber: about r^2/2 for small errors, delta |r| for large ones.",
+        formula="delta^2 (sqrt(1 + (r / delta)^2) - 1), r = y_true - y_pred",
+        latex=r"\frac{1}{n}\sum_i \delta^2\left(\sqrt{1 + (r_i/\delta)^2} - 1\right)",
+        reference=(
+            "Charbonnier, Blanc-Feraud, Aubert & Barlaud (1994), Two deterministic half-quadratic "
+            "regularization algorithms for computed imaging, ICIP; Hartley & Zisserman (2003), A6.8"
+        ),
+        tasks=(REGRESSION,),
+        per_sample=pseudo_huber,
+        params=(Param("delta", 1.0, "the scale where the loss turns from quadratic to linear", domain=POSITIVE),),
+        conventions=(
+            "The Charbonnier form with delta^2 in front, so that it meets huber(delta) at both ends: "
+            "r^2/2 near 0 and delta |r| - delta^2 far out. optax.huber_loss is Huber's, not this."
+        ),
+        peers="none computes it under this name; sklearn, torch, keras and optax have only Huber's form",
+        properties="robust beyond delta; smooth (every derivative continuous); gradient bounded by delta",
     ),
     LossSpec(
         name="log-cosh",

@@ -81,7 +81,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("storage_options", "fsspec options of s3:// (gs://, ...) inputs.", SOURCE, TABLE, command_line=False),
     Option("group_by", "Report one value per distinct value of this column.", SOURCE, config=False),
-    _parameter("delta", "Huber delta."),
+    _parameter("delta", "Huber and pseudo-Huber delta."),
     _parameter("beta", "Smooth-L1 beta."),
     _parameter("quantile", "Quantile of the pinball loss."),
     _parameter("gamma", "Focal gamma."),

@@ -12,7 +12,19 @@ from .conftest import BINARY_PT, document, failed, ok, write
 
 # The regression losses of the README ("The losses"), then the 1-D Wasserstein distance, as
 # the README's `lossctl compare sample_data/preds.csv` lists them.
-REGRESSION = ["mse", "rmse", "mae", "huber", "smooth-l1", "log-cosh", "quantile", "mape", "msle", "poisson"]
+REGRESSION = [
+    "mse",
+    "rmse",
+    "mae",
+    "huber",
+    "smooth-l1",
+    "pseudo-huber",
+    "log-cosh",
+    "quantile",
+    "mape",
+    "msle",
+    "poisson",
+]
 
 
 def losses(doc) -> list[str]:
@@ -39,11 +51,12 @@ def test_without_loss_binary_probabilities_get_the_probability_losses(run, files
     doc = document(run("compare", "bin.csv", "--format", "json"))
     assert doc["inputs"][0]["task"] == "binary"
     # hinge and squared-hinge take decision scores, not probabilities (DESIGN, "Conventions")
-    assert sorted(losses(doc)) == ["bce", "brier", "cost-sensitive-bce", "focal"]
+    assert sorted(losses(doc)) == ["bce", "brier", "cost-sensitive-bce", "focal", "zero-one"]
     values = {r["loss"]: r["value"] for r in doc["results"]}
     # bce = mean(-log p_t); brier = mean((1 - p_t)^2) = (0.01 + 0.04 + 0.16 + 0.16)/4 = 0.0925
     assert values["bce"] == pytest.approx(sum(-math.log(p) for p in BINARY_PT) / 4, rel=1e-12)
     assert values["brier"] == pytest.approx(0.37 / 4, rel=1e-12)
+    assert values["zero-one"] == 0.0  # every p_t > 0.5: each row's predicted class is its label
 
 
 @pytest.mark.parametrize(
@@ -53,7 +66,7 @@ def test_without_loss_binary_probabilities_get_the_probability_losses(run, files
             "mp.csv",
             "y_true,prob_0,prob_1\n0,0.5,0.5\n1,0.25,0.75\n",
             "multiclass",
-            ["cross-entropy", "focal", "kl-divergence", "multiclass-hinge"],
+            ["cross-entropy", "focal", "kl-divergence", "multiclass-hinge", "zero-one"],
         ),
         ("pr.csv", "label,distance\n1,0.5\n0,1.5\n0,3\n", "pair", ["contrastive"]),
         ("tr.csv", "d_ap,d_an\n1,3\n2,2.5\n", "triplet", ["triplet"]),

@@ -17,9 +17,21 @@ from .conftest import REPO, document, failed, ok
 
 # README, "The losses": the losses of each task.
 BY_TASK = {
-    "regression": {"mse", "rmse", "mae", "huber", "smooth-l1", "log-cosh", "quantile", "mape", "msle", "poisson"},
-    "binary": {"bce", "focal", "hinge", "squared-hinge", "brier", "cost-sensitive-bce"},
-    "multiclass": {"cross-entropy", "focal", "multiclass-hinge", "kl-divergence"},
+    "regression": {
+        "mse",
+        "rmse",
+        "mae",
+        "huber",
+        "smooth-l1",
+        "pseudo-huber",
+        "log-cosh",
+        "quantile",
+        "mape",
+        "msle",
+        "poisson",
+    },
+    "binary": {"bce", "focal", "hinge", "squared-hinge", "brier", "cost-sensitive-bce", "zero-one"},
+    "multiclass": {"cross-entropy", "focal", "multiclass-hinge", "kl-divergence", "zero-one", "distillation"},
     "pair": {"contrastive"},
     "triplet": {"triplet"},
     "critic": {"wasserstein"},
@@ -32,6 +44,7 @@ ALIASES = {
     "mae": {"l1-loss"},
     "quantile": {"pinball"},
     "cross-entropy": {"ce"},
+    "zero-one": {"error-rate"},
 }
 PARAMETERS = {
     "huber": {"delta"},
@@ -46,6 +59,9 @@ PARAMETERS = {
     "l1": {"lambda"},
     "l2": {"lambda"},
     "elastic-net": {"lambda1", "lambda2"},
+    "pseudo-huber": {"delta"},
+    "zero-one": {"threshold"},
+    "distillation": {"temperature"},
 }
 # sample_data/README.md: the worked examples' ids.
 EXAMPLE_IDS = {

@@ -60,6 +60,7 @@ def test_compare_one_file_table_is_exact_with_every_regression_loss(run, files):
         "│ mae                  │         1 │ 4 │\n"
         "│ huber                │     0.875 │ 4 │\n"
         "│ smooth-l1            │     0.875 │ 4 │\n"
+        "│ pseudo-huber         │  0.780776 │ 4 │\n"
         "│ log-cosh             │  0.826797 │ 4 │\n"
         "│ quantile             │       0.5 │ 4 │\n"
         "│ mape                 │      0.25 │ 4 │\n"
@@ -81,6 +82,7 @@ def test_compare_one_file_values_at_full_precision(run, files):
         "mae": 4 / 4,
         "huber": 3.5 / 4,
         "smooth-l1": 3.5 / 4,
+        "pseudo-huber": (math.sqrt(1 + 4**2) - 1) / 4,  # delta = 1
         "log-cosh": math.log(math.cosh(4.0)) / 4,
         "quantile": 0.5 * 4 / 4,
         "mape": (4 / 4) / 4,

@@ -108,6 +108,35 @@ def sigmoid(z: float) -> float:
         ),
         # smooth-l1 with beta = 0 is the absolute error: mean(|[1, -3]|) = 2.
         ("smooth-l1", {"y_true": [1.0, 0.0], "y_pred": [0.0, 3.0]}, {"beta": 0.0}, 2.0),
+        # pseudo-huber, delta 2: r = 0 -> 0; r = 2 -> 4 (sqrt 2 - 1); r = 3 * 2 -> 4 (sqrt 10 - 1).
+        (
+            "pseudo-huber",
+            {"y_true": [0.0, 0.0, 0.0], "y_pred": [0.0, 2.0, -6.0]},
+            {"delta": 2.0},
+            (4 * (math.sqrt(2) - 1) + 4 * (math.sqrt(10) - 1)) / 3,
+        ),
+        # zero-one, binary: p = 0.5 is predicted negative (p > 0.5 is positive), so the positive
+        # at 0.5 and the negative at 0.7 are wrong, the positive at 0.51 and negative at 0.2 right.
+        ("zero-one", {"y_true": [1.0, 0.0, 1.0, 0.0], "y_pred": [0.5, 0.7, 0.51, 0.2]}, {}, 0.5),
+        # threshold 0.8: only the positive at 0.9 is predicted positive; the one at 0.7 is missed.
+        ("zero-one", {"y_true": [1.0, 1.0, 0.0], "y_pred": [0.9, 0.7, 0.75]}, {"threshold": 0.8}, 1 / 3),
+        # from logits: sigmoid(0) = 0.5 is negative, sigmoid(0.1) > 0.5 positive; weights 1, 3.
+        (
+            "zero-one",
+            {"y_true": [1.0, 1.0], "y_pred": [0.0, 0.1], "sample_weight": [1.0, 3.0]},
+            {"from_logits": True},
+            1 / 4,
+        ),
+        # multiclass: argmax [1, 0 (tie of 0 and 1 to the lowest), 2] against labels [1, 1, 0].
+        ("zero-one", {"y_true": [1.0, 1.0, 0.0], "y_pred": [[0, 2, 1], [3, 3, 0], [0, 1, 5]]}, {}, 2 / 3),
+        # distillation, T = 2: teacher logits [0, 2 ln 3] and student [0, 0] soften to q = [1/4, 3/4]
+        # and p = [1/2, 1/2]: T^2 (1/4 log(1/2) + 3/4 log(3/2)) = 4 (3/4 log 3 - log 2).
+        (
+            "distillation",
+            {"y_true": [[0.0, 2 * math.log(3.0)]], "y_pred": [[0.0, 0.0]]},
+            {"temperature": 2.0},
+            4 * (0.75 * math.log(3.0) - LN2),
+        ),
     ],
 )
 def test_hand_computed_value(loss, arrays, params, expected):

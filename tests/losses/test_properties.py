@@ -51,6 +51,9 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         return {"y_true": draw(labels(n)), "y_pred": draw(vectors(reals(1e-3, 50.0), n))}
     if task == "multiclass":
         return {"y_true": draw(labels(n, (0.0, 1.0, 2.0))), "y_pred": draw(probability_rows(n))}
+    if task == "teacher-student":  # two logit matrices
+        rows = st.lists(vectors(reals(1e-3, 30.0), CLASSES), min_size=n, max_size=n).map(np.array)
+        return {"y_true": draw(rows), "y_pred": draw(rows)}
     if task == "pair":
         return {"y_true": draw(labels(n)), "y_pred": draw(vectors(magnitudes(1e-3, 10.0), n))}
     if task == "triplet":
@@ -69,8 +72,15 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
     raise AssertionError(f"no inputs for task {task!r}")
 
 
+# The inputs of a loss whose task's usual inputs do not suit it.
+INPUTS = {"distillation": "teacher-student"}
 # Every loss of the catalog with its defaults, and configured variants worth their own check.
-VARIANTS: list[tuple[str, dict[str, Any], str]] = [(spec.name, {}, spec.tasks[0]) for spec in catalog()] + [
+VARIANTS: list[tuple[str, dict[str, Any], str]] = [
+    (spec.name, {}, INPUTS.get(spec.name, spec.tasks[0])) for spec in catalog()
+] + [
+    ("distillation", {"temperature": 4.0}, "teacher-student"),
+    ("zero-one", {"threshold": 0.3}, "binary"),
+    ("pseudo-huber", {"delta": 0.01}, "regression"),
     ("bce", {"from_logits": True, "pos_weight": 2.5, "label_smoothing": 0.1}, "binary-logits"),
     ("focal", {"from_logits": True, "alpha": 0.25}, "binary-logits"),
     ("focal", {"gamma": 1.5, "alpha": [0.2, 0.3, 0.5]}, "multiclass"),

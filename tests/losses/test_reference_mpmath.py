@@ -1,5 +1,6 @@
 """Per-sample accuracy, against mpmath at 650 digits, of the losses whose formulas are there to
-avoid cancellation: log-cosh, the Poisson deviance and the squared log error.
+avoid cancellation: log-cosh, the Poisson deviance, the squared log error, pseudo-Huber and
+distillation.
 
 650 digits carry ``log cosh r ~ r^2 / 2`` down to the smallest normal float64 and every
 cancellation below. Bounds are in units of eps = 2^-52, and each one names what it allows:
@@ -96,3 +97,42 @@ def test_squared_log_error_is_accurate_near_and_far_from_the_prediction():
         exact = [(mpmath.log1p(mpmath.mpf(a)) - mpmath.log1p(mpmath.mpf(b))) ** 2 for a, b in zip(y, p, strict=True)]
         errors = relative_errors(actual, exact)
     assert errors.max() <= 8 * EPS, (y[np.argmax(errors)], p[np.argmax(errors)])
+
+
+@pytest.mark.parametrize("delta", [1e-3, 1.0, 250.0])
+def test_pseudo_huber_is_accurate_across_magnitudes(delta):
+    # delta^2 (sqrt(1 + (r/delta)^2) - 1): the direct form cancels to 0 for |r| << delta and
+    # overflows (r/delta)^2 for |r| >> delta; 8 eps covers a hypot, a division and 3 products.
+    rng = rng_for("pseudo-huber", "mpmath", delta)
+    r = signed_magnitudes(rng, -150, 150, 400)
+    actual = lossctl.per_sample("pseudo-huber", np.zeros_like(r), r, delta=delta)
+    with mpmath.workdps(DIGITS):
+        d = mpmath.mpf(delta)
+        exact = [d * d * (mpmath.sqrt(1 + (mpmath.mpf(x) / d) ** 2) - 1) for x in r]
+        errors = relative_errors(actual, exact)
+    assert errors.max() <= 8 * EPS, r[np.argmax(errors)]
+
+
+def test_distillation_is_accurate_for_near_and_far_logits():
+    # Student logits 1e-9 .. 10 away from the teacher's: KL is about T^2 Var_q(dz / T) / 2 when
+    # near (down to 1e-19), which the direct sum q (log q - log p) loses to cancellation.
+    # lossctl sums non-negative terms q (expm1(x) - x) of x = d - E_q[d], d = (s - t) / T: the
+    # difference s - t is exact (Sterbenz) or within an ulp, the division adds one rounding, an
+    # error in E_q[d] enters to second order, so 8 eps bounds what remains.
+    rng = rng_for("distillation", "mpmath")
+    teacher = rng.normal(0.0, 2.0, (80, 4))
+    gap = 10.0 ** rng.uniform(-9, 1, (80, 1)) * rng.normal(0.0, 1.0, (80, 4))
+    student = teacher + gap
+    for temperature in (1.0, 3.0):
+        actual = lossctl.per_sample("distillation", teacher, student, temperature=temperature)
+        with mpmath.workdps(60):
+            exact = []
+            for t_row, s_row in zip(teacher, student, strict=True):
+                t = [mpmath.mpf(float(v)) / temperature for v in t_row]
+                s = [mpmath.mpf(float(v)) / temperature for v in s_row]
+                log_q = [v - mpmath.log(mpmath.fsum(mpmath.exp(w) for w in t)) for v in t]
+                log_p = [v - mpmath.log(mpmath.fsum(mpmath.exp(w) for w in s)) for v in s]
+                kl = mpmath.fsum(mpmath.exp(a) * (a - b) for a, b in zip(log_q, log_p, strict=True))
+                exact.append(temperature**2 * kl)
+            errors = relative_errors(actual, exact)
+        assert errors.max() <= 8 * EPS, temperature

@@ -38,7 +38,8 @@ def arrays_of(case: dict) -> dict[str, np.ndarray]:
 def test_fixture_records_torch_version_and_covers_every_loss():
     assert str(DATA["torch_version"]).startswith("2.")
     losses = {case["loss"] for case in CASES}
-    assert losses == {"huber", "smooth-l1", "bce", "focal", "cross-entropy", "kl-divergence", "triplet"}
+    expected = {"huber", "smooth-l1", "bce", "focal", "cross-entropy", "kl-divergence", "distillation", "triplet"}
+    assert losses == expected
     assert {case["size"] for case in CASES} >= {1, 2, 7, 1000}
 
 

@@ -66,6 +66,7 @@ def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
             "anchor": rng.normal(0.0, 1.0, (n, EMBEDDING_DIM)),
             "positive": rng.normal(0.0, 1.0, (n, EMBEDDING_DIM)),
             "negative": rng.normal(0.0, 1.0, (n, EMBEDDING_DIM)),
+            "teacher_logits": rng.normal(0.0, 3.0, (n, CLASSES)),
         }
     # Logits of +-1000, where a naive sigmoid or softmax overflows.
     inputs[EXTREME] = {
@@ -77,6 +78,7 @@ def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
             + [[-1000, -1000, -1000], [1000, 1000, -1000], [-1000, 1000, 1000.0]]
         ),
     }
+    inputs[EXTREME]["teacher_logits"] = inputs[EXTREME]["class_logits"][::-1].copy()
     return inputs
 
 
@@ -197,6 +199,17 @@ def distribution_cases(b: Builder) -> None:
     b.add("kl-divergence", {}, roles, "F.kl_div(torch.log(p), t, 'batchmean')", per, mean)
 
 
+def distillation_cases(b: Builder) -> None:
+    roles = {"y_true": "teacher_logits", "y_pred": "class_logits"}
+    t, s = b["teacher_logits"], b["class_logits"]
+    for temperature in (0.5, 1.0, 4.0, 20.0):
+        soft_student, soft_teacher = F.log_softmax(s / temperature, dim=1), F.softmax(t / temperature, dim=1)
+        per = F.kl_div(soft_student, soft_teacher, reduction="none").sum(dim=1) * temperature**2
+        mean = F.kl_div(soft_student, soft_teacher, reduction="batchmean") * temperature**2
+        call = f"F.kl_div(F.log_softmax(s / {temperature}), F.softmax(t / {temperature}), 'batchmean') * T^2"
+        b.add("distillation", {"temperature": temperature}, roles, call, per, mean)
+
+
 def triplet_cases(b: Builder) -> None:
     roles = {"anchor": "anchor", "positive": "positive", "negative": "negative"}
     a, pos, neg = b["anchor"], b["positive"], b["negative"]
@@ -218,6 +231,7 @@ def main() -> None:
         if size == EXTREME:
             binary_logit_cases(b)
             multiclass_label_cases(b)
+            distillation_cases(b)
             continue
         for family in (
             regression_cases,
@@ -225,6 +239,7 @@ def main() -> None:
             binary_logit_cases,
             multiclass_label_cases,
             distribution_cases,
+            distillation_cases,
             triplet_cases,
         ):
             family(b)
