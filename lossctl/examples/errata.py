@@ -3,11 +3,9 @@ statements about a loss that its formula contradicts. Each quotes the document v
 
 from __future__ import annotations
 
-from lossctl.examples.documented import DOC_000, DOC_002, DOC_003, DOC_004
+from lossctl.examples.documented import DOC_000, DOC_001, DOC_002, DOC_003, DOC_004
 from lossctl.examples.records import Erratum
 from lossctl.losses import get_spec
-
-DOC_001 = "001_5b7b918ba99182c7.txt"
 
 ERRATA: tuple[Erratum, ...] = (
     Erratum(

@@ -18,8 +18,10 @@ PLAUSIBLE = "plausible"
 VERDICTS = (MATCH, DOCUMENT_WRONG, NO_DOCUMENTED_VALUE, IMPLAUSIBLE, PLAUSIBLE)
 COLUMN_NAMES = {"y_true": "y_true", "y_pred": "y_pred", "sample_weight": "weight", "weights": "w"}
 """The column of each input role in the sample_data/ files."""
-MATRIX_PREFIX = "logit"
-"""A prediction matrix is written as logit_0, logit_1, ...: the examples' matrices are logits."""
+MATRIX_PREFIXES = {"y_true": "teacher", "y_pred": "logit"}
+"""A matrix is written one column per class: a prediction matrix as logit_0, logit_1, ...; a
+y_true matrix (a teacher's logits) as teacher_0, ...; with the prediction matrix beside it,
+it is the student's: student_0, ..."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -60,6 +62,9 @@ class Example:
         """The command line that computes this example's value from its file in sample_data/."""
         path = f"sample_data/{self.data_file}"
         words = ["lossctl", "compute", "-l", self.loss]
+        for role, values in self.arrays().items():
+            if values.ndim == 2:  # matrix columns named as they are, not left to detection
+                words += [f"--{role.replace('_', '-')}", f"{self.matrix_prefix(role)}_*"]
         words += ["--model-weights", path] if self.weights is not None else [path]
         return shlex.join(words)
 
@@ -81,14 +86,22 @@ class Example:
     def data_columns(self) -> dict[str, np.ndarray]:
         """The columns of the example's file in sample_data/, in order: the features, then the
         inputs under their column names (``weight`` for sample weights, ``w`` for model weights,
-        ``logit_0``, ``logit_1``, ... for a matrix of logits)."""
+        ``logit_0``, ``logit_1``, ... for a matrix of logits, ``teacher_0``, ... and
+        ``student_0``, ... for a teacher's and a student's)."""
         columns = dict(self.features)
         for role, values in self.arrays().items():
             if values.ndim == 2:  # a class matrix: one column per class
-                columns.update({f"{MATRIX_PREFIX}_{k}": values[:, k] for k in range(values.shape[1])})
+                prefix = self.matrix_prefix(role)
+                columns.update({f"{prefix}_{k}": values[:, k] for k in range(values.shape[1])})
             else:
                 columns[COLUMN_NAMES[role]] = values
         return columns
+
+    def matrix_prefix(self, role: str) -> str:
+        """The column prefix of ``role``'s matrix (see ``MATRIX_PREFIXES``)."""
+        if role == "y_pred" and self.y_true is not None and self.y_true.ndim == 2:
+            return "student"
+        return MATRIX_PREFIXES[role]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

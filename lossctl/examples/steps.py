@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import lossctl.losses as core
+from lossctl.losses.batch import log_softmax
 
 if TYPE_CHECKING:
     from lossctl.examples.records import Worked
@@ -238,6 +239,62 @@ def _cross_entropy(example: Worked, params: dict) -> list[str]:
     return lines
 
 
+def _pseudo_huber(example: Worked, params: dict) -> list[str]:
+    """Each error's term, the mean, and Huber with the same delta beside it."""
+    n = len(example.terms)
+    delta = num(params["delta"])
+    errors = np.abs(np.asarray(example.y_pred, dtype=float) - example.y_true)
+    rows = [["i", f"{delta}^2 (sqrt(1 + (|e| / {delta})^2) - 1)"]]
+    for i, (e, t) in enumerate(zip(errors, example.terms, strict=True)):
+        rows.append([str(i + 1), f"|e| = {num(e)}: {num(t)}"])
+    huber = core.compute(f"huber:delta={params['delta']!r}", example.y_true, example.y_pred)
+    return [
+        f"L = (1/{n}) Σ delta^2 (sqrt(1 + (e/delta)^2) - 1),  delta = {delta}",
+        *_aligned(rows),
+        f"L = (1/{n}) × {num(float(np.sum(example.terms)))} = {num(example.computed)}",
+        f"beside it: huber:delta={delta} = {num(huber)}",
+    ]
+
+
+def _zero_one(example: Worked, params: dict) -> list[str]:
+    """Each sample's predicted class against its label, the error rate, and cross-entropy beside it."""
+    n = len(example.terms)
+    threshold = num(params["threshold"])
+    rows = [["i", f"predicted = 1 if p > {threshold}"]]
+    for i, (y, p, t) in enumerate(zip(example.y_true, example.y_pred, example.terms, strict=True)):
+        verdict = "wrong" if t else "right"
+        rows.append([str(i + 1), f"y={num(y)}, p={num(p)}: predicted {int(p > params['threshold'])}, {verdict}"])
+    bce = core.compute("bce", example.y_true, example.y_pred)
+    return [
+        f"L = (1/{n}) × (number of wrong predictions)",
+        *_aligned(rows),
+        f"L = (1/{n}) × {num(float(np.sum(example.terms)))} = {num(example.computed)}",
+        f"beside it: bce = {num(bce)}",
+    ]
+
+
+def _distillation(example: Worked, params: dict) -> list[str]:
+    """Each sample's softened teacher and student distributions, its T^2 KL, the mean, and the
+    same at T = 1 beside it."""
+    n = len(example.terms)
+    temperature = params["temperature"]
+
+    def softened(z: np.ndarray) -> str:
+        q = np.exp(log_softmax(z[None, :] / temperature))[0]
+        return "(" + ", ".join(f"{v:.4f}" for v in q) + ")"
+
+    rows = [["i", f"q = softmax(t / {num(temperature)})", f"p = softmax(s / {num(temperature)})", "T^2 KL(q || p)"]]
+    for i, (t, s, term) in enumerate(zip(example.y_true, example.y_pred, example.terms, strict=True)):
+        rows.append([str(i + 1), softened(t), softened(s), num(term)])
+    at_one = core.compute("distillation:temperature=1", example.y_true, example.y_pred)
+    return [
+        f"L = {num(temperature)}^2 (1/{n}) Σ_i KL(q_i || p_i)",
+        *_aligned(rows),
+        f"L = (1/{n}) × {num(float(np.sum(example.terms)))} = {num(example.computed)}",
+        f"beside it: at T = 1 (the unsoftened softmaxes), {num(at_one)}",
+    ]
+
+
 def _generic(example: Worked, params: dict) -> list[str]:
     """Any other loss: its per-sample terms and their mean."""
     n = len(example.terms)
@@ -251,6 +308,9 @@ def _generic(example: Worked, params: dict) -> list[str]:
 _RENDERERS: dict[str, Callable[[Worked, dict], list[str]]] = {
     "mse": _mse,
     "huber": _huber,
+    "pseudo-huber": _pseudo_huber,
+    "zero-one": _zero_one,
+    "distillation": _distillation,
     "bce": _bce,
     "cross-entropy": _cross_entropy,
     "focal": _focal,

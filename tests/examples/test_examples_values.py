@@ -135,6 +135,40 @@ def test_house_prices_huber_by_hand():
     assert "beside it: mae = 9000, mse / 2 = 47500000" in example.steps()
 
 
+def test_spam_zero_one_by_hand():
+    # p > 0.5 predicts spam: 0.8, 0.6, 0.9 -> 1 (labels 1, 1, 1), 0.2, 0.1 -> 0 (labels 0, 0).
+    example = worked("spam-zero-one")
+    assert example.terms.tolist() == [0.0] * 5
+    assert example.computed == 0.0
+    assert "beside it: bce = 0.233567" in example.steps()
+
+
+def test_house_prices_pseudo_huber_by_hand():
+    # delta^2 (sqrt(1 + (e/delta)^2) - 1) with delta = 10000 and e = 1, 0.5, 1.5, 1, 0.5 deltas.
+    unit = [math.sqrt(2) - 1, math.sqrt(1.25) - 1, math.sqrt(3.25) - 1, math.sqrt(2) - 1, math.sqrt(1.25) - 1]
+    expected = 1e8 * math.fsum(unit) / 5
+    example = worked("house-prices-pseudo-huber")
+    assert example.terms == pytest.approx([1e8 * u for u in unit], rel=1e-14)
+    assert example.computed == pytest.approx(expected, rel=1e-14)
+    assert example.computed < 45000000.0  # below huber:delta=10000 on the same errors (steps of house-prices-huber)
+
+
+def test_distillation_by_hand():
+    # T^2 sum_c q_c log(q_c / p_c), q and p softmaxes of the logits over T = 4, by plain Python.
+    example = worked("distillation-kl")
+
+    def softmax(row):
+        exps = [math.exp(v / 4.0) for v in row]
+        return [e / sum(exps) for e in exps]
+
+    terms = []
+    for t, s in zip(example.y_true.tolist(), example.y_pred.tolist(), strict=True):
+        q, p = softmax(t), softmax(s)
+        terms.append(16.0 * sum(a * math.log(a / b) for a, b in zip(q, p, strict=True)))
+    assert example.terms == pytest.approx(terms, rel=1e-12)
+    assert example.computed == pytest.approx(sum(terms) / 4, rel=1e-12)
+
+
 def test_training_log_is_read_against_ln_10():
     example = worked("mnist-training-log")
     # Ten rows of zero logits: softmax is 1/10 everywhere, so every term is -log(1/10) = ln 10.
@@ -177,6 +211,9 @@ def test_every_verdict():
         "spam-bce": DOCUMENT_WRONG,
         "spam-focal": DOCUMENT_WRONG,
         "house-prices-huber": NO_DOCUMENTED_VALUE,
+        "spam-zero-one": NO_DOCUMENTED_VALUE,
+        "house-prices-pseudo-huber": NO_DOCUMENTED_VALUE,
+        "distillation-kl": NO_DOCUMENTED_VALUE,
         "noisy-line-mse": NO_DOCUMENTED_VALUE,
         "mnist-training-log": IMPLAUSIBLE,
         "medical-cost-sensitive-bce": NO_DOCUMENTED_VALUE,
