@@ -59,9 +59,9 @@ _DEFAULTS = {
 }
 _SCORE_LOSSES = ("hinge", "squared-hinge", "wasserstein")
 _PROBABILITY_LOSSES = ("hinge", "squared-hinge")
-_ON_REQUEST = ("distillation",)
-"""Losses computed only when named: distillation reads the teacher's logits as y_true, which a
-file of labels does not have."""
+_ON_REQUEST = ("distillation", "ranking-softmax")
+"""Losses computed only when named: their y_true is a matrix (a teacher's logits, relevance
+labels) that a file of class labels does not have."""
 
 
 def default_losses(task: Task) -> list[str]:

@@ -18,10 +18,6 @@ PLAUSIBLE = "plausible"
 VERDICTS = (MATCH, DOCUMENT_WRONG, NO_DOCUMENTED_VALUE, IMPLAUSIBLE, PLAUSIBLE)
 COLUMN_NAMES = {"y_true": "y_true", "y_pred": "y_pred", "sample_weight": "weight", "weights": "w"}
 """The column of each input role in the sample_data/ files."""
-MATRIX_PREFIXES = {"y_true": "teacher", "y_pred": "logit"}
-"""A matrix is written one column per class: a prediction matrix as logit_0, logit_1, ...; a
-y_true matrix (a teacher's logits) as teacher_0, ...; with the prediction matrix beside it,
-it is the student's: student_0, ..."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -34,6 +30,10 @@ class Example:
     the document wrote them. ``tolerance`` is the number of decimals the document rounded its
     value to. ``comment`` is one sentence: the document's slip when it is wrong, how the data
     were made when it gives no value. ``remarks`` are further observations on the derivation.
+    ``ceiling`` marks a documented value that the computed one bounds from above (a logged loss
+    that a uniform guess already beats): the verdict is then ``implausible`` or ``plausible``.
+    ``matrices`` names the columns of a matrix input by role: ``{"y_pred": "logit"}`` writes
+    ``logit_0``, ``logit_1``, ...
     """
 
     id: str
@@ -56,6 +56,7 @@ class Example:
     comment: str = ""
     remarks: tuple[str, ...] = ()
     ceiling: bool = False
+    matrices: dict[str, str] = field(default_factory=lambda: {"y_pred": "logit"})
 
     @property
     def command(self) -> str:
@@ -64,7 +65,7 @@ class Example:
         words = ["lossctl", "compute", "-l", self.loss]
         for role, values in self.arrays().items():
             if values.ndim == 2:  # matrix columns named as they are, not left to detection
-                words += [f"--{role.replace('_', '-')}", f"{self.matrix_prefix(role)}_*"]
+                words += [f"--{role.replace('_', '-')}", f"{self.matrices[role]}_*"]
         words += ["--model-weights", path] if self.weights is not None else [path]
         return shlex.join(words)
 
@@ -86,22 +87,15 @@ class Example:
     def data_columns(self) -> dict[str, np.ndarray]:
         """The columns of the example's file in sample_data/, in order: the features, then the
         inputs under their column names (``weight`` for sample weights, ``w`` for model weights,
-        ``logit_0``, ``logit_1``, ... for a matrix of logits, ``teacher_0``, ... and
-        ``student_0``, ... for a teacher's and a student's)."""
+        a matrix one column per class, named by ``matrices``: ``logit_0``, ``logit_1``, ...)."""
         columns = dict(self.features)
         for role, values in self.arrays().items():
             if values.ndim == 2:  # a class matrix: one column per class
-                prefix = self.matrix_prefix(role)
+                prefix = self.matrices[role]
                 columns.update({f"{prefix}_{k}": values[:, k] for k in range(values.shape[1])})
             else:
                 columns[COLUMN_NAMES[role]] = values
         return columns
-
-    def matrix_prefix(self, role: str) -> str:
-        """The column prefix of ``role``'s matrix (see ``MATRIX_PREFIXES``)."""
-        if role == "y_pred" and self.y_true is not None and self.y_true.ndim == 2:
-            return "student"
-        return MATRIX_PREFIXES[role]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

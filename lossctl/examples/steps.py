@@ -295,6 +295,21 @@ def _distillation(example: Worked, params: dict) -> list[str]:
     ]
 
 
+def _ranking_softmax(example: Worked, params: dict) -> list[str]:
+    """Each list's softmax of the scores and its loss, then their mean."""
+    n = len(example.terms)
+    rows = [["q", "relevance r", "softmax(s)", "-Σ r_i log softmax(s)_i"]]
+    for i, (r, s, term) in enumerate(zip(example.y_true, example.y_pred, example.terms, strict=True)):
+        p = np.exp(log_softmax(s[None, :]))[0]
+        shown = "(" + ", ".join(f"{v:.4f}" for v in p) + ")"
+        rows.append([str(i + 1), "(" + ", ".join(num(v) for v in r) + ")", shown, num(term)])
+    return [
+        f"L = (1/{n}) Σ_q -Σ_i r_qi log softmax(s_q)_i",
+        *_aligned(rows),
+        f"L = (1/{n}) × {num(float(np.sum(example.terms)))} = {num(example.computed)}",
+    ]
+
+
 def _generic(example: Worked, params: dict) -> list[str]:
     """Any other loss: its per-sample terms and their mean."""
     n = len(example.terms)
@@ -311,6 +326,7 @@ _RENDERERS: dict[str, Callable[[Worked, dict], list[str]]] = {
     "pseudo-huber": _pseudo_huber,
     "zero-one": _zero_one,
     "distillation": _distillation,
+    "ranking-softmax": _ranking_softmax,
     "bce": _bce,
     "cross-entropy": _cross_entropy,
     "focal": _focal,

@@ -7,7 +7,7 @@ from dataclasses import fields
 from typing import Any
 
 import lossctl.losses as core
-from lossctl.examples.documented import EXAMPLES
+from lossctl.examples.documented import DOCUMENTED
 from lossctl.examples.records import (
     DOCUMENT_WRONG,
     IMPLAUSIBLE,
@@ -17,10 +17,14 @@ from lossctl.examples.records import (
     Example,
     Worked,
 )
+from lossctl.examples.variants import VARIANTS
+
+EXAMPLES: tuple[Example, ...] = DOCUMENTED + VARIANTS
+"""Every example: the documents' own, then the variants they name."""
 
 
 def examples() -> list[Example]:
-    """Every worked example, in document order."""
+    """Every worked example: the documents' own in document order, then the variants."""
     return list(EXAMPLES)
 
 

@@ -12,6 +12,7 @@ from lossctl.losses import (
     error_rate,
     focal,
     multiclass,
+    ranking,
     regression,
     regularization,
 )
@@ -25,6 +26,7 @@ CATALOG: tuple[LossSpec, ...] = (
     + focal.SPECS
     + error_rate.SPECS
     + multiclass.SPECS
+    + ranking.SPECS
     + embedding.SPECS
     + critic.SPECS
     + distance.SPECS

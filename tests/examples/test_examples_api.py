@@ -27,7 +27,7 @@ SEED_FILE = re.compile(r"^00[0-4]_[0-9a-f]{16}\.txt$")
 
 def test_examples_are_well_formed():
     found = examples()
-    assert len({e.id for e in found}) == len(found) == 11
+    assert len({e.id for e in found}) == len(found) == 12
     for e in found:
         assert KEBAB.match(e.id), e.id
         assert SEED_FILE.match(e.source), e.source

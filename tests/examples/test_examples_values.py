@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+import lossctl
 from lossctl.examples import (
     DOCUMENT_WRONG,
     IMPLAUSIBLE,
@@ -169,6 +170,19 @@ def test_distillation_by_hand():
     assert example.computed == pytest.approx(sum(terms) / 4, rel=1e-12)
 
 
+def test_search_ranking_by_hand():
+    # -sum_i r_i log(exp(s_i) / sum_j exp(s_j)) per query, by plain Python; mean over queries.
+    example = worked("search-ranking-softmax")
+    terms = []
+    for r, s in zip(example.y_true.tolist(), example.y_pred.tolist(), strict=True):
+        total = sum(math.exp(v) for v in s)
+        terms.append(-sum(ri * math.log(math.exp(si) / total) for ri, si in zip(r, s, strict=True)))
+    assert example.terms == pytest.approx(terms, rel=1e-13)
+    assert example.computed == pytest.approx(sum(terms) / 3, rel=1e-13)
+    shifted = worked("search-ranking-softmax").y_pred + 7.0  # the remark: a shift changes nothing
+    assert lossctl.compute("ranking-softmax", example.y_true, shifted) == pytest.approx(example.computed, rel=1e-13)
+
+
 def test_training_log_is_read_against_ln_10():
     example = worked("mnist-training-log")
     # Ten rows of zero logits: softmax is 1/10 everywhere, so every term is -log(1/10) = ln 10.
@@ -214,6 +228,7 @@ def test_every_verdict():
         "spam-zero-one": NO_DOCUMENTED_VALUE,
         "house-prices-pseudo-huber": NO_DOCUMENTED_VALUE,
         "distillation-kl": NO_DOCUMENTED_VALUE,
+        "search-ranking-softmax": NO_DOCUMENTED_VALUE,
         "noisy-line-mse": NO_DOCUMENTED_VALUE,
         "mnist-training-log": IMPLAUSIBLE,
         "medical-cost-sensitive-bce": NO_DOCUMENTED_VALUE,

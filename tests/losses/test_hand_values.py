@@ -129,6 +129,16 @@ def sigmoid(z: float) -> float:
         ),
         # multiclass: argmax [1, 0 (tie of 0 and 1 to the lowest), 2] against labels [1, 1, 0].
         ("zero-one", {"y_true": [1.0, 1.0, 0.0], "y_pred": [[0, 2, 1], [3, 3, 0], [0, 1, 5]]}, {}, 2 / 3),
+        # ranking-softmax, rax's documented example: scores [2, 1, 3], labels [1, 0, 0] -> 1.4076059,
+        # -log(e^2 / (e^2 + e + e^3)); a second list, relevance [0, 2, 1] of scores [0, 0, ln 2]:
+        # softmax [1/4, 1/4, 1/2], so -(2 log(1/4) + log(1/2)) = 5 log 2.
+        ("ranking-softmax", {"y_true": [[1.0, 0.0, 0.0]], "y_pred": [[2.0, 1.0, 3.0]]}, {}, 1.4076059644443804),
+        (
+            "ranking-softmax",
+            {"y_true": [[1.0, 0.0, 0.0], [0.0, 2.0, 1.0]], "y_pred": [[2.0, 1.0, 3.0], [0.0, 0.0, LN2]]},
+            {},
+            (math.log(math.exp(2) + math.exp(1) + math.exp(3)) - 2 + 5 * LN2) / 2,
+        ),
         # distillation, T = 2: teacher logits [0, 2 ln 3] and student [0, 0] soften to q = [1/4, 3/4]
         # and p = [1/2, 1/2]: T^2 (1/4 log(1/2) + 3/4 log(3/2)) = 4 (3/4 log 3 - log 2).
         (

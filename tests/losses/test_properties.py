@@ -54,6 +54,10 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
     if task == "teacher-student":  # two logit matrices
         rows = st.lists(vectors(reals(1e-3, 30.0), CLASSES), min_size=n, max_size=n).map(np.array)
         return {"y_true": draw(rows), "y_pred": draw(rows)}
+    if task == "lists":  # graded relevance labels and item scores, one list per row
+        relevance = st.lists(vectors(st.sampled_from((0.0, 1.0, 2.0, 3.0)), CLASSES), min_size=n, max_size=n)
+        scores = st.lists(vectors(reals(1e-3, 30.0), CLASSES), min_size=n, max_size=n)
+        return {"y_true": draw(relevance.map(np.array)), "y_pred": draw(scores.map(np.array))}
     if task == "pair":
         return {"y_true": draw(labels(n)), "y_pred": draw(vectors(magnitudes(1e-3, 10.0), n))}
     if task == "triplet":
@@ -73,7 +77,7 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
 
 
 # The inputs of a loss whose task's usual inputs do not suit it.
-INPUTS = {"distillation": "teacher-student"}
+INPUTS = {"distillation": "teacher-student", "ranking-softmax": "lists"}
 # Every loss of the catalog with its defaults, and configured variants worth their own check.
 VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     (spec.name, {}, INPUTS.get(spec.name, spec.tasks[0])) for spec in catalog()

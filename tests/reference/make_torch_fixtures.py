@@ -67,6 +67,7 @@ def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
             "positive": rng.normal(0.0, 1.0, (n, EMBEDDING_DIM)),
             "negative": rng.normal(0.0, 1.0, (n, EMBEDDING_DIM)),
             "teacher_logits": rng.normal(0.0, 3.0, (n, CLASSES)),
+            "relevance": rng.integers(0, 4, (n, CLASSES)).astype(float),
         }
     # Logits of +-1000, where a naive sigmoid or softmax overflows.
     inputs[EXTREME] = {
@@ -210,6 +211,14 @@ def distillation_cases(b: Builder) -> None:
         b.add("distillation", {"temperature": temperature}, roles, call, per, mean)
 
 
+def ranking_cases(b: Builder) -> None:
+    # optax ranking_softmax_loss: -sum_i r_i log_softmax(s)_i per list, relevance as given.
+    roles = {"y_true": "relevance", "y_pred": "class_logits"}
+    r, s = b["relevance"], b["class_logits"]
+    per = -(r * F.log_softmax(s, dim=1)).sum(dim=1)
+    b.add("ranking-softmax", {}, roles, "-(r * F.log_softmax(s, dim=1)).sum(dim=1)", per, per.mean())
+
+
 def triplet_cases(b: Builder) -> None:
     roles = {"anchor": "anchor", "positive": "positive", "negative": "negative"}
     a, pos, neg = b["anchor"], b["positive"], b["negative"]
@@ -240,6 +249,7 @@ def main() -> None:
             multiclass_label_cases,
             distribution_cases,
             distillation_cases,
+            ranking_cases,
             triplet_cases,
         ):
             family(b)
