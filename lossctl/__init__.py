@@ -14,7 +14,7 @@ from lossctl.lazy import exports
 
 __version__ = "0.1.0"
 
-_API = ("catalog", "compute", "per_sample", "resolve")
+_API = ("catalog", "compute", "interval", "per_sample", "resolve")
 __all__ = ["__version__", *_API]
 
 

@@ -5,16 +5,25 @@ from __future__ import annotations
 import click
 
 from lossctl.cli.evaluation import compute_and_emit
-from lossctl.cli.options import engine_options, input_options, labels_option, output_options, parameter_options
+from lossctl.cli.options import (
+    LevelCommand,
+    engine_options,
+    input_options,
+    interval_options,
+    labels_option,
+    output_options,
+    parameter_options,
+)
 
 
 @click.command(
+    cls=LevelCommand,
     epilog="""\b
 Examples:
   lossctl compare preds.csv                        # every loss that fits
   lossctl compare -l mse -l mae -l huber:delta=2 preds.csv
   lossctl compare model_a.csv model_b.csv          # a row per model, best in bold
-  lossctl compare --group-by region binary.parquet"""
+  lossctl compare --group-by region binary.parquet""",
 )
 @click.option(
     "--loss", "-l", "losses", multiple=True, help="A loss to compare (repeatable); default: every loss that fits."
@@ -24,6 +33,7 @@ Examples:
 @parameter_options
 @input_options
 @engine_options
+@interval_options
 @output_options
 def compare(losses: tuple[str, ...], labels: str | None, files: tuple[str, ...], **kwargs) -> None:
     """Compare losses on FILES side by side.

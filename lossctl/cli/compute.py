@@ -5,17 +5,25 @@ from __future__ import annotations
 import click
 
 from lossctl.cli.evaluation import compute_and_emit
-from lossctl.cli.options import engine_options, input_options, output_options, parameter_options
+from lossctl.cli.options import (
+    LevelCommand,
+    engine_options,
+    input_options,
+    interval_options,
+    output_options,
+    parameter_options,
+)
 
 
 @click.command(
+    cls=LevelCommand,
     epilog="""\b
 Examples:
   lossctl compute --loss huber --delta 1.0 preds.csv
   lossctl compute --loss "focal:gamma=2" --from-logits scores.parquet
   lossctl compute --loss "bce + 1e-4*l2" --model-weights w.npy preds.csv
   lossctl compute --loss mse preds.csv labels.csv --on id
-  cat preds.csv | lossctl compute --loss mae -"""
+  cat preds.csv | lossctl compute --loss mae -""",
 )
 @click.option(
     "--loss",
@@ -33,6 +41,7 @@ Examples:
 @parameter_options
 @input_options
 @engine_options
+@interval_options
 @output_options
 def compute(losses: tuple[str, ...], file: str | None, labels_file: str | None, **kwargs) -> None:
     """Compute each --loss on FILE (predictions and labels), or on FILE joined with LABELS_FILE.

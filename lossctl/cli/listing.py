@@ -85,12 +85,19 @@ def explanation(spec: LossSpec) -> str:
     lines += ["", f"conventions: {spec.conventions or 'none beyond the formula'}"]
     lines.append(f"same number as: {spec.peers or '-'}")
     lines.append(f"properties: {spec.properties or '-'}")
+    lines.append(f"intervals (--ci): {_interval_methods(spec)}")
     lines.append(f"reference: {spec.reference}")
     errata = _errata(spec.name)
     if errata:
         lines += ["", "errata in the reference documents:"]
         lines += [f"  - {e}" for e in errata]
     return "\n".join(lines) + "\n"
+
+
+def _interval_methods(spec: LossSpec) -> str:
+    from lossctl.losses.intervals import methods_of
+
+    return methods_of(spec.configure().state())
 
 
 def _errata(name: str) -> list[str]:

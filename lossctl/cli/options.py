@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from lossctl.options.declared import BY_KEY, CHOICE, FLAG, NUMBER, PARAMETERS, PATH, Option
+from lossctl.options.declared import BY_KEY, CHOICE, FLAG, INTEGER, LEVEL, NUMBER, PARAMETERS, PATH, Option
 from lossctl.output.render import FORMATS
 
 INPUT_KEYS = (
@@ -21,6 +21,7 @@ INPUT_KEYS = (
     "encoding",
 )
 ENGINE_KEYS = ("engine", "scheduler")
+INTERVAL_KEYS = ("ci", "ci_method", "seed")
 
 
 def compose(*decorators):
@@ -46,16 +47,50 @@ def option(key: str, *, validated: bool = True):
     if declared.type == FLAG:
         flag = declared.flag
         return click.option(f"{flag}/--no-{flag[2:]}", declared.key, default=None, help=text)
+    if declared.type == LEVEL:  # --ci 0.9, or --ci alone (see LevelCommand)
+        kind = click.FloatRange(0.0, 1.0, min_open=True, max_open=True)
+        return click.option(declared.flag, declared.key, type=kind, default=None, metavar=declared.metavar, help=text)
     kind: click.ParamType | type | None = None
     metavar = declared.metavar
     if declared.type == NUMBER:
         kind = float
+    elif declared.type == INTEGER:
+        kind = click.IntRange(0)
     elif declared.type == PATH:
         kind = click.Path(dir_okay=False)
     elif declared.type == CHOICE:
         kind = click.Choice(declared.choices) if validated else None
         metavar = None if validated else f"[{'|'.join(declared.choices)}]"
     return click.option(declared.flag, declared.key, type=kind, metavar=metavar, default=None, help=text)
+
+
+class LevelCommand(click.Command):
+    """A command whose level options (``--ci``) may stand alone, meaning their default: Click
+    would take the next word, a file name say, for the level, so a level option not followed
+    by a number gets its default written in before parsing."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _levels_filled(args))
+
+
+def _levels_filled(args: list[str]) -> list[str]:
+    flags = {BY_KEY[key].flag: BY_KEY[key].default for key in BY_KEY if BY_KEY[key].type == LEVEL}
+    out: list[str] = []
+    for i, word in enumerate(args):
+        if word == "--":
+            return out + args[i:]
+        out.append(word)
+        if word in flags and not _is_number(args[i + 1] if i + 1 < len(args) else ""):
+            out.append(str(flags[word]))
+    return out
+
+
+def _is_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
 
 
 def declared_options(*keys: str, validated: bool = True):
@@ -66,6 +101,7 @@ def declared_options(*keys: str, validated: bool = True):
 parameter_options = declared_options(*PARAMETERS, "from_logits")
 input_options = declared_options(*INPUT_KEYS)
 engine_options = declared_options(*ENGINE_KEYS)
+interval_options = declared_options(*INTERVAL_KEYS)
 
 precision_option = click.option(
     "--precision", type=click.IntRange(1, 17), default=6, show_default=True, help="Significant digits shown in tables."

@@ -43,6 +43,7 @@ class Plan:
             nan=request.source.nan,
             worst=request.outputs.worst,
             per_sample=request.outputs.per_sample,
+            ci=request.outputs.ci,
         )
 
 

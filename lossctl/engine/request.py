@@ -78,11 +78,21 @@ class Execution:
 
 
 @dataclass(frozen=True)
+class Ci:
+    """A confidence interval for every value: its level, method and resampling seed."""
+
+    level: float = 0.95
+    method: str = "normal"  # one of lossctl.losses.intervals.METHODS
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class Outputs:
     """What the pass produces besides each loss's value."""
 
     worst: int = 0  # the K rows with the largest per-sample loss
     per_sample: PerSampleSink | None = None
+    ci: Ci | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from lossctl.engine.binding import Binding
     from lossctl.engine.task import Task
     from lossctl.losses import AnyLoss
+    from lossctl.losses.intervals import Interval
 
 
 @dataclass
@@ -19,6 +20,7 @@ class LossResult:
     n: int
     group: Any = None
     worst: list[tuple[int, float]] | None = None  # (0-based row, value); shown 1-based
+    ci: Interval | None = None  # with --ci
 
     @property
     def label(self) -> str:

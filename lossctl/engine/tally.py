@@ -14,7 +14,7 @@ import numpy as np
 
 from lossctl.engine.groups import split_by_group
 from lossctl.engine.missing import apply_policy, missing_rows
-from lossctl.engine.request import PerSampleSink
+from lossctl.engine.request import Ci, PerSampleSink
 from lossctl.engine.results import LossResult
 from lossctl.engine.rows import RowNumbers
 from lossctl.engine.task import reads_samples
@@ -23,6 +23,8 @@ from lossctl.engine.weights import ModelWeights
 from lossctl.engine.worst import WorstK
 from lossctl.errors import InputError
 from lossctl.losses import Batch, InputDomainError, LossError
+from lossctl.losses.intervals import interval, resamplable, tracked
+from lossctl.losses.replication import Replicas, groups_of_rows, split_batch
 
 
 class Tally:
@@ -42,14 +44,19 @@ class Tally:
         nan: str = "error",
         worst: int = 0,
         per_sample: PerSampleSink | None = None,
+        ci: Ci | None = None,
     ) -> None:
         self.losses = losses
         self.translator = translator
         self.strict = strict
         self.nan = nan
         self.per_sample = per_sample
-        self.states = [loss.state() for loss in losses]
+        self.ci = ci
+        self.states = [self._state(loss) for loss in losses]
         self.groups: dict[Any, list] = {}
+        # With an interval asked for: each loss's (and each group's) replicate groups.
+        self.replicas = [self._replicas(i) for i in range(len(losses))] if ci else None
+        self.group_replicas: dict[Any, list] = {}
         self.worst = [WorstK(worst) for _ in losses] if worst else None
         self.failed: dict[int, str] = {}
         self.propagated = False
@@ -67,6 +74,7 @@ class Tally:
             nan=self.nan,
             worst=worst,
             per_sample=self.per_sample,
+            ci=self.ci,
         )
 
     def feed_weights(self, weights: ModelWeights) -> None:
@@ -100,11 +108,14 @@ class Tally:
             batch = Batch(role_arrays)
         except InputDomainError as exc:
             raise self.translator.error(exc, rows) from None
-        # One batch per group value, built once and shared by every loss.
+        # One batch per group value, built once and shared by every loss; with an interval,
+        # one per replicate group too (of the whole chunk, and of each group value's rows).
         by_group = [
-            (key, Batch({role: a[rows_of_key] for role, a in batch.arrays.items()}))
+            (key, rows_of_key, Batch({role: a[rows_of_key] for role, a in batch.arrays.items()}))
             for key, rows_of_key in ([] if group is None else split_by_group(group))
         ]
+        replicate_of = groups_of_rows(rows.array(), self.ci.seed) if self.ci else None
+        parts = split_batch(batch, replicate_of) if self.ci else None
         per_sample: dict[str, np.ndarray] = {}
         for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
             if i in self.failed or not reads_samples(loss):
@@ -113,8 +124,12 @@ class Tally:
                 state.update(batch)
                 if self.worst is not None or self.per_sample is not None:
                     self._per_sample(i, loss, batch, rows, per_sample)
-                for key, part in by_group:
+                if parts is not None and self.replicas[i] is not None:
+                    self.replicas[i].update(parts)
+                for key, rows_of_key, part in by_group:
                     self._group_state(key, i).update(part)
+                    if replicate_of is not None and self.replicas[i] is not None:
+                        self._group_replicas(key, i).update(split_batch(part, replicate_of[rows_of_key]))
             except InputDomainError as exc:
                 error = self.translator.error(exc, rows)
                 if self.strict:
@@ -135,6 +150,14 @@ class Tally:
             for i, state in enumerate(states):
                 if state is not None:
                     self._group_state(key, i).merge(state)
+        if self.replicas is not None:
+            for mine, theirs in zip(self.replicas, later.replicas, strict=True):
+                if mine is not None:
+                    mine.merge(theirs)
+            for key, replicas in later.group_replicas.items():
+                for i, theirs in enumerate(replicas):
+                    if theirs is not None:
+                        self._group_replicas(key, i).merge(theirs)
         if self.worst is not None:
             for mine, theirs in zip(self.worst, later.worst, strict=True):
                 mine.merge(theirs)
@@ -154,17 +177,45 @@ class Tally:
                 warnings.append(f"{loss.label} skipped: {self.failed[i]}")
                 continue
             worst = self.worst[i].items() if self.worst is not None else None
-            out.append(LossResult(loss, self._value(loss, state), state.n, worst=worst))
+            ci = self._interval(loss, state, self.replicas[i] if self.replicas else None, warnings)
+            out.append(LossResult(loss, self._value(loss, state), state.n, worst=worst, ci=ci))
         for key, states in sorted(self.groups.items(), key=lambda kv: str(kv[0])):
             for i, (loss, state) in enumerate(zip(self.losses, states, strict=True)):
                 if state is not None and i not in self.failed:
-                    out.append(LossResult(loss, self._value(loss, state), state.n, group=key))
+                    ci = self._interval(loss, state, self.group_replicas.get(key, [None] * (i + 1))[i], warnings, key)
+                    out.append(LossResult(loss, self._value(loss, state), state.n, group=key, ci=ci))
         return out, warnings
+
+    def _state(self, loss):
+        """A new state of ``loss``; with an interval asked for, one that keeps row moments."""
+        return tracked(loss.state()) if self.ci else loss.state()
+
+    def _replicas(self, i: int) -> Replicas | None:
+        """Replicate groups for loss ``i``, if its result can be resampled."""
+        return Replicas(self.losses[i].state) if resamplable(self.states[i]) else None
+
+    def _group_replicas(self, key: Any, i: int) -> Replicas:
+        replicas = self.group_replicas.setdefault(key, [None] * len(self.losses))
+        if replicas[i] is None:
+            replicas[i] = self._replicas(i)
+        return replicas[i]
+
+    def _interval(self, loss, state, replicas: Replicas | None, warnings: list[str], key: Any = None):
+        """The asked-for interval of one result, or None with a warning saying why not."""
+        if self.ci is None or self.propagated:
+            return None
+        try:
+            ci = self.ci
+            return interval(state, lambda: replicas, level=ci.level, method=ci.method, seed=ci.seed)
+        except LossError as exc:
+            where = "" if key is None else f" ({key})"
+            warnings.append(f"{loss.label}{where}: {exc}")
+            return None
 
     def _group_state(self, key: Any, i: int):
         states = self.groups.setdefault(key, [None] * len(self.losses))
         if states[i] is None:
-            states[i] = self.losses[i].state()
+            states[i] = self._state(self.losses[i])
         return states[i]
 
     def _per_sample(self, i: int, loss, batch: Batch, rows: RowNumbers, out: dict) -> None:

@@ -13,6 +13,8 @@ from lossctl.lazy import exports
 _HOMES = {
     "AnyLoss": "api",
     "compute": "api",
+    "interval": "api",
+    "Interval": "intervals",
     "per_sample": "api",
     "resolve": "api",
     "Batch": "batch",

@@ -13,17 +13,21 @@ from typing import Any
 import numpy as np
 
 from lossctl.losses.batch import Batch
+from lossctl.losses.ci import DEFAULT_SEED
 from lossctl.losses.combined import CombinedLoss
 from lossctl.losses.errors import ParameterError
 from lossctl.losses.expression import parse
+from lossctl.losses.intervals import Interval, tracked
+from lossctl.losses.intervals import interval as interval_of
 from lossctl.losses.params import normalize_key
 from lossctl.losses.registry import catalog, get_spec
+from lossctl.losses.replication import Replicas, groups_of_rows, split_batch
 from lossctl.losses.spec import Loss
 
 AnyLoss = Loss | CombinedLoss
 ARRAY_KEYWORDS = ("d_ap", "d_an", "anchor", "positive", "negative", "weights")
 
-__all__ = ["compute", "per_sample", "catalog", "resolve", "AnyLoss"]
+__all__ = ["compute", "interval", "per_sample", "catalog", "resolve", "AnyLoss"]
 
 
 def resolve(
@@ -100,6 +104,32 @@ def compute(
     """
     configured, batch = _configured(loss, y_true, y_pred, sample_weight, kwargs)
     return float(configured.evaluate(batch))
+
+
+def interval(
+    loss: str | AnyLoss,
+    y_true: Any = None,
+    y_pred: Any = None,
+    *,
+    level: float = 0.95,
+    method: str = "normal",
+    seed: int = DEFAULT_SEED,
+    sample_weight: Any = None,
+    **kwargs: Any,
+) -> Interval:
+    """The ``level`` confidence interval of ``compute(loss, ...)`` by ``method`` (``normal``
+    or ``bootstrap``, see ``lossctl.losses.intervals``), the rows taken as independent draws.
+    The same interval as the command line's ``--ci`` on the same rows, bit for bit."""
+    configured, batch = _configured(loss, y_true, y_pred, sample_weight, kwargs)
+    state = tracked(configured.state())
+    state.update(batch)
+
+    def replicas() -> Replicas:
+        groups = Replicas(configured.state)
+        groups.update(split_batch(batch, groups_of_rows(np.arange(len(batch)), seed)))
+        return groups
+
+    return interval_of(state, replicas, level=level, method=method, seed=seed)
 
 
 def per_sample(loss: str | AnyLoss, y_true: Any = None, y_pred: Any = None, **kwargs: Any) -> np.ndarray:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Protocol
 
 import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
-from lossctl.losses.summation import Accumulator, ratio
+from lossctl.losses.summation import UNIT, Accumulator, ratio
 
 Term = Callable[[Batch], np.ndarray]
 
@@ -86,6 +87,12 @@ class MeanState:
         self.numerator = Accumulator()
         self.weight = Accumulator()
         self.n = 0
+        self.moments: tuple[Accumulator, Accumulator, Accumulator] | None = None
+
+    def track_moments(self) -> None:
+        """Also keep ``sum a^2``, ``sum a b``, ``sum b^2`` of the rows' numerator terms
+        ``a = w l`` and denominator terms ``b = w d``: what ``variance`` needs."""
+        self.moments = (Accumulator(), Accumulator(), Accumulator())
 
     def update(self, batch: Batch) -> None:
         denominators = self.denominator(batch) if self.denominator is not None else None
@@ -101,12 +108,64 @@ class MeanState:
         else:
             self.weight.add_scalar(len(values))
         self.n += len(values)
+        if self.moments is not None:
+            self._add_moments(values, w, denominators)
+
+    def _add_moments(self, values: np.ndarray, w: np.ndarray | None, denominators: np.ndarray | None) -> None:
+        a = values if w is None else values * w
+        if denominators is None:
+            b = np.ones_like(values) if w is None else w
+        else:
+            b = denominators if w is None else denominators * w
+        squares, products, weights = self.moments
+        accumulate(squares, a, a, "y_pred")  # each a rounded once, then squared exactly
+        accumulate(products, a, b, "y_pred")
+        accumulate(weights, b, b, "sample_weight")
 
     def merge(self, other: MeanState) -> MeanState:
         self.numerator.merge(other.numerator)
         self.weight.merge(other.weight)
         self.n += other.n
+        if self.moments is not None and other.moments is not None:
+            for mine, theirs in zip(self.moments, other.moments, strict=True):
+                mine.merge(theirs)
         return self
+
+    def variance(self) -> float | None:
+        """The variance of the mean ``R = sum a / sum b`` by linearization (the delta method),
+        ``n/(n-1) sum (a_i - R b_i)^2 / (sum b)^2``: for an unweighted mean, ``s^2 / n`` with
+        ``s`` the sample standard deviation. Computed from the exact sums in rational
+        arithmetic, rounded once. None without moments or with fewer than two rows."""
+        if self.moments is None or self.n < 2 or self.weight.total == 0:
+            return None
+        squares, products, weights = (m.total for m in self.moments)
+        n_sum, d_sum = self.numerator.total, self.weight.total
+        spread = squares * d_sum * d_sum - 2 * n_sum * d_sum * products + n_sum * n_sum * weights
+        # spread = sum (a_i D - N b_i)^2 >= 0; with weights, N sums the exact products w l
+        # while a is each product rounded, so a spread within rounding of 0 may come out < 0.
+        return float(Fraction(max(spread, 0) * self.n << UNIT, d_sum**4 * (self.n - 1)))
+
+    def delta_interval(self, z: float) -> tuple[float, float] | None:
+        """``mean -/+ z sqrt(variance)``, then ``finish`` (monotone) applied to both ends, the
+        lower end first kept at 0 or above (``finish`` is a square root); None without
+        moments."""
+        variance = self.variance()
+        if variance is None:
+            return None
+        mean, half = self.mean(), z * math.sqrt(variance)
+        if self.finish is None:
+            return mean - half, mean + half
+        return self.finish(max(mean - half, 0.0)), self.finish(mean + half)
+
+    def sums(self) -> list[int]:
+        """The exact sums the result is a function of: numerator and denominator."""
+        return [self.numerator.total, self.weight.total]
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        """The result of every row of ``sums`` (floats, in ``sums()`` order), vectorized."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            means = sums[..., 0] / sums[..., 1]
+        return _finished(means, self.finish)
 
     def mean(self) -> float:
         if self.n == 0:
@@ -118,6 +177,13 @@ class MeanState:
     def result(self) -> float:
         m = self.mean()
         return representable(self.finish(m) if self.finish else m)
+
+
+def _finished(means: np.ndarray, finish: Callable[[float], float] | None) -> np.ndarray:
+    if finish is None:
+        return means
+    flat = [finish(m) if m >= 0 else math.nan for m in means.ravel().tolist()]
+    return np.array(flat).reshape(means.shape)
 
 
 class PenalizedMeanState:
@@ -143,6 +209,12 @@ class PenalizedMeanState:
 
     def result(self) -> float:
         return representable(self.mean.result() + self.penalty.value)
+
+    def sums(self) -> list[int]:
+        return [*self.mean.sums(), self.penalty.total]
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        return self.mean.statistic(sums[..., :2]) + sums[..., 2]
 
 
 class GroupDifferenceState:
@@ -176,6 +248,24 @@ class GroupDifferenceState:
                 raise LossError(f"no {name} samples: the loss needs both groups")
         return representable(self.means[0].mean() - self.means[1].mean())
 
+    def track_moments(self) -> None:
+        for state in self.means:
+            state.track_moments()
+
+    def delta_interval(self, z: float) -> tuple[float, float] | None:
+        """``value -/+ z sqrt(v_0 + v_1)``: the two means are of disjoint rows."""
+        parts = [state.variance() for state in self.means]
+        if None in parts:
+            return None
+        value, half = self.result(), z * math.sqrt(parts[0] + parts[1])
+        return value - half, value + half
+
+    def sums(self) -> list[int]:
+        return [*self.means[0].sums(), *self.means[1].sums()]
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        return self.means[0].statistic(sums[..., :2]) - self.means[1].statistic(sums[..., 2:])
+
 
 class SumState:
     """A plain sum of terms (regularization penalties over a weight array)."""
@@ -199,6 +289,12 @@ class SumState:
         if self.n == 0:
             raise LossError("no weights given")
         return representable(self.total.value)
+
+    def sums(self) -> list[int]:
+        return []  # the model's weights are not sampled rows: nothing to resample
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        return np.full(sums.shape[:-1], self.total.value)
 
 
 class CombinedState:
@@ -232,3 +328,14 @@ class CombinedState:
                 raise LossError(f"the term {label} received no input")
             total += coefficient * state.result()
         return representable(total)
+
+    def sums(self) -> list[int]:
+        return [total for _, state, _, _ in self.terms for total in state.sums()]
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        out, start = np.zeros(sums.shape[:-1]), 0
+        for coefficient, state, _, _ in self.terms:
+            width = len(state.sums())
+            out = out + coefficient * state.statistic(sums[..., start : start + width])
+            start += width
+        return out

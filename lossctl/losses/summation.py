@@ -162,7 +162,12 @@ class Accumulator:
     @property
     def value(self) -> float:
         """The sum, correctly rounded; ``inf`` if it is beyond the float64 range."""
-        return _divide(self.total, 1 << UNIT)
+        return to_float(self.total)
+
+
+def to_float(total: int) -> float:
+    """An exact sum (an integer multiple of ``2**-UNIT``) correctly rounded to a float."""
+    return _divide(total, 1 << UNIT)
 
 
 def ratio(numerator: Accumulator, denominator: Accumulator) -> float:

@@ -14,15 +14,18 @@ from typing import Any
 from lossctl.engine.request import ENGINES, NAN_POLICIES
 from lossctl.engine.task import FILE_TASKS
 from lossctl.io.formats import FORMATS as INPUT_FORMATS
+from lossctl.losses.ci import DEFAULT_SEED, METHODS
 
 TEXT = "text"
 PATH = "path"  # a file; in a configuration, relative to the configuration's directory
 FLAG = "flag"  # true or false; on the command line --x / --no-x
 NUMBER = "number"
+INTEGER = "integer"
+LEVEL = "level"  # a probability in (0, 1); on the command line the flag alone gives the default
 CHOICE = "choice"
 TABLE = "table"  # a table of settings; configuration only
 
-SOURCE, LOSSES, EXECUTION = "source", "losses", "execution"
+SOURCE, LOSSES, EXECUTION, OUTPUTS = "source", "losses", "execution", "outputs"
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,32 @@ OPTIONS: tuple[Option, ...] = (
     _parameter("pos_weight", "BCE weight of the positive term."),
     _parameter("label_smoothing", "Label smoothing of (binary) cross-entropy."),
     _parameter("lambda_", "Strength of l1 / l2 regularization."),
+    Option(
+        "ci",
+        "Give every value a confidence interval at this level (--ci alone: 0.95).",
+        OUTPUTS,
+        LEVEL,
+        default=0.95,
+        config=False,
+        metavar="LEVEL",
+    ),
+    Option(
+        "ci_method",
+        "How --ci makes the interval: normal (delta method) or bootstrap (percentile, of row groups).",
+        OUTPUTS,
+        CHOICE,
+        METHODS,
+        "normal",
+        config=False,
+    ),
+    Option(
+        "seed",
+        "Seed of the bootstrap and of its row groups: the same seed, the same interval.",
+        OUTPUTS,
+        INTEGER,
+        default=DEFAULT_SEED,
+        config=False,
+    ),
 )
 BY_KEY = {option.key: option for option in OPTIONS}
 PARAMETERS = tuple(o.key for o in OPTIONS if o.concern == LOSSES and o.type == NUMBER)

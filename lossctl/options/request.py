@@ -8,6 +8,7 @@ from typing import Any
 
 from lossctl.engine.request import (
     CHUNK_ROWS,
+    Ci,
     ColumnChoice,
     Execution,
     LossChoice,
@@ -63,7 +64,8 @@ def build_request(
         strict=strict,
     )
     execution = Execution(engine=get("engine"), scheduler=get("scheduler"), chunk_rows=chunk_rows, progress=progress)
-    return Request(source, losses, execution, Outputs(worst=worst, per_sample=per_sample))
+    ci = Ci(get("ci"), get("ci_method"), int(get("seed"))) if "ci" in given else None
+    return Request(source, losses, execution, Outputs(worst=worst, per_sample=per_sample, ci=ci))
 
 
 def _table(value: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -16,7 +16,8 @@ Schema (version 1)::
         {"input": "preds.csv", "loss": "huber", "spec": "huber:delta=0.5",
          "params": {"delta": 0.5}, "value": 0.41, "n": 200,
          "group": "north",                # per-group results only
-         "worst": [{"row": 17, "value": 3.2}]}                                 # with --worst
+         "worst": [{"row": 17, "value": 3.2}],                                 # with --worst
+         "ci": {"level": 0.95, "low": 0.37, "high": 0.45, "method": "normal"}} # with --ci
       ],
       "warnings": ["..."],
       "checks": [                         # check only: one per check and input
@@ -102,6 +103,9 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
         out["group"] = _jsonable(result.group)
     if result.worst is not None:
         out["worst"] = [{"row": row + 1, "value": value} for row, value in result.worst]
+    if result.ci is not None:
+        ci = result.ci
+        out["ci"] = {"level": ci.level, "low": _number(ci.low), "high": _number(ci.high), "method": ci.method}
     return out
 
 

@@ -12,7 +12,7 @@ from lossctl.errors import printable
 from lossctl.output.numbers import format_value
 
 if TYPE_CHECKING:
-    from lossctl.engine.results import Evaluation
+    from lossctl.engine.results import Evaluation, LossResult
 
 
 @dataclass
@@ -72,7 +72,7 @@ def _single(evaluation: Evaluation, precision: int) -> Grid:
             values.append([r.value if r else None for r in row_results])
             n = max((r.n for r in row_results if r), default=0)
             name = "(all)" if g is None else str(g)
-            rows.append([name, str(n), *[format_value(r.value, precision) if r else "" for r in row_results]])
+            rows.append([name, str(n), *[_cell(r, precision) if r else "" for r in row_results]])
         return Grid(
             title=f"{evaluation.input} by {evaluation.group_by}",
             headers=[evaluation.group_by, "n", *labels],
@@ -82,13 +82,27 @@ def _single(evaluation: Evaluation, precision: int) -> Grid:
             caption=evaluation.describe(),
         )
     rows = [[r.label, format_value(r.value, precision), str(r.n)] for r in results]
-    return Grid(
-        title=evaluation.input,
-        headers=["loss", "value", "n"],
-        rows=rows,
-        numeric=[False, True, True],
-        caption=evaluation.describe(),
-    )
+    headers, numeric = ["loss", "value", "n"], [False, True, True]
+    levels = {r.ci.level for r in results if r.ci is not None}
+    if levels:  # one level per run
+        headers.append(f"{max(levels) * 100:g}% interval")
+        numeric.append(True)
+        for row, r in zip(rows, results, strict=True):
+            row.append(_interval(r, precision))
+    return Grid(title=evaluation.input, headers=headers, rows=rows, numeric=numeric, caption=evaluation.describe())
+
+
+def _interval(result: LossResult, precision: int) -> str:
+    """``[low, high]`` of a result's interval, or ``-`` without one."""
+    if result.ci is None:
+        return "-"
+    return f"[{format_value(result.ci.low, precision)}, {format_value(result.ci.high, precision)}]"
+
+
+def _cell(result: LossResult, precision: int) -> str:
+    """A value, followed by its interval when it has one."""
+    text = format_value(result.value, precision)
+    return text if result.ci is None else f"{text} {_interval(result, precision)}"
 
 
 def _models(evaluations: list[Evaluation], precision: int) -> Grid:
@@ -100,7 +114,7 @@ def _models(evaluations: list[Evaluation], precision: int) -> Grid:
         row_values = [by_label[lab].value if lab in by_label else None for lab in labels]
         values.append(row_values)
         n = max((r.n for r in by_label.values()), default=0)
-        rows.append([e.input, str(n), *[format_value(v, precision) if v is not None else "" for v in row_values]])
+        rows.append([e.input, str(n), *[_cell(by_label[lab], precision) if lab in by_label else "" for lab in labels]])
     # Only models scored on the same labels are ranked: the same task, and as many rows.
     peers = [(e.task, e.rows) for e in evaluations]
     best = {(r, c + 2) for r, c in _mark_best(values, peers)}

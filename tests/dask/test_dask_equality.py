@@ -133,3 +133,22 @@ def test_engine_needs_dask_installed(monkeypatch):
     with pytest.raises(UsageError, match=r"pip install 'lossctl\[dask\]'"):
         with engine.connect(None):
             pass
+
+
+@pytest.mark.parametrize("method", ["normal", "bootstrap"])
+def test_intervals_with_groups_and_weights(datasets, both, method):
+    """--ci on both engines: the same interval, bit for bit, per loss and per group."""
+    request = build_request(
+        str(datasets["regression"]),
+        ["mse", "rmse", "mae", "mse + 0.5*mae"],
+        group_by="region",
+        chunk_rows=700,
+        ci=0.9,
+        ci_method=method,
+        seed=5,
+    )
+    mine, theirs = both(request)
+    assert_same(mine, theirs)
+    intervals = [r.ci for r in mine[0].results]
+    assert all(ci is not None and ci.method == method and ci.level == 0.9 for ci in intervals)
+    assert intervals == [r.ci for r in theirs[0].results]

@@ -1,0 +1,134 @@
+"""Confidence intervals of a loss, from its state and its replicate groups' states.
+
+Two methods, both from mergeable state (one pass, memory independent of the rows):
+
+- ``normal``: the value plus or minus ``z`` standard errors. For a (weighted) mean the
+  standard error is the delta method's, from exact row moments: ``s / sqrt(n)`` for a plain
+  mean, the linearized ratio variance ``n/(n-1) sum (a_i - R b_i)^2 / (sum b)^2`` for a
+  weighted one (Cochran 1977, Sampling Techniques, 6.3); an interval of RMSE is the square
+  root of the MSE's, the critic's Wasserstein estimate (a difference of two means of disjoint
+  rows) adds the two variances. Any other loss (an expression, a mean plus a count) takes the
+  delete-a-group jackknife's standard error over the replicate groups (Kott 2001).
+- ``bootstrap``: the percentile interval of ``RESAMPLES`` resamples of the replicate groups,
+  with replacement, drawn from ``numpy.random.PCG64(seed)``.
+
+Both assume independent rows. The normal interval is symmetric and trusts the central limit
+theorem: with few rows or heavy-tailed losses (a handful of outliers carrying the MSE) it is
+too narrow, and the bootstrap's asymmetric interval is the safer one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+
+from lossctl.losses.ci import DEFAULT_SEED, METHODS
+from lossctl.losses.errors import LossError
+from lossctl.losses.replication import GROUPS, Replicas
+from lossctl.losses.summation import to_float
+
+RESAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval: ``[low, high]`` at ``level`` (0.95), and how it was made."""
+
+    level: float
+    low: float
+    high: float
+    method: str
+
+    def as_json(self) -> dict[str, float | str]:
+        return {"level": self.level, "low": self.low, "high": self.high, "method": self.method}
+
+
+def tracked(state):
+    """``state``, keeping the row moments of the normal interval if it can."""
+    if hasattr(state, "track_moments"):
+        state.track_moments()
+    return state
+
+
+def interval(
+    state, replicas: Callable[[], Replicas], *, level: float, method: str, seed: int = DEFAULT_SEED
+) -> Interval:
+    """The ``level`` interval of ``state``'s result by ``method``, ``replicas()`` giving its
+    replicate groups when the method needs them; a ``LossError`` saying why when there is
+    none (a loss of no sampled rows, a distance of whole samples, too few rows)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown interval method {method!r}; methods are {', '.join(METHODS)}")
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"a confidence level is in (0, 1), not {level}")
+    if not resamplable(state):
+        raise LossError(f"no interval for {_why_not(state)}")
+    z = NormalDist().inv_cdf((1.0 + level) / 2.0)
+    if method == "normal" and hasattr(state, "delta_interval"):
+        bounds = state.delta_interval(z)
+        if bounds is not None:
+            return Interval(level, *bounds, method)
+    groups = replicas().sums()
+    if groups is None:
+        raise LossError(f"no interval for {_why_not(state)}")
+    if len(groups) < 2:
+        raise LossError("no interval from fewer than two rows")
+    total = np.array([to_float(t) for t in state.sums()])
+    if method == "normal":
+        return Interval(level, *_jackknife(state, total, groups, z), method)
+    return Interval(level, *_bootstrap(state, groups, level, seed), method)
+
+
+def resamplable(state) -> bool:
+    """Whether ``state``'s result is a function of sums over rows, which groups can resample."""
+    return hasattr(state, "sums")
+
+
+def methods_of(state) -> str:
+    """How ``--ci`` makes the intervals of ``state``'s loss, in a sentence."""
+    if not resamplable(state) or not state.sums():
+        return f"none: {_why_not(state)}"
+    normal = (
+        "the delta method on exact row moments"
+        if hasattr(state, "delta_interval")
+        else "the delete-a-group jackknife's standard error"
+    )
+    return (
+        f"normal: value -/+ z se, by {normal}; bootstrap: percentiles of {RESAMPLES} resamples of "
+        f"{GROUPS} row groups. Both assume independent rows; with few rows or heavy tails prefer "
+        "the bootstrap."
+    )
+
+
+def _why_not(state) -> str:
+    if not hasattr(state, "sums"):
+        return "a loss of the whole samples (not a mean of rows)"
+    return "a loss of no sampled rows (the model's weights are not a sample)"
+
+
+def _jackknife(state, total: np.ndarray, groups: np.ndarray, z: float) -> tuple[float, float]:
+    """``value -/+ z se``, ``se^2 = (G-1)/G sum_g (theta_(g) - mean theta_(.))^2`` over the G
+    results with one group deleted."""
+    value = float(state.statistic(total))
+    deleted = state.statistic(total - groups)
+    g = len(groups)
+    se = math.sqrt((g - 1) / g * float(np.sum((deleted - deleted.mean()) ** 2)))
+    return value - z * se, value + z * se
+
+
+def _bootstrap(state, groups: np.ndarray, level: float, seed: int) -> tuple[float, float]:
+    """The ``(1 -/+ level)/2`` percentiles of the results of ``RESAMPLES`` resamples of the
+    groups: each resample draws G of the G groups with replacement, and counts them."""
+    g = len(groups)
+    drawn = np.random.Generator(np.random.PCG64(seed)).integers(0, g, size=(RESAMPLES, g))
+    drawn += np.arange(RESAMPLES)[:, None] * g
+    counts = np.bincount(drawn.ravel(), minlength=RESAMPLES * g).reshape(RESAMPLES, g)
+    replicates = state.statistic(counts.astype(np.float64) @ groups)
+    replicates = replicates[np.isfinite(replicates)]
+    if not len(replicates):
+        raise LossError("no interval: no resample has a finite value")
+    low, high = np.quantile(replicates, [(1.0 - level) / 2.0, (1.0 + level) / 2.0])
+    return float(low), float(high)

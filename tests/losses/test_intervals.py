@@ -1,0 +1,120 @@
+"""Confidence intervals against their textbook formulas, SciPy's bootstrap, and each other."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import lossctl
+from lossctl.losses.replication import GROUPS, groups_of_rows
+
+Z95 = NormalDist().inv_cdf(0.975)
+
+
+def residual_data(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = rng.normal(0.0, 3.0, n)
+    return y, y + rng.normal(0.0, 1.5, n)
+
+
+@pytest.mark.parametrize("n", [2, 7, 200, 5000])
+def test_normal_interval_of_a_mean_is_the_textbook_one(n):
+    # mean -/+ z s / sqrt(n), s the sample standard deviation (n - 1 in its denominator).
+    y, p = residual_data(n)
+    terms = [(a - b) ** 2 for a, b in zip(y.tolist(), p.tolist(), strict=True)]
+    mean = math.fsum(terms) / n
+    s = math.sqrt(math.fsum((t - mean) ** 2 for t in terms) / (n - 1))
+    ci = lossctl.interval("mse", y, p)
+    assert (ci.level, ci.method) == (0.95, "normal")
+    assert ci.low == pytest.approx(mean - Z95 * s / math.sqrt(n), rel=1e-12)
+    assert ci.high == pytest.approx(mean + Z95 * s / math.sqrt(n), rel=1e-12)
+
+
+def test_normal_interval_of_a_weighted_mean_linearizes_the_ratio():
+    # R = sum w l / sum w; var = n/(n-1) sum w_i^2 (l_i - R)^2 / (sum w)^2 (Cochran 6.3).
+    y, p = residual_data(300)
+    w = np.random.default_rng(2).choice([0.5, 1.0, 3.0], 300)
+    terms = np.abs(y - p)
+    ratio = np.sum(w * terms) / np.sum(w)
+    se = math.sqrt(300 / 299 * np.sum(w**2 * (terms - ratio) ** 2)) / np.sum(w)
+    ci = lossctl.interval("mae", y, p, sample_weight=w, level=0.9)
+    z = NormalDist().inv_cdf(0.95)
+    assert (ci.low, ci.high) == pytest.approx((ratio - z * se, ratio + z * se), rel=1e-12)
+
+
+def test_rmse_interval_is_the_square_root_of_the_mse_interval():
+    y, p = residual_data(500)
+    mse, rmse = lossctl.interval("mse", y, p), lossctl.interval("rmse", y, p)
+    assert (rmse.low, rmse.high) == pytest.approx((math.sqrt(mse.low), math.sqrt(mse.high)), rel=1e-15)
+
+
+def test_an_expression_takes_the_jackknife_over_the_replicate_groups():
+    # Delete-a-group jackknife of mse + 0.5 mae, by hand from the rows' groups.
+    y, p = residual_data(1000)
+    groups = groups_of_rows(np.arange(1000), 0)
+    sq, ab = (y - p) ** 2, np.abs(y - p)
+    used = np.unique(groups)
+    deleted = np.array([np.mean(sq[groups != g]) + 0.5 * np.mean(ab[groups != g]) for g in used])
+    g = len(used)
+    se = math.sqrt((g - 1) / g * np.sum((deleted - deleted.mean()) ** 2))
+    value = np.mean(sq) + 0.5 * np.mean(ab)
+    ci = lossctl.interval("mse + 0.5*mae", y, p)
+    assert (ci.low, ci.high) == pytest.approx((value - Z95 * se, value + Z95 * se), rel=1e-10)
+
+
+def test_bootstrap_agrees_with_scipy_where_each_row_is_its_own_group():
+    # Rows whose replicate groups all differ: resampling the groups is resampling the rows,
+    # so SciPy's percentile bootstrap of the mean estimates the same interval. lossctl's ends
+    # come from 2000 resamples: each lies, with probability above 99.99%, between SciPy's
+    # quantiles at p -/+ 4 sqrt(p (1 - p) / 2000) (the binomial spread of an empirical quantile).
+    rows = np.arange(2000)
+    groups = groups_of_rows(rows, 0)
+    _, first = np.unique(groups, return_index=True)
+    picked = np.sort(first)[:40]  # 40 rows in 40 different groups
+    assert len(set(groups[picked].tolist())) == 40 < GROUPS
+    rng = np.random.default_rng(3)
+    y_all, p_all = np.zeros(2000), np.zeros(2000)
+    y_all[picked] = rng.normal(0.0, 1.0, 40)
+    p_all[picked] = y_all[picked] + rng.standard_t(4, 40)
+    terms = (y_all[picked] - p_all[picked]) ** 2
+    # The same 40 rows as a 40-row input: the rows keep their groups only at their positions,
+    # so give lossctl the positions' data through zero-weight filler rows.
+    weight = np.zeros(2000)
+    weight[picked] = 1.0
+    ci = lossctl.interval("mse", y_all, p_all, sample_weight=weight, method="bootstrap")
+    reference = stats.bootstrap((terms,), np.mean, method="percentile", n_resamples=200_000, random_state=4)
+    boot = reference.bootstrap_distribution
+    for end, p in ((ci.low, 0.025), (ci.high, 0.975)):
+        spread = 4 * math.sqrt(p * (1 - p) / 2000)
+        assert np.quantile(boot, p - spread) <= end <= np.quantile(boot, p + spread)
+
+
+def test_intervals_are_repeatable_and_follow_the_seed():
+    y, p = residual_data(400)
+    first = lossctl.interval("huber", y, p, method="bootstrap", seed=7)
+    assert lossctl.interval("huber", y, p, method="bootstrap", seed=7) == first
+    assert lossctl.interval("huber", y, p, method="bootstrap", seed=8) != first
+
+
+@pytest.mark.parametrize(
+    ("loss", "arrays", "message"),
+    [
+        ("l2", {"y_true": [0.5, -1.0, 2.0]}, "no sampled rows"),
+        ("wasserstein-distance", {"y_true": [1.0, 2.0, 3.0], "y_pred": [1.5, 2.5, 4.0]}, "whole samples"),
+        ("mse + 0.5*mae", {"y_true": [1.0], "y_pred": [2.0]}, "fewer than two rows"),
+    ],
+)
+def test_no_interval_says_why(loss, arrays, message):
+    with pytest.raises(lossctl.losses.LossError, match=message):
+        lossctl.interval(loss, **arrays)
+
+
+def test_level_and_method_are_checked():
+    with pytest.raises(ValueError, match="level"):
+        lossctl.interval("mse", [1.0, 2.0], [1.0, 3.0], level=1.0)
+    with pytest.raises(ValueError, match="method"):
+        lossctl.interval("mse", [1.0, 2.0], [1.0, 3.0], method="exact")
