@@ -20,6 +20,9 @@ COMPETITORS = BENCH / "competitors"
 
 COMPUTE = "lossctl compute"
 COMPARE = "lossctl compare"
+COMPUTE_CI = "lossctl compute --ci"
+BOOTSTRAP_CI = "lossctl compute --ci bootstrap"
+COMPARE_CI = "lossctl compare --ci"
 PANDAS = "pandas + sklearn"
 ARROW = "arrow + numpy"
 VERSION = "lossctl --version"
@@ -81,16 +84,18 @@ def case_name(dataset: str, fmt: str, loss: str) -> str:
     return f"{dataset}.{fmt} {loss}"
 
 
-def lossctl_compute(loss: str, path: Path) -> Competitor:
-    """``lossctl compute`` of one loss, JSON output: the reference of every loss case."""
-    argv = [LOSSCTL, "compute", "--loss", loss, *LOSSCTL_FLAGS.get(loss, []), str(path), "--format", "json"]
-    return Competitor(COMPUTE, argv, parse_lossctl(loss))
+def lossctl_compute(loss: str, path: Path, name: str = COMPUTE, extra: tuple[str, ...] = ()) -> Competitor:
+    """``lossctl compute`` of one loss, JSON output: the reference of every loss case (with
+    ``extra`` options, e.g. ``--ci``, under another ``name``)."""
+    argv = [LOSSCTL, "compute", "--loss", loss, *LOSSCTL_FLAGS.get(loss, []), *extra, str(path), "--format", "json"]
+    return Competitor(name, argv, parse_lossctl(loss))
 
 
-def lossctl_compare(path: Path) -> Competitor:
+def lossctl_compare(path: Path, name: str = COMPARE, extra: tuple[str, ...] = ()) -> Competitor:
     """lossctl compare restricted to every (streamable) regression loss; its mse is checked."""
     losses = [arg for loss in REGRESSION_LOSSES for arg in ("-l", loss)]
-    return Competitor(COMPARE, [LOSSCTL, "compare", *losses, str(path), "--format", "json"], parse_lossctl("mse"))
+    argv = [LOSSCTL, "compare", *losses, *extra, str(path), "--format", "json"]
+    return Competitor(name, argv, parse_lossctl("mse"))
 
 
 def script(name: str, file: str, loss: str, path: Path) -> Competitor:
@@ -101,8 +106,11 @@ def script(name: str, file: str, loss: str, path: Path) -> Competitor:
 def loss_case(loss: str, path: Path, *, compare: bool = False, pandas: bool = True) -> Case:
     """lossctl compute (the reference), [lossctl compare], [pandas + sklearn], arrow + numpy."""
     competitors = [lossctl_compute(loss, path)]
-    if compare:
+    if compare:  # also what an interval costs, against the same runs without one
+        competitors.append(lossctl_compute(loss, path, COMPUTE_CI, ("--ci",)))
+        competitors.append(lossctl_compute(loss, path, BOOTSTRAP_CI, ("--ci", "--ci-method", "bootstrap")))
         competitors.append(lossctl_compare(path))
+        competitors.append(lossctl_compare(path, COMPARE_CI, ("--ci",)))
     if pandas:
         competitors.append(script(PANDAS, "pandas_sklearn.py", loss, path))
     competitors.append(script(ARROW, "arrow_numpy.py", loss, path))
@@ -123,7 +131,7 @@ def at_revision(case: Case, revision: str, tree: Path) -> Case:
     competitors = []
     for competitor in case.competitors:
         competitors.append(competitor)
-        if competitor.name in (COMPUTE, COMPARE):
+        if competitor.name in (COMPUTE, COMPARE):  # the runs without an interval
             argv = ["env", "-C", str(tree), PYTHON, "-m", "lossctl", *competitor.argv[1:]]
             competitors.append(Competitor(f"{competitor.name} @{revision}", argv, competitor.parse))
     return Case(case.name, case.path, competitors, case.repeat)

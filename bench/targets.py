@@ -12,7 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cases import ARROW, BASE_CASES, COMPARE, COMPARED, COMPUTE, IMPORTS, LARGE, PANDAS, STARTUP, VERSION, case_name
+from cases import (
+    ARROW,
+    BASE_CASES,
+    BOOTSTRAP_CI,
+    COMPARE,
+    COMPARED,
+    COMPUTE,
+    COMPUTE_CI,
+    IMPORTS,
+    LARGE,
+    PANDAS,
+    STARTUP,
+    VERSION,
+    case_name,
+)
 from measure import Result
 
 Results = dict[str, dict[str, Result]]  # case name -> competitor name -> result
@@ -23,6 +37,7 @@ MEMORY = {"csv": 0.35, "parquet": 0.6}
 NEAR_PIPELINE = 1.3
 COMPARE_OVER_COMPUTE = 1.5
 LARGE_OVER_BASE = 1.2
+CI_OVER_PLAIN = 1.3  # compute --ci (either method) over the same compute without an interval
 STARTUP_OVER_IMPORTS = 1.5
 
 
@@ -83,6 +98,9 @@ def _format_targets(results: Results, fmt: str) -> list[Target]:
     if _has(results, case):
         ratio = _ratio(results, (case, COMPARE), (case, COMPUTE), "median_s")
         out.append(Target(f"{case}: time lossctl compare (10 losses) / compute", ratio, COMPARE_OVER_COMPUTE))
+        for name in (COMPUTE_CI, BOOTSTRAP_CI):
+            ratio = _ratio(results, (case, name), (case, COMPUTE), "median_s")
+            out.append(Target(f"{case}: time {name} / compute", ratio, CI_OVER_PLAIN))
     return out
 
 

@@ -23,8 +23,8 @@ from lossctl.engine.weights import ModelWeights
 from lossctl.engine.worst import WorstK
 from lossctl.errors import InputError
 from lossctl.losses import Batch, InputDomainError, LossError
-from lossctl.losses.intervals import interval, resamplable, tracked
-from lossctl.losses.replication import Replicas, groups_of_rows, split_batch
+from lossctl.losses.intervals import interval, tracked
+from lossctl.losses.replication import groups_of_rows
 
 
 class Tally:
@@ -54,9 +54,6 @@ class Tally:
         self.ci = ci
         self.states = [self._state(loss) for loss in losses]
         self.groups: dict[Any, list] = {}
-        # With an interval asked for: each loss's (and each group's) replicate groups.
-        self.replicas = [self._replicas(i) for i in range(len(losses))] if ci else None
-        self.group_replicas: dict[Any, list] = {}
         self.worst = [WorstK(worst) for _ in losses] if worst else None
         self.failed: dict[int, str] = {}
         self.propagated = False
@@ -108,14 +105,12 @@ class Tally:
             batch = Batch(role_arrays)
         except InputDomainError as exc:
             raise self.translator.error(exc, rows) from None
-        # One batch per group value, built once and shared by every loss; with an interval,
-        # one per replicate group too (of the whole chunk, and of each group value's rows).
+        if self.ci is not None:  # each row's replicate group, from its position in the input
+            batch.replicates = groups_of_rows(rows.array(), self.ci.seed)
+        # One batch per group value, built once and shared by every loss.
         by_group = [
-            (key, rows_of_key, Batch({role: a[rows_of_key] for role, a in batch.arrays.items()}))
-            for key, rows_of_key in ([] if group is None else split_by_group(group))
+            (key, batch.subset(rows_of_key)) for key, rows_of_key in ([] if group is None else split_by_group(group))
         ]
-        replicate_of = groups_of_rows(rows.array(), self.ci.seed) if self.ci else None
-        parts = split_batch(batch, replicate_of) if self.ci else None
         per_sample: dict[str, np.ndarray] = {}
         for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
             if i in self.failed or not reads_samples(loss):
@@ -124,12 +119,8 @@ class Tally:
                 state.update(batch)
                 if self.worst is not None or self.per_sample is not None:
                     self._per_sample(i, loss, batch, rows, per_sample)
-                if parts is not None and self.replicas[i] is not None:
-                    self.replicas[i].update(parts)
-                for key, rows_of_key, part in by_group:
+                for key, part in by_group:
                     self._group_state(key, i).update(part)
-                    if replicate_of is not None and self.replicas[i] is not None:
-                        self._group_replicas(key, i).update(split_batch(part, replicate_of[rows_of_key]))
             except InputDomainError as exc:
                 error = self.translator.error(exc, rows)
                 if self.strict:
@@ -150,14 +141,6 @@ class Tally:
             for i, state in enumerate(states):
                 if state is not None:
                     self._group_state(key, i).merge(state)
-        if self.replicas is not None:
-            for mine, theirs in zip(self.replicas, later.replicas, strict=True):
-                if mine is not None:
-                    mine.merge(theirs)
-            for key, replicas in later.group_replicas.items():
-                for i, theirs in enumerate(replicas):
-                    if theirs is not None:
-                        self._group_replicas(key, i).merge(theirs)
         if self.worst is not None:
             for mine, theirs in zip(self.worst, later.worst, strict=True):
                 mine.merge(theirs)
@@ -177,36 +160,26 @@ class Tally:
                 warnings.append(f"{loss.label} skipped: {self.failed[i]}")
                 continue
             worst = self.worst[i].items() if self.worst is not None else None
-            ci = self._interval(loss, state, self.replicas[i] if self.replicas else None, warnings)
+            ci = self._interval(loss, state, warnings)
             out.append(LossResult(loss, self._value(loss, state), state.n, worst=worst, ci=ci))
         for key, states in sorted(self.groups.items(), key=lambda kv: str(kv[0])):
             for i, (loss, state) in enumerate(zip(self.losses, states, strict=True)):
                 if state is not None and i not in self.failed:
-                    ci = self._interval(loss, state, self.group_replicas.get(key, [None] * (i + 1))[i], warnings, key)
+                    ci = self._interval(loss, state, warnings, key)
                     out.append(LossResult(loss, self._value(loss, state), state.n, group=key, ci=ci))
         return out, warnings
 
     def _state(self, loss):
-        """A new state of ``loss``; with an interval asked for, one that keeps row moments."""
-        return tracked(loss.state()) if self.ci else loss.state()
+        """A new state of ``loss``; with an interval asked for, one that tracks its replicate
+        groups and row moments."""
+        return tracked(loss.state(), moments=self.ci.method == "normal") if self.ci else loss.state()
 
-    def _replicas(self, i: int) -> Replicas | None:
-        """Replicate groups for loss ``i``, if its result can be resampled."""
-        return Replicas(self.losses[i].state) if resamplable(self.states[i]) else None
-
-    def _group_replicas(self, key: Any, i: int) -> Replicas:
-        replicas = self.group_replicas.setdefault(key, [None] * len(self.losses))
-        if replicas[i] is None:
-            replicas[i] = self._replicas(i)
-        return replicas[i]
-
-    def _interval(self, loss, state, replicas: Replicas | None, warnings: list[str], key: Any = None):
+    def _interval(self, loss, state, warnings: list[str], key: Any = None):
         """The asked-for interval of one result, or None with a warning saying why not."""
         if self.ci is None or self.propagated:
             return None
         try:
-            ci = self.ci
-            return interval(state, lambda: replicas, level=ci.level, method=ci.method, seed=ci.seed)
+            return interval(state, level=self.ci.level, method=self.ci.method, seed=self.ci.seed)
         except LossError as exc:
             where = "" if key is None else f" ({key})"
             warnings.append(f"{loss.label}{where}: {exc}")

@@ -21,7 +21,7 @@ from lossctl.losses.intervals import Interval, tracked
 from lossctl.losses.intervals import interval as interval_of
 from lossctl.losses.params import normalize_key
 from lossctl.losses.registry import catalog, get_spec
-from lossctl.losses.replication import Replicas, groups_of_rows, split_batch
+from lossctl.losses.replication import groups_of_rows
 from lossctl.losses.spec import Loss
 
 AnyLoss = Loss | CombinedLoss
@@ -121,15 +121,10 @@ def interval(
     or ``bootstrap``, see ``lossctl.losses.intervals``), the rows taken as independent draws.
     The same interval as the command line's ``--ci`` on the same rows, bit for bit."""
     configured, batch = _configured(loss, y_true, y_pred, sample_weight, kwargs)
-    state = tracked(configured.state())
+    state = tracked(configured.state(), moments=method == "normal")
+    batch.replicates = groups_of_rows(np.arange(len(batch)), seed)
     state.update(batch)
-
-    def replicas() -> Replicas:
-        groups = Replicas(configured.state)
-        groups.update(split_batch(batch, groups_of_rows(np.arange(len(batch)), seed)))
-        return groups
-
-    return interval_of(state, replicas, level=level, method=method, seed=seed)
+    return interval_of(state, level=level, method=method, seed=seed)
 
 
 def per_sample(loss: str | AnyLoss, y_true: Any = None, y_pred: Any = None, **kwargs: Any) -> np.ndarray:

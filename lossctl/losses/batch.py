@@ -50,6 +50,7 @@ class Batch:
             self.arrays[role] = self._as_float(role, values)
         self.notes: dict[str, int] = {}
         self._cache: dict[tuple, Any] = {}
+        self.replicates: np.ndarray | None = None  # each row's replicate group, for intervals
         self._check_lengths()
 
     @staticmethod
@@ -87,6 +88,13 @@ class Batch:
             raise InputDomainError(f"inputs of different lengths: {shown}", role=present[0])
 
     # -- access -------------------------------------------------------------------------------
+
+    def subset(self, rows: np.ndarray) -> Batch:
+        """The batch of the rows ``rows`` (indices), with their replicate groups."""
+        part = Batch({role: a[rows] for role, a in self.arrays.items()})
+        if self.replicates is not None:
+            part.replicates = self.replicates[rows]
+        return part
 
     def has(self, *roles: str) -> bool:
         return all(r in self.arrays for r in roles)

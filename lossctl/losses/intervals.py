@@ -20,7 +20,6 @@ too narrow, and the bootstrap's asymmetric interval is the safer one.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -28,7 +27,7 @@ import numpy as np
 
 from lossctl.losses.ci import DEFAULT_SEED, METHODS
 from lossctl.losses.errors import LossError
-from lossctl.losses.replication import GROUPS, Replicas
+from lossctl.losses.replication import GROUPS
 from lossctl.losses.summation import to_float
 
 RESAMPLES = 2000
@@ -47,19 +46,18 @@ class Interval:
         return {"level": self.level, "low": self.low, "high": self.high, "method": self.method}
 
 
-def tracked(state):
-    """``state``, keeping the row moments of the normal interval if it can."""
-    if hasattr(state, "track_moments"):
-        state.track_moments()
+def tracked(state, moments: bool = True):
+    """``state``, keeping its sums by replicate group and (for the normal method) its row
+    moments, if it can: to be fed batches whose ``replicates`` are set."""
+    if resamplable(state):
+        state.track(moments)
     return state
 
 
-def interval(
-    state, replicas: Callable[[], Replicas], *, level: float, method: str, seed: int = DEFAULT_SEED
-) -> Interval:
-    """The ``level`` interval of ``state``'s result by ``method``, ``replicas()`` giving its
-    replicate groups when the method needs them; a ``LossError`` saying why when there is
-    none (a loss of no sampled rows, a distance of whole samples, too few rows)."""
+def interval(state, *, level: float, method: str, seed: int = DEFAULT_SEED) -> Interval:
+    """The ``level`` interval of a tracked ``state``'s result by ``method``; a ``LossError``
+    saying why when there is none (a loss of no sampled rows, a distance of whole samples,
+    too few rows)."""
     if method not in METHODS:
         raise ValueError(f"unknown interval method {method!r}; methods are {', '.join(METHODS)}")
     if not 0.0 < level < 1.0:
@@ -71,9 +69,10 @@ def interval(
         bounds = state.delta_interval(z)
         if bounds is not None:
             return Interval(level, *bounds, method)
-    groups = replicas().sums()
-    if groups is None:
+    if not state.sums():
         raise LossError(f"no interval for {_why_not(state)}")
+    groups = state.group_sums()
+    groups = groups[np.any(groups != 0.0, axis=1)]  # groups of no rows, or of zero weight only
     if len(groups) < 2:
         raise LossError("no interval from fewer than two rows")
     total = np.array([to_float(t) for t in state.sums()])

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from fractions import Fraction
 from typing import Protocol
 
 import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
-from lossctl.losses.summation import UNIT, Accumulator, ratio
+from lossctl.losses.moments import Moments
+from lossctl.losses.replication import GROUPS
+from lossctl.losses.summation import Accumulator, GroupedAccumulator, ratio, to_float
 
 Term = Callable[[Batch], np.ndarray]
 
@@ -51,9 +52,17 @@ def _terms(term: Term, batch: Batch) -> np.ndarray:
         return term(batch)
 
 
-def accumulate(total: Accumulator, values: np.ndarray, weights: np.ndarray | None, role: str) -> None:
-    """Add ``sum(weights * values)`` to ``total``; an error at the first non-finite term."""
-    if not total.add(values, weights):
+def accumulate(
+    total: Accumulator | GroupedAccumulator,
+    values: np.ndarray,
+    weights: np.ndarray | None,
+    role: str,
+    group: np.ndarray | None = None,
+) -> None:
+    """Add ``sum(weights * values)`` to ``total`` (by ``group`` for a grouped one); an error
+    at the first non-finite term."""
+    added = total.add(values, weights) if group is None else total.add(values, weights, group)
+    if not added:
         _check_finite(values, role)
         raise InputDomainError("a sample weight is not finite", role="sample_weight")
 
@@ -84,66 +93,57 @@ class MeanState:
         self.term = term
         self.denominator = denominator
         self.finish = finish
-        self.numerator = Accumulator()
-        self.weight = Accumulator()
+        self.numerator: Accumulator | GroupedAccumulator = Accumulator()
+        self.weight: Accumulator | GroupedAccumulator = Accumulator()
         self.n = 0
-        self.moments: tuple[Accumulator, Accumulator, Accumulator] | None = None
+        self.moments: Moments | None = None
 
-    def track_moments(self) -> None:
-        """Also keep ``sum a^2``, ``sum a b``, ``sum b^2`` of the rows' numerator terms
-        ``a = w l`` and denominator terms ``b = w d``: what ``variance`` needs."""
-        self.moments = (Accumulator(), Accumulator(), Accumulator())
+    def track(self, moments: bool = True) -> None:
+        """Keep the sums by replicate group (``Batch.replicates``), and the row moments of
+        the delta method: what an interval needs. Called before the first update."""
+        self.numerator, self.weight = GroupedAccumulator(GROUPS), GroupedAccumulator(GROUPS)
+        self.moments = Moments() if moments else None
 
     def update(self, batch: Batch) -> None:
         denominators = self.denominator(batch) if self.denominator is not None else None
-        self.add(_terms(self.term, batch), batch.sample_weight, denominators)
+        self.add(_terms(self.term, batch), batch.sample_weight, denominators, batch.replicates)
 
-    def add(self, values: np.ndarray, w: np.ndarray | None, denominators: np.ndarray | None = None) -> None:
-        """Fold in per-sample terms, their sample weights and denominators (default 1)."""
-        accumulate(self.numerator, values, w, "y_pred")
+    def add(
+        self,
+        values: np.ndarray,
+        w: np.ndarray | None,
+        denominators: np.ndarray | None = None,
+        group: np.ndarray | None = None,
+    ) -> None:
+        """Fold in per-sample terms, their sample weights and denominators (default 1), and
+        with ``track``, each row's replicate group."""
+        accumulate(self.numerator, values, w, "y_pred", group)
         if denominators is not None:
-            accumulate(self.weight, denominators, w, "y_pred")
+            accumulate(self.weight, denominators, w, "y_pred", group)
         elif w is not None:
-            accumulate(self.weight, w, None, "sample_weight")
+            accumulate(self.weight, w, None, "sample_weight", group)
+        elif group is not None:
+            self.weight.add_counts(group)
         else:
             self.weight.add_scalar(len(values))
         self.n += len(values)
         if self.moments is not None:
-            self._add_moments(values, w, denominators)
-
-    def _add_moments(self, values: np.ndarray, w: np.ndarray | None, denominators: np.ndarray | None) -> None:
-        a = values if w is None else values * w
-        if denominators is None:
-            b = np.ones_like(values) if w is None else w
-        else:
-            b = denominators if w is None else denominators * w
-        squares, products, weights = self.moments
-        accumulate(squares, a, a, "y_pred")  # each a rounded once, then squared exactly
-        accumulate(products, a, b, "y_pred")
-        accumulate(weights, b, b, "sample_weight")
+            self.moments.add(values, w, denominators)
 
     def merge(self, other: MeanState) -> MeanState:
         self.numerator.merge(other.numerator)
         self.weight.merge(other.weight)
         self.n += other.n
         if self.moments is not None and other.moments is not None:
-            for mine, theirs in zip(self.moments, other.moments, strict=True):
-                mine.merge(theirs)
+            self.moments.merge(other.moments)
         return self
 
     def variance(self) -> float | None:
-        """The variance of the mean ``R = sum a / sum b`` by linearization (the delta method),
-        ``n/(n-1) sum (a_i - R b_i)^2 / (sum b)^2``: for an unweighted mean, ``s^2 / n`` with
-        ``s`` the sample standard deviation. Computed from the exact sums in rational
-        arithmetic, rounded once. None without moments or with fewer than two rows."""
-        if self.moments is None or self.n < 2 or self.weight.total == 0:
+        """The delta method's variance of the mean (see ``moments``); None without moments
+        or with fewer than two rows."""
+        if self.moments is None:
             return None
-        squares, products, weights = (m.total for m in self.moments)
-        n_sum, d_sum = self.numerator.total, self.weight.total
-        spread = squares * d_sum * d_sum - 2 * n_sum * d_sum * products + n_sum * n_sum * weights
-        # spread = sum (a_i D - N b_i)^2 >= 0; with weights, N sums the exact products w l
-        # while a is each product rounded, so a spread within rounding of 0 may come out < 0.
-        return float(Fraction(max(spread, 0) * self.n << UNIT, d_sum**4 * (self.n - 1)))
+        return self.moments.variance(self.numerator.total, self.weight.total, self.n)
 
     def delta_interval(self, z: float) -> tuple[float, float] | None:
         """``mean -/+ z sqrt(variance)``, then ``finish`` (monotone) applied to both ends, the
@@ -161,6 +161,10 @@ class MeanState:
         """The exact sums the result is a function of: numerator and denominator."""
         return [self.numerator.total, self.weight.total]
 
+    def group_sums(self) -> np.ndarray:
+        """``sums()`` of each replicate group, rounded to floats: a row per group."""
+        return _columns(self.numerator, self.weight)
+
     def statistic(self, sums: np.ndarray) -> np.ndarray:
         """The result of every row of ``sums`` (floats, in ``sums()`` order), vectorized."""
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -170,13 +174,18 @@ class MeanState:
     def mean(self) -> float:
         if self.n == 0:
             raise LossError("no samples to average")
-        if self.weight.value == 0.0:
+        if self.weight.total == 0:
             raise LossError("the sample weights sum to zero")
         return ratio(self.numerator, self.weight)
 
     def result(self) -> float:
         m = self.mean()
         return representable(self.finish(m) if self.finish else m)
+
+
+def _columns(*accumulators: GroupedAccumulator) -> np.ndarray:
+    """The groups' exact sums of ``accumulators``, rounded: a row per group, a column each."""
+    return np.array([[to_float(t) for t in a.totals] for a in accumulators], dtype=np.float64).T.reshape(GROUPS, -1)
 
 
 def _finished(means: np.ndarray, finish: Callable[[float], float] | None) -> np.ndarray:
@@ -192,15 +201,21 @@ class PenalizedMeanState:
     def __init__(self, term: Term, penalty: Term):
         self.mean = MeanState(term)
         self.penalty_term = penalty
-        self.penalty = Accumulator()
+        self.penalty: Accumulator | GroupedAccumulator = Accumulator()
 
     @property
     def n(self) -> int:
         return self.mean.n
 
+    def track(self, moments: bool = True) -> None:
+        """Sums by replicate group; the interval of a mean plus a sum is the jackknife's."""
+        self.mean.track(moments=False)
+        self.penalty = GroupedAccumulator(GROUPS)
+
     def update(self, batch: Batch) -> None:
         self.mean.update(batch)
-        accumulate(self.penalty, _terms(self.penalty_term, batch), batch.sample_weight, "y_pred")
+        penalties = _terms(self.penalty_term, batch)
+        accumulate(self.penalty, penalties, batch.sample_weight, "y_pred", batch.replicates)
 
     def merge(self, other: PenalizedMeanState) -> PenalizedMeanState:
         self.mean.merge(other.mean)
@@ -212,6 +227,9 @@ class PenalizedMeanState:
 
     def sums(self) -> list[int]:
         return [*self.mean.sums(), self.penalty.total]
+
+    def group_sums(self) -> np.ndarray:
+        return np.hstack((self.mean.group_sums(), _columns(self.penalty)))
 
     def statistic(self, sums: np.ndarray) -> np.ndarray:
         return self.mean.statistic(sums[..., :2]) + sums[..., 2]
@@ -234,8 +252,9 @@ class GroupDifferenceState:
         values = finite_terms(self.term, batch)
         in_first = self.group(batch)
         w = batch.sample_weight
+        group = batch.replicates
         for state, mask in zip(self.means, (in_first, ~in_first), strict=True):
-            state.add(values[mask], None if w is None else w[mask])
+            state.add(values[mask], None if w is None else w[mask], None, None if group is None else group[mask])
 
     def merge(self, other: GroupDifferenceState) -> GroupDifferenceState:
         for mine, theirs in zip(self.means, other.means, strict=True):
@@ -248,9 +267,9 @@ class GroupDifferenceState:
                 raise LossError(f"no {name} samples: the loss needs both groups")
         return representable(self.means[0].mean() - self.means[1].mean())
 
-    def track_moments(self) -> None:
+    def track(self, moments: bool = True) -> None:
         for state in self.means:
-            state.track_moments()
+            state.track(moments)
 
     def delta_interval(self, z: float) -> tuple[float, float] | None:
         """``value -/+ z sqrt(v_0 + v_1)``: the two means are of disjoint rows."""
@@ -262,6 +281,9 @@ class GroupDifferenceState:
 
     def sums(self) -> list[int]:
         return [*self.means[0].sums(), *self.means[1].sums()]
+
+    def group_sums(self) -> np.ndarray:
+        return np.hstack((self.means[0].group_sums(), self.means[1].group_sums()))
 
     def statistic(self, sums: np.ndarray) -> np.ndarray:
         return self.means[0].statistic(sums[..., :2]) - self.means[1].statistic(sums[..., 2:])
@@ -290,8 +312,14 @@ class SumState:
             raise LossError("no weights given")
         return representable(self.total.value)
 
+    def track(self, moments: bool = True) -> None:
+        """Nothing to track: the model's weights are not sampled rows."""
+
     def sums(self) -> list[int]:
         return []  # the model's weights are not sampled rows: nothing to resample
+
+    def group_sums(self) -> np.ndarray:
+        return np.zeros((GROUPS, 0))
 
     def statistic(self, sums: np.ndarray) -> np.ndarray:
         return np.full(sums.shape[:-1], self.total.value)
@@ -329,8 +357,17 @@ class CombinedState:
             total += coefficient * state.result()
         return representable(total)
 
+    def track(self, moments: bool = True) -> None:
+        """Sums by replicate group in every term; the interval of a sum of terms of the same
+        rows is the jackknife's (their covariances are not kept), so no moments."""
+        for _, state, _, _ in self.terms:
+            state.track(moments=False)
+
     def sums(self) -> list[int]:
         return [total for _, state, _, _ in self.terms for total in state.sums()]
+
+    def group_sums(self) -> np.ndarray:
+        return np.hstack([state.group_sums() for _, state, _, _ in self.terms])
 
     def statistic(self, sums: np.ndarray) -> np.ndarray:
         out, start = np.zeros(sums.shape[:-1]), 0

@@ -76,35 +76,54 @@ def _few(values: np.ndarray, weights: np.ndarray | None) -> int | None:
 
 
 def _binned(values: np.ndarray, weights: np.ndarray | None) -> int | None:
-    """`exact_sum` of at most ``_FLUSH`` terms: every bin's partial sums stay below 2**53.
-    The two parts of a term are the real and imaginary parts of one complex number, so that
-    a single scatter (``np.add.at``) adds both into the bin of its exponent."""
+    """`exact_sum` of at most ``_FLUSH`` terms: every bin's partial sums stay below 2**53."""
+    sums = np.zeros(_BINS, dtype=np.complex128)
+    if not _scatter(sums, values, weights, None):
+        return None
+    return _read(sums)[0]
+
+
+def _scatter(sums: np.ndarray, values: np.ndarray, weights: np.ndarray | None, offsets: np.ndarray | None) -> bool:
+    """Add the terms into ``sums``, a row of ``_BINS`` bins per group (``offsets``: each
+    term's group times ``_BINS``; one group when None). The two parts of a term are the real
+    and imaginary parts of one complex number, so that a single scatter (``np.add.at``) adds
+    both into the bin of its exponent. False, with ``sums`` unusable, if a term is infinite
+    or NaN."""
     size = min(_BLOCK, len(values))
     mantissas, exponents = np.empty(size), np.empty(size, dtype=np.intc)
     bins, parts = np.empty(size, dtype=np.intp), np.empty(size, dtype=np.complex128)
-    sums = np.zeros(_BINS, dtype=np.complex128)
     for start in range(0, len(values), _BLOCK):
         block = values[start : start + _BLOCK]
         k = len(block)
         m, e, b, part = mantissas[:k], exponents[:k], bins[:k], parts[:k]
         np.frexp(block, out=(m, e))
+        offset = None if offsets is None else offsets[start : start + _BLOCK]
         if weights is not None:
             m, e = _exact_products(m, e, weights[start : start + _BLOCK])
             b, part = np.empty(len(m), dtype=np.intp), np.empty(len(m), dtype=np.complex128)
+            offset = None if offset is None else np.concatenate((offset, offset))
         np.add(e, _OFFSET, out=b)
+        if offset is not None:
+            b += offset
         m *= 2.0**_SPLIT
         np.trunc(m, out=part.real)
         with np.errstate(invalid="ignore"):  # inf - inf: a NaN that the check below reports
             np.subtract(m, part.real, out=part.imag)
+        if not np.isfinite(part.real.sum() + part.imag.sum()):
+            return False
         np.add.at(sums, b, part)
-    if not np.isfinite(sums.sum()):
-        return None
+    return True
+
+
+def _read(sums: np.ndarray) -> list[int]:
+    """The exact sum of each group's row of bins."""
+    totals = [0] * (len(sums) // _BINS)
     used = np.flatnonzero(sums)
     wholes, fractions = sums.real[used].tolist(), (sums.imag[used] * 2.0**_FRACTION_BITS).tolist()
-    total = 0
     for i, whole, fraction in zip(used.tolist(), wholes, fractions, strict=True):
-        total += ((int(whole) << _FRACTION_BITS) + int(fraction)) << i
-    return total
+        group, exponent = divmod(i, _BINS)
+        totals[group] += ((int(whole) << _FRACTION_BITS) + int(fraction)) << exponent
+    return totals
 
 
 def _exact_products(m: np.ndarray, e: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -163,6 +182,65 @@ class Accumulator:
     def value(self) -> float:
         """The sum, correctly rounded; ``inf`` if it is beyond the float64 range."""
         return to_float(self.total)
+
+
+class GroupedAccumulator:
+    """Exact, mergeable sums of float64 terms, one per group: ``add`` terms with the group of
+    each, read ``totals``. The bins of a batch stay in floating point until ``_FLUSH`` terms
+    have been added (they are exact until then), so a batch costs one scatter, as an
+    ``Accumulator``'s does, and the bins are read into integers once per ``_FLUSH`` terms."""
+
+    __slots__ = ("groups", "bins", "pending", "exact")
+
+    def __init__(self, groups: int) -> None:
+        self.groups = groups
+        self.bins: np.ndarray | None = None
+        self.pending = 0
+        self.exact = [0] * groups
+
+    def add(self, values: np.ndarray, weights: np.ndarray | None, group: np.ndarray) -> bool:
+        """Add each ``values[i]`` (or ``weights[i] * values[i]``) to group ``group[i]``.
+        Returns False if a term is infinite or NaN: the sums are then unusable (the state
+        that owns them reports the error and is not read)."""
+        values = np.asarray(values, dtype=np.float64).ravel()
+        for start in range(0, len(values), _FLUSH):
+            part = slice(start, start + _FLUSH)
+            if self.pending + len(values[part]) > _FLUSH:
+                self._flush()
+            if self.bins is None:
+                self.bins = np.zeros(self.groups * _BINS, dtype=np.complex128)
+            weight = None if weights is None else np.asarray(weights, dtype=np.float64).ravel()[part]
+            if not _scatter(self.bins, values[part], weight, group[part] * _BINS):
+                return False
+            self.pending += len(values[part])
+        return True
+
+    def add_counts(self, group: np.ndarray) -> None:
+        """Add 1 to group ``group[i]`` for every i: the unweighted denominators."""
+        counts = np.bincount(group, minlength=self.groups)
+        for g in np.flatnonzero(counts).tolist():
+            self.exact[g] += int(counts[g]) << UNIT
+
+    def _flush(self) -> None:
+        if self.bins is not None:
+            self.exact = [a + b for a, b in zip(self.exact, _read(self.bins), strict=True)]
+            self.bins, self.pending = None, 0
+
+    def merge(self, other: GroupedAccumulator) -> None:
+        """Fold ``other`` into this one (exact: associative and commutative)."""
+        self.exact = [a + b for a, b in zip(self.totals, other.totals, strict=True)]
+        self.bins, self.pending = None, 0
+
+    @property
+    def totals(self) -> list[int]:
+        """Each group's exact sum, as an integer multiple of ``2**-UNIT``."""
+        self._flush()
+        return self.exact
+
+    @property
+    def total(self) -> int:
+        """The exact sum of every group."""
+        return sum(self.totals)
 
 
 def to_float(total: int) -> float:
