@@ -13,6 +13,7 @@ from lossctl.cli.options import (
     labels_option,
     output_options,
     parameter_options,
+    reference_option,
 )
 
 
@@ -29,6 +30,7 @@ Examples:
     "--loss", "-l", "losses", multiple=True, help="A loss to compare (repeatable); default: every loss that fits."
 )
 @labels_option
+@reference_option
 @click.argument("files", nargs=-1)
 @parameter_options
 @input_options
@@ -40,7 +42,9 @@ def compare(losses: tuple[str, ...], labels: str | None, files: tuple[str, ...],
 
     One file: a row per loss. Several files (models) against the same labels: a row per
     model, a column per loss, the best value of each column in bold. Options such as --delta
-    apply to every compared loss that takes them.
+    apply to every compared loss that takes them. With --ci, each model is also compared with
+    the reference row by row (B - A, its interval, a Holm-adjusted p-value and a verdict), and
+    a best value is marked only where it is significantly lower than every other.
     """
     if not files and not kwargs.get("model_weights"):
         raise click.UsageError("give at least one FILE")

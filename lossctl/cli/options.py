@@ -108,6 +108,11 @@ precision_option = click.option(
 )
 no_progress_option = click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 labels_option = option("labels")
+reference_option = click.option(
+    "--reference",
+    type=click.Path(dir_okay=False),
+    help="With --ci: the model the others are compared with, row by row (one of FILES; default: the first).",
+)
 
 output_options = compose(
     click.option(

@@ -26,21 +26,33 @@ def write_result(text: str, output: str | None, inputs: list[str | None]) -> Non
 
 
 def emit_results(
-    evaluations: list, warnings: list[str], *, fmt: str, precision: int, output: str | None, inputs: list
+    evaluations: list,
+    warnings: list[str],
+    *,
+    fmt: str,
+    precision: int,
+    output: str | None,
+    inputs: list,
+    paired: tuple[list, dict[str, bool]] | None = None,
 ) -> None:
+    """Print (or write) the results; ``paired``: the comparisons of models against the
+    reference and, per loss, whether its best is significantly best."""
     from lossctl.output import render
     from lossctl.output.document import document_text
-    from lossctl.output.grid import results_grid, worst_grid
+    from lossctl.output.grid import comparisons_grid, results_grid, worst_grid
     from lossctl.output.table import render_grids
 
+    comparisons, significant = paired if paired is not None else (None, None)
     for message in warnings:
         warn(message)
     if fmt == "json":
-        text = document_text(evaluations, warnings)
+        text = document_text(evaluations, warnings, comparisons=comparisons)
     elif fmt == "csv":
         text = render.results_csv(evaluations)
     else:
-        grids = [results_grid(evaluations, precision)]
+        grids = [results_grid(evaluations, precision, significant)]
+        if comparisons:
+            grids.append(comparisons_grid(comparisons, precision))
         for evaluation in evaluations:
             grids += worst_grid(evaluation, precision)
         text = render_grids(grids, fmt)

@@ -21,6 +21,7 @@ class LossResult:
     group: Any = None
     worst: list[tuple[int, float]] | None = None  # (0-based row, value); shown 1-based
     ci: Interval | None = None  # with --ci
+    state: Any = None  # with --ci: the tracked state, for paired comparisons
 
     @property
     def label(self) -> str:

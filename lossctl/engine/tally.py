@@ -161,7 +161,8 @@ class Tally:
                 continue
             worst = self.worst[i].items() if self.worst is not None else None
             ci = self._interval(loss, state, warnings)
-            out.append(LossResult(loss, self._value(loss, state), state.n, worst=worst, ci=ci))
+            kept = state if self.ci else None
+            out.append(LossResult(loss, self._value(loss, state), state.n, worst=worst, ci=ci, state=kept))
         for key, states in sorted(self.groups.items(), key=lambda kv: str(kv[0])):
             for i, (loss, state) in enumerate(zip(self.losses, states, strict=True)):
                 if state is not None and i not in self.failed:

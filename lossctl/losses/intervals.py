@@ -108,11 +108,25 @@ def _why_not(state) -> str:
     return "a loss of no sampled rows (the model's weights are not a sample)"
 
 
+def jackknife_deleted(state, total: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The G results of ``state`` with one group deleted: its statistic of ``total`` minus
+    each group's sums."""
+    return state.statistic(total - groups)
+
+
+def resample_counts(g: int, seed: int) -> np.ndarray:
+    """``RESAMPLES`` resamples of g groups: each draws g of them with replacement; a row of
+    how many times each group was drawn, as floats."""
+    drawn = np.random.Generator(np.random.PCG64(seed)).integers(0, g, size=(RESAMPLES, g))
+    drawn += np.arange(RESAMPLES)[:, None] * g
+    return np.bincount(drawn.ravel(), minlength=RESAMPLES * g).reshape(RESAMPLES, g).astype(np.float64)
+
+
 def _jackknife(state, total: np.ndarray, groups: np.ndarray, z: float) -> tuple[float, float]:
     """``value -/+ z se``, ``se^2 = (G-1)/G sum_g (theta_(g) - mean theta_(.))^2`` over the G
     results with one group deleted."""
     value = float(state.statistic(total))
-    deleted = state.statistic(total - groups)
+    deleted = jackknife_deleted(state, total, groups)
     g = len(groups)
     se = math.sqrt((g - 1) / g * float(np.sum((deleted - deleted.mean()) ** 2)))
     return value - z * se, value + z * se
@@ -121,11 +135,7 @@ def _jackknife(state, total: np.ndarray, groups: np.ndarray, z: float) -> tuple[
 def _bootstrap(state, groups: np.ndarray, level: float, seed: int) -> tuple[float, float]:
     """The ``(1 -/+ level)/2`` percentiles of the results of ``RESAMPLES`` resamples of the
     groups: each resample draws G of the G groups with replacement, and counts them."""
-    g = len(groups)
-    drawn = np.random.Generator(np.random.PCG64(seed)).integers(0, g, size=(RESAMPLES, g))
-    drawn += np.arange(RESAMPLES)[:, None] * g
-    counts = np.bincount(drawn.ravel(), minlength=RESAMPLES * g).reshape(RESAMPLES, g)
-    replicates = state.statistic(counts.astype(np.float64) @ groups)
+    replicates = state.statistic(resample_counts(len(groups), seed) @ groups)
     replicates = replicates[np.isfinite(replicates)]
     if not len(replicates):
         raise LossError("no interval: no resample has a finite value")

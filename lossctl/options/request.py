@@ -64,8 +64,18 @@ def build_request(
         strict=strict,
     )
     execution = Execution(engine=get("engine"), scheduler=get("scheduler"), chunk_rows=chunk_rows, progress=progress)
-    ci = Ci(get("ci"), get("ci_method"), int(get("seed"))) if "ci" in given else None
-    return Request(source, losses, execution, Outputs(worst=worst, per_sample=per_sample, ci=ci))
+    outputs = Outputs(worst=worst, per_sample=per_sample, ci=interval_choice(given))
+    return Request(source, losses, execution, outputs)
+
+
+def interval_choice(values: Mapping[str, Any]) -> Ci | None:
+    """The interval asked for by the option ``values`` (``ci``, ``ci_method``, ``seed``), or
+    None without ``ci``."""
+    given = {key: value for key, value in values.items() if value is not None}
+    if "ci" not in given:
+        return None
+    method = given.get("ci_method", BY_KEY["ci_method"].default)
+    return Ci(given["ci"], method, int(given.get("seed", BY_KEY["seed"].default)))
 
 
 def _table(value: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -20,6 +20,10 @@ Schema (version 1)::
          "ci": {"level": 0.95, "low": 0.37, "high": 0.45, "method": "normal"}} # with --ci
       ],
       "warnings": ["..."],
+      "comparisons": [                    # compare --ci of models: each against the reference
+        {"loss": "mse", "reference": "a.csv", "model": "b.csv", "diff": -0.02,
+         "ci": {"level": 0.95, "low": -0.03, "high": -0.01, "method": "normal"},
+         "p_value": 0.004, "verdict": "better"}],   # p-value Holm-adjusted over the model's losses
       "checks": [                         # check only: one per check and input
         {"name": "mse max 0.5", "input": "preds.csv", "loss": "mse", "spec": "mse",
          "value": 0.41, "limit": 0.5, "op": "<=", "baseline": null,
@@ -48,13 +52,21 @@ from lossctl.errors import InputError
 from lossctl.output.gate import Outcome, passed
 
 if TYPE_CHECKING:
+    from lossctl.engine.comparison import Comparison
     from lossctl.engine.results import Evaluation, LossResult
+    from lossctl.losses.intervals import Interval
 
 SCHEMA = 1
 
 
-def document(evaluations: list[Evaluation], warnings: list[str], outcomes: list[Outcome] | None = None) -> dict:
-    """The document of the evaluations (and, for ``check``, of its outcomes)."""
+def document(
+    evaluations: list[Evaluation],
+    warnings: list[str],
+    outcomes: list[Outcome] | None = None,
+    comparisons: list[Comparison] | None = None,
+) -> dict:
+    """The document of the evaluations (and, for ``check``, of its outcomes; for ``compare
+    --ci`` of models, of their paired comparisons)."""
     out: dict[str, Any] = {
         "lossctl": __version__,
         "schema": SCHEMA,
@@ -65,11 +77,18 @@ def document(evaluations: list[Evaluation], warnings: list[str], outcomes: list[
     if outcomes is not None:
         out["checks"] = [check_json(o) for o in outcomes]
         out["passed"] = passed(outcomes)
+    if comparisons is not None:
+        out["comparisons"] = [comparison_json(c) for c in comparisons]
     return out
 
 
-def document_text(evaluations: list[Evaluation], warnings: list[str], outcomes: list[Outcome] | None = None) -> str:
-    return json.dumps(document(evaluations, warnings, outcomes), indent=2, allow_nan=False) + "\n"
+def document_text(
+    evaluations: list[Evaluation],
+    warnings: list[str],
+    outcomes: list[Outcome] | None = None,
+    comparisons: list[Comparison] | None = None,
+) -> str:
+    return json.dumps(document(evaluations, warnings, outcomes, comparisons), indent=2, allow_nan=False) + "\n"
 
 
 def input_json(evaluation: Evaluation) -> dict[str, Any]:
@@ -104,9 +123,24 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
     if result.worst is not None:
         out["worst"] = [{"row": row + 1, "value": value} for row, value in result.worst]
     if result.ci is not None:
-        ci = result.ci
-        out["ci"] = {"level": ci.level, "low": _number(ci.low), "high": _number(ci.high), "method": ci.method}
+        out["ci"] = _interval_json(result.ci)
     return out
+
+
+def _interval_json(ci: Interval) -> dict[str, Any]:
+    return {"level": ci.level, "low": _number(ci.low), "high": _number(ci.high), "method": ci.method}
+
+
+def comparison_json(c: Comparison) -> dict[str, Any]:
+    return {
+        "loss": c.loss,
+        "reference": c.reference,
+        "model": c.model,
+        "diff": _number(c.diff),
+        "ci": _interval_json(c.ci),
+        "p_value": c.p_value,
+        "verdict": c.verdict,
+    }
 
 
 def check_json(outcome: Outcome) -> dict[str, Any]:

@@ -12,7 +12,9 @@ from lossctl.errors import printable
 from lossctl.output.numbers import format_value
 
 if TYPE_CHECKING:
+    from lossctl.engine.comparison import Comparison
     from lossctl.engine.results import Evaluation, LossResult
+    from lossctl.losses.intervals import Interval
 
 
 @dataclass
@@ -50,12 +52,13 @@ def _mark_best(values: list[list[float | None]], peers: list[object] | None = No
     return best
 
 
-def results_grid(evaluations: list[Evaluation], precision: int) -> Grid:
+def results_grid(evaluations: list[Evaluation], precision: int, significant: dict[str, bool] | None = None) -> Grid:
     """One input: a row per loss (or per group x loss); several inputs: a row per input and a
-    column per loss, the best value of each column marked."""
+    column per loss, the best value of each column marked; with ``significant`` (loss ->
+    whether the best is significantly better than every other), only where it is."""
     if len(evaluations) == 1:
         return _single(evaluations[0], precision)
-    return _models(evaluations, precision)
+    return _models(evaluations, precision, significant)
 
 
 def _single(evaluation: Evaluation, precision: int) -> Grid:
@@ -94,9 +97,11 @@ def _single(evaluation: Evaluation, precision: int) -> Grid:
 
 def _interval(result: LossResult, precision: int) -> str:
     """``[low, high]`` of a result's interval, or ``-`` without one."""
-    if result.ci is None:
-        return "-"
-    return f"[{format_value(result.ci.low, precision)}, {format_value(result.ci.high, precision)}]"
+    return "-" if result.ci is None else _bounds(result.ci, precision)
+
+
+def _bounds(ci: Interval, precision: int) -> str:
+    return f"[{format_value(ci.low, precision)}, {format_value(ci.high, precision)}]"
 
 
 def _cell(result: LossResult, precision: int) -> str:
@@ -105,7 +110,7 @@ def _cell(result: LossResult, precision: int) -> str:
     return text if result.ci is None else f"{text} {_interval(result, precision)}"
 
 
-def _models(evaluations: list[Evaluation], precision: int) -> Grid:
+def _models(evaluations: list[Evaluation], precision: int, significant: dict[str, bool] | None) -> Grid:
     labels = list(dict.fromkeys(r.label for e in evaluations for r in e.results if r.group is None))
     values = []
     rows = []
@@ -121,6 +126,11 @@ def _models(evaluations: list[Evaluation], precision: int) -> Grid:
     captions = "; ".join(e.describe() for e in evaluations)
     if len(set(peers)) > 1:
         captions += "; only inputs of the same task and number of rows are ranked against each other"
+    if significant is not None:
+        best = {(r, c) for r, c in best if significant.get(labels[c - 2], False)}
+        unmarked = [lab for lab in labels if not significant.get(lab, False)]
+        if unmarked:
+            captions += f"; no best marked for {', '.join(unmarked)}: not significantly lower than every other (paired)"
     return Grid(
         title="models compared",
         headers=["input", "n", *labels],
@@ -128,6 +138,31 @@ def _models(evaluations: list[Evaluation], precision: int) -> Grid:
         numeric=[False, True, *[True] * len(labels)],
         best=best,
         caption=captions,
+    )
+
+
+def comparisons_grid(comparisons: list[Comparison], precision: int) -> Grid:
+    """A row per model, a column per loss: ``B - A [low, high]`` and the verdict."""
+    labels = list(dict.fromkeys(c.loss for c in comparisons))
+    models = list(dict.fromkeys(c.model for c in comparisons))
+    cell = {(c.model, c.loss): c for c in comparisons}
+    rows = []
+    for model in models:
+        row = [model]
+        for label in labels:
+            c = cell.get((model, label))
+            row.append("" if c is None else f"{format_value(c.diff, precision)} {_bounds(c.ci, precision)} {c.verdict}")
+        rows.append(row)
+    first = comparisons[0]
+    return Grid(
+        title=f"paired against {first.reference}: model - reference",
+        headers=["model", *labels],
+        rows=rows,
+        numeric=[False, *[True] * len(labels)],
+        caption=(
+            f"rows paired by position; {first.ci.level * 100:g}% intervals ({first.ci.method}); verdicts on "
+            "p-values adjusted with Holm's method over each model's losses"
+        ),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
+import numpy as np
 import pytest
 
 from .conftest import document, ok
@@ -76,3 +77,55 @@ def test_compare_cells_carry_the_interval(run, files):
     out = ok(run("compare", "-l", "mse", "--ci", "r.csv", "b.csv")).stdout
     # b.csv: every error 1.5, so its squared errors do not vary: the interval is [2.25, 2.25].
     assert "2.25 [2.25, 2.25]" in out
+
+
+def models(tmp_path, n: int = 400, spreads: tuple[float, ...] = (2.0, 0.5)) -> list[str]:
+    """Model files on the same labels, the i-th with errors N(0, spreads[i]^2)."""
+    rng = np.random.default_rng(3)
+    y = rng.normal(0.0, 1.0, n)
+    names = []
+    for i, spread in enumerate(spreads):
+        p = y + rng.normal(0.0, spread, n)
+        name = f"m{i}.csv"
+        (tmp_path / name).write_text(
+            "y_true,y_pred\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(y.tolist(), p.tolist(), strict=True))
+        )
+        names.append(name)
+    return names
+
+
+def test_compare_pairs_each_model_with_the_reference(run, tmp_path):
+    a, b = models(tmp_path)
+    doc = document(run("compare", "-l", "mse", "-l", "mae", "--ci", a, b, "--format", "json", cwd=tmp_path))
+    comparisons = doc["comparisons"]
+    assert [(c["loss"], c["reference"], c["model"]) for c in comparisons] == [("mse", a, b), ("mae", a, b)]
+    values = {(r["input"], r["loss"]): r["value"] for r in doc["results"]}
+    for c in comparisons:
+        assert c["diff"] == values[(b, c["loss"])] - values[(a, c["loss"])]
+        assert c["ci"]["low"] < c["diff"] < c["ci"]["high"] < 0  # errors of sd 0.5 against 2
+        assert c["p_value"] < 1e-6 and c["verdict"] == "better"
+
+
+def test_reference_flips_the_difference(run, tmp_path):
+    a, b = models(tmp_path)
+    doc = document(run("compare", "-l", "mse", "--ci", "--reference", b, a, b, "--format", "json", cwd=tmp_path))
+    (c,) = doc["comparisons"]
+    assert (c["reference"], c["model"], c["verdict"]) == (b, a, "worse")
+
+
+def test_best_is_marked_only_where_significant(run, tmp_path):
+    names = models(tmp_path, n=60, spreads=(1.0, 1.02))  # all but equal: no significant best
+    out = ok(run("compare", "-l", "mse", "--ci", *names, cwd=tmp_path)).stdout
+    assert " * " not in out.replace("│", " ") and "no best marked for mse" in out
+    names = models(tmp_path, n=400)
+    out = ok(run("compare", "-l", "mse", "--ci", *names, cwd=tmp_path)).stdout
+    row = next(line for line in out.splitlines() if line.startswith("│ m1.csv"))
+    assert row.rstrip(" │").endswith("*")
+
+
+def test_models_of_other_labels_are_not_paired(run, tmp_path):
+    a, _ = models(tmp_path)
+    (tmp_path / "short.csv").write_text("y_true,y_pred\n1,2\n2,2\n3,1\n")
+    result = ok(run("compare", "-l", "mse", "--ci", a, "short.csv", "--format", "json", cwd=tmp_path))
+    assert document(result)["comparisons"] == []
+    assert "short.csv: not compared with m0.csv: not scored on the same labels" in result.stderr

@@ -1,0 +1,92 @@
+"""Models against a reference, paired row by row: what ``compare --ci`` adds to the values.
+
+Each model scored on the same labels as the reference (the same task and number of rows) is
+compared loss by loss: ``B - A`` with its interval, a p-value adjusted with Holm's step-down
+over that model's losses, and a verdict at the interval's level. The rows are paired by
+position: the models' files list the same rows in the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lossctl.losses import LossError
+from lossctl.losses.intervals import Interval
+from lossctl.losses.paired import holm, paired, verdict
+
+if TYPE_CHECKING:
+    from lossctl.engine.request import Ci
+    from lossctl.engine.results import Evaluation, LossResult
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One loss of one model against the reference."""
+
+    loss: str  # the loss's label
+    reference: str
+    model: str
+    diff: float
+    ci: Interval
+    p_value: float  # Holm-adjusted over the model's losses
+    verdict: str
+
+
+def _overall(evaluation: Evaluation) -> dict[str, LossResult]:
+    return {r.label: r for r in evaluation.results if r.group is None and r.state is not None}
+
+
+def _peers(a: Evaluation, b: Evaluation) -> bool:
+    """Scored on the same labels: the same task and as many rows."""
+    return (a.task, a.rows) == (b.task, b.rows)
+
+
+def against_reference(evaluations: list[Evaluation], reference: int, ci: Ci) -> tuple[list[Comparison], list[str]]:
+    """Every other model against ``evaluations[reference]``; warnings for the pairs that
+    cannot be compared."""
+    base = evaluations[reference]
+    comparisons, warnings = [], []
+    for e in evaluations:
+        if e is base:
+            continue
+        if not _peers(base, e):
+            warnings.append(f"{e.input}: not compared with {base.input}: not scored on the same labels")
+            continue
+        mine, theirs = _overall(base), _overall(e)
+        found = []
+        for label in [lab for lab in mine if lab in theirs]:
+            try:
+                found.append((label, paired(mine[label].state, theirs[label].state, **_settings(ci))))
+            except LossError as exc:
+                warnings.append(f"{label}: {e.input} against {base.input}: {exc}")
+        adjusted = holm([p.p_value for _, p in found])
+        for (label, p), p_adjusted in zip(found, adjusted, strict=True):
+            higher = getattr(getattr(mine[label].loss, "spec", None), "higher_is_better", False)
+            word = verdict(p.diff, p_adjusted, 1.0 - ci.level, higher)
+            comparisons.append(Comparison(label, base.input, e.input, p.diff, p.ci, p_adjusted, word))
+    return comparisons, warnings
+
+
+def significantly_best(evaluations: list[Evaluation], ci: Ci) -> dict[str, bool]:
+    """For each loss, whether the lowest value is lower than every peer's by a paired
+    interval that excludes 0 (at the interval's level)."""
+    out: dict[str, bool] = {}
+    tables = [_overall(e) for e in evaluations]
+    for label in dict.fromkeys(lab for table in tables for lab in table):
+        scored = [(t[label].value, i) for i, t in enumerate(tables) if label in t]
+        if len(scored) < 2:
+            continue
+        best = min(scored)[1]
+        others = [i for _, i in scored if i != best and _peers(evaluations[i], evaluations[best])]
+        try:
+            out[label] = bool(others) and all(
+                paired(tables[best][label].state, tables[i][label].state, **_settings(ci)).ci.low > 0.0 for i in others
+            )
+        except LossError:
+            out[label] = False
+    return out
+
+
+def _settings(ci: Ci) -> dict:
+    return {"level": ci.level, "method": ci.method, "seed": ci.seed}
