@@ -11,7 +11,14 @@ one line of the table and one JUnit testcase):
       fail  when  value > baseline + max(atol, rtol * |baseline|)
 
   ``rtol`` and ``atol`` (both 0 by default) combine as a maximum, in the spirit of
-  ``numpy.isclose`` but one-sided: an improvement of any size passes.
+  ``numpy.isclose`` but one-sided: an improvement of any size passes;
+- ``baseline_file``: as ``baseline``, against the same loss on a baseline predictions file
+  (the same rows, scored in the same run).
+
+With ``significance`` (alpha), a baseline check fails only on a real regression: the
+one-sided p-value of ``value > baseline`` below alpha (see ``significance``) and the rise
+above ``min_effect`` (absolute, or relative to the baseline with ``min_effect_relative``);
+the tolerances then do not apply.
 
 The comparison uses the full-precision float64 value, never a rounded one, and the message
 prints both numbers in full (``repr``: the shortest text that reads back as the same float):
@@ -28,10 +35,12 @@ from typing import TYPE_CHECKING, Any
 from lossctl.output.gate import FAIL, PASS, WARN, Outcome
 
 if TYPE_CHECKING:
+    from lossctl.check.significance import Regression
     from lossctl.engine.results import LossResult
 
-MAX, MIN, BASELINE = "max", "min", "baseline"
-CRITERIA = (MAX, MIN, BASELINE)
+MAX, MIN, BASELINE, BASELINE_FILE = "max", "min", "baseline", "baseline_file"
+CRITERIA = (MAX, MIN, BASELINE, BASELINE_FILE)
+AGAINST_BASELINE = (BASELINE, BASELINE_FILE)
 SEVERITIES = (FAIL, WARN)
 
 
@@ -52,12 +61,25 @@ class Check:
     severity: str = FAIL
     files: tuple[str, ...] | None = None
     options: tuple[tuple[str, Any], ...] = ()
+    baseline_file: str | None = None
+    significance: float | None = None
+    min_effect: float = 0.0
+    min_effect_relative: bool = False
 
-    def judge(self, result: LossResult, input_name: str, baseline_value: float | None = None) -> Outcome:
+    def judge(
+        self,
+        result: LossResult,
+        input_name: str,
+        baseline_value: float | None = None,
+        regression: Regression | None = None,
+    ) -> Outcome:
         """The verdict of this check on ``result``, its loss's value on ``input_name``;
-        ``baseline_value`` is the baseline's value of the same loss, for a baseline check."""
+        ``baseline_value`` is the baseline's value of the same loss, for a baseline check,
+        and ``regression`` its test, for a check with ``significance``."""
         value, spec = result.value, result.label
-        if self.criterion == BASELINE:
+        if regression is not None:
+            return self._judge_significance(result, input_name, baseline_value, regression)
+        if self.criterion in AGAINST_BASELINE:
             assert baseline_value is not None
             tolerance = max(self.atol, self.rtol * abs(baseline_value))
             limit = baseline_value + tolerance
@@ -84,4 +106,33 @@ class Check:
             baseline=baseline_value,
             verdict=PASS if passed else self.severity,
             message=message,
+        )
+
+    def _judge_significance(
+        self, result: LossResult, input_name: str, baseline_value: float, regression: Regression
+    ) -> Outcome:
+        effect = self.min_effect * abs(baseline_value) if self.min_effect_relative else self.min_effect
+        real = regression.p_value < self.significance and regression.diff > effect
+        shown = f"{result.label} {result.value!r} against baseline {baseline_value!r}: {regression.describe()}"
+        if real:
+            message = f"{shown}: a regression, significant at {self.significance:g}" + (
+                f" and above the minimal effect {effect!r}" if effect else ""
+            )
+        elif regression.p_value < self.significance:
+            message = f"{shown}: significant, but not above the minimal effect {effect!r}"
+        else:
+            message = f"{shown}: no significant regression at {self.significance:g}"
+        return Outcome(
+            check=self,
+            input=input_name,
+            loss=result.loss.name,
+            spec=result.label,
+            value=result.value,
+            limit=baseline_value + effect,
+            op="<=",
+            baseline=baseline_value,
+            verdict=self.severity if real else PASS,
+            message=message,
+            p_value=regression.p_value,
+            interval=(regression.low, regression.high),
         )

@@ -18,16 +18,21 @@ Schema::
     # storage_options = {anon = true}          # fsspec options of s3:// (gs://, ...) inputs
     [[tool.lossctl.checks]]
     loss = "huber:delta=1.0"                    # required: a loss spec or expression
-    max = 0.35                                  # exactly one of max, min, baseline
+    max = 0.35                                  # exactly one of max, min, baseline, baseline_file
     [[tool.lossctl.checks]]
     loss = "mse"
     baseline = "baselines/main.json"            # a `lossctl compute --format json` document
     rtol = 0.02                                 # baseline tolerances (default 0)
     severity = "warn"                           # "fail" (default) or "warn"
     name = "mse vs main"                        # default: "<loss> <criterion> <limit>"
+    [[tool.lossctl.checks]]
+    loss = "mae"
+    baseline_file = "outputs/main_preds.parquet"  # the main branch's predictions, same rows
+    significance = 0.05                         # fail only on a significant regression ...
+    min_effect = "1%"                           # ... of more than 1% (or an absolute number)
     # files and any input option may also be given per check, overriding the top level
 
-Paths (files, labels, model_weights, baseline) are relative to the configuration file's
+Paths (files, labels, model_weights, baseline, baseline_file) are relative to the configuration file's
 directory. Unknown keys and wrong types are errors naming the file and the key path, list
 indices 0-based: ``pyproject.toml: tool.lossctl.checks[1].sevrity: unknown key (did you mean
 'severity'?)``.
@@ -45,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lossctl.check.checks import BASELINE, CRITERIA, SEVERITIES, Check
+from lossctl.check.checks import AGAINST_BASELINE, BASELINE, BASELINE_FILE, CRITERIA, SEVERITIES, Check
 from lossctl.errors import ConfigError, LossctlError, UsageError
 from lossctl.options.declared import BY_KEY, CONFIG_KEYS, FLAG, PATH, TABLE, TEXT, Option
 
@@ -156,11 +161,36 @@ INPUT_KEYS: dict[str, Validator] = {key: _validator(BY_KEY[key]) for key in CONF
 compute's options of the same names."""
 
 TOP_KEYS: dict[str, Validator] = {"files": _paths, **INPUT_KEYS}
+
+
+def _level(value: Any, origin: Origin, where: str) -> float:
+    number = _number(value, origin, where)
+    if not 0.0 < number < 0.5:
+        raise origin.error(where, f"must be a significance level in (0, 0.5), such as 0.05, not {value!r}")
+    return number
+
+
+def _effect(value: Any, origin: Origin, where: str) -> tuple[float, bool]:
+    """A minimal effect: a number (absolute), or a percentage of the baseline (``"2%"``)."""
+    relative = isinstance(value, str) and value.strip().endswith("%")
+    text = value.strip()[:-1] if relative else value
+    try:
+        number = float(text) if isinstance(text, str) else _number(text, origin, where)
+    except ValueError:
+        raise origin.error(where, f"must be a number or a percentage such as '2%', not {value!r}") from None
+    if not math.isfinite(number) or number < 0:
+        raise origin.error(where, f"must be a finite number >= 0 (or a percentage), not {value!r}")
+    return (number / 100.0 if relative else number), relative
+
+
 CHECK_KEYS: dict[str, Validator] = {
     "loss": _string,
     "max": _number,
     "min": _number,
     "baseline": _path,
+    "baseline_file": _path,
+    "significance": _level,
+    "min_effect": _effect,
     "rtol": _tolerance,
     "atol": _tolerance,
     "severity": _choice(SEVERITIES),
@@ -185,7 +215,7 @@ def validate(table: dict[str, Any], keys: dict[str, Validator], origin: Origin, 
 
 
 def _default_name(loss: str, criterion: str, raw: Any) -> str:
-    shown = raw if criterion == BASELINE else repr(float(raw))
+    shown = raw if criterion in AGAINST_BASELINE else repr(float(raw))
     return f"{loss} {criterion} {shown}"
 
 
@@ -203,15 +233,25 @@ def make_check(table: dict[str, Any], origin: Origin, where: str) -> Check:
             where, f"a check needs exactly one of {listed}; found {found} (write one check per condition)"
         )
     criterion = criteria[0]
-    for key in ("rtol", "atol"):
-        if key in fields and criterion != BASELINE:
-            raise origin.error(where, f"{origin.name(key)} applies to a baseline only; give {origin.name(BASELINE)}")
+    for key in ("rtol", "atol", "significance", "min_effect"):
+        if key in fields and criterion not in AGAINST_BASELINE:
+            raise origin.error(
+                where,
+                f"{origin.name(key)} applies to a baseline only; give {origin.name(BASELINE)} or {origin.name(BASELINE_FILE)}",
+            )
+    if "min_effect" in fields and "significance" not in fields:
+        raise origin.error(where, f"{origin.name('min_effect')} applies with {origin.name('significance')}")
+    effect, relative = fields.get("min_effect", (0.0, False))
     return Check(
         name=fields.get("name") or _default_name(fields["loss"], criterion, table[criterion]),
         loss=fields["loss"],
         criterion=criterion,
-        limit=None if criterion == BASELINE else fields[criterion],
+        limit=None if criterion in AGAINST_BASELINE else fields[criterion],
         baseline=fields.get(BASELINE),
+        baseline_file=fields.get(BASELINE_FILE),
+        significance=fields.get("significance"),
+        min_effect=effect,
+        min_effect_relative=relative,
         rtol=fields.get("rtol", 0.0),
         atol=fields.get("atol", 0.0),
         severity=fields.get("severity", SEVERITIES[0]),

@@ -11,14 +11,18 @@ import json
 from typing import Any
 
 from lossctl.check.checks import Check
+from lossctl.check.significance import paired_regression, stored_regression
 from lossctl.engine.evaluate import evaluate
 from lossctl.engine.request import Request
-from lossctl.errors import UsageError
+from lossctl.errors import InputError, UsageError
 from lossctl.options.request import build_request
 from lossctl.output.document import Baseline
 from lossctl.output.gate import Outcome
 
 Options = tuple[tuple[str, Any], ...]
+INTERVAL_LEVEL = 0.95
+"""The level of the intervals a significance test is computed from (the test's own level is
+the check's ``significance``; the standard errors do not depend on this one)."""
 
 
 def request(path: str | None, losses: list[str], options: dict[str, Any]) -> Request:
@@ -53,7 +57,7 @@ def _plan(checks: list[Check], files: list[str], options: dict[str, Any]) -> dic
 def files_read(checks: list[Check], files: list[str], options: dict[str, Any]) -> list[str]:
     """Every file the checks read: inputs, labels, model weights, baselines (none of which a
     report may overwrite)."""
-    read = [c.baseline for c in checks if c.baseline is not None]
+    read = [b for c in checks for b in (c.baseline, c.baseline_file) if b is not None]
     for path, opts in _plan(checks, files, options):
         found = dict(opts)
         read += [p for p in (path, found.get("labels"), found.get("model_weights")) if p is not None]
@@ -69,12 +73,35 @@ def verdicts(checks: list[Check], files: list[str], options: dict[str, Any]) -> 
     evaluations = []
     for (path, opts), members in _plan(checks, files, options).items():
         losses = list(dict.fromkeys(checks[c].loss for c, _ in members))
-        evaluation, notes = evaluate(request(path, losses, dict(opts)))
+        tested = any(checks[c].significance is not None for c, _ in members)
+        values = {**dict(opts), "ci": INTERVAL_LEVEL} if tested else dict(opts)
+        evaluation, notes = evaluate(request(path, losses, values))
         evaluations.append(evaluation)
         warnings += notes + evaluation.warnings()
+        scored = {}  # each baseline predictions file, evaluated once for this group
         for c, i in members:
             check = checks[c]
             result = evaluation.results[losses.index(check.loss)]
-            baseline = baselines[check.baseline].value(result.label, evaluation.input) if check.baseline else None
-            outcomes[c, i] = check.judge(result, evaluation.input, baseline)
+            baseline, regression = None, None
+            if check.baseline_file is not None:
+                if check.baseline_file not in scored:
+                    scored[check.baseline_file], notes = evaluate(request(check.baseline_file, losses, values))
+                    warnings += notes
+                    if scored[check.baseline_file].rows != evaluation.rows:
+                        raise InputError(
+                            f"{scored[check.baseline_file].rows} rows, but {evaluation.input} has {evaluation.rows}: "
+                            "a baseline predictions file holds the same rows, in the same order",
+                            file=check.baseline_file,
+                        )
+                reference = scored[check.baseline_file].results[losses.index(check.loss)]
+                baseline = reference.value
+                if check.significance is not None:
+                    regression = paired_regression(reference.state, result.state, check.significance)
+            elif check.baseline is not None:
+                stored = baselines[check.baseline]
+                baseline = stored.value(result.label, evaluation.input)
+                if check.significance is not None:
+                    interval = stored.interval(result.label, evaluation.input)
+                    regression = stored_regression(result.value, result.ci, baseline, interval, check.significance)
+            outcomes[c, i] = check.judge(result, evaluation.input, baseline, regression)
     return [outcomes[key] for key in sorted(outcomes)], evaluations, warnings

@@ -2,7 +2,8 @@
 configuration or input error.
 
 On the command line each ``--loss`` opens a check, and the check options that follow it
-(``--max``, ``--min``, ``--baseline``, ``--rtol``, ``--atol``, ``--severity``, ``--name``)
+(``--max``, ``--min``, ``--baseline``, ``--baseline-file``, ``--rtol``, ``--atol``,
+``--significance``, ``--min-effect``, ``--severity``, ``--name``)
 belong to it, up to the next ``--loss``: ``--loss mse --max 0.5 --loss mae --max 0.4`` is two
 checks. Click gathers a repeated option's values without their order relative to other
 options, so ``PairedCommand`` records the order in which the options were given.
@@ -22,7 +23,19 @@ from lossctl.errors import UsageError
 from lossctl.options.declared import OPTIONS
 from lossctl.output.table import render_tables
 
-PAIRED = ("loss", "max", "min", "baseline", "rtol", "atol", "severity", "name")
+PAIRED = (
+    "loss",
+    "max",
+    "min",
+    "baseline",
+    "baseline_file",
+    "rtol",
+    "atol",
+    "significance",
+    "min_effect",
+    "severity",
+    "name",
+)
 """The options that belong to the ``--loss`` before them."""
 _ORDER = "lossctl.check.order"
 CHECK_INPUT_KEYS = tuple(o.key for o in OPTIONS if o.config and o.command_line)
@@ -77,6 +90,7 @@ Examples:
   lossctl check preds.csv --loss mse --max 0.5 --loss mae --max 0.4
   lossctl check preds.csv --loss "huber:delta=1.0" --max 0.35 --severity warn
   lossctl check preds.csv --loss mse --baseline main.json --rtol 0.02
+  lossctl check preds.csv --loss mse --baseline-file main_preds.csv --significance 0.05
   lossctl check --junit-xml report.xml          # checks from [tool.lossctl]""",
 )
 @click.argument("files", nargs=-1)
@@ -95,8 +109,27 @@ Examples:
     metavar="FILE",
     help="A 'lossctl compute --format json' result; the check fails when value > baseline + max(ATOL, RTOL*|baseline|).",
 )
+@click.option(
+    "--baseline-file",
+    multiple=True,
+    metavar="FILE",
+    help="A baseline model's predictions on the same rows, in the same order; compared as --baseline is.",
+)
 @click.option("--rtol", type=float, multiple=True, metavar="R", help="Relative tolerance of the baseline (default 0).")
 @click.option("--atol", type=float, multiple=True, metavar="A", help="Absolute tolerance of the baseline (default 0).")
+@click.option(
+    "--significance",
+    type=float,
+    multiple=True,
+    metavar="ALPHA",
+    help="Fail a baseline check only on a regression significant at ALPHA (one-sided), e.g. 0.05.",
+)
+@click.option(
+    "--min-effect",
+    multiple=True,
+    metavar="X",
+    help="With --significance: fail only when the loss rose by more than X (or X% of the baseline).",
+)
 @click.option(
     "--severity",
     type=click.Choice(SEVERITIES),
@@ -140,7 +173,10 @@ def check(
     --rtol, --atol, --severity, --name that follow it) or from [[tool.lossctl.checks]] in the
     configuration. Command-line checks, FILES and input options replace the configuration's.
     A threshold is inclusive, and compared at full precision. A baseline check fails only
-    when the value is worse: value > baseline + max(atol, rtol*|baseline|). Exit 0 when no
+    when the value is worse: value > baseline + max(atol, rtol*|baseline|); with
+    --significance, only when it is significantly worse (paired row by row against
+    --baseline-file; against a --baseline written with compute --ci, from both intervals) and
+    by more than --min-effect. Exit 0 when no
     check failed ('warn' checks never fail), 1 when one did, 2 for a usage, configuration or
     input error.
     """

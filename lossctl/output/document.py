@@ -156,7 +156,15 @@ def check_json(outcome: Outcome) -> dict[str, Any]:
         "verdict": outcome.verdict,
         "severity": outcome.check.severity,
         "message": outcome.message,
-    }
+    } | (
+        {}
+        if outcome.p_value is None
+        else {
+            "p_value": outcome.p_value,
+            "diff_interval": list(outcome.interval),
+            "significance": outcome.check.significance,
+        }
+    )
 
 
 def _number(value: float) -> float | None:
@@ -210,6 +218,25 @@ class Baseline:
         """The baseline's value of the loss ``spec`` (canonical label) on the input with the
         file name of ``input_name``, or on its only input; an ``InputError`` when there is
         none, or several that cannot be told apart."""
+        value = self._entry(spec, input_name).get("value")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise InputError(f"the baseline value of {spec} is not a number: {value!r}", file=self.path)
+        return float(value)
+
+    def interval(self, spec: str, input_name: str) -> dict[str, float]:
+        """The interval stored with the baseline's value of ``spec`` (``level``, ``low``,
+        ``high``); an ``InputError`` saying how to store one when it has none."""
+        ci = self._entry(spec, input_name).get("ci")
+        keys = ("level", "low", "high")
+        if not isinstance(ci, dict) or not all(isinstance(ci.get(k), (int, float)) for k in keys):
+            raise InputError(
+                f"the baseline of {spec} has no interval, which a significance test needs",
+                file=self.path,
+                hint="write the baseline with lossctl compute --ci --format json -o FILE",
+            )
+        return {k: float(ci[k]) for k in keys}
+
+    def _entry(self, spec: str, input_name: str) -> dict[str, Any]:
         same_loss = [r for r in self.results if r["spec"] == spec]
         if len(same_loss) > 1:
             name = os.path.basename(input_name)
@@ -220,7 +247,4 @@ class Baseline:
         if not same_loss:
             known = ", ".join(dict.fromkeys(r["spec"] for r in self.results)) or "none"
             raise InputError(f"no result for {spec} (results for: {known})", file=self.path)
-        value = same_loss[0].get("value")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise InputError(f"the baseline value of {spec} is not a number: {value!r}", file=self.path)
-        return float(value)
+        return same_loss[0]

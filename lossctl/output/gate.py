@@ -40,6 +40,8 @@ class Outcome:
     baseline: float | None
     verdict: str
     message: str
+    p_value: float | None = None  # a check with significance: the one-sided p-value
+    interval: tuple[float, float] | None = None  # ... and the interval of value - baseline
 
 
 def passed(outcomes: list[Outcome]) -> bool:
@@ -55,6 +57,13 @@ def summary(outcomes: list[Outcome]) -> str:
 
 
 def _limit(outcome: Outcome) -> str:
+    if outcome.p_value is not None:  # a significance test: the change, its interval, p
+        low, high = outcome.interval
+        change = outcome.value - outcome.baseline
+        return (
+            f"baseline {outcome.baseline!r}: {change:+.6g} [{low:.6g}, {high:.6g}], "
+            f"p = {outcome.p_value:.3g} (fails below {outcome.check.significance:g})"
+        )
     text = f"{outcome.op} {outcome.limit!r}"
     return text if outcome.baseline is None else f"{text} (baseline {outcome.baseline!r})"
 

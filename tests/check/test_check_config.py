@@ -164,7 +164,7 @@ def test_each_input_is_read_once_for_all_its_checks(repo, invoke, monkeypatch):
         ("[tool.lossctl]\n[[tool.lossctl.checks]]\nmax = 1\n", "tool.lossctl.checks[0]: missing key 'loss'"),
         (
             '[tool.lossctl]\n[[tool.lossctl.checks]]\nloss = "mse"\nmax = 1\nmin = 0\n',
-            "tool.lossctl.checks[0]: a check needs exactly one of max, min, baseline; found max, min"
+            "tool.lossctl.checks[0]: a check needs exactly one of max, min, baseline, baseline_file; found max, min"
             " (write one check per condition)",
         ),
         (

@@ -169,15 +169,15 @@ def test_usage_errors_are_exit_2_with_one_line(repo, invoke):
             "2",
         ): "Error: --loss mse: --max given twice; repeat --loss for another check\n",
         ("--loss", "mse", "--max", "1", "--min", "0"): (
-            "Error: --loss mse: a check needs exactly one of --max, --min, --baseline; found --max, --min"
+            "Error: --loss mse: a check needs exactly one of --max, --min, --baseline, --baseline-file; found --max, --min"
             " (write one check per condition)\n"
         ),
         ("--loss", "mse"): (
-            "Error: --loss mse: a check needs exactly one of --max, --min, --baseline; found none"
+            "Error: --loss mse: a check needs exactly one of --max, --min, --baseline, --baseline-file; found none"
             " (write one check per condition)\n"
         ),
         ("--loss", "mse", "--max", "1", "--rtol", "0.1"): (
-            "Error: --loss mse: --rtol applies to a baseline only; give --baseline\n"
+            "Error: --loss mse: --rtol applies to a baseline only; give --baseline or --baseline-file\n"
         ),
         ("--loss", "mse", "--max", "1", "--loss", "mse", "--max", "1"): (
             "Error: two checks are named 'mse max 1.0'; give one a --name\n"

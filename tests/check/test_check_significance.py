@@ -1,0 +1,120 @@
+"""The significance gate: a check with ``significance`` fails only on a real regression, against
+a baseline predictions file (paired) or a stored result written with ``compute --ci``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+N = 2000
+
+
+def model(path: Path, y: np.ndarray, errors: np.ndarray) -> str:
+    path.write_text(
+        "y_true,y_pred\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(y.tolist(), (y + errors).tolist(), strict=True))
+    )
+    return path.name
+
+
+@pytest.fixture
+def models(repo: Path, invoke) -> dict[str, str]:
+    """main.csv and two candidates on the same 2,000 rows, each with its own N(0, 1) errors,
+    rescaled so that the candidates' MSE is exactly 0.5% and 10% above main's; and main.json,
+    main's MSE with its interval."""
+    rng = np.random.default_rng(21)
+    y = rng.normal(0.0, 1.0, N)
+    base = rng.normal(0.0, 1.0, N)
+    target = np.mean(base**2)
+    out = {"main": model(repo / "main.csv", y, base)}
+    for name, factor in (("slightly", 1.005), ("worse", 1.10)):
+        errors = rng.normal(0.0, 1.0, N)
+        out[name] = model(repo / f"{name}.csv", y, errors * np.sqrt(factor * target / np.mean(errors**2)))
+    assert invoke("compute", "-l", "mse", "--ci", "main.csv", "--format", "json", "-o", "main.json").exit_code == 0
+    return out
+
+
+def gate(invoke, candidate: str, *extra: str):
+    """Both kinds of baseline in one run: paired against main.csv, unpaired against main.json."""
+    return invoke(
+        "check", candidate,
+        "-l", "mse", "--baseline-file", "main.csv", "--significance", "0.05", *extra, "--name", "paired",
+        "-l", "mse", "--baseline", "main.json", "--significance", "0.05", *extra, "--name", "stored",
+        "--format", "json",
+    )  # fmt: skip
+
+
+def test_half_a_percent_on_noisy_rows_passes(invoke, models):
+    result = gate(invoke, models["slightly"])
+    assert result.exit_code == 0, result.stderr
+    checks = json.loads(result.stdout)["checks"]
+    for check in checks:
+        assert check["value"] == pytest.approx(1.005 * check["baseline"], rel=1e-12)
+        assert check["verdict"] == "pass" and check["p_value"] > 0.05
+        low, high = check["diff_interval"]
+        assert low < check["value"] - check["baseline"] < high
+    # Without significance the same rise fails the plain baseline check.
+    plain = invoke("check", models["slightly"], "-l", "mse", "--baseline-file", "main.csv")
+    assert plain.exit_code == 1
+
+
+def test_ten_percent_worse_fails(invoke, models):
+    result = gate(invoke, models["worse"])
+    assert result.exit_code == 1
+    checks = json.loads(result.stdout)["checks"]
+    assert [c["verdict"] for c in checks] == ["fail", "fail"]
+    assert all(c["p_value"] < 0.05 and c["diff_interval"][0] > 0 for c in checks)
+    assert "a regression, significant at 0.05" in result.stderr
+
+
+def test_min_effect_absolute_or_relative(invoke, models):
+    assert gate(invoke, models["worse"], "--min-effect", "2%").exit_code == 1
+    assert gate(invoke, models["worse"], "--min-effect", "20%").exit_code == 0
+    assert gate(invoke, models["worse"], "--min-effect", "0.5").exit_code == 0  # mse rose by about 0.1
+
+
+def test_a_stored_baseline_without_an_interval_is_an_input_error(invoke, models):
+    assert invoke("compute", "-l", "mse", "main.csv", "--format", "json", "-o", "plain.json").exit_code == 0
+    result = invoke("check", models["worse"], "-l", "mse", "--baseline", "plain.json", "--significance", "0.05")
+    assert result.exit_code == 2
+    assert "has no interval" in result.stderr and "lossctl compute --ci" in result.stderr
+
+
+def test_a_baseline_file_of_other_rows_is_an_input_error(invoke, repo, models):
+    (repo / "short.csv").write_text("y_true,y_pred\n1,2\n2,2\n")
+    result = invoke("check", models["worse"], "-l", "mse", "--baseline-file", "short.csv", "--significance", "0.05")
+    assert result.exit_code == 2 and "the same rows" in result.stderr
+
+
+def test_junit_carries_the_test(invoke, models):
+    result = invoke(
+        "check", models["worse"], "-l", "mse", "--baseline-file", "main.csv", "--significance", "0.05",
+        "--junit-xml", "report.xml",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    report = Path("report.xml").read_text()
+    assert "p = " in report and "a regression, significant at 0.05" in report
+
+
+def test_significance_needs_a_baseline(invoke, models):
+    result = invoke("check", models["worse"], "-l", "mse", "--max", "2", "--significance", "0.05")
+    assert result.exit_code == 2 and "--significance applies to a baseline only" in result.stderr
+
+
+def test_configuration_keys(invoke, repo, models):
+    (repo / "lossctl.toml").write_text(
+        f'files = ["{models["worse"]}"]\n'
+        "[[checks]]\n"
+        'loss = "mse"\n'
+        'baseline_file = "main.csv"\n'
+        "significance = 0.05\n"
+        'min_effect = "20%"\n'
+    )
+    assert invoke("check").exit_code == 0  # a real rise of 10%, but below the minimal effect
+    (repo / "lossctl.toml").write_text(
+        f'files = ["{models["worse"]}"]\n[[checks]]\nloss = "mse"\nbaseline_file = "main.csv"\nsignificance = 0.7\n'
+    )
+    result = invoke("check")
+    assert result.exit_code == 2 and "significance level in (0, 0.5)" in result.stderr
