@@ -74,7 +74,7 @@ def verdicts(checks: list[Check], files: list[str], options: dict[str, Any]) -> 
     for (path, opts), members in _plan(checks, files, options).items():
         losses = list(dict.fromkeys(checks[c].loss for c, _ in members))
         tested = any(checks[c].significance is not None for c, _ in members)
-        values = {**dict(opts), "ci": INTERVAL_LEVEL} if tested else dict(opts)
+        values = {"ci": INTERVAL_LEVEL, **dict(opts)} if tested else dict(opts)
         evaluation, notes = evaluate(request(path, losses, values))
         evaluations.append(evaluation)
         warnings += notes + evaluation.warnings()

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from lossctl.check.checks import SEVERITIES
-from lossctl.cli.options import declared_options
+from lossctl.cli.options import INTERVAL_KEYS, LevelCommand, declared_options, interval_options, levels_filled
 from lossctl.cli.output import note, warn, write_result
 from lossctl.errors import UsageError
 from lossctl.options.declared import OPTIONS
@@ -42,12 +42,12 @@ CHECK_INPUT_KEYS = tuple(o.key for o in OPTIONS if o.config and o.command_line)
 """The evaluation options of ``check``: those a configuration may set."""
 
 
-class PairedCommand(click.Command):
+class PairedCommand(LevelCommand):
     """A command that records, in ``ctx.meta``, the order in which the ``PAIRED`` options
-    were given (one entry per occurrence)."""
+    were given (one entry per occurrence); ``--ci`` may stand alone, as in ``compute``."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        _, _, order = self.make_parser(ctx).parse_args(args=levels_filled(list(args)))
         ctx.meta[_ORDER] = [param.name for param in order if param.name in PAIRED]
         return super().parse_args(ctx, args)
 
@@ -143,6 +143,7 @@ Examples:
     help="Configuration file (default: lossctl.toml, or pyproject.toml with [tool.lossctl], nearest up to the repository root).",
 )
 @declared_options(*CHECK_INPUT_KEYS, validated=False)  # checked by the configuration's validators
+@interval_options
 @click.option(
     "--format",
     "fmt",
@@ -188,6 +189,7 @@ def check(
     from lossctl.output.step_summary import append_summary
 
     tables = pair(ctx.meta.get(_ORDER, []), {name: kwargs.pop(name) for name in PAIRED})
+    intervals = {key: kwargs.pop(key) for key in INTERVAL_KEYS}
     settings = configuration.settings(config)
     command_line = configuration.Origin()
     given = configuration.validate(
@@ -204,6 +206,8 @@ def check(
         )
     inputs = list(files) or list(settings.files if settings else ())
     options = {**(settings.options if settings else {}), **given}
+    if intervals["ci"] is not None:  # every result with its interval, as compute --ci gives
+        options.update({key: value for key, value in intervals.items() if value is not None})
 
     read = verdicts.files_read(list(checks), inputs, options) + ([settings.origin.file] if settings else [])
     if junit_xml:

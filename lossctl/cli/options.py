@@ -70,10 +70,10 @@ class LevelCommand(click.Command):
     by a number gets its default written in before parsing."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _levels_filled(args))
+        return super().parse_args(ctx, levels_filled(args))
 
 
-def _levels_filled(args: list[str]) -> list[str]:
+def levels_filled(args: list[str]) -> list[str]:
     flags = {BY_KEY[key].flag: BY_KEY[key].default for key in BY_KEY if BY_KEY[key].type == LEVEL}
     out: list[str] = []
     for i, word in enumerate(args):

@@ -129,3 +129,17 @@ def test_models_of_other_labels_are_not_paired(run, tmp_path):
     result = ok(run("compare", "-l", "mse", "--ci", a, "short.csv", "--format", "json", cwd=tmp_path))
     assert document(result)["comparisons"] == []
     assert "short.csv: not compared with m0.csv: not scored on the same labels" in result.stderr
+
+
+def test_check_results_carry_intervals(run, files):
+    doc = document(run("check", "r.csv", "-l", "mse", "--max", "5", "--ci", "--format", "json"))
+    ci = doc["results"][0]["ci"]
+    z = NormalDist().inv_cdf(0.975)
+    assert (ci["low"], ci["high"]) == (pytest.approx(4 - 4 * z), pytest.approx(4 + 4 * z))
+
+
+def test_stdin_gives_the_files_interval(run, files, tmp_path):
+    args = ("compute", "-l", "huber", "--ci", "--ci-method", "bootstrap", "--format", "json")
+    from_file = document(run(*args, "r.csv"))["results"][0]["ci"]
+    from_stdin = document(run(*args, "-", input=(tmp_path / "r.csv").read_text()))["results"][0]["ci"]
+    assert from_stdin == from_file
