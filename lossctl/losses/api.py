@@ -121,7 +121,11 @@ def interval(
     or ``bootstrap``, see ``lossctl.losses.intervals``), the rows taken as independent draws.
     The same interval as the command line's ``--ci`` on the same rows, bit for bit."""
     configured, batch = _configured(loss, y_true, y_pred, sample_weight, kwargs)
-    state = tracked(configured.state(), moments=method == "normal")
+    state = configured.state()
+    # The delta method needs only the row moments; every other interval, the groups.
+    state = tracked(
+        state, moments=method == "normal", groups=method != "normal" or not hasattr(state, "delta_interval")
+    )
     batch.replicates = groups_of_rows(np.arange(len(batch)), seed)
     state.update(batch)
     return interval_of(state, level=level, method=method, seed=seed)

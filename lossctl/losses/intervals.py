@@ -46,11 +46,11 @@ class Interval:
         return {"level": self.level, "low": self.low, "high": self.high, "method": self.method}
 
 
-def tracked(state, moments: bool = True):
+def tracked(state, moments: bool = True, groups: bool = True):
     """``state``, keeping its sums by replicate group and (for the normal method) its row
     moments, if it can: to be fed batches whose ``replicates`` are set."""
     if resamplable(state):
-        state.track(moments)
+        state.track(moments, groups)
     return state
 
 
@@ -67,8 +67,9 @@ def interval(state, *, level: float, method: str, seed: int = DEFAULT_SEED) -> I
     z = NormalDist().inv_cdf((1.0 + level) / 2.0)
     if method == "normal" and hasattr(state, "delta_interval"):
         bounds = state.delta_interval(z)
-        if bounds is not None:
-            return Interval(level, *bounds, method)
+        if bounds is None:
+            raise LossError("no interval from fewer than two rows (or rows of zero total weight) in a mean")
+        return Interval(level, *bounds, method)
     if not state.sums():
         raise LossError(f"no interval for {_why_not(state)}")
     groups = state.group_sums()

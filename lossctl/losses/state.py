@@ -98,15 +98,18 @@ class MeanState:
         self.n = 0
         self.moments: Moments | None = None
 
-    def track(self, moments: bool = True) -> None:
+    def track(self, moments: bool = True, groups: bool = True) -> None:
         """Keep the sums by replicate group (``Batch.replicates``), and the row moments of
-        the delta method: what an interval needs. Called before the first update."""
-        self.numerator, self.weight = GroupedAccumulator(GROUPS), GroupedAccumulator(GROUPS)
+        the delta method: what an interval needs (the delta method alone needs no groups).
+        Called before the first update."""
+        if groups:
+            self.numerator, self.weight = GroupedAccumulator(GROUPS), GroupedAccumulator(GROUPS)
         self.moments = Moments() if moments else None
 
     def update(self, batch: Batch) -> None:
         denominators = self.denominator(batch) if self.denominator is not None else None
-        self.add(_terms(self.term, batch), batch.sample_weight, denominators, batch.replicates)
+        group = batch.replicates if isinstance(self.numerator, GroupedAccumulator) else None
+        self.add(_terms(self.term, batch), batch.sample_weight, denominators, group)
 
     def add(
         self,
@@ -207,7 +210,7 @@ class PenalizedMeanState:
     def n(self) -> int:
         return self.mean.n
 
-    def track(self, moments: bool = True) -> None:
+    def track(self, moments: bool = True, groups: bool = True) -> None:
         """Sums by replicate group; the interval of a mean plus a sum is the jackknife's."""
         self.mean.track(moments=False)
         self.penalty = GroupedAccumulator(GROUPS)
@@ -252,7 +255,7 @@ class GroupDifferenceState:
         values = finite_terms(self.term, batch)
         in_first = self.group(batch)
         w = batch.sample_weight
-        group = batch.replicates
+        group = batch.replicates if isinstance(self.means[0].numerator, GroupedAccumulator) else None
         for state, mask in zip(self.means, (in_first, ~in_first), strict=True):
             state.add(values[mask], None if w is None else w[mask], None, None if group is None else group[mask])
 
@@ -267,9 +270,9 @@ class GroupDifferenceState:
                 raise LossError(f"no {name} samples: the loss needs both groups")
         return representable(self.means[0].mean() - self.means[1].mean())
 
-    def track(self, moments: bool = True) -> None:
+    def track(self, moments: bool = True, groups: bool = True) -> None:
         for state in self.means:
-            state.track(moments)
+            state.track(moments, groups)
 
     def delta_interval(self, z: float) -> tuple[float, float] | None:
         """``value -/+ z sqrt(v_0 + v_1)``: the two means are of disjoint rows."""
@@ -312,7 +315,7 @@ class SumState:
             raise LossError("no weights given")
         return representable(self.total.value)
 
-    def track(self, moments: bool = True) -> None:
+    def track(self, moments: bool = True, groups: bool = True) -> None:
         """Nothing to track: the model's weights are not sampled rows."""
 
     def sums(self) -> list[int]:
@@ -357,7 +360,7 @@ class CombinedState:
             total += coefficient * state.result()
         return representable(total)
 
-    def track(self, moments: bool = True) -> None:
+    def track(self, moments: bool = True, groups: bool = True) -> None:
         """Sums by replicate group in every term; the interval of a sum of terms of the same
         rows is the jackknife's (their covariances are not kept), so no moments."""
         for _, state, _, _ in self.terms:

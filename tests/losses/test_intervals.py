@@ -106,11 +106,13 @@ def test_intervals_are_repeatable_and_follow_the_seed():
         ("l2", {"y_true": [0.5, -1.0, 2.0]}, "no sampled rows"),
         ("wasserstein-distance", {"y_true": [1.0, 2.0, 3.0], "y_pred": [1.5, 2.5, 4.0]}, "whole samples"),
         ("mse + 0.5*mae", {"y_true": [1.0], "y_pred": [2.0]}, "fewer than two rows"),
+        ("mse", {"y_true": [1.0], "y_pred": [2.0]}, "fewer than two rows"),
     ],
 )
-def test_no_interval_says_why(loss, arrays, message):
+@pytest.mark.parametrize("method", ["normal", "bootstrap"])
+def test_no_interval_says_why(loss, arrays, message, method):
     with pytest.raises(lossctl.losses.LossError, match=message):
-        lossctl.interval(loss, **arrays)
+        lossctl.interval(loss, **arrays, method=method)
 
 
 def test_level_and_method_are_checked():
