@@ -59,9 +59,10 @@ _DEFAULTS = {
 }
 _SCORE_LOSSES = ("hinge", "squared-hinge", "wasserstein")
 _PROBABILITY_LOSSES = ("hinge", "squared-hinge")
-_ON_REQUEST = ("distillation", "ranking-softmax")
-"""Losses computed only when named: their y_true is a matrix (a teacher's logits, relevance
-labels) that a file of class labels does not have."""
+_ON_REQUEST = ("distillation", "ranking-softmax", "tweedie-deviance", "expectile")
+"""Losses computed only when named: distillation and ranking-softmax read a y_true matrix (a
+teacher's logits, relevance labels) that a file of class labels does not have; the defaults of
+tweedie-deviance (power 0) and expectile (tau 0.5) are mse and half of it."""
 
 
 def default_losses(task: Task) -> list[str]:

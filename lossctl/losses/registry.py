@@ -7,11 +7,14 @@ import difflib
 from lossctl.losses import (
     binary,
     critic,
+    deviance,
     distance,
     embedding,
     error_rate,
+    extremes,
     focal,
     multiclass,
+    percentage,
     ranking,
     regression,
     regularization,
@@ -22,6 +25,9 @@ from lossctl.losses.tasks import TASKS
 
 CATALOG: tuple[LossSpec, ...] = (
     regression.SPECS
+    + deviance.SPECS
+    + percentage.SPECS
+    + extremes.SPECS
     + binary.SPECS
     + focal.SPECS
     + error_rate.SPECS

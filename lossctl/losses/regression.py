@@ -86,6 +86,14 @@ def log_cosh(batch: Batch) -> np.ndarray:
     return out
 
 
+def expectile(batch: Batch, *, tau: float) -> np.ndarray:
+    """``|tau - 1[r < 0]| r^2`` with ``r = y_true - y_pred`` (Newey & Powell 1987): the
+    asymmetric squared error whose minimizer is the tau-expectile; tau = 0.5 is half the
+    squared error."""
+    r = batch.residual()
+    return np.where(r < 0.0, 1.0 - tau, tau) * squared_error(batch)
+
+
 def pinball(batch: Batch, *, quantile: float) -> np.ndarray:
     """``max(q r, (q - 1) r)`` with ``r = y_true - y_pred`` (scikit-learn ``mean_pinball_loss``):
     under-prediction costs ``q`` per unit, over-prediction ``1 - q``."""
@@ -291,6 +299,21 @@ SPECS = (
         properties="asymmetric and robust; not differentiable at r = 0",
     ),
     LossSpec(
+        name="expectile",
+        aliases=("expectile-loss",),
+        family="regression",
+        summary="Asymmetric squared error of an expectile forecast.",
+        formula="|tau - 1[r < 0]| r^2, r = y_true - y_pred",
+        latex=r"\frac{1}{n}\sum_i |\tau - \mathbb{1}[r_i < 0]|\, r_i^2",
+        reference="Newey & Powell (1987), Asymmetric Least Squares Estimation and Testing, Econometrica 55(4)",
+        tasks=(REGRESSION,),
+        per_sample=expectile,
+        params=(Param("tau", 0.5, "the expectile: under-prediction costs tau, over-prediction 1 - tau", domain=UNIT),),
+        conventions="No factor 2: tau = 0.5 gives half the squared error, as the pinball loss gives half the MAE.",
+        peers="the squared-error analogue of sklearn.metrics.mean_pinball_loss",
+        properties="strictly consistent for the tau-expectile; smooth, outliers weigh quadratically",
+    ),
+    LossSpec(
         name="mape",
         aliases=("mean-absolute-percentage-error",),
         family="regression",
@@ -316,6 +339,21 @@ SPECS = (
         per_sample=squared_log_error,
         peers=f"{_SKL}.mean_squared_log_error",
         properties="relative errors; penalizes under-prediction more",
+    ),
+    LossSpec(
+        name="rmsle",
+        aliases=("root-mean-squared-log-error",),
+        family="regression",
+        summary="Root mean squared logarithmic error; targets and predictions >= 0.",
+        formula="sqrt(mean((log1p(y_true) - log1p(y_pred))^2))",
+        latex=r"\sqrt{\frac{1}{n}\sum_i (\log(1+y_i) - \log(1+\hat y_i))^2}",
+        reference="scikit-learn root_mean_squared_log_error",
+        tasks=(REGRESSION,),
+        per_sample=squared_log_error,
+        finish=math.sqrt,
+        conventions="The square root of msle's mean; per-sample values are msle's.",
+        peers=f"{_SKL}.root_mean_squared_log_error",
+        properties="relative errors, in log units",
     ),
     LossSpec(
         name="poisson",

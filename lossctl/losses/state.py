@@ -178,7 +178,7 @@ class MeanState:
         if self.n == 0:
             raise LossError("no samples to average")
         if self.weight.total == 0:
-            raise LossError("the sample weights sum to zero")
+            raise LossError("the denominators sum to zero" if self.denominator else "the sample weights sum to zero")
         return ratio(self.numerator, self.weight)
 
     def result(self) -> float:

@@ -23,8 +23,14 @@ REGRESSION = [
     "quantile",
     "mape",
     "msle",
+    "rmsle",
     "poisson",
+    "gamma-deviance",
+    "smape",
+    "wmape",
+    "max-error",
 ]
+POSITIVE_ONLY = ("msle", "rmsle", "poisson", "gamma-deviance")
 
 
 def losses(doc) -> list[str]:
@@ -32,16 +38,16 @@ def losses(doc) -> list[str]:
 
 
 def test_without_loss_every_regression_loss_and_skipped_ones_say_which_row(run, tmp_path):
-    # prediction -2 in row 2: msle needs predictions >= 0, poisson > 0
+    # prediction -2 in row 2: msle and rmsle need predictions >= 0, poisson and gamma > 0
     write(tmp_path / "neg.csv", "y_true,y_pred\n1,1\n2,-2\n3,3\n4,4\n")
     result = ok(run("compare", "neg.csv", "--format", "json"))
     doc = document(result)
-    assert losses(doc) == [n for n in REGRESSION if n not in ("msle", "poisson")] + ["wasserstein-distance"]
+    assert losses(doc) == [n for n in REGRESSION if n not in POSITIVE_ONLY] + ["wasserstein-distance"]
     # mse = 16/4 = 4 (error 4 in row 2)
     assert doc["results"][0]["value"] == 4.0
     warnings = result.stderr.splitlines()
-    assert len(warnings) == 2
-    for name, line in zip(("msle", "poisson"), warnings, strict=True):
+    assert len(warnings) == 4
+    for name, line in zip(POSITIVE_ONLY, warnings, strict=True):
         assert line.startswith(f"warning: {name} skipped: neg.csv")
         assert "'y_pred'" in line and "row 2" in line
     assert doc["warnings"] == [line.removeprefix("warning: ") for line in warnings]

@@ -28,7 +28,14 @@ BY_TASK = {
         "quantile",
         "mape",
         "msle",
+        "rmsle",
         "poisson",
+        "expectile",
+        "tweedie-deviance",
+        "gamma-deviance",
+        "smape",
+        "wmape",
+        "max-error",
     },
     "binary": {"bce", "focal", "hinge", "squared-hinge", "brier", "cost-sensitive-bce", "zero-one"},
     "multiclass": {
@@ -68,6 +75,8 @@ PARAMETERS = {
     "l2": {"lambda"},
     "elastic-net": {"lambda1", "lambda2"},
     "pseudo-huber": {"delta"},
+    "expectile": {"tau"},
+    "tweedie-deviance": {"power"},
     "zero-one": {"threshold"},
     "distillation": {"temperature"},
 }

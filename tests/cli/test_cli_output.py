@@ -48,7 +48,10 @@ def test_compare_one_file_table_is_exact_with_every_regression_loss(run, files):
     #   smooth-l1(beta=1) = huber(1)/1 = 0.875; log-cosh log(cosh 4)/4 = 3.3071891/4 = 0.826797;
     #   quantile(0.5) = 0.5*|-4|/4 = 0.5; mape |-4|/4 / 4 = 0.25;
     #   msle (log(1+4) - log(1+8))^2/4 = (log(5/9))^2/4 = 0.3454932/4 = 0.0863733;
+    #   rmsle sqrt(msle) = |log(5/9)|/2 = 0.293893;
     #   poisson 2*(4 log(4/8) - (4 - 8))/4 = 2*(4 - 2.7725887)/4 = 0.613706;
+    #   gamma-deviance 2*(4/8 - 1 - log(4/8))/4 = (2 log 2 - 1)/4 = 0.0965736;
+    #   smape 2*4/(4 + 8)/4 = 1/6; wmape 4/(1 + 2 + 3 + 4) = 0.4; max-error 4;
     #   wasserstein-distance: sorted samples [1,2,3,4] and [1,2,3,8] differ by 4 in one of 4 places: 1.
     assert result.stdout == (
         "r.csv\n"
@@ -65,7 +68,12 @@ def test_compare_one_file_table_is_exact_with_every_regression_loss(run, files):
         "│ quantile             │       0.5 │ 4 │\n"
         "│ mape                 │      0.25 │ 4 │\n"
         "│ msle                 │ 0.0863733 │ 4 │\n"
+        "│ rmsle                │  0.293893 │ 4 │\n"
         "│ poisson              │  0.613706 │ 4 │\n"
+        "│ gamma-deviance       │ 0.0965736 │ 4 │\n"
+        "│ smape                │  0.166667 │ 4 │\n"
+        "│ wmape                │       0.4 │ 4 │\n"
+        "│ max-error            │         4 │ 4 │\n"
         "│ wasserstein-distance │         1 │ 4 │\n"
         "└──────────────────────┴───────────┴───┘\n"
         "r.csv: 4 rows, task regression\n"
@@ -87,7 +95,12 @@ def test_compare_one_file_values_at_full_precision(run, files):
         "quantile": 0.5 * 4 / 4,
         "mape": (4 / 4) / 4,
         "msle": (math.log(5) - math.log(9)) ** 2 / 4,
+        "rmsle": abs(math.log(5 / 9)) / 2,
         "poisson": 2 * (4 * math.log(4 / 8) - (4 - 8)) / 4,
+        "gamma-deviance": (2 * math.log(2) - 1) / 4,
+        "smape": 2 * 4 / (4 + 8) / 4,
+        "wmape": 4 / (1 + 2 + 3 + 4),
+        "max-error": 4.0,
         "wasserstein-distance": 4 / 4,
     }
     assert [r["loss"] for r in results] == list(expected)

@@ -115,6 +115,14 @@ def sigmoid(z: float) -> float:
             {"delta": 2.0},
             (4 * (math.sqrt(2) - 1) + 4 * (math.sqrt(10) - 1)) / 3,
         ),
+        # expectile tau 0.8, r = y - p = [2, -1]: 0.8 * 4 (under-prediction) and 0.2 * 1.
+        ("expectile", {"y_true": [2.0, 0.0], "y_pred": [0.0, 1.0]}, {"tau": 0.8}, (0.8 * 4 + 0.2 * 1) / 2),
+        # smape: 2 |r| / (|y| + |p|): 2*1/(1 + 2) = 2/3, 2*0/2 = 0, and y = p = 0 has |r| = 0 over
+        # the 1.17e-6 floor: 0. Mean (2/3) / 3.
+        ("smape", {"y_true": [1.0, 1.0, 0.0], "y_pred": [2.0, 1.0, 0.0]}, {}, (2 / 3) / 3),
+        # wmape: (|1 - 2| + |4 - 1|) / (|1| + |4|) = 4 / 5; weighted (1*1 + 3*3) / (1*1 + 3*4).
+        ("wmape", {"y_true": [1.0, 4.0], "y_pred": [2.0, 1.0]}, {}, 0.8),
+        ("wmape", {"y_true": [1.0, 4.0], "y_pred": [2.0, 1.0], "sample_weight": [1.0, 3.0]}, {}, 10 / 13),
         # zero-one, binary: p = 0.5 is predicted negative (p > 0.5 is positive), so the positive
         # at 0.5 and the negative at 0.7 are wrong, the positive at 0.51 and negative at 0.2 right.
         ("zero-one", {"y_true": [1.0, 0.0, 1.0, 0.0], "y_pred": [0.5, 0.7, 0.51, 0.2]}, {}, 0.5),

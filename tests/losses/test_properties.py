@@ -45,6 +45,8 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
     """Arrays for a loss of ``task`` (the first of ``spec.tasks``, or a test-only variant)."""
     if task == "regression":  # y >= 0 and y_pred > 0 suit every regression loss (msle, poisson)
         return {"y_true": draw(vectors(magnitudes(1e-3), n)), "y_pred": draw(vectors(st.floats(1e-3, 1e3), n))}
+    if task == "positive":  # y > 0 too: the gamma deviance, and wmape's non-zero total
+        return {"y_true": draw(vectors(st.floats(1e-3, 1e3), n)), "y_pred": draw(vectors(st.floats(1e-3, 1e3), n))}
     if task == "binary":
         return {"y_true": draw(labels(n)), "y_pred": draw(vectors(unit_floats(), n))}
     if task == "binary-logits":
@@ -77,7 +79,12 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
 
 
 # The inputs of a loss whose task's usual inputs do not suit it.
-INPUTS = {"distillation": "teacher-student", "ranking-softmax": "lists"}
+INPUTS = {
+    "distillation": "teacher-student",
+    "ranking-softmax": "lists",
+    "gamma-deviance": "positive",
+    "wmape": "positive",
+}
 # Every loss of the catalog with its defaults, and configured variants worth their own check.
 VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     (spec.name, {}, INPUTS.get(spec.name, spec.tasks[0])) for spec in catalog()
@@ -85,6 +92,9 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("distillation", {"temperature": 4.0}, "teacher-student"),
     ("zero-one", {"threshold": 0.3}, "binary"),
     ("pseudo-huber", {"delta": 0.01}, "regression"),
+    ("tweedie-deviance", {"power": 1.5}, "regression"),
+    ("tweedie-deviance", {"power": 3.0}, "positive"),
+    ("expectile", {"tau": 0.9}, "regression"),
     ("bce", {"from_logits": True, "pos_weight": 2.5, "label_smoothing": 0.1}, "binary-logits"),
     ("focal", {"from_logits": True, "alpha": 0.25}, "binary-logits"),
     ("focal", {"gamma": 1.5, "alpha": [0.2, 0.3, 0.5]}, "multiclass"),

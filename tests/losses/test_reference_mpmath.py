@@ -136,3 +136,30 @@ def test_distillation_is_accurate_for_near_and_far_logits():
                 exact.append(temperature**2 * kl)
             errors = relative_errors(actual, exact)
         assert errors.max() <= 8 * EPS, temperature
+
+
+@pytest.mark.parametrize(
+    ("loss", "params"),
+    [("gamma-deviance", {}), ("tweedie-deviance", {"power": 1.5}), ("tweedie-deviance", {"power": 3.0})],
+)
+def test_deviances_are_accurate_near_and_far_from_the_prediction(loss, params):
+    # The three terms of the textbook Tweedie deviance cancel down to about mu^(2-p) u^2 / 2 when
+    # y is near mu (u = y / mu - 1); lossctl sums the excess of (1 + u)^a over its tangent from
+    # its series there. 16 eps covers the division into u, the powers and the products.
+    rng = rng_for(loss, "mpmath", params.get("power", 2.0))
+    mu = 10.0 ** rng.uniform(-3, 3, 300)
+    y = np.concatenate([mu[:150] * (1.0 + signed_magnitudes(rng, -12, -1, 150)), 10.0 ** rng.uniform(-3, 3, 150)])
+    actual = lossctl.per_sample(loss, y, mu, **params)
+    p = mpmath.mpf(params.get("power", 2.0))
+    with mpmath.workdps(DIGITS):
+        exact = []
+        for a, b in zip(y, mu, strict=True):
+            ya, mb = mpmath.mpf(a), mpmath.mpf(b)
+            if p == 2:
+                exact.append(2 * (ya / mb - 1 - mpmath.log(ya / mb)))
+            else:
+                exact.append(
+                    2 * (ya ** (2 - p) / ((1 - p) * (2 - p)) - ya * mb ** (1 - p) / (1 - p) + mb ** (2 - p) / (2 - p))
+                )
+        errors = relative_errors(actual, exact)
+    assert errors.max() <= 16 * EPS, (y[np.argmax(errors)], mu[np.argmax(errors)])

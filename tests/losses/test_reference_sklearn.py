@@ -41,6 +41,15 @@ def non_negative(rng, n):
     return rng.poisson(3.0, n).astype(float), rng.uniform(0.05, 8.0, n)
 
 
+def positive(rng, n):
+    return rng.uniform(0.05, 8.0, n), rng.uniform(0.05, 8.0, n)
+
+
+def regression_positive_mean(rng, n):
+    # Tweedie power < 0: any target, a positive predicted mean.
+    return rng.normal(0.0, 3.0, n), rng.uniform(0.05, 8.0, n)
+
+
 def away_from_zero(rng, n):
     y = rng.uniform(0.5, 10.0, n) * rng.choice([-1.0, 1.0], n)
     return y, y + rng.normal(0.0, 2.0, n)
@@ -96,6 +105,18 @@ PEERS = [
     Peer("mape", {}, metrics.mean_absolute_percentage_error, some_zero_targets),
     Peer("msle", {}, metrics.mean_squared_log_error, non_negative),
     Peer("poisson", {}, metrics.mean_poisson_deviance, non_negative),
+    Peer("rmsle", {}, metrics.root_mean_squared_log_error, non_negative),
+    Peer("gamma-deviance", {}, metrics.mean_gamma_deviance, positive),
+    *(
+        Peer(
+            "tweedie-deviance",
+            {"power": power},
+            lambda y, p, power=power, **kw: metrics.mean_tweedie_deviance(y, p, power=power, **kw),
+            data,
+        )
+        for power, data in ((-1.0, regression_positive_mean), (0.0, regression), (1.0, non_negative))
+        + ((1.5, non_negative), (2.0, positive), (3.0, positive), (4.5, positive))
+    ),
     Peer("bce", {}, lambda y, p, **kw: metrics.log_loss(y, p, **LABELS_01, **kw), probabilities),
     Peer("hinge", {}, lambda y, s, **kw: metrics.hinge_loss(y, s, **kw), scores_pm1),
     Peer("hinge", {}, lambda y, s, **kw: metrics.hinge_loss(y, s, **kw), scores_01),
@@ -145,3 +166,12 @@ def test_float32_inputs_are_computed_in_float64():
     value = lossctl.compute("mse", y32, p32)
     assert isinstance(value, float)
     assert_close(value, expected)
+
+
+def test_max_error_matches_scikit_learn():
+    rng = rng_for("max-error")
+    for n in SIZES:
+        y, p = regression(rng, n)
+        assert lossctl.compute("max-error", y, p) == metrics.max_error(y, p)
+    # With weights: the rows of zero weight do not count (scikit-learn takes no weights).
+    assert lossctl.compute("max-error", [0.0, 0.0, 0.0], [5.0, 1.0, -2.0], sample_weight=[0.0, 1.0, 2.0]) == 2.0
