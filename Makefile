@@ -1,13 +1,19 @@
 # lossctl: the two set-up commands are `make demo` and `make test`; both create .venv.
+# The demo installs lossctl alone; the tests add their tools and Dask, once.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+TOOLS  := $(VENV)/.test-tools
 
 .PHONY: demo test fuzz lint bench fixtures clean
 
 $(BIN)/lossctl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TOOLS): $(BIN)/lossctl
 	$(BIN)/pip install --quiet -e '.[test,dask]'
 	touch $@
 
@@ -17,23 +23,23 @@ demo: $(BIN)/lossctl
 	$(BIN)/lossctl compute --loss huber --delta 1.0 sample_data/preds.csv
 
 # In parallel, one worker per core; the fuzz tests run on the bounded "default" hypothesis profile.
-test: $(BIN)/lossctl
+test: $(TOOLS)
 	$(BIN)/python -m pytest -n auto
 
 # Nightly: only the fuzz tests, on the long "fuzz" profile (fresh examples on every run).
-fuzz: $(BIN)/lossctl
+fuzz: $(TOOLS)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n auto -m slow
 
-lint: $(BIN)/lossctl
+lint: $(TOOLS)
 	$(BIN)/ruff check lossctl tests bench sample_data
 	$(BIN)/ruff format --check lossctl tests bench sample_data
 
-bench: $(BIN)/lossctl
+bench: $(TOOLS)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
 
 # Regenerates tests/reference/torch_fixtures.npz; needs PyTorch (pip install torch==2.13.0).
-fixtures: $(BIN)/lossctl
+fixtures: $(TOOLS)
 	$(BIN)/python tests/reference/make_torch_fixtures.py
 
 clean:

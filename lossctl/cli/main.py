@@ -19,6 +19,7 @@ import threading
 import click
 
 from lossctl import __version__
+from lossctl.cli.groups import HelpGroup
 from lossctl.errors import printable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -37,7 +38,7 @@ COMMANDS = {
 when the group's help lists them all)."""
 
 
-class _LazyGroup(click.Group):
+class _LazyGroup(HelpGroup):
     """A group of the COMMANDS, each imported when asked for (Click's lazy loading pattern:
     https://click.palletsprojects.com/en/stable/complex/#lazily-loading-subcommands)."""
 

@@ -11,6 +11,7 @@ import sys
 import click
 
 from lossctl.cli.evaluation import evaluate_files
+from lossctl.cli.groups import HelpGroup
 from lossctl.cli.options import compose, input_options, no_progress_option, parameter_options, precision_option
 from lossctl.cli.output import note, warn
 
@@ -95,6 +96,7 @@ def range_option(f):
 
 
 @click.group(
+    cls=HelpGroup,
     epilog="""\b
 Examples:
   lossctl plot curves -l mse -l mae -l huber:delta=1

@@ -259,3 +259,11 @@ def test_vector_parameters_are_shown_where_parameters_are_listed(run, tmp_path):
     expected = (1 * terms[0] + 2 * terms[1] + 0.5 * terms[2] + 3 * terms[3]) / 6.5
     result = ok(run("compute", "-l", spelled.split(": ")[0], data, "--format", "json"))
     assert result.json()["results"][0]["value"] == pytest.approx(expected, rel=1e-14)
+
+
+@pytest.mark.parametrize("group", [(), ("plot",)])
+def test_a_bare_group_prints_its_help_and_exits_0(run, group):
+    result = run(*group)
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.startswith(f"Usage: lossctl {' '.join(group)}".rstrip() + " [OPTIONS] COMMAND")
+    assert "Commands:" in result.stdout
