@@ -118,8 +118,8 @@ def squared_log_error(batch: Batch) -> np.ndarray:
     the digits that x rounds away near -1, so the difference is ``log((1 + y) / (1 + p))``,
     at least log 2 in size and accurate to a few eps, there.
     """
-    y = batch.require_at_least("y_true", 0.0, why="is negative: msle needs targets >= 0")
-    p = batch.require_at_least("y_pred", 0.0, why="is negative: msle needs predictions >= 0")
+    y = batch.require_at_least("y_true", 0.0, why="is negative: the squared log error needs targets >= 0")
+    p = batch.require_at_least("y_pred", 0.0, why="is negative: the squared log error needs predictions >= 0")
     one_plus_p = p + 1.0
     x = np.divide(batch.residual(), one_plus_p)
     far = x < -0.5
