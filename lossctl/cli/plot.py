@@ -103,7 +103,7 @@ Examples:
   lossctl plot curves -l cross-entropy -l focal:gamma=0.5 -l focal:gamma=2 -l focal:gamma=5
   lossctl plot curves -l mse -l huber -o curves.svg --width 800 --height 500
   lossctl plot samples -l mse -l mae sample_data/preds.csv
-  lossctl plot samples sample_data/binary.csv -o samples.png"""
+  lossctl plot samples sample_data/binary.csv -o samples.png""",
 )
 def plot() -> None:
     """Draw losses: their curves, and the distribution of their per-sample values.

@@ -57,12 +57,13 @@ _DEFAULTS = {
     CRITIC: (CRITIC,),
     WEIGHTS: (WEIGHTS,),
 }
-_SCORE_LOSSES = ("hinge", "squared-hinge", "wasserstein")
-_PROBABILITY_LOSSES = ("hinge", "squared-hinge")
-_ON_REQUEST = ("distillation", "ranking-softmax", "tweedie-deviance", "expectile")
+_SCORE_LOSSES = ("hinge", "squared-hinge", "perceptron", "wasserstein")
+_PROBABILITY_LOSSES = ("hinge", "squared-hinge", "perceptron")
+_ON_REQUEST = ("distillation", "ranking-softmax", "nll", "tweedie-deviance", "expectile")
 """Losses computed only when named: distillation and ranking-softmax read a y_true matrix (a
-teacher's logits, relevance labels) that a file of class labels does not have; the defaults of
-tweedie-deviance (power 0) and expectile (tau 0.5) are mse and half of it."""
+teacher's logits, relevance labels) that a file of class labels does not have, nll a matrix
+of log-probabilities that no column name announces; the defaults of tweedie-deviance (power
+0) and expectile (tau 0.5) are mse and half of it."""
 
 
 def default_losses(task: Task) -> list[str]:

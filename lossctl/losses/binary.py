@@ -15,7 +15,7 @@ from lossctl.losses.batch import Batch
 from lossctl.losses.params import EPS, FROM_LOGITS, LOG_FLOOR, NON_NEGATIVE, POSITIVE, UNIT, Param
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.state import PenalizedMeanState
-from lossctl.losses.tasks import BINARY
+from lossctl.losses.tasks import BINARY, MULTICLASS
 
 
 def binary_cross_entropy(
@@ -57,6 +57,8 @@ def brier(batch: Batch, *, from_logits: bool) -> np.ndarray:
     ``y - p = y (1 - p) - (1 - y) p`` with ``1 - p = sigmoid(-z)`` and ``p = sigmoid(z)``, each
     the exp of a log-sigmoid: a confident prediction's error (``e^-40`` for z = 40) is not
     lost in ``1 - 0.99999...``."""
+    if batch.get("y_pred").ndim == 2:
+        return _multiclass_brier(batch, from_logits=from_logits)
     y = batch.binary_target(soft=True)
     if from_logits:
         log_p, log_q = batch.binary_log_probs(from_logits=True, eps=0.0)
@@ -64,6 +66,14 @@ def brier(batch: Batch, *, from_logits: bool) -> np.ndarray:
     else:
         d = y - batch.probabilities(from_logits=False)
     return d * d
+
+
+def _multiclass_brier(batch: Batch, *, from_logits: bool) -> np.ndarray:
+    """``sum_c (t_c - p_c)^2`` over the classes, t one-hot (or the target matrix), p the class
+    probabilities (a softmax of logits): scikit-learn's multiclass Brier score, not halved."""
+    p = np.exp(batch.class_log_probs(from_logits=True, eps=0.0)) if from_logits else batch.class_probabilities()
+    d = batch.target_matrix() - p
+    return np.einsum("ij,ij->i", d, d)
 
 
 def missed_positives(batch: Batch, *, penalty_ratio: float, threshold: float, from_logits: bool) -> np.ndarray:
@@ -153,15 +163,20 @@ SPECS = (
         name="brier",
         aliases=("brier-score",),
         family="proper-scoring",
-        summary="Brier score: squared error of the positive-class probability.",
-        formula="(y - p)^2",
+        summary="Brier score: squared error of the predicted probabilities.",
+        formula="(y - p)^2; multiclass sum_c (onehot(y)_c - p_c)^2",
         latex=r"\frac{1}{n}\sum_i (y_i - p_i)^2",
         reference="Brier (1950), Verification of Forecasts Expressed in Terms of Probability; scikit-learn brier_score_loss",
-        tasks=(BINARY,),
+        tasks=(BINARY, MULTICLASS),
         per_sample=brier,
         params=(FROM_LOGITS,),
+        conventions=(
+            "Binary: the positive class's squared error, in [0, 1]. Multiclass: the sum over the classes, "
+            "in [0, 2], as scikit-learn >= 1.7 (scale_by_half='auto'); the binary score is half the "
+            "two-class sum."
+        ),
         peers="sklearn.metrics.brier_score_loss",
-        properties="strictly proper and bounded in [0, 1]",
+        properties="strictly proper and bounded",
     ),
     LossSpec(
         name="cost-sensitive-bce",

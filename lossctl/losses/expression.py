@@ -10,7 +10,9 @@ Grammar (whitespace is free between tokens)::
     value      := ['-'] NUMBER | NAME | '[' ['-'] NUMBER (',' ['-'] NUMBER)* ']'
 
 A NAME is kebab- or snake-case (``smooth-l1``, ``pos_weight``); a ``-`` inside a name must be
-followed by a letter, so ``mse-0.5*mae`` reads as ``mse - 0.5*mae``. NUMBERs are decimal
+followed by a letter, so ``mse-0.5*mae`` reads as ``mse - 0.5*mae``, or end the name with
+digits that no ``*``, ``.``, exponent or digit follows (``poly-1``: a bare number is never a
+term, so no valid expression reads otherwise). NUMBERs are decimal
 literals with an optional exponent (``1e+3``, ``.5``, ``2.``). The text is tokenized by a
 regular-expression scanner and parsed by recursive descent: nothing is ever evaluated.
 """
@@ -27,7 +29,7 @@ _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*(?:-\d+(?![\d.eE*]))?)
   | (?P<op>[-+*:,=\[\]])
     """,
     re.VERBOSE,

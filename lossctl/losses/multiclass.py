@@ -163,7 +163,7 @@ def _minus_log1p_plus(u: np.ndarray, log1p_u: np.ndarray) -> np.ndarray:
 SPECS = (
     LossSpec(
         name="cross-entropy",
-        aliases=("ce", "categorical-cross-entropy", "nll"),
+        aliases=("ce", "categorical-cross-entropy"),
         family="cross-entropy",
         summary="Categorical cross-entropy of a class-probability (or logit) matrix.",
         formula="-sum_c w_c t_c log p_c, t = (1 - s) onehot(y) + s / C",

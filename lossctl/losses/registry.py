@@ -13,11 +13,13 @@ from lossctl.losses import (
     error_rate,
     extremes,
     focal,
+    margins,
     multiclass,
     percentage,
     ranking,
     regression,
     regularization,
+    softmax_variants,
 )
 from lossctl.losses.errors import UnknownLossError
 from lossctl.losses.spec import LossSpec
@@ -32,6 +34,8 @@ CATALOG: tuple[LossSpec, ...] = (
     + focal.SPECS
     + error_rate.SPECS
     + multiclass.SPECS
+    + softmax_variants.SPECS
+    + margins.SPECS
     + ranking.SPECS
     + embedding.SPECS
     + critic.SPECS

@@ -123,6 +123,29 @@ def sigmoid(z: float) -> float:
         # wmape: (|1 - 2| + |4 - 1|) / (|1| + |4|) = 4 / 5; weighted (1*1 + 3*3) / (1*1 + 3*4).
         ("wmape", {"y_true": [1.0, 4.0], "y_pred": [2.0, 1.0]}, {}, 0.8),
         ("wmape", {"y_true": [1.0, 4.0], "y_pred": [2.0, 1.0], "sample_weight": [1.0, 3.0]}, {}, 10 / 13),
+        # categorical-hinge (Keras): scores [1, 3, 0] with label 1: pos 3, neg max(1, 0) = 1 ->
+        # max(0, 1 - 3 + 1) = 0; scores [-2, -1, -3] with label 0: pos -2, neg max(-1, -3, 0) = 0
+        # (the true class counts 0) -> max(0, 0 + 2 + 1) = 3, where Crammer-Singer gives 1 + (-1) - (-2) = 2.
+        ("categorical-hinge", {"y_true": [1.0, 0.0], "y_pred": [[1, 3, 0], [-2, -1, -3]]}, {}, 3 / 2),
+        ("multiclass-hinge", {"y_true": [1.0, 0.0], "y_pred": [[1, 3, 0], [-2, -1, -3]]}, {}, 2 / 2),
+        # perceptron: labels {0, 1} -> {-1, +1}; scores [2, 0.5, -1] for [1, 0, 1]: [0, 0.5, 1].
+        ("perceptron", {"y_true": [1.0, 0.0, 1.0], "y_pred": [2.0, 0.5, -1.0]}, {}, 1.5 / 3),
+        # poly-1, epsilon 2: p_t = 0.5 -> -log 0.5 + 2 * 0.5 = log 2 + 1; p_t = 0.25 -> log 4 + 1.5.
+        (
+            "poly-1",
+            {"y_true": [1.0, 2.0], "y_pred": [[0.25, 0.5, 0.25], [0.5, 0.25, 0.25]]},
+            {},
+            (LN2 + 1 + 2 * LN2 + 1.5) / 2,
+        ),
+        # generalized-cross-entropy, q = 0.5: (1 - sqrt(p_y)) / 0.5 for p_y = 0.25 and 1: 1 and 0.
+        ("generalized-cross-entropy", {"y_true": [1.0, 0.0], "y_pred": [[0.75, 0.25], [1.0, 0.0]]}, {"q": 0.5}, 0.5),
+        # nll of log-probabilities [log 0.5, log 0.5] and [log 0.25, log 0.75], labels [0, 1].
+        (
+            "nll",
+            {"y_true": [0.0, 1.0], "y_pred": [[math.log(0.5), math.log(0.5)], [math.log(0.25), math.log(0.75)]]},
+            {},
+            (LN2 - math.log(0.75)) / 2,
+        ),
         # zero-one, binary: p = 0.5 is predicted negative (p > 0.5 is positive), so the positive
         # at 0.5 and the negative at 0.7 are wrong, the positive at 0.51 and negative at 0.2 right.
         ("zero-one", {"y_true": [1.0, 0.0, 1.0, 0.0], "y_pred": [0.5, 0.7, 0.51, 0.2]}, {}, 0.5),

@@ -51,6 +51,10 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         return {"y_true": draw(labels(n)), "y_pred": draw(vectors(unit_floats(), n))}
     if task == "binary-logits":
         return {"y_true": draw(labels(n)), "y_pred": draw(vectors(reals(1e-3, 50.0), n))}
+    if task == "log-probabilities":
+        return {"y_true": draw(labels(n, (0.0, 1.0, 2.0))), "y_pred": np.log(draw(probability_rows(n)) + 1e-300)}
+    if task == "log-probabilities":
+        return {"y_true": draw(labels(n, (0.0, 1.0, 2.0))), "y_pred": np.log(draw(probability_rows(n)) + 1e-300)}
     if task == "multiclass":
         return {"y_true": draw(labels(n, (0.0, 1.0, 2.0))), "y_pred": draw(probability_rows(n))}
     if task == "teacher-student":  # two logit matrices
@@ -84,6 +88,7 @@ INPUTS = {
     "ranking-softmax": "lists",
     "gamma-deviance": "positive",
     "wmape": "positive",
+    "nll": "log-probabilities",
 }
 # Every loss of the catalog with its defaults, and configured variants worth their own check.
 VARIANTS: list[tuple[str, dict[str, Any], str]] = [
@@ -95,6 +100,8 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("tweedie-deviance", {"power": 1.5}, "regression"),
     ("tweedie-deviance", {"power": 3.0}, "positive"),
     ("expectile", {"tau": 0.9}, "regression"),
+    ("brier", {}, "multiclass"),
+    ("multi-margin", {"p": 2.0, "margin": 0.5, "class_weights": [1.0, 2.0, 0.5]}, "multiclass"),
     ("bce", {"from_logits": True, "pos_weight": 2.5, "label_smoothing": 0.1}, "binary-logits"),
     ("focal", {"from_logits": True, "alpha": 0.25}, "binary-logits"),
     ("focal", {"gamma": 1.5, "alpha": [0.2, 0.3, 0.5]}, "multiclass"),

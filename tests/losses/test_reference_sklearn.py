@@ -123,6 +123,7 @@ PEERS = [
     Peer("brier", {}, lambda y, p, **kw: metrics.brier_score_loss(y, p, **LABELS_01, **kw), probabilities),
     Peer("multiclass-hinge", {}, lambda y, s, **kw: metrics.hinge_loss(y, s, **CLASS_LABELS, **kw), class_scores),
     Peer("cross-entropy", {}, lambda y, p, **kw: metrics.log_loss(y, p, **CLASS_LABELS, **kw), class_probabilities),
+    Peer("brier", {}, lambda y, p, **kw: metrics.brier_score_loss(y, p, **CLASS_LABELS, **kw), class_probabilities),
     # The predicted class: positive where p > 0.5 (torchmetrics, Keras), the argmax of a matrix.
     Peer("zero-one", {}, lambda y, p, **kw: metrics.zero_one_loss(y, p > 0.5, **kw), probabilities),
     Peer("zero-one", {}, lambda y, s, **kw: metrics.zero_one_loss(y, s.argmax(axis=1), **kw), class_scores),

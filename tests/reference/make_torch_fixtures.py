@@ -109,7 +109,7 @@ class Builder:
         """Record the case with torch's mean and, when there are sample weights, the weighted
         mean ``sum(w l) / sum(w)`` of torch's per-sample values."""
         assert per.shape == (self.size,)
-        class_weighted = bool(params.get("class_weights"))
+        class_weighted = bool(params.get("class_weights")) and loss != "multi-margin"
         if not class_weighted:  # torch's class-weighted mean divides by sum(w_y), not n
             torch.testing.assert_close(per.mean(), mean, rtol=1e-14, atol=0)
         self._record(loss, params, roles, call, per, mean, weighted=False)
@@ -211,6 +211,27 @@ def distillation_cases(b: Builder) -> None:
         b.add("distillation", {"temperature": temperature}, roles, call, per, mean)
 
 
+def margin_and_nll_cases(b: Builder) -> None:
+    roles = {"y_true": "classes", "y_pred": "class_logits"}
+    y, z = b["classes"].long(), b["class_logits"]
+    weight = [0.5 + c for c in range(z.shape[1])]
+    for p, margin, w in ((1, 1.0, None), (2, 1.0, None), (1, 0.5, weight), (2, 2.0, weight)):
+        t = None if w is None else torch.tensor(w, dtype=torch.float64)
+        call = f"F.multi_margin_loss(z, labels, p={p}, margin={margin}, weight={w})"
+        per = F.multi_margin_loss(z, y, p=p, margin=margin, weight=t, reduction="none")
+        mean = F.multi_margin_loss(z, y, p=p, margin=margin, weight=t)
+        b.add("multi-margin", {"p": float(p), "margin": margin, "class_weights": w}, roles, call, per, mean)
+    log_p = F.log_softmax(z, dim=1)
+    b.arrays[f"inputs/{b.size}/class_log_probs"] = log_p.numpy()
+    b.inputs["class_log_probs"] = log_p.numpy()
+    roles = {"y_true": "classes", "y_pred": "class_log_probs"}
+    for w in (None, weight):
+        t = None if w is None else torch.tensor(w, dtype=torch.float64)
+        call = f"F.nll_loss(F.log_softmax(z), labels, weight={w})"
+        per = F.nll_loss(log_p, y, weight=t, reduction="none")
+        b.add("nll", {"class_weights": w}, roles, call, per, F.nll_loss(log_p, y, weight=t))
+
+
 def ranking_cases(b: Builder) -> None:
     # optax ranking_softmax_loss: -sum_i r_i log_softmax(s)_i per list, relevance as given.
     roles = {"y_true": "relevance", "y_pred": "class_logits"}
@@ -249,6 +270,7 @@ def main() -> None:
             multiclass_label_cases,
             distribution_cases,
             distillation_cases,
+            margin_and_nll_cases,
             ranking_cases,
             triplet_cases,
         ):
