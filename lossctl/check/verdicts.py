@@ -15,6 +15,7 @@ from lossctl.check.significance import paired_regression, stored_regression
 from lossctl.engine.evaluate import evaluate
 from lossctl.engine.request import Request
 from lossctl.errors import InputError, UsageError
+from lossctl.losses import LossError
 from lossctl.options.request import build_request
 from lossctl.output.document import Baseline
 from lossctl.output.gate import Outcome
@@ -96,11 +97,20 @@ def verdicts(checks: list[Check], files: list[str], options: dict[str, Any]) -> 
                 reference = scored[check.baseline_file].results[losses.index(check.loss)]
                 baseline = reference.value
                 if check.significance is not None:
-                    regression = paired_regression(reference.state, result.state, check.significance)
+                    try:
+                        regression = paired_regression(reference.state, result.state, check.significance)
+                    except LossError as exc:
+                        raise InputError(f"{check.name}: {exc}", file=evaluation.input) from None
             elif check.baseline is not None:
                 stored = baselines[check.baseline]
                 baseline = stored.value(result.label, evaluation.input)
                 if check.significance is not None:
+                    if result.ci is None:
+                        raise InputError(
+                            f"{check.name}: no interval for {result.label} to test against the baseline "
+                            "(see the warning above)",
+                            file=evaluation.input,
+                        )
                     interval = stored.interval(result.label, evaluation.input)
                     regression = stored_regression(result.value, result.ci, baseline, interval, check.significance)
             outcomes[c, i] = check.judge(result, evaluation.input, baseline, regression)

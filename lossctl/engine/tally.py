@@ -170,10 +170,17 @@ class Tally:
                     out.append(LossResult(loss, self._value(loss, state), state.n, group=key, ci=ci))
         return out, warnings
 
-    def _state(self, loss):
-        """A new state of ``loss``; with an interval asked for, one that tracks its replicate
-        groups and row moments."""
-        return tracked(loss.state(), moments=self.ci.method == "normal") if self.ci else loss.state()
+    def _state(self, loss, slice_of_rows: bool = False):
+        """A new state of ``loss``; with an interval asked for, one that tracks its row
+        moments (normal method) and its replicate groups. A slice of ``--group-by`` keeps its
+        groups only where its interval needs them (bootstrap, or no delta method): each
+        state's groups hold 64 rows of bins, and a slice is never paired with another."""
+        if not self.ci:
+            return loss.state()
+        normal = self.ci.method == "normal"
+        state = loss.state()
+        groups = not (slice_of_rows and normal and hasattr(state, "delta_interval"))
+        return tracked(state, moments=normal, groups=groups)
 
     def _interval(self, loss, state, warnings: list[str], key: Any = None):
         """The asked-for interval of one result, or None with a warning saying why not."""
@@ -189,7 +196,7 @@ class Tally:
     def _group_state(self, key: Any, i: int):
         states = self.groups.setdefault(key, [None] * len(self.losses))
         if states[i] is None:
-            states[i] = self._state(self.losses[i])
+            states[i] = self._state(self.losses[i], slice_of_rows=True)
         return states[i]
 
     def _per_sample(self, i: int, loss, batch: Batch, rows: RowNumbers, out: dict) -> None:

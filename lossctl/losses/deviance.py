@@ -37,12 +37,18 @@ def tweedie_deviance(batch: Batch, *, power: float) -> np.ndarray:
     if power == 2.0:
         return gamma_deviance(batch)
     mu = batch.require_at_least("y_pred", 0.0, strict=True, why="is not positive: tweedie needs predictions > 0")
-    if power < 0.0:  # y may be any real: scikit-learn's form, with max(y, 0)
+    if power < 0.0:  # y may be any real: scikit-learn's form, with max(y, 0), where y <= 0
         y = batch.vector("y_true")
         a = 2.0 - power
-        with np.errstate(over="ignore", invalid="ignore"):
-            positive = np.maximum(y, 0.0) ** a / ((1.0 - power) * a)
-            return 2.0 * (positive - y * mu ** (1.0 - power) / (1.0 - power) + mu**a / a)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            out = 2.0 * (
+                np.maximum(y, 0.0) ** a / ((1.0 - power) * a) - y * mu ** (1.0 - power) / (1.0 - power) + mu**a / a
+            )
+            positive = y > 0.0
+            if positive.any():
+                m = mu[positive]
+                out[positive] = 2.0 * m**a * _excess(y[positive], m, a) / ((1.0 - power) * a)
+        return out
     strict = power >= 2.0
     why = f"is {'not positive' if strict else 'negative'}: tweedie with power {power:g} needs targets {'>' if strict else '>='} 0"
     y = batch.require_at_least("y_true", 0.0, strict=strict, why=why)
@@ -55,7 +61,7 @@ def gamma_deviance(batch: Batch) -> np.ndarray:
     """``2 (y / mu - 1 - log(y / mu))`` = ``2 (u - log1p(u))``, ``u = (y - mu) / mu``; y, mu > 0."""
     y = batch.require_at_least("y_true", 0.0, strict=True, why="is not positive: gamma deviance needs targets > 0")
     mu = batch.require_at_least("y_pred", 0.0, strict=True, why="is not positive: gamma deviance needs predictions > 0")
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         return 2.0 * _excess_log(y, mu)
 
 

@@ -66,10 +66,7 @@ def interval(state, *, level: float, method: str, seed: int = DEFAULT_SEED) -> I
         raise LossError(f"no interval for {_why_not(state)}")
     z = NormalDist().inv_cdf((1.0 + level) / 2.0)
     if method == "normal" and hasattr(state, "delta_interval"):
-        bounds = state.delta_interval(z)
-        if bounds is None:
-            raise LossError("no interval from fewer than two rows (or rows of zero total weight) in a mean")
-        return Interval(level, *bounds, method)
+        return Interval(level, *state.delta_interval(z), method)
     if not state.sums():
         raise LossError(f"no interval for {_why_not(state)}")
     groups = state.group_sums()
@@ -83,7 +80,11 @@ def interval(state, *, level: float, method: str, seed: int = DEFAULT_SEED) -> I
 
 
 def resamplable(state) -> bool:
-    """Whether ``state``'s result is a function of sums over rows, which groups can resample."""
+    """Whether ``state``'s result is a function of sums over rows, which groups can resample
+    (for an expression: every term's)."""
+    terms = getattr(state, "terms", None)
+    if terms is not None:
+        return all(resamplable(term) for _, term, _, _ in terms)
     return hasattr(state, "sums")
 
 
@@ -104,7 +105,7 @@ def methods_of(state) -> str:
 
 
 def _why_not(state) -> str:
-    if not hasattr(state, "sums"):
+    if not resamplable(state):
         return "a loss of the whole samples (not a mean of rows)"
     return "a loss of no sampled rows (the model's weights are not a sample)"
 
@@ -127,10 +128,15 @@ def _jackknife(state, total: np.ndarray, groups: np.ndarray, z: float) -> tuple[
     """``value -/+ z se``, ``se^2 = (G-1)/G sum_g (theta_(g) - mean theta_(.))^2`` over the G
     results with one group deleted."""
     value = float(state.statistic(total))
-    deleted = jackknife_deleted(state, total, groups)
-    g = len(groups)
-    se = math.sqrt((g - 1) / g * float(np.sum((deleted - deleted.mean()) ** 2)))
+    se = jackknife_se(jackknife_deleted(state, total, groups))
     return value - z * se, value + z * se
+
+
+def jackknife_se(deleted: np.ndarray) -> float:
+    """The delete-a-group jackknife's standard error from the G results with one group
+    deleted: ``sqrt((G-1)/G sum_g (theta_(g) - mean theta_(.))^2)``."""
+    g = len(deleted)
+    return math.sqrt((g - 1) / g * float(np.sum((deleted - deleted.mean()) ** 2)))
 
 
 def _bootstrap(state, groups: np.ndarray, level: float, seed: int) -> tuple[float, float]:

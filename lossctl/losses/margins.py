@@ -27,8 +27,8 @@ def multi_margin(batch: Batch, *, p: float, margin: float, class_weights: tuple[
     rows, classes = np.arange(len(labels)), scores.shape[1]
     gaps = np.maximum(0.0, margin - scores[rows, labels][:, None] + scores)
     gaps[rows, labels] = 0.0
-    if p == 2.0:
-        gaps *= gaps
+    if p != 1.0:
+        gaps **= p
     loss = gaps.sum(axis=1) / classes
     if class_weights is None:
         return loss
@@ -67,7 +67,7 @@ SPECS = (
         tasks=(MULTICLASS,),
         per_sample=multi_margin,
         params=(
-            Param("p", 1.0, "1 (hinge) or 2 (squared hinge)", domain=POWERS),
+            Param("p", 1.0, "the power of each gap: 1 (hinge) or 2 (squared hinge), as PyTorch", domain=POWERS),
             Param("margin", 1.0, "the margin the true class's score must lead by", domain=NON_NEGATIVE),
             Param("class_weights", None, "one weight per class (of the true class)", kind=VECTOR, domain=NON_NEGATIVE),
         ),

@@ -13,7 +13,6 @@ once are corrected with Holm's step-down (Holm 1979).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -21,7 +20,7 @@ import numpy as np
 
 from lossctl.losses.ci import DEFAULT_SEED
 from lossctl.losses.errors import LossError
-from lossctl.losses.intervals import Interval, jackknife_deleted, resample_counts
+from lossctl.losses.intervals import Interval, jackknife_deleted, jackknife_se, resample_counts
 from lossctl.losses.summation import to_float
 
 BETTER, WORSE, SAME = "better", "worse", "no difference"
@@ -52,9 +51,7 @@ def paired(a, b, *, level: float, method: str, seed: int = DEFAULT_SEED) -> Pair
     if method == "normal":
         total_a = np.array([to_float(t) for t in a.sums()])
         total_b = np.array([to_float(t) for t in b.sums()])
-        deleted = jackknife_deleted(b, total_b, groups_b) - jackknife_deleted(a, total_a, groups_a)
-        g = len(deleted)
-        se = math.sqrt((g - 1) / g * float(np.sum((deleted - deleted.mean()) ** 2)))
+        se = jackknife_se(jackknife_deleted(b, total_b, groups_b) - jackknife_deleted(a, total_a, groups_a))
         z = NormalDist().inv_cdf(1.0 - alpha / 2.0)
         p_value = 1.0 if se == 0.0 and diff == 0.0 else 0.0 if se == 0.0 else 2.0 * NormalDist().cdf(-abs(diff) / se)
         return Paired(diff, Interval(level, diff - z * se, diff + z * se, method), p_value)

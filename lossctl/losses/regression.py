@@ -265,8 +265,9 @@ SPECS = (
         per_sample=pseudo_huber,
         params=(Param("delta", 1.0, "the scale where the loss turns from quadratic to linear", domain=POSITIVE),),
         conventions=(
-            "The Charbonnier form with delta^2 in front, so that it meets huber(delta) at both ends: "
-            "r^2/2 near 0 and delta |r| - delta^2 far out. optax.huber_loss is Huber's, not this."
+            "The Charbonnier form with delta^2 in front, so that it behaves as huber(delta) at both ends: "
+            "r^2/2 near 0, and delta |r| - delta^2 far out (Huber's delta |r| - delta^2/2, parallel, delta^2/2 "
+            "below). optax.huber_loss is Huber's, not this."
         ),
         peers="none computes it under this name; sklearn, torch, keras and optax have only Huber's form",
         properties="robust beyond delta; smooth (every derivative continuous); gradient bounded by delta",

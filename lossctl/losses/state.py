@@ -141,21 +141,17 @@ class MeanState:
             self.moments.merge(other.moments)
         return self
 
-    def variance(self) -> float | None:
-        """The delta method's variance of the mean (see ``moments``); None without moments
-        or with fewer than two rows."""
+    def variance(self) -> float:
+        """The delta method's variance of the mean (see ``moments``); a ``LossError`` saying
+        why when there is none."""
         if self.moments is None:
-            return None
-        return self.moments.variance(self.numerator.total, self.weight.total, self.n)
+            raise LossError("no row moments were kept for a normal interval")
+        return self.moments.variance(self.numerator.total, self.weight.total)
 
-    def delta_interval(self, z: float) -> tuple[float, float] | None:
+    def delta_interval(self, z: float) -> tuple[float, float]:
         """``mean -/+ z sqrt(variance)``, then ``finish`` (monotone) applied to both ends, the
-        lower end first kept at 0 or above (``finish`` is a square root); None without
-        moments."""
-        variance = self.variance()
-        if variance is None:
-            return None
-        mean, half = self.mean(), z * math.sqrt(variance)
+        lower end first kept at 0 or above (``finish`` is a square root)."""
+        mean, half = self.mean(), z * math.sqrt(self.variance())
         if self.finish is None:
             return mean - half, mean + half
         return self.finish(max(mean - half, 0.0)), self.finish(mean + half)
@@ -274,12 +270,9 @@ class GroupDifferenceState:
         for state in self.means:
             state.track(moments, groups)
 
-    def delta_interval(self, z: float) -> tuple[float, float] | None:
+    def delta_interval(self, z: float) -> tuple[float, float]:
         """``value -/+ z sqrt(v_0 + v_1)``: the two means are of disjoint rows."""
-        parts = [state.variance() for state in self.means]
-        if None in parts:
-            return None
-        value, half = self.result(), z * math.sqrt(parts[0] + parts[1])
+        value, half = self.result(), z * math.sqrt(self.means[0].variance() + self.means[1].variance())
         return value - half, value + half
 
     def sums(self) -> list[int]:
@@ -361,8 +354,9 @@ class CombinedState:
         return representable(total)
 
     def track(self, moments: bool = True, groups: bool = True) -> None:
-        """Sums by replicate group in every term; the interval of a sum of terms of the same
-        rows is the jackknife's (their covariances are not kept), so no moments."""
+        """Sums by replicate group in every term (all of which can keep them: see
+        ``intervals.resamplable``); the interval of a sum of terms of the same rows is the
+        jackknife's (their covariances are not kept), so no moments."""
         for _, state, _, _ in self.terms:
             state.track(moments=False)
 

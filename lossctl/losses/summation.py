@@ -242,6 +242,11 @@ class GroupedAccumulator:
         """The exact sum of every group."""
         return sum(self.totals)
 
+    @property
+    def value(self) -> float:
+        """The sum of every group, correctly rounded."""
+        return to_float(self.total)
+
 
 def to_float(total: int) -> float:
     """An exact sum (an integer multiple of ``2**-UNIT``) correctly rounded to a float."""

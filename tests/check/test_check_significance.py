@@ -118,3 +118,13 @@ def test_configuration_keys(invoke, repo, models):
     )
     result = invoke("check")
     assert result.exit_code == 2 and "significance level in (0, 0.5)" in result.stderr
+
+
+def test_a_result_without_an_interval_is_an_input_error(invoke, repo, models):
+    (repo / "one.csv").write_text("y_true,y_pred\n1,2\n")
+    result = invoke("check", "one.csv", "-l", "mse", "--baseline", "main.json", "--significance", "0.05")
+    assert result.exit_code == 2 and "no interval for mse" in result.stderr
+    result = invoke(
+        "check", models["worse"], "-l", "max-error", "--baseline-file", "main.csv", "--significance", "0.05"
+    )
+    assert result.exit_code == 2 and "no paired comparison" in result.stderr

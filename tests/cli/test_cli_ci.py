@@ -143,3 +143,22 @@ def test_stdin_gives_the_files_interval(run, files, tmp_path):
     from_file = document(run(*args, "r.csv"))["results"][0]["ci"]
     from_stdin = document(run(*args, "-", input=(tmp_path / "r.csv").read_text()))["results"][0]["ci"]
     assert from_stdin == from_file
+
+
+def test_every_kind_of_state_takes_ci_without_failing(run, files):
+    result = ok(run("compute", "-l", "cost-sensitive-bce", "-l", "brier", "bin.csv", "--ci", "--format", "json"))
+    assert all("ci" in r for r in document(result)["results"])
+    result = ok(run("compute", "-l", "mse + max-error", "-l", "mae", "r.csv", "--ci", "--format", "json"))
+    first, second = document(result)["results"]
+    assert "ci" not in first and "ci" in second
+    assert "mse + max-error: no interval for a loss of the whole samples" in result.stderr
+
+
+def test_slices_of_group_by_take_intervals_in_bounded_memory(run, tmp_path, peak_mib):
+    # 500 slices: the normal method keeps no replicate groups per slice (64 rows of bins each).
+    rng = np.random.default_rng(4)
+    rows = "".join(f"{rng.normal()!r},{rng.normal()!r},{k % 500}\n" for k in range(20_000))
+    (tmp_path / "g.csv").write_text("y_true,y_pred,g\n" + rows)
+    doc = document(run("compute", "-l", "mse", "--group-by", "g", "--ci", "g.csv", "--format", "json"))
+    assert all("ci" in r for r in doc["results"]) and len(doc["results"]) == 501
+    assert peak_mib("compute", "-l", "mse", "-l", "mae", "--group-by", "g", "--ci", str(tmp_path / "g.csv")) < 400

@@ -129,9 +129,8 @@ def test_house_prices_huber_by_hand():
     example = worked("house-prices-huber")
     assert example.terms.tolist() == terms
     assert example.computed == 8999.5 == 45000 / 5 - 0.5  # the MAE minus delta/2
-    # At delta = 10000 (the median |e|) four errors are quadratic: e^2/2, and 10000 (15000 - 5000).
-    scaled = (5e7 + 1.25e7 + 1e8 + 5e7 + 1.25e7) / 5
-    assert scaled == 4.5e7
+    # At delta = 10000 (the median |e|) four errors are quadratic, e^2/2: 5e7, 1.25e7, 5e7, 1.25e7,
+    # and 15000 is linear, 10000 (15000 - 5000) = 1e8: (5e7 + 1.25e7 + 1e8 + 5e7 + 1.25e7) / 5 = 4.5e7.
     assert "delta = median |e| = 10000: huber:delta=10000 = 45000000 (4 of 5 errors quadratic)" in example.steps()
     assert "beside it: mae = 9000, mse / 2 = 47500000" in example.steps()
 

@@ -128,6 +128,9 @@ def sigmoid(z: float) -> float:
         # (the true class counts 0) -> max(0, 0 + 2 + 1) = 3, where Crammer-Singer gives 1 + (-1) - (-2) = 2.
         ("categorical-hinge", {"y_true": [1.0, 0.0], "y_pred": [[1, 3, 0], [-2, -1, -3]]}, {}, 3 / 2),
         ("multiclass-hinge", {"y_true": [1.0, 0.0], "y_pred": [[1, 3, 0], [-2, -1, -3]]}, {}, 2 / 2),
+        # multi-margin p = 1.5, margin 1: scores [0, 1, 3], label 2: gaps max(0, 1 - 3 + 0) = 0 and
+        # max(0, 1 - 3 + 1) = 0; label 0: gaps (1 - 0 + 1)^1.5 + (1 - 0 + 3)^1.5 = 2^1.5 + 4^1.5, over 3.
+        ("multi-margin", {"y_true": [2.0, 0.0], "y_pred": [[0, 1, 3], [0, 1, 3]]}, {"p": 1.5}, (2**1.5 + 8) / 3 / 2),
         # perceptron: labels {0, 1} -> {-1, +1}; scores [2, 0.5, -1] for [1, 0, 1]: [0, 0.5, 1].
         ("perceptron", {"y_true": [1.0, 0.0, 1.0], "y_pred": [2.0, 0.5, -1.0]}, {}, 1.5 / 3),
         # poly-1, epsilon 2: p_t = 0.5 -> -log 0.5 + 2 * 0.5 = log 2 + 1; p_t = 0.25 -> log 4 + 1.5.

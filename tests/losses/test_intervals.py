@@ -107,6 +107,13 @@ def test_intervals_are_repeatable_and_follow_the_seed():
         ("wasserstein-distance", {"y_true": [1.0, 2.0, 3.0], "y_pred": [1.5, 2.5, 4.0]}, "whole samples"),
         ("mse + 0.5*mae", {"y_true": [1.0], "y_pred": [2.0]}, "fewer than two rows"),
         ("mse", {"y_true": [1.0], "y_pred": [2.0]}, "fewer than two rows"),
+        # one row of non-zero weight among five: still fewer than two rows (n counts weighted rows)
+        (
+            "mse",
+            {"y_true": [0.0] * 5, "y_pred": [1.0, 2, 3, 4, 5], "sample_weight": [1.0, 0, 0, 0, 0]},
+            "fewer than two rows",
+        ),
+        ("mse + max-error", {"y_true": [1.0, 2.0, 3.0], "y_pred": [1.5, 2.5, 4.0]}, "whole samples"),
     ],
 )
 @pytest.mark.parametrize("method", ["normal", "bootstrap"])
@@ -120,3 +127,23 @@ def test_level_and_method_are_checked():
         lossctl.interval("mse", [1.0, 2.0], [1.0, 3.0], level=1.0)
     with pytest.raises(ValueError, match="method"):
         lossctl.interval("mse", [1.0, 2.0], [1.0, 3.0], method="exact")
+
+
+def test_zero_weight_rows_do_not_count_in_n_over_n_minus_1():
+    # 40 rows of weight 1 among 2000: the textbook interval of those 40 rows alone.
+    rng = np.random.default_rng(8)
+    y, p = rng.normal(0.0, 1.0, 2000), rng.normal(0.0, 1.0, 2000)
+    weight = np.zeros(2000)
+    weight[::50] = 1.0
+    alone = lossctl.interval("mse", y[::50], p[::50])
+    padded = lossctl.interval("mse", y, p, sample_weight=weight)
+    assert (padded.low, padded.high) == pytest.approx((alone.low, alone.high), rel=1e-12)
+
+
+def test_an_overflowing_square_leaves_the_bootstrap():
+    # Squared errors of 1e200 are finite; their squares are not: no normal interval, a bootstrap.
+    y, p = np.zeros(100), np.random.default_rng(9).normal(0.0, 1e100, 100)
+    with pytest.raises(lossctl.losses.LossError, match="overflow"):
+        lossctl.interval("mse", y, p)
+    ci = lossctl.interval("mse", y, p, method="bootstrap")
+    assert ci.low <= lossctl.compute("mse", y, p) <= ci.high

@@ -53,8 +53,6 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         return {"y_true": draw(labels(n)), "y_pred": draw(vectors(reals(1e-3, 50.0), n))}
     if task == "log-probabilities":
         return {"y_true": draw(labels(n, (0.0, 1.0, 2.0))), "y_pred": np.log(draw(probability_rows(n)) + 1e-300)}
-    if task == "log-probabilities":
-        return {"y_true": draw(labels(n, (0.0, 1.0, 2.0))), "y_pred": np.log(draw(probability_rows(n)) + 1e-300)}
     if task == "multiclass":
         return {"y_true": draw(labels(n, (0.0, 1.0, 2.0))), "y_pred": draw(probability_rows(n))}
     if task == "teacher-student":  # two logit matrices

@@ -140,7 +140,12 @@ def test_distillation_is_accurate_for_near_and_far_logits():
 
 @pytest.mark.parametrize(
     ("loss", "params"),
-    [("gamma-deviance", {}), ("tweedie-deviance", {"power": 1.5}), ("tweedie-deviance", {"power": 3.0})],
+    [
+        ("gamma-deviance", {}),
+        ("tweedie-deviance", {"power": 1.5}),
+        ("tweedie-deviance", {"power": 3.0}),
+        ("tweedie-deviance", {"power": -0.5}),
+    ],
 )
 def test_deviances_are_accurate_near_and_far_from_the_prediction(loss, params):
     # The three terms of the textbook Tweedie deviance cancel down to about mu^(2-p) u^2 / 2 when
