@@ -13,9 +13,12 @@ $(BIN)/lossctl: pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(TOOLS): $(BIN)/lossctl
+# One install on a fresh clone: lossctl and the tools together.
+$(TOOLS): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,dask]'
-	touch $@
+	touch $(BIN)/lossctl $@
 
 demo: $(BIN)/lossctl
 	$(BIN)/lossctl compare sample_data/preds.csv
