@@ -83,12 +83,18 @@ def _binned(values: np.ndarray, weights: np.ndarray | None) -> int | None:
     return _read(sums)[0]
 
 
-def _scatter(sums: np.ndarray, values: np.ndarray, weights: np.ndarray | None, offsets: np.ndarray | None) -> bool:
+def _scatter(
+    sums: np.ndarray,
+    values: np.ndarray,
+    weights: np.ndarray | None,
+    offsets: np.ndarray | None,
+    span: list[int] | None = None,
+) -> bool:
     """Add the terms into ``sums``, a row of ``_BINS`` bins per group (``offsets``: each
     term's group times ``_BINS``; one group when None). The two parts of a term are the real
     and imaginary parts of one complex number, so that a single scatter (``np.add.at``) adds
-    both into the bin of its exponent. False, with ``sums`` unusable, if a term is infinite
-    or NaN."""
+    both into the bin of its exponent. ``span``, when given, widens to the first and last
+    exponent bin used. False, with ``sums`` unusable, if a term is infinite or NaN."""
     size = min(_BLOCK, len(values))
     mantissas, exponents = np.empty(size), np.empty(size, dtype=np.intc)
     bins, parts = np.empty(size, dtype=np.intp), np.empty(size, dtype=np.complex128)
@@ -103,6 +109,8 @@ def _scatter(sums: np.ndarray, values: np.ndarray, weights: np.ndarray | None, o
             b, part = np.empty(len(m), dtype=np.intp), np.empty(len(m), dtype=np.complex128)
             offset = None if offset is None else np.concatenate((offset, offset))
         np.add(e, _OFFSET, out=b)
+        if span is not None and len(b):
+            span[0], span[1] = min(span[0], int(b.min())), max(span[1], int(b.max()))
         if offset is not None:
             b += offset
         m *= 2.0**_SPLIT
@@ -115,14 +123,18 @@ def _scatter(sums: np.ndarray, values: np.ndarray, weights: np.ndarray | None, o
     return True
 
 
-def _read(sums: np.ndarray) -> list[int]:
-    """The exact sum of each group's row of bins."""
-    totals = [0] * (len(sums) // _BINS)
-    used = np.flatnonzero(sums)
-    wholes, fractions = sums.real[used].tolist(), (sums.imag[used] * 2.0**_FRACTION_BITS).tolist()
+def _read(sums: np.ndarray, first: int = 0) -> list[int]:
+    """The exact sum of each row of bins of ``sums`` (one row, or a 2-D array of a row per
+    group), whose first column is the bin of exponent ``first``."""
+    rows = sums.reshape(-1, sums.shape[-1])
+    width = rows.shape[1]
+    totals = [0] * len(rows)
+    used = np.flatnonzero(rows)
+    flat = rows.reshape(-1) if rows.flags.c_contiguous else rows.ravel()
+    wholes, fractions = flat.real[used].tolist(), (flat.imag[used] * 2.0**_FRACTION_BITS).tolist()
     for i, whole, fraction in zip(used.tolist(), wholes, fractions, strict=True):
-        group, exponent = divmod(i, _BINS)
-        totals[group] += ((int(whole) << _FRACTION_BITS) + int(fraction)) << exponent
+        group, column = divmod(i, width)
+        totals[group] += ((int(whole) << _FRACTION_BITS) + int(fraction)) << (first + column)
     return totals
 
 
@@ -190,13 +202,14 @@ class GroupedAccumulator:
     have been added (they are exact until then), so a batch costs one scatter, as an
     ``Accumulator``'s does, and the bins are read into integers once per ``_FLUSH`` terms."""
 
-    __slots__ = ("groups", "bins", "pending", "exact")
+    __slots__ = ("groups", "bins", "pending", "exact", "span")
 
     def __init__(self, groups: int) -> None:
         self.groups = groups
-        self.bins: np.ndarray | None = None
+        self.bins: np.ndarray | None = None  # zeroed lazily by the system: untouched bins cost nothing
         self.pending = 0
         self.exact = [0] * groups
+        self.span = [_BINS, -1]  # the exponent bins used: only they are read
 
     def add(self, values: np.ndarray, weights: np.ndarray | None, group: np.ndarray) -> bool:
         """Add each ``values[i]`` (or ``weights[i] * values[i]``) to group ``group[i]``.
@@ -210,7 +223,7 @@ class GroupedAccumulator:
             if self.bins is None:
                 self.bins = np.zeros(self.groups * _BINS, dtype=np.complex128)
             weight = None if weights is None else np.asarray(weights, dtype=np.float64).ravel()[part]
-            if not _scatter(self.bins, values[part], weight, group[part] * _BINS):
+            if not _scatter(self.bins, values[part], weight, group[part] * _BINS, self.span):
                 return False
             self.pending += len(values[part])
         return True
@@ -223,8 +236,11 @@ class GroupedAccumulator:
 
     def _flush(self) -> None:
         if self.bins is not None:
-            self.exact = [a + b for a, b in zip(self.exact, _read(self.bins), strict=True)]
-            self.bins, self.pending = None, 0
+            low, high = self.span
+            if low <= high:
+                window = self.bins.reshape(self.groups, _BINS)[:, low : high + 1]
+                self.exact = [a + b for a, b in zip(self.exact, _read(window, low), strict=True)]
+            self.bins, self.pending, self.span = None, 0, [_BINS, -1]
 
     def merge(self, other: GroupedAccumulator) -> None:
         """Fold ``other`` into this one (exact: associative and commutative)."""
