@@ -58,8 +58,7 @@ def _one_sided(diff: float, se: float, alpha: float) -> Regression:
 def paired_regression(baseline_state: Any, new_state: Any, alpha: float) -> Regression:
     """The paired test of two tracked states of the same loss on the same rows."""
     result = paired(baseline_state, new_state, level=1.0 - 2.0 * alpha, method="normal")
-    se = _standard_error(result.ci.low, result.ci.high, result.ci.level)
-    return _one_sided(result.diff, se, alpha)
+    return _one_sided(result.diff, result.se, alpha)
 
 
 def stored_regression(value: float, interval: Interval, baseline: float, stored: dict, alpha: float) -> Regression:

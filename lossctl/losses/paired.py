@@ -28,11 +28,13 @@ BETTER, WORSE, SAME = "better", "worse", "no difference"
 
 @dataclass(frozen=True)
 class Paired:
-    """``diff = B - A``, its interval, its two-sided p-value (before any correction)."""
+    """``diff = B - A``, its interval, its two-sided p-value (before any correction), and,
+    for the normal method, its standard error."""
 
     diff: float
     ci: Interval
     p_value: float
+    se: float | None = None
 
 
 def paired(a, b, *, level: float, method: str, seed: int = DEFAULT_SEED) -> Paired:
@@ -54,7 +56,7 @@ def paired(a, b, *, level: float, method: str, seed: int = DEFAULT_SEED) -> Pair
         se = jackknife_se(jackknife_deleted(b, total_b, groups_b) - jackknife_deleted(a, total_a, groups_a))
         z = NormalDist().inv_cdf(1.0 - alpha / 2.0)
         p_value = 1.0 if se == 0.0 and diff == 0.0 else 0.0 if se == 0.0 else 2.0 * NormalDist().cdf(-abs(diff) / se)
-        return Paired(diff, Interval(level, diff - z * se, diff + z * se, method), p_value)
+        return Paired(diff, Interval(level, diff - z * se, diff + z * se, method), p_value, se)
     counts = resample_counts(len(groups_a), seed)
     replicates = b.statistic(counts @ groups_b) - a.statistic(counts @ groups_a)
     replicates = replicates[np.isfinite(replicates)]
