@@ -10,14 +10,17 @@ one line of the table and one JUnit testcase):
 
       fail  when  value > baseline + max(atol, rtol * |baseline|)
 
+  and a score (``r2``, ``d2:mae``: higher is better) only a lower one:
+  ``value < baseline - max(atol, rtol * |baseline|)``;
+
   ``rtol`` and ``atol`` (both 0 by default) combine as a maximum, in the spirit of
   ``numpy.isclose`` but one-sided: an improvement of any size passes;
 - ``baseline_file``: as ``baseline``, against the same loss on a baseline predictions file
   (the same rows, scored in the same run).
 
 With ``significance`` (alpha), a baseline check fails only on a real regression: the
-one-sided p-value of ``value > baseline`` below alpha (see ``significance``) and the rise
-above ``min_effect`` (absolute, or relative to the baseline with ``min_effect_relative``);
+one-sided p-value of ``value > baseline`` (a score's ``value < baseline``) below alpha (see
+``significance``) and the change for the worse above ``min_effect`` (absolute, or relative to the baseline with ``min_effect_relative``);
 the tolerances then do not apply.
 
 The comparison uses the full-precision float64 value, never a rounded one, and the message
@@ -79,16 +82,18 @@ class Check:
         value, spec = result.value, result.label
         if regression is not None:
             return self._judge_significance(result, input_name, baseline_value, regression)
+        higher = result.loss.higher_is_better
         if self.criterion in AGAINST_BASELINE:
             assert baseline_value is not None
             tolerance = max(self.atol, self.rtol * abs(baseline_value))
-            limit = baseline_value + tolerance
-            bound = f"{limit!r} (baseline {baseline_value!r} + tolerance {tolerance!r})"
+            limit = baseline_value - tolerance if higher else baseline_value + tolerance
+            bound = f"{limit!r} (baseline {baseline_value!r} {'-' if higher else '+'} tolerance {tolerance!r})"
+            op = ">=" if higher else "<="
         else:
             assert self.limit is not None
             limit = self.limit
             bound = f"{self.criterion} {limit!r}"
-        op = ">=" if self.criterion == MIN else "<="
+            op = ">=" if self.criterion == MIN else "<="
         passed = value >= limit if op == ">=" else value <= limit
         if math.isnan(value):
             message = f"{spec} is nan, which fails {op} {bound}"
@@ -112,7 +117,7 @@ class Check:
         self, result: LossResult, input_name: str, baseline_value: float, regression: Regression
     ) -> Outcome:
         effect = self.min_effect * abs(baseline_value) if self.min_effect_relative else self.min_effect
-        real = regression.p_value < self.significance and regression.diff > effect
+        real = regression.p_value < self.significance and regression.worsening > effect
         shown = f"{result.label} {result.value!r} against baseline {baseline_value!r}: {regression.describe()}"
         if real:
             message = f"{shown}: a regression, significant at {self.significance:g}" + (
@@ -128,8 +133,8 @@ class Check:
             loss=result.loss.name,
             spec=result.label,
             value=result.value,
-            limit=baseline_value + effect,
-            op="<=",
+            limit=baseline_value - effect if regression.higher_is_better else baseline_value + effect,
+            op=">=" if regression.higher_is_better else "<=",
             baseline=baseline_value,
             verdict=self.severity if real else PASS,
             message=message,

@@ -2,7 +2,7 @@
 
 A check with ``significance = alpha`` fails only where the loss rose over its baseline by
 more than chance explains (the one-sided p-value of ``new - baseline > 0`` is below alpha)
-and by more than ``min_effect``. Two kinds of baseline carry what the test needs:
+and by more than ``min_effect``; a score (higher is better) where it fell. Two kinds of baseline carry what the test needs:
 
 - a baseline predictions file (``baseline_file``), scored on the same rows: the difference is
   paired row by row (``lossctl.losses.paired``, the normal method), which removes the noise
@@ -11,8 +11,8 @@ and by more than ``min_effect``. Two kinds of baseline carry what the test needs
   gives the baseline's standard error, ``(high - low) / (2 z)``, and the difference of two
   independent estimates has ``se^2 = se_new^2 + se_old^2`` (unpaired, so wider).
 
-The interval shown is the ``1 - 2 alpha`` one: its lower end is above 0 exactly when the
-one-sided p-value is below alpha.
+The interval shown is the ``1 - 2 alpha`` one: its lower end is above 0 (a score's upper end
+below 0) exactly when the one-sided p-value is below alpha.
 """
 
 from __future__ import annotations
@@ -31,12 +31,18 @@ _NORMAL = NormalDist()
 @dataclass(frozen=True)
 class Regression:
     """``diff = new - baseline``, its ``1 - 2 alpha`` interval and the one-sided p-value of
-    ``diff > 0``."""
+    a change for the worse: ``diff > 0`` for a loss, ``diff < 0`` for a score."""
 
     diff: float
     low: float
     high: float
     p_value: float
+    higher_is_better: bool = False
+
+    @property
+    def worsening(self) -> float:
+        """How much worse the new value is: ``diff`` for a loss, ``-diff`` for a score."""
+        return -self.diff if self.higher_is_better else self.diff
 
     def describe(self) -> str:
         return f"{self.diff:+.6g} [{self.low:.6g}, {self.high:.6g}], p = {self.p_value:.3g}"
@@ -46,24 +52,27 @@ def _standard_error(low: float, high: float, level: float) -> float:
     return (high - low) / (2.0 * _NORMAL.inv_cdf((1.0 + level) / 2.0))
 
 
-def _one_sided(diff: float, se: float, alpha: float) -> Regression:
+def _one_sided(diff: float, se: float, alpha: float, higher_is_better: bool) -> Regression:
+    worse = -diff if higher_is_better else diff
     if se == 0.0:
-        p_value = 0.0 if diff > 0 else 1.0
+        p_value = 0.0 if worse > 0 else 1.0
     else:
-        p_value = 1.0 - _NORMAL.cdf(diff / se)
+        p_value = 1.0 - _NORMAL.cdf(worse / se)
     half = _NORMAL.inv_cdf(1.0 - alpha) * se
-    return Regression(diff, diff - half, diff + half, p_value)
+    return Regression(diff, diff - half, diff + half, p_value, higher_is_better)
 
 
-def paired_regression(baseline_state: Any, new_state: Any, alpha: float) -> Regression:
+def paired_regression(baseline_state: Any, new_state: Any, alpha: float, higher_is_better: bool = False) -> Regression:
     """The paired test of two tracked states of the same loss on the same rows."""
     result = paired(baseline_state, new_state, level=1.0 - 2.0 * alpha, method="normal")
-    return _one_sided(result.diff, result.se, alpha)
+    return _one_sided(result.diff, result.se, alpha, higher_is_better)
 
 
-def stored_regression(value: float, interval: Interval, baseline: float, stored: dict, alpha: float) -> Regression:
+def stored_regression(
+    value: float, interval: Interval, baseline: float, stored: dict, alpha: float, higher_is_better: bool = False
+) -> Regression:
     """The unpaired test of a new value with its interval against a stored baseline result
     and its interval (``{"level", "low", "high"}``)."""
     se_new = _standard_error(interval.low, interval.high, interval.level)
     se_old = _standard_error(stored["low"], stored["high"], stored["level"])
-    return _one_sided(value - baseline, math.hypot(se_new, se_old), alpha)
+    return _one_sided(value - baseline, math.hypot(se_new, se_old), alpha, higher_is_better)

@@ -98,7 +98,9 @@ def verdicts(checks: list[Check], files: list[str], options: dict[str, Any]) -> 
                 baseline = reference.value
                 if check.significance is not None:
                     try:
-                        regression = paired_regression(reference.state, result.state, check.significance)
+                        regression = paired_regression(
+                            reference.state, result.state, check.significance, result.loss.higher_is_better
+                        )
                     except LossError as exc:
                         raise InputError(f"{check.name}: {exc}", file=evaluation.input) from None
             elif check.baseline is not None:
@@ -112,6 +114,8 @@ def verdicts(checks: list[Check], files: list[str], options: dict[str, Any]) -> 
                             file=evaluation.input,
                         )
                     interval = stored.interval(result.label, evaluation.input)
-                    regression = stored_regression(result.value, result.ci, baseline, interval, check.significance)
+                    regression = stored_regression(
+                        result.value, result.ci, baseline, interval, check.significance, result.loss.higher_is_better
+                    )
             outcomes[c, i] = check.judge(result, evaluation.input, baseline, regression)
     return [outcomes[key] for key in sorted(outcomes)], evaluations, warnings

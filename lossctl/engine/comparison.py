@@ -62,30 +62,37 @@ def against_reference(evaluations: list[Evaluation], reference: int, ci: Ci) -> 
                 warnings.append(f"{label}: {e.input} against {base.input}: {exc}")
         adjusted = holm([p.p_value for _, p in found])
         for (label, p), p_adjusted in zip(found, adjusted, strict=True):
-            higher = getattr(getattr(mine[label].loss, "spec", None), "higher_is_better", False)
-            word = verdict(p.diff, p_adjusted, 1.0 - ci.level, higher)
+            word = verdict(p.diff, p_adjusted, 1.0 - ci.level, mine[label].loss.higher_is_better)
             comparisons.append(Comparison(label, base.input, e.input, p.diff, p.ci, p_adjusted, word))
     return comparisons, warnings
 
 
 def significantly_best(evaluations: list[Evaluation], ci: Ci) -> dict[str, bool]:
-    """For each loss, whether the lowest value is lower than every peer's by a paired
-    interval that excludes 0 (at the interval's level)."""
+    """For each loss, whether the best value (the lowest of a loss, the highest of a score) is
+    better than every peer's by a paired interval that excludes 0 (at the interval's level)."""
     out: dict[str, bool] = {}
     tables = [_overall(e) for e in evaluations]
     for label in dict.fromkeys(lab for table in tables for lab in table):
         scored = [(t[label].value, i) for i, t in enumerate(tables) if label in t]
         if len(scored) < 2:
             continue
-        best = min(scored)[1]
+        higher = tables[scored[0][1]][label].loss.higher_is_better
+        best = min(scored, key=lambda s: (-s[0] if higher else s[0], s[1]))[1]  # ties: the first
         others = [i for _, i in scored if i != best and _peers(evaluations[i], evaluations[best])]
         try:
             out[label] = bool(others) and all(
-                paired(tables[best][label].state, tables[i][label].state, **_settings(ci)).ci.low > 0.0 for i in others
+                _beaten(paired(tables[best][label].state, tables[i][label].state, **_settings(ci)).ci, higher)
+                for i in others
             )
         except LossError:
             out[label] = False
     return out
+
+
+def _beaten(ci, higher: bool) -> bool:
+    """Whether the interval of ``other - best`` says the other is worse: above 0 for a loss,
+    below 0 for a score."""
+    return ci.high < 0.0 if higher else ci.low > 0.0
 
 
 def _settings(ci: Ci) -> dict:

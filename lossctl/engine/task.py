@@ -66,6 +66,10 @@ of log-probabilities that no column name announces; the defaults of tweedie-devi
 0) and expectile (tau 0.5) are mse and half of it."""
 
 
+SKILL = "skill"
+"""The family of the scores against a reference (higher is better), computed when named."""
+
+
 def default_losses(task: Task) -> list[str]:
     """Names of the losses that fit ``task``, each with default parameters."""
     from lossctl.losses import catalog
@@ -73,10 +77,17 @@ def default_losses(task: Task) -> list[str]:
     if task.name == SCORES:
         return list(_SCORE_LOSSES)
     if task.name == BINARY:
-        names = [s.name for s in catalog() if BINARY in s.tasks and s.name not in _PROBABILITY_LOSSES]
+        names = [
+            s.name for s in catalog() if BINARY in s.tasks and s.name not in _PROBABILITY_LOSSES and _by_default(s)
+        ]
         return names + list(_PROBABILITY_LOSSES) if task.from_logits else names
     tasks = _DEFAULTS[task.name]
-    return [s.name for s in catalog() if any(t in s.tasks for t in tasks) and s.name not in _ON_REQUEST]
+    return [s.name for s in catalog() if any(t in s.tasks for t in tasks) and _by_default(s)]
+
+
+def _by_default(spec) -> bool:
+    """Not on request only: skill scores (``r2``, ``d2:mae``, ...) are named, not defaults."""
+    return spec.name not in _ON_REQUEST and spec.family != SKILL
 
 
 def layout_of_task(task: str) -> str:

@@ -54,6 +54,12 @@ class CombinedLoss:
             common &= set(loss.tasks)
         return tuple(t for t in sample_terms[0][1].tasks if t in common)
 
+    @property
+    def higher_is_better(self) -> bool:
+        """A positive sum of scores is a score; any other expression is a loss."""
+        sample_terms = self.sample_terms()
+        return bool(sample_terms) and all(c > 0 and loss.higher_is_better for c, loss in sample_terms)
+
     def sample_terms(self) -> list[tuple[float, Loss]]:
         return [(c, loss) for c, loss in self.terms if WEIGHTS not in loss.tasks]
 

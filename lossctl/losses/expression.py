@@ -5,10 +5,11 @@ Grammar (whitespace is free between tokens)::
     expression := ['+' | '-'] product (('+' | '-') product)*
     product    := factor ('*' factor)*          exactly one factor is a call
     factor     := NUMBER | call
-    call       := NAME [':' setting (',' setting)*]
+    call       := [SKILL ':'] NAME [':' setting (',' setting)*]
     setting    := NAME '=' value
     value      := ['-'] NUMBER | NAME | '[' ['-'] NUMBER (',' ['-'] NUMBER)* ']'
 
+SKILL is ``d2``: ``d2:quantile:quantile=0.9`` is the skill score of ``quantile:quantile=0.9``.
 A NAME is kebab- or snake-case (``smooth-l1``, ``pos_weight``); a ``-`` inside a name must be
 followed by a letter, so ``mse-0.5*mae`` reads as ``mse - 0.5*mae``, or end the name with
 digits that no ``*``, ``.``, exponent or digit follows (``poly-1``: a bare number is never a
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from lossctl.losses.errors import ExpressionError
+
+SKILL_PREFIX = "d2"
 
 _TOKEN = re.compile(
     r"""
@@ -132,6 +135,9 @@ class _Parser:
     def call(self) -> TermSyntax:
         name = self.take("name")
         term = TermSyntax(1.0, name.text, {}, name.position)
+        if self._skill_of(name):
+            self.i += 1
+            term.name = f"{name.text}:{self.take('name').text}"
         if not self.take("op", ":"):
             return term
         while True:
@@ -144,6 +150,17 @@ class _Parser:
             term.params[key.text] = self.value()
             if not self.take("op", ","):
                 return term
+
+    def _skill_of(self, name: Token) -> bool:
+        """Whether ``name`` is ``d2`` followed by ``:`` and a loss name (not a setting)."""
+        ahead = self.tokens[self.i : self.i + 3]
+        return (
+            name.text.lower() == SKILL_PREFIX
+            and [t.text for t in ahead[:1]] == [":"]
+            and len(ahead) > 1
+            and ahead[1].kind == "name"
+            and (len(ahead) < 3 or ahead[2].text != "=")
+        )
 
     def value(self) -> Any:
         if self.take("op", "["):

@@ -7,6 +7,7 @@ import difflib
 from lossctl.losses import (
     binary,
     critic,
+    d2,
     deviance,
     distance,
     embedding,
@@ -19,6 +20,7 @@ from lossctl.losses import (
     ranking,
     regression,
     regularization,
+    skill,
     softmax_variants,
 )
 from lossctl.losses.errors import UnknownLossError
@@ -30,6 +32,7 @@ CATALOG: tuple[LossSpec, ...] = (
     + deviance.SPECS
     + percentage.SPECS
     + extremes.SPECS
+    + skill.SPECS
     + binary.SPECS
     + focal.SPECS
     + error_rate.SPECS
@@ -39,6 +42,7 @@ CATALOG: tuple[LossSpec, ...] = (
     + ranking.SPECS
     + embedding.SPECS
     + critic.SPECS
+    + d2.SPECS
     + distance.SPECS
     + regularization.SPECS
 )
@@ -66,6 +70,9 @@ def get_spec(name: str) -> LossSpec:
     try:
         return _BY_NAME[_normalize(name)]
     except KeyError:
+        prefix, _, inner = _normalize(name).partition(":")
+        if prefix == d2.PREFIX and inner:
+            raise UnknownLossError(f"unknown loss {name!r}", hint=d2.unsupported(get_spec(inner).name)) from None
         close = difflib.get_close_matches(_normalize(name), list(_BY_NAME), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else None
         raise UnknownLossError(f"unknown loss {name!r}", hint=hint) from None

@@ -86,6 +86,11 @@ class Loss:
         return self.spec.roles
 
     @property
+    def higher_is_better(self) -> bool:
+        """A score (``r2``, ``d2:mae``): the best value is the highest."""
+        return self.spec.higher_is_better
+
+    @property
     def tasks(self) -> tuple[str, ...]:
         return self.spec.tasks
 

@@ -162,7 +162,7 @@ class MeanState:
 
     def group_sums(self) -> np.ndarray:
         """``sums()`` of each replicate group, rounded to floats: a row per group."""
-        return _columns(self.numerator, self.weight)
+        return group_columns(self.numerator, self.weight)
 
     def statistic(self, sums: np.ndarray) -> np.ndarray:
         """The result of every row of ``sums`` (floats, in ``sums()`` order), vectorized."""
@@ -182,7 +182,7 @@ class MeanState:
         return representable(self.finish(m) if self.finish else m)
 
 
-def _columns(*accumulators: GroupedAccumulator) -> np.ndarray:
+def group_columns(*accumulators: GroupedAccumulator) -> np.ndarray:
     """The groups' exact sums of ``accumulators``, rounded: a row per group, a column each."""
     return np.array([[to_float(t) for t in a.totals] for a in accumulators], dtype=np.float64).T.reshape(GROUPS, -1)
 
@@ -228,7 +228,7 @@ class PenalizedMeanState:
         return [*self.mean.sums(), self.penalty.total]
 
     def group_sums(self) -> np.ndarray:
-        return np.hstack((self.mean.group_sums(), _columns(self.penalty)))
+        return np.hstack((self.mean.group_sums(), group_columns(self.penalty)))
 
     def statistic(self, sums: np.ndarray) -> np.ndarray:
         return self.mean.statistic(sums[..., :2]) + sums[..., 2]

@@ -145,11 +145,7 @@ def _exact_products(m: np.ndarray, e: np.ndarray, weights: np.ndarray) -> tuple[
     extending the available precision"). The fractions lie in [0.5, 1), so nothing under- or
     overflows; the exponents are added as integers."""
     wm, we = np.frexp(weights)
-    with np.errstate(invalid="ignore"):  # 0 * inf: a NaN that the caller reports
-        product = m * wm
-        m_high, m_low = _split(m)
-        w_high, w_low = _split(wm)
-        error = ((m_high * w_high - product) + m_high * w_low + m_low * w_high) + m_low * w_low
+    product, error = two_product(m, wm)  # 0 * inf: a NaN that the caller reports
     error_m, error_e = np.frexp(error)
     e += we
     error_e += e
@@ -161,6 +157,18 @@ def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     c = a * 134217729.0  # 2**27 + 1
     high = c - (c - a)
     return high, a - high
+
+
+def two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(a * b rounded, its rounding error)``: two floats whose sum is ``a * b`` exactly, by
+    Dekker's product (exact unless a factor is beyond 1e300, the product overflows, or the
+    error falls below the smallest subnormal, where it loses its last bits)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        product = a * b
+        a_high, a_low = _split(a)
+        b_high, b_low = _split(b)
+        error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
+    return product, error
 
 
 class Accumulator:

@@ -117,6 +117,7 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
         "params": _jsonable(result.loss.params),
         "value": _number(result.value),
         "n": result.n,
+        "higher_is_better": result.loss.higher_is_better,
     }
     if result.group is not None:
         out["group"] = _jsonable(result.group)

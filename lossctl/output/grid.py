@@ -34,9 +34,12 @@ class Grid:
         self.rows = [[printable(cell) for cell in row] for row in self.rows]
 
 
-def _mark_best(values: list[list[float | None]], peers: list[object] | None = None) -> set[tuple[int, int]]:
-    """The lowest value of each column (losses are lower-is-better) among rows that are
-    ``peers`` (the same key: by default all rows), where a column compares at least two."""
+def _mark_best(
+    values: list[list[float | None]], higher: list[bool], peers: list[object] | None = None
+) -> set[tuple[int, int]]:
+    """The best value of each column among rows that are ``peers`` (the same key: by default
+    all rows), where a column compares at least two: the lowest of a loss, the highest of a
+    score (``higher``: one flag per column)."""
     best = set()
     if len(values) < 2:
         return best
@@ -47,8 +50,8 @@ def _mark_best(values: list[list[float | None]], peers: list[object] | None = No
                 (v[c], r) for r, v in enumerate(values) if keys[r] == key and v[c] is not None and math.isfinite(v[c])
             ]
             if len(column) >= 2:
-                low = min(v for v, _ in column)
-                best |= {(r, c) for v, r in column if v == low}
+                top = (max if higher[c] else min)(v for v, _ in column)
+                best |= {(r, c) for v, r in column if v == top}
     return best
 
 
@@ -81,7 +84,7 @@ def _single(evaluation: Evaluation, precision: int) -> Grid:
             headers=[evaluation.group_by, "n", *labels],
             rows=rows,
             numeric=[False, True, *[True] * len(labels)],
-            best={(r, c + 2) for r, c in _mark_best(values[:-1])},
+            best={(r, c + 2) for r, c in _mark_best(values[:-1], _higher(results, labels))},
             caption=evaluation.describe(),
         )
     rows = [[r.label, format_value(r.value, precision), str(r.n)] for r in results]
@@ -93,6 +96,12 @@ def _single(evaluation: Evaluation, precision: int) -> Grid:
         for row, r in zip(rows, results, strict=True):
             row.append(_interval(r, precision))
     return Grid(title=evaluation.input, headers=headers, rows=rows, numeric=numeric, caption=evaluation.describe())
+
+
+def _higher(results: list[LossResult], labels: list[str]) -> list[bool]:
+    """Whether each of ``labels`` is a score (higher is better)."""
+    by_label = {r.label: r.loss.higher_is_better for r in results}
+    return [by_label[label] for label in labels]
 
 
 def _interval(result: LossResult, precision: int) -> str:
@@ -122,7 +131,8 @@ def _models(evaluations: list[Evaluation], precision: int, significant: dict[str
         rows.append([e.input, str(n), *[_cell(by_label[lab], precision) if lab in by_label else "" for lab in labels]])
     # Only models scored on the same labels are ranked: the same task, and as many rows.
     peers = [(e.task, e.rows) for e in evaluations]
-    best = {(r, c + 2) for r, c in _mark_best(values, peers)}
+    higher = _higher([r for e in evaluations for r in e.results], labels)
+    best = {(r, c + 2) for r, c in _mark_best(values, higher, peers)}
     captions = "; ".join(e.describe() for e in evaluations)
     if len(set(peers)) > 1:
         captions += "; only inputs of the same task and number of rows are ranked against each other"
@@ -130,7 +140,9 @@ def _models(evaluations: list[Evaluation], precision: int, significant: dict[str
         best = {(r, c) for r, c in best if significant.get(labels[c - 2], False)}
         unmarked = [lab for lab in labels if not significant.get(lab, False)]
         if unmarked:
-            captions += f"; no best marked for {', '.join(unmarked)}: not significantly lower than every other (paired)"
+            captions += (
+                f"; no best marked for {', '.join(unmarked)}: not significantly better than every other (paired)"
+            )
     return Grid(
         title="models compared",
         headers=["input", "n", *labels],

@@ -20,7 +20,12 @@ def render_tables(grids: list) -> str:
     for grid in grids:
         console.print(rich_table(grid, colour=colour))
         if grid.best and not colour:
-            console.print("* lowest value of its column", style="dim", markup=False)
+            console.print(
+                "* best value of its column (the lowest loss, the highest score)",
+                style="dim",
+                markup=False,
+                highlight=False,
+            )
         for line in grid.caption.split("; ") if grid.caption else []:
             console.print(line, style="dim", markup=False, highlight=False)
     return buffer.getvalue()

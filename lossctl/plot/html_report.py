@@ -82,7 +82,7 @@ def comparison_table(evaluations: list[Evaluation], precision: int) -> str:
         rows.append(row)
     html = page.table(grid.headers, rows, numeric=grid.numeric, caption=grid.title, table_id="comparison-table")
     if grid.best:
-        html += '<p class="note">In bold green: the lowest value of its column.</p>'
+        html += '<p class="note">In bold green: the best value of its column (the lowest loss, the highest score).</p>'
     return html
 
 

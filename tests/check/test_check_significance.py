@@ -128,3 +128,20 @@ def test_a_result_without_an_interval_is_an_input_error(invoke, repo, models):
         "check", models["worse"], "-l", "max-error", "--baseline-file", "main.csv", "--significance", "0.05"
     )
     assert result.exit_code == 2 and "no paired comparison" in result.stderr
+
+
+def test_a_score_regresses_when_it_falls(invoke, models):
+    # r2 = 1 - SSE / SST on the same targets: the 10% rise of the MSE is a fall of r2, a
+    # regression; main against the worse model as its baseline is a rise, never a failure.
+    def r2_gate(candidate: str, baseline: str):
+        return invoke(
+            "check", candidate, "-l", "r2", "--baseline-file", baseline, "--significance", "0.05", "--format", "json"
+        )
+
+    worse = r2_gate(models["worse"], "main.csv")
+    assert worse.exit_code == 1
+    check = json.loads(worse.stdout)["checks"][0]
+    assert check["value"] < check["baseline"] and check["p_value"] < 0.05 and check["diff_interval"][1] < 0
+    assert r2_gate(models["slightly"], "main.csv").exit_code == 0
+    risen = r2_gate("main.csv", models["worse"])
+    assert risen.exit_code == 0 and json.loads(risen.stdout)["checks"][0]["p_value"] > 0.5

@@ -371,7 +371,7 @@ def test_group_by_table_is_exact(run, groups):
         "│ b      │ 2 │   8 │\n"
         "│ (all)  │ 4 │   4 │\n"
         "└────────┴───┴─────┘\n"
-        "* lowest value of its column\n"
+        "* best value of its column (the lowest loss, the highest score)\n"
         "g.csv: 4 rows, task regression\n"
         "y_true=y_true, y_pred=y_pred\n"
     )

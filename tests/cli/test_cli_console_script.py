@@ -86,7 +86,7 @@ def test_best_values_are_bold_green_on_a_terminal_unless_no_color(tmp_path, no_c
     if no_color:
         assert bold_green not in out and "\x1b[32m" not in out
         assert "2.25 *" in out and "1 *" in out
-        assert "* lowest value of its column" in out
+        assert "* best value of its column (the lowest loss, the highest score)" in out
     else:
         assert f"{bold_green}2.25\x1b[0m" in out
         assert f"{bold_green}1\x1b[0m" in out

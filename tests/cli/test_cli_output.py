@@ -120,7 +120,7 @@ def test_compare_models_table_is_exact_and_marks_the_best_of_each_column(run, fi
         "│ r.csv │ 4 │      4 │ 1 * │ 0.875 * │\n"
         "│ b.csv │ 4 │ 2.25 * │ 1.5 │       1 │\n"
         "└───────┴───┴────────┴─────┴─────────┘\n"
-        "* lowest value of its column\n"
+        "* best value of its column (the lowest loss, the highest score)\n"
         "r.csv: 4 rows, task regression\n"
         "y_true=y_true, y_pred=y_pred\n"
         "b.csv: 4 rows, task regression\n"
@@ -166,10 +166,34 @@ def test_compare_models_json_is_exact(run, files):
         for name in ("r.csv", "b.csv")
     ]
     results = [
-        {"input": "r.csv", "loss": "mse", "spec": "mse", "params": {}, "value": 4.0, "n": 4},
-        {"input": "r.csv", "loss": "huber", "spec": "huber:delta=2", "params": {"delta": 2.0}, "value": 1.5, "n": 4},
-        {"input": "b.csv", "loss": "mse", "spec": "mse", "params": {}, "value": 2.25, "n": 4},
-        {"input": "b.csv", "loss": "huber", "spec": "huber:delta=2", "params": {"delta": 2.0}, "value": 1.125, "n": 4},
+        {"input": "r.csv", "loss": "mse", "spec": "mse", "params": {}, "value": 4.0, "n": 4, "higher_is_better": False},
+        {
+            "input": "r.csv",
+            "loss": "huber",
+            "spec": "huber:delta=2",
+            "params": {"delta": 2.0},
+            "value": 1.5,
+            "n": 4,
+            "higher_is_better": False,
+        },
+        {
+            "input": "b.csv",
+            "loss": "mse",
+            "spec": "mse",
+            "params": {},
+            "value": 2.25,
+            "n": 4,
+            "higher_is_better": False,
+        },
+        {
+            "input": "b.csv",
+            "loss": "huber",
+            "spec": "huber:delta=2",
+            "params": {"delta": 2.0},
+            "value": 1.125,
+            "n": 4,
+            "higher_is_better": False,
+        },
     ]
     assert doc == {"lossctl": __version__, "schema": 1, "inputs": inputs, "results": results, "warnings": []}
 
@@ -184,7 +208,15 @@ def test_compute_json_is_exact_with_the_defaults_filled_in(run, files):
         ],
         # the default delta is 1 (as PyTorch): 3.5/4; the spec shows no parameter at its default
         "results": [
-            {"input": "r.csv", "loss": "huber", "spec": "huber", "params": {"delta": 1.0}, "value": 0.875, "n": 4}
+            {
+                "input": "r.csv",
+                "loss": "huber",
+                "spec": "huber",
+                "params": {"delta": 1.0},
+                "value": 0.875,
+                "n": 4,
+                "higher_is_better": False,
+            }
         ],
         "warnings": [],
     }

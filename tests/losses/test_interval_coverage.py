@@ -37,6 +37,13 @@ def expected_huber(s: float, delta: float) -> float:
     return inside + delta * (2 * s * phi - delta * (1 - big_phi))
 
 
+def noisy_copy(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, None]:
+    """y ~ N(0, 1) and p = y + N(0, 0.5^2): the population R^2 is 1 - 0.25 / 1 = 0.75 (the
+    sample R^2's bias, O(1/n), is a tenth of its standard error at n = 200)."""
+    y = rng.normal(0.0, 1.0, n)
+    return y, y + rng.normal(0.0, 0.5, n), None
+
+
 # loss, truth, how a data set is drawn: (y_true, y_pred, sample_weight) from a generator and n.
 CASES = {
     "mse": (SIGMA**2, lambda rng, n: (np.zeros(n), rng.normal(0, SIGMA, n), None)),
@@ -48,6 +55,8 @@ CASES = {
         float(np.mean(entropy(PROBABILITIES[:5]))),  # n is a multiple of the 5 probabilities
         lambda rng, n: ((rng.random(n) < PROBABILITIES[:n]).astype(float), PROBABILITIES[:n], None),
     ),
+    # A score, not a mean: the jackknife's interval of a ratio of variances.
+    "r2": (0.75, noisy_copy),
     # Weighted: sum w E[r^2] / sum w = sigma^2 whatever the weights.
     "weighted-mse": (SIGMA**2, lambda rng, n: (np.zeros(n), rng.normal(0, SIGMA, n), WEIGHTS[:n])),
 }

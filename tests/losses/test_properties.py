@@ -85,6 +85,7 @@ INPUTS = {
     "distillation": "teacher-student",
     "ranking-softmax": "lists",
     "gamma-deviance": "positive",
+    "d2:gamma-deviance": "positive",
     "wmape": "positive",
     "nll": "log-probabilities",
 }
@@ -107,6 +108,10 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("cross-entropy", {"class_weights": [0.5, 0.0, 2.0]}, "multiclass"),
     ("triplet", {"margin": 0.3}, "triplet-embeddings"),
     ("elastic-net", {"lambda1": 0.5, "lambda2": 1e-3}, "weights"),
+    ("d2:brier", {}, "multiclass"),
+    ("d2:quantile", {"quantile": 0.9}, "regression"),
+    ("d2:tweedie-deviance", {"power": 1.5}, "regression"),
+    ("d2:bce", {"from_logits": True}, "binary-logits"),
 ]
 
 

@@ -1,0 +1,277 @@
+"""D^2 skill scores: a loss against the loss of the best constant prediction, ``d2:LOSS``.
+
+``D^2 = 1 - L(y, p) / L(y, c)`` with ``c`` the constant that minimizes the loss over the
+targets (scikit-learn's ``d2_*_score``; Hastie, Tibshirani & Wainwright (2015), Statistical
+Learning with Sparsity, 3.2, for the fraction of deviance explained): the (weighted) mean for
+squared error and the Tweedie deviances, the ``q``-quantile for the pinball loss (the median
+for MAE), the base rate of the classes for log loss and Brier score. 1 is a perfect model, 0
+the constant's skill, a negative score worse than the constant.
+
+The constant is known only once every target has been seen, and a median is no function of
+running sums; so the targets are kept in sorted runs (``runs``: bounded memory, spilled to
+disk past a million values, merged across Dask workers), and the reference loss is a second
+pass over them. The quantile is the weighted inverted CDF, found with exact weight sums: the
+smallest target whose cumulative weight reaches ``q sum w``. Any minimizer of the pinball
+loss gives the same reference loss, so scikit-learn's averaged inverted CDF agrees with it
+to rounding. Every sum is exact and the score is rounded once, so it is the same float
+however the rows were split.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import partial
+
+import numpy as np
+
+from lossctl.losses import binary, deviance, multiclass, regression
+from lossctl.losses.batch import Batch
+from lossctl.losses.errors import InputDomainError, LossError
+from lossctl.losses.runs import Runs, aligned_ranges
+from lossctl.losses.spec import Loss, LossSpec
+from lossctl.losses.state import MeanState
+from lossctl.losses.summation import exact_sum
+
+PREFIX = "d2"
+MEAN, QUANTILE, BASE_RATE = "the mean", "the quantile", "the base rate"
+
+_REFERENCE = {
+    "mse": MEAN,
+    "tweedie-deviance": MEAN,
+    "poisson": MEAN,
+    "gamma-deviance": MEAN,
+    "mae": QUANTILE,
+    "quantile": QUANTILE,
+    "bce": BASE_RATE,
+    "brier": BASE_RATE,
+    "cross-entropy": BASE_RATE,
+}
+"""The losses with a defined best constant, and which constant it is."""
+
+_DESCRIBED = {
+    MEAN: ("the mean", "mean_w(y)"),
+    QUANTILE: ("the quantile", "quantile_w(y, q)"),
+    "mae": ("the median", "median_w(y)"),
+    BASE_RATE: ("the base rate", "the base rates"),
+}
+"""How the constant reads in the catalog: words and formula."""
+
+_PEERS = {
+    "mse": "d2_tweedie_score(power=0) (= r2_score)",
+    "tweedie-deviance": "d2_tweedie_score(power=power)",
+    "poisson": "d2_tweedie_score(power=1)",
+    "gamma-deviance": "d2_tweedie_score(power=2)",
+    "mae": "d2_absolute_error_score",
+    "quantile": "d2_pinball_score(alpha=quantile)",
+    "bce": "d2_log_loss_score",
+    "brier": "d2_brier_score",
+    "cross-entropy": "d2_log_loss_score",
+}
+
+
+class D2State:
+    """The model's loss (the loss's own state) and the targets in sorted runs."""
+
+    def __init__(self, loss: Loss, reference: str) -> None:
+        self.loss = loss
+        self.reference = reference
+        self.model = loss.state()
+        self.targets = Runs()
+        self.classes = 0  # the width of a class matrix; 0 for one prediction per row
+        self.span = (np.inf, -np.inf)  # the least and the greatest target
+
+    @property
+    def n(self) -> int:
+        return self.model.n
+
+    def update(self, batch: Batch) -> None:
+        self.model.update(batch)
+        targets = self._targets(batch)
+        if len(targets):
+            self.span = (min(self.span[0], targets.min()), max(self.span[1], targets.max()))
+        try:
+            self.targets.add(targets, batch.sample_weight)
+        except ValueError as exc:
+            raise LossError(str(exc)) from None
+
+    def _targets(self, batch: Batch) -> np.ndarray:
+        """What the constant is computed from: the targets, the binary labels, or the class
+        labels of a class matrix."""
+        if batch.get("y_pred").ndim == 2:
+            labels = batch.class_labels()
+            if labels is None:
+                raise LossError(f"{self.loss.label}: the base rates are of class labels, not of a target matrix")
+            self.classes = batch.num_classes()
+            return labels.astype(np.float64)
+        if self.reference == BASE_RATE:
+            return batch.binary_target(soft=True)
+        return batch.vector("y_true")
+
+    def merge(self, other: D2State) -> D2State:
+        self.model.merge(other.model)
+        try:
+            self.targets.merge(other.targets)
+        except ValueError as exc:
+            raise LossError(str(exc)) from None
+        self.classes = max(self.classes, other.classes)
+        self.span = (min(self.span[0], other.span[0]), max(self.span[1], other.span[1]))
+        return self
+
+    def result(self) -> float:
+        if self.n < 2:
+            raise LossError("a skill score needs at least two samples")
+        self.model.mean()  # the model's own errors first: no samples, weights summing to zero
+        if self.span[0] == self.span[1]:  # constant targets: the constant is perfect
+            return _forced(self.model.numerator.total)
+        baseline = self._baseline()
+        if baseline.numerator.total == 0:
+            return _forced(self.model.numerator.total)
+        a, b = self.model.numerator.total, self.model.weight.total
+        c, d = baseline.numerator.total, baseline.weight.total
+        return float(1 - Fraction(a * d, b * c))
+
+    def _baseline(self) -> MeanState:
+        """The reference loss: the loss of the constant, a second pass over the targets."""
+        constant = self._constant()
+        reading = _reading_probabilities(self.loss)
+        state = reading.state()
+        try:
+            for [(values, weights)] in aligned_ranges(self.targets):
+                if len(values):
+                    predicted = np.tile(constant, (len(values), 1)) if self.classes else np.full(len(values), constant)
+                    state.update(Batch({"y_true": values, "y_pred": predicted, "sample_weight": weights}))
+        except InputDomainError as exc:
+            shown = ", ".join(f"{v:.6g}" for v in np.atleast_1d(constant))
+            raise LossError(
+                f"the best constant prediction, {shown}, is outside {self.loss.name}'s domain: {exc}"
+            ) from None
+        return state
+
+    def _constant(self) -> float | np.ndarray:
+        if self.reference == QUANTILE:
+            return weighted_quantile(self.targets, self.loss.params.get("quantile", 0.5))
+        if self.classes:
+            return class_rates(self.targets, self.classes)
+        return weighted_mean(self.targets)
+
+
+def _forced(model: int) -> float:
+    """The score when the constant makes no error: 1 for a model that makes none either, else
+    0 (scikit-learn's ``force_finite``)."""
+    return 1.0 if model == 0 else 0.0
+
+
+def _reading_probabilities(loss: Loss) -> Loss:
+    """``loss`` reading probabilities: the base rates are probabilities, even when the model's
+    predictions are logits."""
+    if "from_logits" in loss.params:
+        return loss.spec.configure(**{**loss.params, "from_logits": False})
+    return loss
+
+
+def _totals(runs: Runs) -> tuple[int, int]:
+    """``(sum w, sum w x)`` over the runs, exact (multiples of ``2**-UNIT``)."""
+    weight = total = 0
+    for [(values, weights)] in aligned_ranges(runs):
+        if len(values):
+            weight += exact_sum(np.ones(len(values)) if weights is None else weights)
+            total += exact_sum(values, weights)
+    return weight, total
+
+
+def weighted_mean(runs: Runs) -> float:
+    """``sum w y / sum w``, rounded once."""
+    weight, total = _totals(runs)
+    if weight == 0:
+        raise LossError("the sample weights sum to zero")
+    return total / weight
+
+
+def class_rates(runs: Runs, classes: int) -> np.ndarray:
+    """Each class's share of the weight: ``sum w [y = k] / sum w``, rounded once each."""
+    per_class = [0] * classes
+    for [(values, weights)] in aligned_ranges(runs):
+        edges = np.searchsorted(values, np.arange(classes + 1) - 0.5)
+        for k in range(classes):
+            part = slice(edges[k], edges[k + 1])
+            per_class[k] += exact_sum(np.ones(part.stop - part.start) if weights is None else weights[part])
+    total = sum(per_class)
+    if total == 0:
+        raise LossError("the sample weights sum to zero")
+    return np.array([k / total for k in per_class])
+
+
+def weighted_quantile(runs: Runs, q: float) -> float:
+    """The smallest target whose cumulative weight (in ascending order) reaches ``q sum w``
+    and is positive: the weighted inverted CDF (Hyndman & Fan 1996, definition 1), with
+    exact weight sums, so that a tie of the cumulative weight with ``q sum w`` is seen."""
+    total, _ = _totals(runs)
+    if total == 0:
+        raise LossError("the sample weights sum to zero")
+    target = Fraction(q) * total
+    cumulative = 0
+    for [(values, weights)] in aligned_ranges(runs):
+        w = np.ones(len(values)) if weights is None else weights
+        step = exact_sum(w)
+        if len(values) and _reaches(cumulative + step, target):
+            low, high = 0, len(values) - 1  # the first index whose prefix reaches the target
+            while low < high:
+                middle = (low + high) // 2
+                if _reaches(cumulative + exact_sum(w[: middle + 1]), target):
+                    high = middle
+                else:
+                    low = middle + 1
+            return float(values[low])
+        cumulative += step
+    raise LossError("no target of positive weight")  # unreachable: the total is positive
+
+
+def _reaches(cumulative: int, target: Fraction) -> bool:
+    return cumulative >= target and cumulative > 0
+
+
+def _d2_state(base: LossSpec, spec: LossSpec, params: dict) -> D2State:
+    return D2State(base.configure(**params), _REFERENCE[base.name])
+
+
+def d2_spec(base: LossSpec) -> LossSpec:
+    """``d2:<base>``: the skill of ``base`` against its best constant."""
+    reference = _REFERENCE[base.name]
+    described, constant = _DESCRIBED.get(base.name, _DESCRIBED[reference])
+    return LossSpec(
+        name=f"{PREFIX}:{base.name}",
+        aliases=tuple(f"{PREFIX}:{alias}" for alias in base.aliases),
+        family="skill",
+        summary=f"Skill of {base.name} against {described} of the targets (1 perfect, 0 the constant's; higher is better).",
+        formula=f"1 - {base.name}(y, p) / {base.name}(y, c), c = {constant}",
+        latex=rf"1 - \frac{{L(y, \hat y)}}{{L(y, c)}},\ c = \text{{{described} of }} y",
+        reference=f"scikit-learn {_PEERS[base.name].split('(')[0]}; Hastie, Tibshirani & Wainwright (2015), 3.2",
+        tasks=base.tasks,
+        per_sample=None,
+        params=base.params,
+        roles=base.roles,
+        make_state=partial(_d2_state, base),
+        conventions=(
+            f"c is {described} of the targets (weighted by the sample weights)"
+            + (", from probabilities even when the predictions are logits" if reference == BASE_RATE else "")
+            + ". Constant targets score 1 for a perfect fit and 0 otherwise (scikit-learn's force_finite); "
+            "fewer than two samples are refused. The targets are kept in sorted runs for a second pass: "
+            "exact in bounded memory, at the cost of a sort."
+        ),
+        peers=f"sklearn.metrics.{_PEERS[base.name]}",
+        properties="higher is better: 1 is perfect, 0 is the best constant's skill, negative is worse",
+        higher_is_better=True,
+    )
+
+
+def _specs() -> tuple[LossSpec, ...]:
+    bases = regression.SPECS + deviance.SPECS + binary.SPECS + multiclass.SPECS
+    return tuple(d2_spec(spec) for spec in bases if spec.name in _REFERENCE)
+
+
+SPECS = _specs()
+
+
+def unsupported(name: str) -> str:
+    """Why ``d2:<name>`` is no loss: the losses that have a best constant."""
+    return f"{name} has no best constant prediction here; d2 takes {', '.join(_REFERENCE)}"

@@ -1,0 +1,168 @@
+"""Skill scores: r2, explained-variance and d2:LOSS against scikit-learn, by hand, in exact
+arithmetic, streamed through spilled runs, and split any way."""
+
+from __future__ import annotations
+
+import pickle
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from sklearn import metrics
+
+import lossctl
+from lossctl.losses import Batch, LossError, UnknownLossError, resolve
+from lossctl.losses import runs as runs_module
+
+from ._support import assert_close
+
+RNG = np.random.default_rng(20261204)
+N = 500
+Y = RNG.normal(5.0, 2.0, N)
+P = Y + RNG.normal(0.3, 1.0, N)
+W = RNG.uniform(0.0, 2.0, N)
+COUNTS = RNG.poisson(3.0, N).astype(float)
+RATES = np.exp(RNG.normal(1.0, 0.3, N))
+LABELS = (RNG.uniform(size=N) < 0.3).astype(float)
+PROBS = np.clip(0.3 + RNG.normal(0.0, 0.2, N) + 0.3 * LABELS, 0.01, 0.99)
+CLASSES = RNG.integers(0, 4, N).astype(float)
+MATRIX = RNG.dirichlet(np.ones(4), N)
+
+
+def _tweedie(power):
+    return lambda y, p, **kw: metrics.d2_tweedie_score(y, p, power=power, **kw)
+
+
+def _pinball(alpha):
+    return lambda y, p, **kw: metrics.d2_pinball_score(y, p, alpha=alpha, **kw)
+
+
+CASES = [
+    ("r2", Y, P, metrics.r2_score),
+    ("explained-variance", Y, P, metrics.explained_variance_score),
+    ("d2:mse", Y, P, _tweedie(0)),
+    ("d2:mae", Y, P, metrics.d2_absolute_error_score),
+    ("d2:quantile:quantile=0.9", Y, P, _pinball(0.9)),
+    ("d2:pinball:quantile=0.1", Y, P, _pinball(0.1)),
+    ("d2:poisson", COUNTS, RATES, _tweedie(1)),
+    ("d2:tweedie-deviance:power=1.5", COUNTS, RATES, _tweedie(1.5)),
+    ("d2:gamma-deviance", COUNTS + 1.0, RATES, _tweedie(2)),
+    ("d2:log-loss", LABELS, PROBS, metrics.d2_log_loss_score),
+    ("d2:brier", LABELS, PROBS, metrics.d2_brier_score),
+    ("d2:cross-entropy", CLASSES, MATRIX, lambda y, p, **kw: metrics.d2_log_loss_score(y, p, labels=range(4), **kw)),
+    ("d2:brier", CLASSES, MATRIX, lambda y, p, **kw: metrics.d2_brier_score(y, p, labels=range(4), **kw)),
+]
+
+
+@pytest.mark.parametrize(("name", "y", "p", "reference"), CASES, ids=[f"{c[0]}-{c[1].ndim}" for c in CASES])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_agrees_with_scikit_learn(name, y, p, reference, weighted):
+    w = W if weighted else None
+    assert_close(lossctl.compute(name, y, p, sample_weight=w), reference(y, p, sample_weight=w), rtol=1e-12)
+
+
+def test_d2_of_logits_takes_the_base_rate_as_a_probability():
+    logits = np.log(PROBS) - np.log1p(-PROBS)
+    expected = metrics.d2_log_loss_score(LABELS, PROBS)
+    assert_close(lossctl.compute("d2:bce", LABELS, logits, from_logits=True), expected, rtol=1e-12)
+
+
+def test_scikit_learn_documented_examples():
+    # sklearn's d2_pinball_score docstring: y = [1, 2, 3], p = [1, 3, 3]. By hand at alpha 0.5:
+    # the model's pinball terms are 0, 0.5, 0 (mean 1/6), the median 2's are 0.5, 0, 0.5 (mean
+    # 1/3): D2 = 1 - (1/6)/(1/3) = 0.5. At 0.9 the quantile is 3: the model's mean is 0.1/3,
+    # the constant's (0.1 * 2 + 0.1 * 1) / 3 = 0.3/3: D2 = 1 - 1/3 = 2/3.
+    assert lossctl.compute("d2:mae", [1, 2, 3], [1, 3, 3]) == 0.5
+    assert_close(lossctl.compute("d2:quantile", [1, 2, 3], [1, 3, 3], quantile=0.9), 2 / 3)
+    # At 0.1 the quantile is 1: the model's terms 0, 0.9, 0 (mean 0.3), the constant's 0, 0.1,
+    # 0.2 (mean 0.1): D2 = 1 - 3 = -2.
+    assert_close(lossctl.compute("d2:quantile", [1, 2, 3], [1, 3, 3], quantile=0.1), -2.0)
+
+
+def test_r2_by_hand():
+    # y = [1, 2, 3, 4], p = [1, 2, 3, 6]: SSE = 4; mean 2.5, SST = 2.25 + 0.25 + 0.25 + 2.25 = 5.
+    # 1 - 4/5 = 1/5, rounded once (the float expression 1 - 4/5 rounds twice: 0.19999999999999996).
+    assert lossctl.compute("r2", [1, 2, 3, 4], [1, 2, 3, 6]) == 0.2
+    # The residuals 0, 0, 0, -2 have mean -0.5 and variance (3 * 0.25 + 2.25) / 4 = 0.75;
+    # Var(y) = 5/4: EV = 1 - 0.75 / 1.25 = 0.4.
+    assert_close(lossctl.compute("explained-variance", [1, 2, 3, 4], [1, 2, 3, 6]), 0.4)
+
+
+def _exact_r2(y: np.ndarray, p: np.ndarray) -> float:
+    """R^2 in rational arithmetic from the float inputs (the residual rounded as lossctl and
+    scikit-learn round it), rounded once."""
+    ys = [Fraction(v) for v in y.tolist()]
+    mean = sum(ys) / len(ys)
+    sse = sum(Fraction(v) ** 2 for v in (y - p).tolist())
+    return float(1 - sse / sum((v - mean) ** 2 for v in ys))
+
+
+def test_a_large_mean_does_not_cancel_the_spread():
+    # Targets 1e8 + N(0, 1): sum y^2 - (sum y)^2 / n in floats loses about 16 digits of the 16
+    # (1e16 * 1e-16 = 1 against a spread of n); the exact sums lose none.
+    y = 1e8 + RNG.normal(0.0, 1.0, 2000)
+    p = y + RNG.normal(0.0, 0.5, 2000)
+    assert lossctl.compute("r2", y, p) == _exact_r2(y, p)
+
+
+def test_constant_targets_follow_force_finite():
+    assert lossctl.compute("r2", [2.0, 2.0, 2.0], [2.0, 2.0, 2.0]) == 1.0
+    assert lossctl.compute("r2", [2.0, 2.0, 2.0], [2.0, 2.0, 3.0]) == 0.0
+    assert metrics.r2_score([2.0, 2.0, 2.0], [2.0, 2.0, 3.0]) == 0.0
+    for name in ("d2:mae", "d2:poisson", "explained-variance"):
+        assert lossctl.compute(name, [2.0, 2.0], [2.0, 2.0]) == 1.0
+        assert lossctl.compute(name, [2.0, 2.0], [1.0, 4.0]) == 0.0
+
+
+@pytest.mark.parametrize("name", ["r2", "explained-variance", "d2:mae", "d2:mse"])
+def test_one_sample_is_refused(name):
+    with pytest.raises(LossError, match="at least two samples"):
+        lossctl.compute(name, [1.0], [2.0])
+
+
+def test_d2_names_only_losses_with_a_best_constant():
+    with pytest.raises(UnknownLossError, match="huber has no best constant"):
+        resolve("d2:huber")
+    assert resolve("d2:pinball:quantile=0.9").label == "d2:quantile:quantile=0.9"
+    assert resolve("d2:mae").higher_is_better and not resolve("mae").higher_is_better
+
+
+def test_a_sum_of_scores_is_a_score_and_a_mixture_is_not():
+    assert resolve("0.5*r2 + 0.5*d2:mae").higher_is_better
+    assert not resolve("r2 - mse").higher_is_better
+
+
+@pytest.mark.parametrize("name", ["r2", "explained-variance", "d2:mae", "d2:quantile:quantile=0.3", "d2:poisson"])
+def test_streamed_through_spilled_runs_and_pickled_parts_bit_for_bit(name, monkeypatch):
+    # Runs of 64 values: the targets of 4,000 rows spill to 60-odd files; four parts, two of
+    # them sent through pickle as a Dask worker's would be, merged in a scrambled order.
+    monkeypatch.setattr(runs_module, "BUFFER_VALUES", 64)
+    monkeypatch.setattr(runs_module, "RANGE_VALUES", 256)
+    monkeypatch.setattr(runs_module, "SAMPLE_EVERY", 8)
+    y = np.round(RNG.exponential(3.0, 4000), 1)  # ties in the targets
+    p = y + RNG.normal(0.0, 1.0, 4000) ** 2
+    w = RNG.integers(0, 4, 4000).astype(float)
+    loss = resolve(name)
+    whole = loss.evaluate(Batch({"y_true": y, "y_pred": p, "sample_weight": w}))
+    states = []
+    for part in np.array_split(np.arange(4000), [700, 1900, 2600]):
+        state = loss.state()
+        state.update(Batch({"y_true": y[part], "y_pred": p[part], "sample_weight": w[part]}))
+        states.append(state)
+    states[1], states[3] = pickle.loads(pickle.dumps(states[1])), pickle.loads(pickle.dumps(states[3]))
+    merged = states[2].merge(states[0]).merge(states[3]).merge(states[1])
+    assert merged.result() == whole
+    reference = {"r2": metrics.r2_score, "explained-variance": metrics.explained_variance_score}
+    expected = reference.get(name)
+    if expected is None:
+        alpha = {"d2:mae": 0.5, "d2:quantile:quantile=0.3": 0.3}.get(name)
+        expected = _pinball(alpha) if alpha else _tweedie(1)
+    assert_close(whole, expected(y, p, sample_weight=w), rtol=1e-12)
+
+
+def test_quantile_reference_with_zero_weights_and_ties():
+    # Weights 0 drop rows: y = [1, 5, 5, 9] with weights [0, 1, 1, 1] is y = [5, 5, 9]; its
+    # median is 5 and the constant's absolute errors 0, 0, 4 (mean 4/3); the model p = y + 1
+    # errs 1 on each kept row: D2 = 1 - 1 / (4/3) = 0.25.
+    got = lossctl.compute("d2:mae", [1.0, 5.0, 5.0, 9.0], [2.0, 6.0, 6.0, 10.0], sample_weight=[0, 1, 1, 1])
+    assert_close(got, 0.25)
