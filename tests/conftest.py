@@ -17,6 +17,13 @@ from hypothesis import settings
 from lossctl.cli.main import main
 
 
+@pytest.fixture(autouse=True)
+def _no_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables as a pipe draws them (``output.fit``: 160 columns) unless a test sets COLUMNS:
+    pytest-xdist's workers inherit COLUMNS=80."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 class Ran(NamedTuple):
     """What a run of lossctl gave: its exit code, stdout and stderr (decoded as UTF-8, undecodable
     bytes replaced). A tuple, so ``code, out, err = invoke(...)`` unpacks it."""

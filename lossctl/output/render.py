@@ -17,12 +17,18 @@ FORMATS = ("table", "json", "csv", "markdown")
 def rich_table(grid: Grid, *, colour: bool):
     """A ``rich.table.Table``; the best value of each compared column in bold green, or
     followed by ``*`` where there is no colour to show it."""
+    from rich.cells import cell_len
     from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=escape(grid.title))
-    for header, numeric in zip(grid.headers, grid.numeric, strict=True):
-        table.add_column(escape(header), justify="right" if numeric else "left", no_wrap=numeric)
+    for c, (header, numeric) in enumerate(zip(grid.headers, grid.numeric, strict=True)):
+        whole = numeric or c == 0  # numbers and the first column's names are never cut
+        marked = [f"{row[c]} *" if (r, c) in grid.best and not colour else row[c] for r, row in enumerate(grid.rows)]
+        width = max(map(cell_len, [header, *marked])) if whole else None
+        table.add_column(
+            escape(header), justify="right" if numeric else "left", no_wrap=whole, min_width=width, overflow="fold"
+        )
     for r, row in enumerate(grid.rows):
         cells = [escape(cell) for cell in row]
         for c in range(len(cells)):

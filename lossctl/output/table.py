@@ -1,11 +1,13 @@
 """Grids drawn for a terminal (rich tables; colour only on a terminal, rich honours
-NO_COLOR) or, when asked, as Markdown."""
+NO_COLOR), fitted to its width (``fit``), or, when asked, as Markdown."""
 
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 
+from lossctl.output.fit import fitting, output_width, records
 from lossctl.output.render import markdown, rich_table
 
 
@@ -15,19 +17,28 @@ def render_tables(grids: list) -> str:
 
     terminal = sys.stdout.isatty()
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=terminal, width=None if terminal else 160, soft_wrap=True)
+    width = output_width(shutil.get_terminal_size((0, 0)).columns if terminal else None)
+    console = Console(file=buffer, force_terminal=terminal, width=width, soft_wrap=True)
     colour = terminal and not console.no_color
+    marker = "" if colour else " *"
     for grid in grids:
-        console.print(rich_table(grid, colour=colour))
+        shown = fitting(grid, width, marker)
+        if shown is not None:
+            console.print(rich_table(shown, colour=colour))
+        else:
+            console.print(grid.title, style="italic", markup=False, highlight=False)
+            for line in records(grid, marker):
+                console.print(line, markup=False, highlight=False, soft_wrap=False, overflow="fold")
         if grid.best and not colour:
             console.print(
                 "* best value of its column (the lowest loss, the highest score)",
                 style="dim",
                 markup=False,
                 highlight=False,
+                soft_wrap=False,
             )
         for line in grid.caption.split("; ") if grid.caption else []:
-            console.print(line, style="dim", markup=False, highlight=False)
+            console.print(line, style="dim", markup=False, highlight=False, soft_wrap=False, overflow="fold")
     return buffer.getvalue()
 
 
