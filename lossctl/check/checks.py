@@ -11,7 +11,8 @@ one line of the table and one JUnit testcase):
       fail  when  value > baseline + max(atol, rtol * |baseline|)
 
   and a score (``r2``, ``d2:mae``: higher is better) only a lower one:
-  ``value < baseline - max(atol, rtol * |baseline|)``;
+  ``value < baseline - max(atol, rtol * |baseline|)``; a result best at a nominal value
+  (``coverage``) fails on a change either way beyond the tolerance;
 
   ``rtol`` and ``atol`` (both 0 by default) combine as a maximum, in the spirit of
   ``numpy.isclose`` but one-sided: an improvement of any size passes;
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from lossctl.engine.results import LossResult
 
 MAX, MIN, BASELINE, BASELINE_FILE = "max", "min", "baseline", "baseline_file"
+WITHIN = "within"  # the op of a result ranked neither way: |value - baseline| <= tolerance
 CRITERIA = (MAX, MIN, BASELINE, BASELINE_FILE)
 AGAINST_BASELINE = (BASELINE, BASELINE_FILE)
 SEVERITIES = (FAIL, WARN)
@@ -83,6 +85,8 @@ class Check:
         if regression is not None:
             return self._judge_significance(result, input_name, baseline_value, regression)
         higher = result.loss.higher_is_better
+        if self.criterion in AGAINST_BASELINE and higher is None:
+            return self._judge_nominal(result, input_name, baseline_value)
         if self.criterion in AGAINST_BASELINE:
             assert baseline_value is not None
             tolerance = max(self.atol, self.rtol * abs(baseline_value))
@@ -108,6 +112,29 @@ class Check:
             value=value,
             limit=limit,
             op=op,
+            baseline=baseline_value,
+            verdict=PASS if passed else self.severity,
+            message=message,
+        )
+
+    def _judge_nominal(self, result: LossResult, input_name: str, baseline_value: float) -> Outcome:
+        """A result ranked neither way (coverage) against its baseline: a change either way
+        beyond the tolerance fails."""
+        tolerance = max(self.atol, self.rtol * abs(baseline_value))
+        change = abs(result.value - baseline_value)
+        passed = change <= tolerance
+        message = (
+            f"{result.label} {result.value!r} is {change!r} from the baseline {baseline_value!r}, "
+            f"{'within' if passed else 'beyond'} the tolerance {tolerance!r}"
+        )
+        return Outcome(
+            check=self,
+            input=input_name,
+            loss=result.loss.name,
+            spec=result.label,
+            value=result.value,
+            limit=tolerance,
+            op=WITHIN,
             baseline=baseline_value,
             verdict=PASS if passed else self.severity,
             message=message,

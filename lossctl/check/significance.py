@@ -2,7 +2,9 @@
 
 A check with ``significance = alpha`` fails only where the loss rose over its baseline by
 more than chance explains (the one-sided p-value of ``new - baseline > 0`` is below alpha)
-and by more than ``min_effect``; a score (higher is better) where it fell. Two kinds of baseline carry what the test needs:
+and by more than ``min_effect``; a score (higher is better) where it fell; a result ranked
+neither way (coverage) where it changed either way (two-sided). Two kinds of baseline carry
+what the test needs:
 
 - a baseline predictions file (``baseline_file``), scored on the same rows: the difference is
   paired row by row (``lossctl.losses.paired``, the normal method), which removes the noise
@@ -37,11 +39,14 @@ class Regression:
     low: float
     high: float
     p_value: float
-    higher_is_better: bool = False
+    higher_is_better: bool | None = False
 
     @property
     def worsening(self) -> float:
-        """How much worse the new value is: ``diff`` for a loss, ``-diff`` for a score."""
+        """How much worse the new value is: ``diff`` for a loss, ``-diff`` for a score, the
+        change either way for a result ranked neither way."""
+        if self.higher_is_better is None:
+            return abs(self.diff)
         return -self.diff if self.higher_is_better else self.diff
 
     def describe(self) -> str:
@@ -52,24 +57,28 @@ def _standard_error(low: float, high: float, level: float) -> float:
     return (high - low) / (2.0 * _NORMAL.inv_cdf((1.0 + level) / 2.0))
 
 
-def _one_sided(diff: float, se: float, alpha: float, higher_is_better: bool) -> Regression:
-    worse = -diff if higher_is_better else diff
+def _one_sided(diff: float, se: float, alpha: float, higher_is_better: bool | None) -> Regression:
+    """The test of a change for the worse; two-sided for a result ranked neither way."""
+    worse = abs(diff) if higher_is_better is None else -diff if higher_is_better else diff
+    sides = 2.0 if higher_is_better is None else 1.0
     if se == 0.0:
         p_value = 0.0 if worse > 0 else 1.0
     else:
-        p_value = 1.0 - _NORMAL.cdf(worse / se)
+        p_value = min(1.0, sides * (1.0 - _NORMAL.cdf(worse / se)))
     half = _NORMAL.inv_cdf(1.0 - alpha) * se
     return Regression(diff, diff - half, diff + half, p_value, higher_is_better)
 
 
-def paired_regression(baseline_state: Any, new_state: Any, alpha: float, higher_is_better: bool = False) -> Regression:
+def paired_regression(
+    baseline_state: Any, new_state: Any, alpha: float, higher_is_better: bool | None = False
+) -> Regression:
     """The paired test of two tracked states of the same loss on the same rows."""
     result = paired(baseline_state, new_state, level=1.0 - 2.0 * alpha, method="normal")
     return _one_sided(result.diff, result.se, alpha, higher_is_better)
 
 
 def stored_regression(
-    value: float, interval: Interval, baseline: float, stored: dict, alpha: float, higher_is_better: bool = False
+    value: float, interval: Interval, baseline: float, stored: dict, alpha: float, higher_is_better: bool | None = False
 ) -> Regression:
     """The unpaired test of a new value with its interval against a stored baseline result
     and its interval (``{"level", "low", "high"}``)."""

@@ -20,9 +20,11 @@ def evaluate_files(
     strict: bool,
     worst: int = 0,
     sink: Callable[[str | None], object] | None = None,
+    calibration: bool = False,
 ) -> tuple[list, list[str]]:
     """Evaluate ``losses`` (none: every loss that fits) on each file, joined with ``labels``
-    when given; ``sink(path)`` gives each file's per-sample sink. ``strict``: every parameter
+    when given; ``sink(path)`` gives each file's per-sample sink; ``calibration`` adds ece to a
+    classifier's default losses (the report's reliability diagram). ``strict``: every parameter
     option must fit every loss (``compute``); otherwise each goes to the losses that take it.
     Returns the evaluations and the warnings."""
     from lossctl.engine.evaluate import evaluate
@@ -40,6 +42,7 @@ def evaluate_files(
                 worst=worst,
                 per_sample=sink(path) if sink else None,
                 progress=progress,
+                calibration=calibration,
                 **values,
             )
             evaluation, notes = evaluate(request)

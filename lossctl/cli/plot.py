@@ -20,6 +20,7 @@ MAX_TERMINAL_WIDTH = 100
 CURVES_IMAGE_SIZE = (800, 500)
 SAMPLES_IMAGE_WIDTH = 800
 SAMPLES_IMAGE_ROW_HEIGHT = 260
+RELIABILITY_IMAGE_SIZE = (640, 560)
 MIN_IMAGE_SIDE = 100
 
 
@@ -64,10 +65,12 @@ def echo_text(text) -> None:
     click.echo(buffer.getvalue(), nl=False)
 
 
-def evaluate_collecting(losses: list[str], files: list[str], labels: str | None, kwargs: dict):
-    """Evaluate ``losses`` (default: every loss that fits) on each file as ``compare`` does,
-    keeping every per-sample value; the evaluations, one ``SampleCollector`` per file, and
-    the warnings (already shown on stderr)."""
+def evaluate_collecting(
+    losses: list[str], files: list[str], labels: str | None, kwargs: dict, *, calibration: bool = False
+):
+    """Evaluate ``losses`` (default: every loss that fits; with ``calibration``, and a
+    classifier's ece) on each file as ``compare`` does, keeping every per-sample value; the
+    evaluations, one ``SampleCollector`` per file, and the warnings (already shown on stderr)."""
     from lossctl.plot.samples import SampleCollector
 
     collectors: list[SampleCollector] = []
@@ -76,7 +79,9 @@ def evaluate_collecting(losses: list[str], files: list[str], labels: str | None,
         collectors.append(SampleCollector())
         return collectors[-1]
 
-    evaluations, warnings = evaluate_files(losses, files, labels, kwargs, strict=False, sink=collector)
+    evaluations, warnings = evaluate_files(
+        losses, files, labels, kwargs, strict=False, sink=collector, calibration=calibration
+    )
     for message in warnings:
         warn(message)
     return evaluations, collectors, warnings
@@ -103,10 +108,13 @@ Examples:
   lossctl plot curves -l cross-entropy -l focal:gamma=0.5 -l focal:gamma=2 -l focal:gamma=5
   lossctl plot curves -l mse -l huber -o curves.svg --width 800 --height 500
   lossctl plot samples -l mse -l mae sample_data/preds.csv
-  lossctl plot samples sample_data/binary.csv -o samples.png""",
+  lossctl plot samples sample_data/binary.csv -o samples.png
+  lossctl plot reliability sample_data/binary.csv
+  lossctl plot reliability -l ece:bins=10,binning=equal-mass sample_data/binary.csv -o reliability.svg""",
 )
 def plot() -> None:
-    """Draw losses: their curves, and the distribution of their per-sample values.
+    """Draw losses: their curves, the distribution of their per-sample values, and the
+    reliability diagram of predicted probabilities.
 
     In the terminal by default (no extra needed); -o FILE.png or FILE.svg writes an image
     (pip install 'lossctl[plot]').
@@ -225,4 +233,63 @@ def samples(
     default = (SAMPLES_IMAGE_WIDTH, SAMPLES_IMAGE_ROW_HEIGHT * len(summaries) + 40)
     w, h = image_size(width, height, default)
     write_image(samples_figure(summaries, width=w, height=h, title=title or evaluation.input), output, inputs)
+    note(f"wrote {output}")
+
+
+@plot.command()
+@click.option(
+    "--loss",
+    "-l",
+    "loss",
+    default="ece",
+    show_default=True,
+    help="The calibration score whose bins are drawn: ece:bins=10, ece:binning=equal-mass, "
+    "rmsce:multiclass=classwise, ...",
+)
+@click.argument("file")
+@click.argument("labels_file", required=False)
+@no_progress_option
+@parameter_options
+@input_options
+@drawing_options
+def reliability(
+    loss: str,
+    file: str,
+    labels_file: str | None,
+    output: str | None,
+    width: int | None,
+    height: int | None,
+    title: str,
+    **kwargs,
+) -> None:
+    """Draw the reliability diagram of FILE's predicted probabilities (binary or multiclass):
+    each bin's observed frequency against its mean predicted probability, the diagonal being
+    perfect calibration, and the bins with their counts. The bins are those of the score,
+    the same as its JSON "bins".
+    """
+    from lossctl.errors import UsageError
+    from lossctl.plot.reliability import diagrams, render_reliability
+
+    inputs = [file, labels_file, kwargs["model_weights"]]
+    if output is not None:
+        from lossctl.atomic import check_output
+        from lossctl.plot.images import image_format, require_matplotlib
+
+        image_format(output)
+        check_output(output, inputs)
+        require_matplotlib()
+    evaluations, warnings = evaluate_files([loss], [file], labels_file, kwargs, strict=True)
+    for message in warnings:
+        warn(message)
+    found = diagrams(evaluations)
+    if not found:
+        raise UsageError(f"{loss} has no bins: name a calibration score (ece, mce, rmsce, brier-reliability, ...)")
+    if output is None:
+        echo_text(render_reliability(found[0], width=terminal_width(width), height=height or TERMINAL_HEIGHT))
+        return
+    from lossctl.plot.images import write_image
+    from lossctl.plot.reliability import reliability_figure
+
+    w, h = image_size(width, height, RELIABILITY_IMAGE_SIZE)
+    write_image(reliability_figure(found[0], width=w, height=h, title=title), output, inputs)
     note(f"wrote {output}")

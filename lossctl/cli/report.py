@@ -53,8 +53,9 @@ def report(
     output: str | None,
     **kwargs,
 ) -> None:
-    """Write an HTML report on FILES: the table of compare (same losses, same options), the
-    curves of the losses, the distribution of their per-sample values and the worst rows.
+    """Write an HTML report on FILES: the table of compare (same losses, same options; a
+    classifier's with its ece), the curves of the losses, the distribution of their per-sample
+    values, the worst rows, and the reliability diagram of each calibration score.
 
     The page is one file that needs no network to view (inline CSS, inline images, no
     scripts); it needs lossctl[plot] for the figures. Each value of the table carries its full
@@ -68,7 +69,7 @@ def report(
     if output is not None:
         check_output(output, inputs)
     require_matplotlib()
-    evaluations, collectors, warnings = evaluate_collecting(list(losses), list(files), labels, kwargs)
+    evaluations, collectors, warnings = evaluate_collecting(list(losses), list(files), labels, kwargs, calibration=True)
     options = ReportOptions(
         title=title, precision=precision, worst=worst, bins=bins, span=span, image_format=image_format
     )

@@ -12,7 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lossctl.engine.request import ColumnChoice
-from lossctl.engine.task import MATRIX, NONE, PAIR_LAYOUT, TRIPLET_LAYOUT
+from lossctl.engine.task import (
+    FORECAST_LAYOUT,
+    FORECAST_OPTIONS,
+    FORECAST_ROLES,
+    MATRIX,
+    NONE,
+    PAIR_LAYOUT,
+    TRIPLET_LAYOUT,
+)
 from lossctl.errors import InputError, UsageError
 from lossctl.io import detect_roles, is_glob, is_logit, select_columns
 
@@ -41,6 +49,21 @@ class Binding:
 
     def describe(self) -> str:
         return ", ".join(f"{role}={self.column_of(role)}" for role in self.columns)
+
+
+_FORECAST_LABELS = {
+    "y_pred": "mean (y_pred)",
+    "lower": "lower end of the interval",
+    "upper": "upper end of the interval",
+    "scale": "standard deviation",
+    "variance": "variance",
+    "members": "ensemble members",
+}
+
+
+def forecast_hint(role: str) -> tuple[str, str]:
+    """What a forecast role holds, in words, and the option that names its column."""
+    return _FORECAST_LABELS[role], "--" + {**FORECAST_OPTIONS, "y_pred": "y-pred"}[role]
 
 
 def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Binding:
@@ -89,6 +112,14 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
                 "anchor-negative distance (d_an)",
                 "--y-pred",
             )
+    elif layout == FORECAST_LAYOUT:
+        need("y_true", pick("y_true", choice.y_true, label="label", flag="--y-true"), "targets (y_true)", "--y-true")
+        named = dict(choice.forecast, y_pred=choice.y_pred)
+        for role in FORECAST_ROLES:
+            label, flag = forecast_hint(role)
+            cols = pick(role, named.get(role), matrix=role == "members", label=label, flag=flag)
+            if cols:
+                binding.columns[role] = cols
     elif layout == MATRIX:
         y_pred = pick("matrix", choice.y_pred, matrix=True, label="class matrix", flag="--y-pred")
         need("y_pred", y_pred, "class probabilities or logits (e.g. prob_0..prob_9)", "--y-pred 'prob_*'")

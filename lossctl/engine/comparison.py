@@ -77,6 +77,8 @@ def significantly_best(evaluations: list[Evaluation], ci: Ci) -> dict[str, bool]
         if len(scored) < 2:
             continue
         higher = tables[scored[0][1]][label].loss.higher_is_better
+        if higher is None:  # best at a nominal value (coverage): no best
+            continue
         best = min(scored, key=lambda s: (-s[0] if higher else s[0], s[1]))[1]  # ties: the first
         others = [i for _, i in scored if i != best and _peers(evaluations[i], evaluations[best])]
         try:

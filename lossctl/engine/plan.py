@@ -12,12 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lossctl.engine.binding import Binding, bind
+from lossctl.engine.binding import Binding, bind, forecast_hint
 from lossctl.engine.detect import detect_task
 from lossctl.engine.pipeline import Chunks, read_chunks, role_arrays
 from lossctl.engine.request import LossChoice, Request
 from lossctl.engine.tally import Tally
-from lossctl.engine.task import SCALAR, Task, default_losses, layout_of_losses, layout_of_roles, layout_of_task
+from lossctl.engine.task import (
+    FORECAST_LAYOUT,
+    SCALAR,
+    Task,
+    default_losses,
+    layout_of_losses,
+    layout_of_roles,
+    layout_of_task,
+    unbound_roles,
+)
 from lossctl.engine.translate import Translator
 from lossctl.errors import InputError, UsageError
 from lossctl.io import detect_roles, is_glob
@@ -68,6 +77,26 @@ def _parameter_names(loss) -> set[str]:
     return {p.name for _, term in terms for p in term.spec.params}
 
 
+def _forecast_losses(losses: list, binding: Binding, file: str, *, strict: bool) -> list:
+    """The losses whose columns the forecast has: a named loss without its columns is an
+    error naming the column; a default one is left out."""
+    kept = []
+    for loss in losses:
+        missing = unbound_roles(loss, binding.columns)
+        if not missing:
+            kept.append(loss)
+        elif strict:
+            what, flag = forecast_hint(missing[0])
+            raise InputError(f"{loss.label} needs a column of the {what}", file=file, hint=f"name it with {flag}")
+    if not kept:
+        raise InputError(
+            "no forecast score fits these columns: an interval needs lower and upper, crps-gaussian a mean "
+            "and std, gaussian-nll a mean and variance, crps-ensemble member_* columns",
+            file=file,
+        )
+    return kept
+
+
 def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
     """The plan of a pass over ``source``, and its chunks (the first one, read to tell the
     task, included). ``losses`` are the request's named losses, resolved; when there are
@@ -96,9 +125,11 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         task = detect_task(layout, request.source.task, from_logits, first_roles)
         defaults = {"from_logits": True} if from_logits else {}
         if not choice.names:
-            losses = resolve_losses(default_losses(task), choice, defaults)
+            losses = resolve_losses(default_losses(task, calibration=choice.calibration), choice, defaults)
         elif from_logits and not choice.from_logits:
             losses = resolve_losses(choice.names, choice, defaults)
+        if layout == FORECAST_LAYOUT:
+            losses = _forecast_losses(losses, binding, source.name, strict=bool(choice.names))
         result = Plan(binding, task, losses, bool(choice.names))
     except BaseException:
         chunks.close()  # stops the reader thread now, not when the traceback is collected

@@ -30,11 +30,13 @@ Progress = Callable[[str, "tuple[int, int, str] | None"], None]
 
 
 class ColumnChoice(NamedTuple):
-    """What the user said about columns: ``--y-true``, ``--y-pred``, ``--weight``."""
+    """What the user said about columns: ``--y-true``, ``--y-pred``, ``--weight``, and the
+    forecast's other columns by role (``--lower`` fills ``lower``, ``--std`` ``scale``, ...)."""
 
     y_true: str | None = None
     y_pred: str | None = None
     weight: str | None = None
+    forecast: tuple[tuple[str, str], ...] = ()  # (role, column or glob) pairs
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class LossChoice:
     # Strict (compute): every parameter must fit every loss, and a loss that fails stops the
     # run. Lenient (compare): each parameter goes to the losses that take it.
     strict: bool = True
+    calibration: bool = False  # the report: a classifier's default losses gain ece, for its diagram
 
 
 @dataclass(frozen=True)

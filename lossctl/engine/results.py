@@ -22,6 +22,7 @@ class LossResult:
     worst: list[tuple[int, float]] | None = None  # (0-based row, value); shown 1-based
     ci: Interval | None = None  # with --ci
     state: Any = None  # with --ci: the tracked state, for paired comparisons
+    bins: list[dict] | None = None  # a calibration score's bins: a reliability diagram
 
     @property
     def label(self) -> str:

@@ -8,6 +8,7 @@ parts and compares every attribute).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -162,12 +163,14 @@ class Tally:
             worst = self.worst[i].items() if self.worst is not None else None
             ci = self._interval(loss, state, warnings)
             kept = state if self.ci else None
-            out.append(LossResult(loss, self._value(loss, state), state.n, worst=worst, ci=ci, state=kept))
+            value = self._value(loss, state)
+            out.append(LossResult(loss, value, state.n, worst=worst, ci=ci, state=kept, bins=_bins(state, value)))
         for key, states in sorted(self.groups.items(), key=lambda kv: str(kv[0])):
             for i, (loss, state) in enumerate(zip(self.losses, states, strict=True)):
                 if state is not None and i not in self.failed:
                     ci = self._interval(loss, state, warnings, key)
-                    out.append(LossResult(loss, self._value(loss, state), state.n, group=key, ci=ci))
+                    value = self._value(loss, state)
+                    out.append(LossResult(loss, value, state.n, group=key, ci=ci, bins=_bins(state, value)))
         return out, warnings
 
     def _state(self, loss, slice_of_rows: bool = False):
@@ -215,3 +218,8 @@ class Tally:
             return state.result()
         except LossError as exc:
             raise InputError(f"{loss.label}: {exc}", file=self.translator.file) from None
+
+
+def _bins(state, value: float) -> list[dict] | None:
+    """The bins of a calibration score's state (a reliability diagram), where it has a value."""
+    return state.bins() if hasattr(state, "bins") and not math.isnan(value) else None

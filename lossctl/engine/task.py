@@ -17,20 +17,42 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from lossctl.losses.tasks import BINARY, CRITIC, DISTRIBUTION, MULTICLASS, PAIR, REGRESSION, TRIPLET, WEIGHTS
+from lossctl.losses.tasks import (
+    BINARY,
+    CRITIC,
+    DISTRIBUTION,
+    FORECAST,
+    MULTICLASS,
+    PAIR,
+    REGRESSION,
+    TRIPLET,
+    WEIGHTS,
+)
 
 SCORES = "scores"
-FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, PAIR, TRIPLET, CRITIC)
+FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, PAIR, TRIPLET, CRITIC, FORECAST)
 """What ``--task`` may say a file holds (weights are a file of their own: --model-weights)."""
 
 SCALAR = "scalar"
 MATRIX = "matrix"
 PAIR_LAYOUT = "pair"
 TRIPLET_LAYOUT = "triplet"
+FORECAST_LAYOUT = "forecast"
 NONE = "none"
 
-_LAYOUT_OF_TASK = {MULTICLASS: MATRIX, PAIR: PAIR_LAYOUT, TRIPLET: TRIPLET_LAYOUT, WEIGHTS: NONE}
-_TASK_OF_LAYOUT = {MATRIX: MULTICLASS, PAIR_LAYOUT: PAIR, TRIPLET_LAYOUT: TRIPLET, NONE: WEIGHTS}
+_LAYOUT_OF_TASK = {
+    MULTICLASS: MATRIX,
+    PAIR: PAIR_LAYOUT,
+    TRIPLET: TRIPLET_LAYOUT,
+    WEIGHTS: NONE,
+    FORECAST: FORECAST_LAYOUT,
+}
+_TASK_OF_LAYOUT = {layout: task for task, layout in _LAYOUT_OF_TASK.items()}
+FORECAST_ROLES = ("y_pred", "lower", "upper", "scale", "variance", "members")
+"""What a forecast may hold besides its target: a point (the mean), an interval's ends, a
+standard deviation, a variance, ensemble members."""
+FORECAST_OPTIONS = {"lower": "lower", "upper": "upper", "scale": "std", "variance": "variance", "members": "members"}
+"""The option (its key) that names the column of each forecast role but y_pred (--y-pred)."""
 
 
 class Task(NamedTuple):
@@ -56,22 +78,40 @@ _DEFAULTS = {
     TRIPLET: (TRIPLET,),
     CRITIC: (CRITIC,),
     WEIGHTS: (WEIGHTS,),
+    FORECAST: (FORECAST,),
 }
 _SCORE_LOSSES = ("hinge", "squared-hinge", "perceptron", "wasserstein")
 _PROBABILITY_LOSSES = ("hinge", "squared-hinge", "perceptron")
-_ON_REQUEST = ("distillation", "ranking-softmax", "nll", "tweedie-deviance", "expectile")
+_ON_REQUEST = (
+    "distillation",
+    "ranking-softmax",
+    "nll",
+    "tweedie-deviance",
+    "expectile",
+    "relative-squared-error",
+    "nrmse",
+)
 """Losses computed only when named: distillation and ranking-softmax read a y_true matrix (a
 teacher's logits, relevance labels) that a file of class labels does not have, nll a matrix
 of log-probabilities that no column name announces; the defaults of tweedie-deviance (power
-0) and expectile (tau 0.5) are mse and half of it."""
+0) and expectile (tau 0.5) are mse and half of it; relative-squared-error (1 - r2) and nrmse
+(an RMSE over a scale the user chooses) are computed when named, as the scores are."""
 
 
 SKILL = "skill"
 """The family of the scores against a reference (higher is better), computed when named."""
+CALIBRATION = "calibration"
+"""The family of the binned calibration scores (ece, mce, ...), computed when named."""
 
 
-def default_losses(task: Task) -> list[str]:
-    """Names of the losses that fit ``task``, each with default parameters."""
+def default_losses(task: Task, *, calibration: bool = False) -> list[str]:
+    """Names of the losses that fit ``task``, each with default parameters; with
+    ``calibration``, a classifier's also ``ece`` (whose bins make a reliability diagram)."""
+    names = _defaults(task)
+    return names + ["ece"] if calibration and task.name in (BINARY, MULTICLASS) else names
+
+
+def _defaults(task: Task) -> list[str]:
     from lossctl.losses import catalog
 
     if task.name == SCORES:
@@ -86,8 +126,9 @@ def default_losses(task: Task) -> list[str]:
 
 
 def _by_default(spec) -> bool:
-    """Not on request only: skill scores (``r2``, ``d2:mae``, ...) are named, not defaults."""
-    return spec.name not in _ON_REQUEST and spec.family != SKILL
+    """Not on request only: skill scores (``r2``, ``d2:mae``, ...) and calibration scores
+    (``ece``, ``brier-reliability``, ...) are named, not defaults."""
+    return spec.name not in _ON_REQUEST and spec.family not in (SKILL, CALIBRATION)
 
 
 def layout_of_task(task: str) -> str:
@@ -103,11 +144,18 @@ def layout_of_roles(roles: Mapping[str, Any]) -> str:
     """The layout of a file from the roles its column names fill (``lossctl.io.detect_roles``)."""
     if "d_ap" in roles or "anchor" in roles:
         return TRIPLET_LAYOUT
+    if ("lower" in roles and "upper" in roles) or any(r in roles for r in ("scale", "variance", "members")):
+        return FORECAST_LAYOUT
     if "distance" in roles:
         return PAIR_LAYOUT
     if "matrix" in roles:
         return MATRIX
     return SCALAR
+
+
+def unbound_roles(loss: Any, bound: Mapping[str, Any]) -> list[str]:
+    """The roles ``loss`` reads that no column of a forecast fills."""
+    return [role for role in loss.role_sets[0] if role not in bound]
 
 
 def reads_samples(loss: Any) -> bool:
@@ -125,6 +173,8 @@ def layout_of_losses(losses: list, roles: Mapping[str, Any], y_pred_is_glob: boo
         tasks = set(loss.tasks)
         if TRIPLET in tasks:
             layouts.add(TRIPLET_LAYOUT)
+        elif FORECAST in tasks:
+            layouts.add(FORECAST_LAYOUT)
         elif PAIR in tasks:
             layouts.add(PAIR_LAYOUT)
         elif tasks == {MULTICLASS}:
@@ -133,6 +183,8 @@ def layout_of_losses(losses: list, roles: Mapping[str, Any], y_pred_is_glob: boo
             layouts.add(MATRIX if "matrix" in roles or y_pred_is_glob else SCALAR)
         else:
             layouts.add(SCALAR)
+    if layouts == {SCALAR, FORECAST_LAYOUT}:  # a forecast's mean is a point prediction too
+        return FORECAST_LAYOUT
     if len(layouts) > 1:
         return None
     return layouts.pop() if layouts else NONE

@@ -16,12 +16,16 @@ SCALAR_ROLES: dict[str, tuple[str, ...]] = {
     "y_true": ("y_true", "target", "label", "labels", "actual", "truth", "y", "true", "ground_truth"),
     "y_pred": (
         "y_pred", "pred", "prediction", "predictions", "yhat", "y_hat",
-        "score", "prob", "probability", "logit", "output",
+        "score", "prob", "probability", "logit", "output", "mean", "mu", "loc",
     ),
     "weight": ("weight", "sample_weight", "weights", "w"),
     "distance": ("distance", "dist", "d"),
     "d_ap": ("d_ap", "dist_ap", "d_pos", "pos_dist"),
     "d_an": ("d_an", "dist_an", "d_neg", "neg_dist"),
+    "lower": ("lower", "y_lower", "lower_bound", "pred_lower", "lo", "low"),
+    "upper": ("upper", "y_upper", "upper_bound", "pred_upper", "hi", "high"),
+    "scale": ("std", "sigma", "stddev", "sd", "y_std", "pred_std", "scale"),
+    "variance": ("variance", "var", "y_var", "pred_var", "sigma2"),
 }  # fmt: skip
 """Single-column roles and their names, the preferred name first."""
 
@@ -31,6 +35,7 @@ GROUP_ROLES: dict[str, tuple[str, ...]] = {
     "anchor": ("anchor",),
     "positive": ("positive",),
     "negative": ("negative",),
+    "members": ("member", "members", "ensemble", "ens", "sample", "draw"),
 }
 """Multi-column roles and their column prefixes: `prob_0`, `prob_1`, ... or `p_cat`, `p_dog`."""
 

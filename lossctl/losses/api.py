@@ -25,7 +25,10 @@ from lossctl.losses.replication import groups_of_rows
 from lossctl.losses.spec import Loss
 
 AnyLoss = Loss | CombinedLoss
-ARRAY_KEYWORDS = ("d_ap", "d_an", "anchor", "positive", "negative", "weights")
+ARRAY_KEYWORDS = (
+    *("d_ap", "d_an", "anchor", "positive", "negative", "weights"),
+    *("lower", "upper", "scale", "variance", "members"),
+)
 
 __all__ = ["compute", "interval", "per_sample", "catalog", "resolve", "AnyLoss"]
 
@@ -100,7 +103,8 @@ def compute(
     (``"bce + 1e-4*l2"``). Keywords are parameters (``delta=0.5``; ``lambda_=`` for
     ``lambda``) or arrays of other roles: ``d_ap``/``d_an`` or ``anchor``/``positive``/
     ``negative`` for triplet, ``weights`` (model parameters) for l1, l2 and elastic-net (or
-    their one positional array: ``compute("l2", w, lambda_=1e-4)``).
+    their one positional array: ``compute("l2", w, lambda_=1e-4)``), ``lower``/``upper``,
+    ``scale`` (a standard deviation), ``variance`` or ``members`` for the forecast scores.
     """
     configured, batch = _configured(loss, y_true, y_pred, sample_weight, kwargs)
     return float(configured.evaluate(batch))

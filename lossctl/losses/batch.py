@@ -17,7 +17,10 @@ import numpy as np
 
 from lossctl.losses.errors import InputDomainError
 
-SAMPLE_ROLES = ("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative")
+SAMPLE_ROLES = (
+    *("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative"),
+    *("lower", "upper", "scale", "variance", "members"),
+)
 ROLES = SAMPLE_ROLES + ("weights",)
 # Rows of a probability matrix must sum to 1 within this absolute tolerance: loose enough for
 # probabilities written with a few decimals, tight enough to catch logits or scores.

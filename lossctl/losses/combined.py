@@ -55,9 +55,12 @@ class CombinedLoss:
         return tuple(t for t in sample_terms[0][1].tasks if t in common)
 
     @property
-    def higher_is_better(self) -> bool:
-        """A positive sum of scores is a score; any other expression is a loss."""
+    def higher_is_better(self) -> bool | None:
+        """A positive sum of scores is a score; a sum with a term ranked neither way (coverage)
+        is ranked neither way; any other expression is a loss."""
         sample_terms = self.sample_terms()
+        if any(loss.higher_is_better is None for _, loss in sample_terms):
+            return None
         return bool(sample_terms) and all(c > 0 and loss.higher_is_better for c, loss in sample_terms)
 
     def sample_terms(self) -> list[tuple[float, Loss]]:

@@ -23,7 +23,7 @@ from lossctl.losses.errors import LossError
 from lossctl.losses.intervals import Interval, jackknife_deleted, jackknife_se, resample_counts
 from lossctl.losses.summation import to_float
 
-BETTER, WORSE, SAME = "better", "worse", "no difference"
+BETTER, WORSE, SAME, DIFFERENT = "better", "worse", "no difference", "different"
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,11 @@ def holm(p_values: list[float]) -> list[float]:
     return adjusted
 
 
-def verdict(diff: float, p_value: float, alpha: float, higher_is_better: bool = False) -> str:
-    """``better`` or ``worse`` (for B against A) where ``p_value < alpha``, else ``no difference``."""
+def verdict(diff: float, p_value: float, alpha: float, higher_is_better: bool | None = False) -> str:
+    """``better`` or ``worse`` (for B against A) where ``p_value < alpha``, else ``no
+    difference``; ``different`` for a result ranked neither way (coverage)."""
     if p_value >= alpha or diff == 0.0:
         return SAME
+    if higher_is_better is None:
+        return DIFFERENT
     return BETTER if (diff < 0.0) != higher_is_better else WORSE

@@ -1,8 +1,9 @@
 """Loss parameters: their kinds, defaults and domains, and the binding of user values.
 
 A parameter is a float (``delta``), a boolean (``from_logits``), a vector of floats
-(``class_weights``), or a float-or-vector (``alpha`` of focal loss: a scalar for two classes,
-one value per class for several). Values come from Python keywords, from spec strings such as
+(``class_weights``), a float-or-vector (``alpha`` of focal loss: a scalar for two classes,
+one value per class for several), a whole number (``Count``: ``bins``) or one of a few names
+(``Choice``: ``binning=equal-mass``). Values come from Python keywords, from spec strings such as
 ``huber:delta=0.5`` and from command-line options; all are checked here, so that a delta of 0
 or a quantile of 2 is refused with a message that names the domain.
 """
@@ -20,6 +21,8 @@ FLOAT = "float"
 BOOL = "bool"
 VECTOR = "vector"
 FLOAT_OR_VECTOR = "float-or-vector"
+CHOICE = "choice"
+INTEGER = "integer"
 
 
 @dataclass(frozen=True)
@@ -163,3 +166,49 @@ LOG_FLOOR = Param(
     "if set, log p and log(1-p) are floored at it and p is not clipped (PyTorch's BCELoss: -100)",
     domain=Interval(-math.inf, 0.0, low_open=True),
 )
+
+
+@dataclass(frozen=True)
+class Names:
+    """The domain of a parameter that takes one of a few names."""
+
+    names: tuple[str, ...]
+
+    def __contains__(self, value: str) -> bool:
+        return value in self.names
+
+    def __str__(self) -> str:
+        return "{" + ", ".join(self.names) + "}"
+
+
+@dataclass(frozen=True)
+class Choice(Param):
+    """A parameter whose value is one of the names of its domain (``binning=equal-mass``);
+    case and ``_`` for ``-`` do not matter."""
+
+    kind: str = CHOICE
+
+    def check(self, value: Any, loss: str) -> str:
+        text = str(value).strip().lower().replace("_", "-")
+        if text not in self.domain:
+            close = difflib.get_close_matches(text, self.domain.names, n=1)
+            raise ParameterError(
+                f"{loss}: {self.name} must be one of {', '.join(self.domain.names)}, not {value!r}",
+                hint=f"did you mean {close[0]!r}?" if close else None,
+            )
+        return text
+
+
+@dataclass(frozen=True)
+class Count(Param):
+    """A whole-number parameter (``bins=10``), within its domain."""
+
+    kind: str = INTEGER
+
+    def check(self, value: Any, loss: str) -> int:
+        if isinstance(value, bool):
+            raise ParameterError(f"{loss}: {self.name} must be a whole number, not {value!r}")
+        x = self._check_float(value, loss)
+        if not x.is_integer():
+            raise ParameterError(f"{loss}: {self.name} must be a whole number, not {value!r}")
+        return int(x)

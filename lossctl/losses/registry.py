@@ -6,6 +6,7 @@ import difflib
 
 from lossctl.losses import (
     binary,
+    calibration,
     critic,
     d2,
     deviance,
@@ -14,8 +15,10 @@ from lossctl.losses import (
     error_rate,
     extremes,
     focal,
+    forecast,
     margins,
     multiclass,
+    normalized,
     percentage,
     ranking,
     regression,
@@ -32,10 +35,13 @@ CATALOG: tuple[LossSpec, ...] = (
     + deviance.SPECS
     + percentage.SPECS
     + extremes.SPECS
+    + forecast.SPECS
     + skill.SPECS
+    + normalized.SPECS
     + binary.SPECS
     + focal.SPECS
     + error_rate.SPECS
+    + calibration.SPECS
     + multiclass.SPECS
     + softmax_variants.SPECS
     + margins.SPECS

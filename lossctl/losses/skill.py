@@ -83,14 +83,19 @@ class ExplainedState:
         return group_columns(*(self.parts[name] for name in self.names))
 
     def result(self) -> float:
+        unexplained, spread = self.fraction()
+        return _score(unexplained, spread)
+
+    def fraction(self) -> tuple[int, int]:
+        """``(W^2 x the unexplained variance, W^2 Var_w(y))``, exact integers (``W = sum w``):
+        the score is one minus their ratio."""
         if self.n < 2:
-            raise LossError("a skill score needs at least two samples (the spread of one is 0)")
+            raise LossError("at least two samples are needed: the spread of one sample is 0")
         weight, target, squares, residual_squares, *residual = self.sums()
         if weight == 0:
             raise LossError("the sample weights sum to zero")
-        spread = squares * weight - target * target  # W^2 Var_w(y), exact
-        unexplained = residual_squares * weight - (residual[0] ** 2 if residual else 0)
-        return _score(unexplained, spread)
+        spread = squares * weight - target * target
+        return residual_squares * weight - (residual[0] ** 2 if residual else 0), spread
 
     def statistic(self, sums: np.ndarray) -> np.ndarray:
         """The score of every row of ``sums`` (floats, in ``sums()`` order), vectorized."""
@@ -98,6 +103,22 @@ class ExplainedState:
         unexplained = residual_squares * weight - (sums[..., 4] ** 2 if self.centered else 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             return 1.0 - unexplained / (squares * weight - target * target)
+
+
+class RelativeState(ExplainedState):
+    """``sum w r^2 / sum w (y - ybar)^2``: the squared error relative to the mean's, 1 - r2."""
+
+    def __init__(self) -> None:
+        super().__init__(centered=False)
+
+    def result(self) -> float:
+        unexplained, spread = self.fraction()
+        if spread == 0:
+            raise LossError("the targets do not vary: no error of the mean to be relative to")
+        return float(Fraction(unexplained, spread))
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        return 1.0 - super().statistic(sums)
 
 
 def _score(unexplained: int, spread: int) -> float:
@@ -114,6 +135,10 @@ def _r2_state(spec: LossSpec, params: dict) -> ExplainedState:
 
 def _explained_variance_state(spec: LossSpec, params: dict) -> ExplainedState:
     return ExplainedState(centered=True)
+
+
+def _relative_state(spec: LossSpec, params: dict) -> RelativeState:
+    return RelativeState()
 
 
 _SKL = "sklearn.metrics"
@@ -155,5 +180,23 @@ SPECS = (
         peers=f"{_SKL}.explained_variance_score",
         properties="higher is better; equals r2 when the mean residual is 0; a biased model can score 1",
         higher_is_better=True,
+    ),
+    LossSpec(
+        name="relative-squared-error",
+        aliases=("rse",),
+        family="regression",
+        summary="The squared error relative to the mean's: SSE / sum (y - mean(y))^2, that is 1 - r2.",
+        formula="sum w (y - p)^2 / sum w (y - mean_w(y))^2",
+        latex=r"\frac{\sum_i w_i (y_i - \hat y_i)^2}{\sum_i w_i (y_i - \bar y)^2}",
+        reference="torchmetrics RelativeSquaredError",
+        tasks=(REGRESSION,),
+        per_sample=None,
+        make_state=_relative_state,
+        conventions=(
+            "From the same exact sums as r2, rounded once. torchmetrics floors the denominator at the "
+            "machine epsilon; lossctl refuses targets that do not vary, and fewer than two samples."
+        ),
+        peers="torchmetrics.regression.RelativeSquaredError (squared=True)",
+        properties="scale-free; 0 is perfect, 1 is the mean's error; equals 1 - r2",
     ),
 )

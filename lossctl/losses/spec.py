@@ -52,7 +52,9 @@ class LossSpec:
     conventions: str = ""
     peers: str = ""
     properties: str = ""
-    higher_is_better: bool = False
+    higher_is_better: bool | None = False
+    """True for a score, False for a loss, None for a result that is best at a nominal value
+    (coverage): no best is marked, and a baseline check fails on a change either way."""
 
     def configure(self, **given: Any) -> Loss:
         """This loss with ``given`` parameters checked and the others at their defaults."""
@@ -86,8 +88,8 @@ class Loss:
         return self.spec.roles
 
     @property
-    def higher_is_better(self) -> bool:
-        """A score (``r2``, ``d2:mae``): the best value is the highest."""
+    def higher_is_better(self) -> bool | None:
+        """A score (``r2``, ``d2:mae``): the best value is the highest; None: neither."""
         return self.spec.higher_is_better
 
     @property

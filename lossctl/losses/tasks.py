@@ -9,4 +9,5 @@ TRIPLET = "triplet"  # anchor-positive and anchor-negative distances, or three e
 CRITIC = "critic"  # critic scores of real and generated samples (Wasserstein GAN)
 DISTRIBUTION = "distribution"  # two samples compared as distributions
 WEIGHTS = "weights"  # a model's parameters (regularization)
-TASKS = (REGRESSION, BINARY, MULTICLASS, PAIR, TRIPLET, CRITIC, DISTRIBUTION, WEIGHTS)
+FORECAST = "forecast"  # a real target and a forecast distribution: an interval, mean and std, an ensemble
+TASKS = (REGRESSION, BINARY, MULTICLASS, PAIR, TRIPLET, CRITIC, DISTRIBUTION, WEIGHTS, FORECAST)

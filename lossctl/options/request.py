@@ -18,6 +18,7 @@ from lossctl.engine.request import (
     Request,
     Source,
 )
+from lossctl.engine.task import FORECAST_OPTIONS
 from lossctl.options.declared import BY_KEY, PARAMETERS
 
 
@@ -30,6 +31,7 @@ def build_request(
     per_sample: PerSampleSink | None = None,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    calibration: bool = False,
     **values: Any,
 ) -> Request:
     """The request of the losses ``names`` (none: every loss that fits) on ``path``, with the
@@ -48,7 +50,12 @@ def build_request(
         path=path,
         labels=get("labels"),
         on=get("on"),
-        columns=ColumnChoice(get("y_true"), get("y_pred"), get("weight")),
+        columns=ColumnChoice(
+            get("y_true"),
+            get("y_pred"),
+            get("weight"),
+            tuple((role, get(key)) for role, key in FORECAST_OPTIONS.items() if get(key) is not None),
+        ),
         group_by=get("group_by"),
         model_weights=get("model_weights"),
         task=get("task"),
@@ -62,6 +69,7 @@ def build_request(
         parameters={key: given[key] for key in PARAMETERS if key in given},
         from_logits=bool(get("from_logits")),
         strict=strict,
+        calibration=calibration,
     )
     execution = Execution(engine=get("engine"), scheduler=get("scheduler"), chunk_rows=chunk_rows, progress=progress)
     outputs = Outputs(worst=worst, per_sample=per_sample, ci=interval_choice(given))

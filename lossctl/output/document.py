@@ -125,6 +125,8 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
         out["worst"] = [{"row": row + 1, "value": value} for row, value in result.worst]
     if result.ci is not None:
         out["ci"] = _interval_json(result.ci)
+    if result.bins is not None:
+        out["bins"] = result.bins
     return out
 
 

@@ -35,16 +35,16 @@ class Grid:
 
 
 def _mark_best(
-    values: list[list[float | None]], higher: list[bool], peers: list[object] | None = None
+    values: list[list[float | None]], higher: list[bool | None], peers: list[object] | None = None
 ) -> set[tuple[int, int]]:
     """The best value of each column among rows that are ``peers`` (the same key: by default
     all rows), where a column compares at least two: the lowest of a loss, the highest of a
-    score (``higher``: one flag per column)."""
+    score (``higher``: one flag per column; None, ranked neither way, marks none)."""
     best = set()
     if len(values) < 2:
         return best
     keys = peers or [None] * len(values)
-    for c in range(len(values[0])):
+    for c in [c for c in range(len(values[0])) if higher[c] is not None]:
         for key in dict.fromkeys(keys):
             column = [
                 (v[c], r) for r, v in enumerate(values) if keys[r] == key and v[c] is not None and math.isfinite(v[c])
@@ -98,8 +98,8 @@ def _single(evaluation: Evaluation, precision: int) -> Grid:
     return Grid(title=evaluation.input, headers=headers, rows=rows, numeric=numeric, caption=evaluation.describe())
 
 
-def _higher(results: list[LossResult], labels: list[str]) -> list[bool]:
-    """Whether each of ``labels`` is a score (higher is better)."""
+def _higher(results: list[LossResult], labels: list[str]) -> list[bool | None]:
+    """Whether each of ``labels`` is a score (higher is better; None: neither)."""
     by_label = {r.label: r.loss.higher_is_better for r in results}
     return [by_label[label] for label in labels]
 

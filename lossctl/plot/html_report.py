@@ -1,5 +1,6 @@
 """The HTML report of ``lossctl report``: the comparison table, the loss curves, the
-per-sample distributions and the worst samples of each input, in one self-contained page.
+per-sample distributions and the worst samples of each input, and the reliability diagram of
+each calibration score, in one self-contained page.
 
 The table shows each value as ``compare`` does (``--precision`` significant digits, the best
 of each compared column marked) and carries the full-precision value in ``data-value``, with
@@ -19,6 +20,7 @@ from lossctl.output.numbers import format_value
 from lossctl.plot import page, samples
 from lossctl.plot.curves import curves_by_axis
 from lossctl.plot.images import curves_figure, image_bytes, samples_figure
+from lossctl.plot.reliability import diagrams, reliability_figure
 from lossctl.plot.samples import SampleCollector, SampleSummary
 
 if TYPE_CHECKING:
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 CURVES_SIZE = (760, 420)
 SAMPLES_WIDTH = 760
 SAMPLES_ROW_HEIGHT = 250
+RELIABILITY_SIZE = (560, 480)
+BIN_DIGITS = 4
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,33 @@ def _input_sections(
     return distributions + ["</section>"], worst + ["</section>"]
 
 
+def _reliability_section(evaluations: list[Evaluation], options: ReportOptions) -> list[str]:
+    """A diagram and a table of the bins of each calibration score; nothing without one."""
+    found = diagrams(evaluations)
+    if not found:
+        return []
+    parts = ['<section id="reliability"><h2>Reliability</h2>']
+    parts.append(
+        '<p class="note">Each bin\'s observed frequency against its mean predicted probability; on the '
+        "diagonal, the probabilities are calibrated. The numbers above the bars are the bins' counts "
+        "(their sums of sample weights).</p>"
+    )
+    for diagram in found:
+        figure = reliability_figure(diagram, width=RELIABILITY_SIZE[0], height=RELIABILITY_SIZE[1])
+        parts.append(_image(figure, RELIABILITY_SIZE, f"reliability diagram: {diagram.title}", options.image_format))
+        classwise = len(diagram.series) > 1
+        headers = [*(["class"] if classwise else []), "low", "high", "count", "confidence", "accuracy"]
+        rows = [
+            ([page.cell(str(b["class"]))] if classwise else [])
+            + [page.cell(format_value(b[key], BIN_DIGITS), numeric=True) for key in headers[classwise:]]
+            for b in diagram.bins
+        ]
+        numeric = [False] * classwise + [True] * (len(headers) - classwise)
+        parts.append(page.table(headers, rows, numeric=numeric, caption=f"bins: {diagram.title}"))
+    parts.append("</section>")
+    return parts
+
+
 def build_report(
     evaluations: list[Evaluation], collectors: list[SampleCollector], warnings: list[str], options: ReportOptions
 ) -> str:
@@ -176,4 +207,4 @@ def build_report(
     body.append("</section>")
     body += _curves_section(evaluations, options)
     distributions, worst = _input_sections(evaluations, collectors, options)
-    return page.document(options.title, body + distributions + worst)
+    return page.document(options.title, body + distributions + worst + _reliability_section(evaluations, options))

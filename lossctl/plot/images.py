@@ -45,7 +45,7 @@ def require_matplotlib() -> None:
         raise UsageError(f"PNG and SVG images need matplotlib: {INSTALL_HINT}") from None
 
 
-def _figure(width: int, height: int) -> Figure:
+def figure_of_size(width: int, height: int) -> Figure:
     require_matplotlib()
     from matplotlib.figure import Figure
 
@@ -54,7 +54,7 @@ def _figure(width: int, height: int) -> Figure:
 
 def curves_figure(curves: CurveSet, *, width: int, height: int, y_max: float | None = None, title: str = "") -> Figure:
     """The curves of one axis on one set of axes, with a legend."""
-    figure = _figure(width, height)
+    figure = figure_of_size(width, height)
     ax = figure.add_subplot()
     for k, curve in enumerate(curves.curves):
         ax.plot(curve.x, curve.y, label=curve.label, linewidth=1.6, linestyle=LINE_STYLES[k % len(LINE_STYLES)])
@@ -74,7 +74,7 @@ def samples_figure(summaries: list[SampleSummary], *, width: int, height: int, t
     """One row per loss: the histogram of its per-sample values (rows on a log scale, so a
     few large losses show beside many small ones) and its concentration curve (the share of
     the total carried by the worst x of the rows, the diagonal being equal shares)."""
-    figure = _figure(width, height)
+    figure = figure_of_size(width, height)
     axes = figure.subplots(len(summaries), 2, squeeze=False)
     for (hist_ax, share_ax), summary in zip(axes, summaries, strict=True):
         widths = np.diff(summary.edges)

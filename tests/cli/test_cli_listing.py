@@ -36,6 +36,8 @@ BY_TASK = {
         "smape",
         "wmape",
         "max-error",
+        "relative-squared-error",
+        "nrmse",
         "r2",
         "explained-variance",
         "d2:mse",
@@ -48,6 +50,7 @@ BY_TASK = {
     "binary": {
         *("bce", "focal", "hinge", "squared-hinge", "perceptron", "brier", "cost-sensitive-bce", "zero-one"),
         *("d2:bce", "d2:brier"),
+        *("ece", "mce", "rmsce", "brier-reliability", "brier-resolution", "brier-uncertainty"),
     },
     "multiclass": {
         "cross-entropy",
@@ -65,12 +68,14 @@ BY_TASK = {
         "ranking-softmax",
         "d2:brier",
         "d2:cross-entropy",
+        *("ece", "mce", "rmsce", "brier-reliability", "brier-resolution", "brier-uncertainty"),
     },
     "pair": {"contrastive"},
     "triplet": {"triplet"},
     "critic": {"wasserstein"},
     "distribution": {"wasserstein-distance"},
     "weights": {"l1", "l2", "elastic-net"},
+    "forecast": {"interval-score", "coverage", "crps-gaussian", "crps-ensemble", "gaussian-nll"},
 }
 # README: aliases and parameters named in the table and the text.
 ALIASES = {
@@ -101,6 +106,10 @@ PARAMETERS = {
     "tweedie-deviance": {"power"},
     "zero-one": {"threshold"},
     "distillation": {"temperature"},
+    "interval-score": {"alpha"},
+    "crps-ensemble": {"fair"},
+    "gaussian-nll": {"full", "eps"},
+    "nrmse": {"normalization"},
 }
 # sample_data/README.md: the worked examples' ids.
 EXAMPLE_IDS = {

@@ -45,6 +45,8 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
     """Arrays for a loss of ``task`` (the first of ``spec.tasks``, or a test-only variant)."""
     if task == "regression":  # y >= 0 and y_pred > 0 suit every regression loss (msle, poisson)
         return {"y_true": draw(vectors(magnitudes(1e-3), n)), "y_pred": draw(vectors(st.floats(1e-3, 1e3), n))}
+    if task == "spread":  # targets that vary: the relative squared error divides by their spread
+        return {"y_true": draw(vectors(st.floats(0.0, 1e3), n)) + np.arange(n), "y_pred": draw(vectors(reals(), n))}
     if task == "positive":  # y > 0 too: the gamma deviance, and wmape's non-zero total
         return {"y_true": draw(vectors(st.floats(1e-3, 1e3), n)), "y_pred": draw(vectors(st.floats(1e-3, 1e3), n))}
     if task == "binary":
@@ -77,6 +79,13 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         return {"y_true": draw(vectors(reals(), n)), "y_pred": draw(vectors(reals(), n))}
     if task == "weights":
         return {"weights": draw(vectors(reals(), n))}
+    if task == "forecast":  # a target; a mean and its std (and variance); an interval; five members
+        mean, std = draw(vectors(reals(), n)), draw(vectors(st.floats(1e-2, 10.0), n))
+        members = draw(st.lists(vectors(reals(), 5), min_size=n, max_size=n).map(np.array))
+        return {
+            **{"y_true": draw(vectors(reals(), n)), "y_pred": mean, "scale": std, "variance": std * std},
+            **{"lower": mean - std, "upper": mean + std, "members": members},
+        }
     raise AssertionError(f"no inputs for task {task!r}")
 
 
@@ -86,6 +95,8 @@ INPUTS = {
     "ranking-softmax": "lists",
     "gamma-deviance": "positive",
     "d2:gamma-deviance": "positive",
+    "relative-squared-error": "spread",
+    "nrmse": "spread",
     "wmape": "positive",
     "nll": "log-probabilities",
 }
@@ -112,6 +123,17 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("d2:quantile", {"quantile": 0.9}, "regression"),
     ("d2:tweedie-deviance", {"power": 1.5}, "regression"),
     ("d2:bce", {"from_logits": True}, "binary-logits"),
+    ("nrmse", {"normalization": "range"}, "spread"),
+    ("nrmse", {"normalization": "l2"}, "spread"),
+    ("ece", {"binning": "equal-mass"}, "binary"),
+    ("ece", {"bins": 4}, "multiclass"),
+    ("ece", {"from_logits": True, "binning": "equal-mass", "bins": 3}, "binary-logits"),
+    ("mce", {"multiclass": "classwise", "bins": 5}, "multiclass"),
+    ("mce", {"binning": "equal-mass", "bins": 3}, "multiclass"),
+    ("rmsce", {"binning": "equal-mass", "multiclass": "classwise", "bins": 4}, "multiclass"),
+    ("brier-reliability", {"binning": "equal-mass", "bins": 5}, "binary"),
+    ("brier-resolution", {"multiclass": "classwise", "binning": "equal-mass"}, "multiclass"),
+    ("brier-uncertainty", {"multiclass": "classwise"}, "multiclass"),
 ]
 
 

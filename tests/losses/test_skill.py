@@ -11,7 +11,7 @@ import pytest
 from sklearn import metrics
 
 import lossctl
-from lossctl.losses import Batch, LossError, UnknownLossError, resolve
+from lossctl.losses import Batch, LossError, ParameterError, UnknownLossError, resolve
 from lossctl.losses import runs as runs_module
 
 from ._support import assert_close
@@ -166,3 +166,37 @@ def test_quantile_reference_with_zero_weights_and_ties():
     # errs 1 on each kept row: D2 = 1 - 1 / (4/3) = 0.25.
     got = lossctl.compute("d2:mae", [1.0, 5.0, 5.0, 9.0], [2.0, 6.0, 6.0, 10.0], sample_weight=[0, 1, 1, 1])
     assert_close(got, 0.25)
+
+
+def test_relative_squared_error_is_one_minus_r2():
+    # By hand: SSE 4 over SST 5 (test_r2_by_hand's data) = 0.8, rounded once.
+    assert lossctl.compute("relative-squared-error", [1, 2, 3, 4], [1, 2, 3, 6]) == 0.8
+    assert_close(lossctl.compute("rse", Y, P, sample_weight=W), 1.0 - metrics.r2_score(Y, P, sample_weight=W))
+    with pytest.raises(LossError, match="do not vary"):
+        lossctl.compute("rse", [2.0, 2.0], [1.0, 3.0])
+
+
+@pytest.mark.parametrize(
+    ("normalization", "expected"),
+    # torchmetrics' docstring: p = [0, 1, 2, 3], y = [0, 1, 2, 2]: SSE 1, RMSE 1/2. The mean of y
+    # is 5/4 (0.4), its range 2 (0.25), its l2 norm sqrt(9) = 3 (1/6); its population variance
+    # (1.5625 + 0.0625 + 0.5625 + 0.5625) / 4 = 11/16, so the std is sqrt(11)/4.
+    [("mean", 0.4), ("range", 0.25), ("std", 0.5 / (11**0.5 / 4)), ("l2", 1 / 6)],
+)
+def test_nrmse_by_hand(normalization, expected):
+    assert_close(lossctl.compute("nrmse", [0, 1, 2, 2], [0, 1, 2, 3], normalization=normalization), expected)
+
+
+def test_nrmse_weights_and_refusals():
+    # A row of weight 0 is left out of the range too: y = [0, 1, 2, 9] with the 9 weighted 0.
+    y, p, w = [0.0, 1.0, 2.0, 9.0], [0.0, 1.0, 3.0, 0.0], [1.0, 1.0, 1.0, 0.0]
+    assert_close(lossctl.compute("nrmse", y, p, sample_weight=w, normalization="range"), (1 / 3) ** 0.5 / 2)
+    # Integer weights are repeated rows.
+    assert_close(
+        lossctl.compute("nrmse", [1.0, 2.0, 4.0], [1.5, 2.0, 3.0], sample_weight=[2.0, 1.0, 3.0], normalization="std"),
+        lossctl.compute("nrmse", [1, 1, 2, 4, 4, 4], [1.5, 1.5, 2, 3, 3, 3], normalization="std"),
+    )
+    with pytest.raises(LossError, match="range is 0"):
+        lossctl.compute("nrmse", [2.0, 2.0], [1.0, 3.0], normalization="range")
+    with pytest.raises(ParameterError, match="normalization must be one of"):
+        lossctl.compute("nrmse", [2.0, 3.0], [1.0, 3.0], normalization="median")
