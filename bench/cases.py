@@ -34,6 +34,7 @@ IMPORT_LINE = "import numpy, click, rich.console"
 # (dataset, loss) of the cases run on CSV and on Parquet; the loss names are lossctl's and the scripts'.
 BASE_CASES = [("regression", "mse"), ("regression", "huber"), ("binary", "bce"), ("multiclass", "cross-entropy")]
 LOSSCTL_FLAGS = {"cross-entropy": ["--from-logits"]}
+SCORE_CASES = [("regression", "r2"), ("regression", "d2:mae"), ("binary", "ece")]  # against pandas + sklearn only
 COMPARED = ("regression", "mse")  # lossctl compare (every regression loss) runs in this case
 LARGE = "regression_5x"
 FORMATS = ("csv", "parquet")
@@ -117,6 +118,12 @@ def loss_case(loss: str, path: Path, *, compare: bool = False, pandas: bool = Tr
     return Case(case_name(path.stem, path.suffix.lstrip("."), loss), path, competitors)
 
 
+def score_case(loss: str, path: Path) -> Case:
+    """A score of the whole sample: lossctl compute against pandas + scikit-learn."""
+    competitors = [lossctl_compute(loss, path), script(PANDAS, "pandas_sklearn.py", loss, path)]
+    return Case(case_name(path.stem, path.suffix.lstrip("."), loss), path, competitors)
+
+
 def startup_case(repeat: int = 4) -> Case:
     """``lossctl --version`` against the bare imports of its dependencies."""
     competitors = [Competitor(VERSION, [LOSSCTL, "--version"]), Competitor(IMPORTS, [PYTHON, "-c", IMPORT_LINE])]
@@ -143,6 +150,8 @@ def all_cases(root: Path) -> list[Case]:
     for fmt in FORMATS:
         for dataset, loss in BASE_CASES:
             cases.append(loss_case(loss, root / f"{dataset}.{fmt}", compare=(dataset, loss) == COMPARED))
+        for dataset, loss in SCORE_CASES:
+            cases.append(score_case(loss, root / f"{dataset}.{fmt}"))
     cases.append(loss_case("mse", root / f"{LARGE}.csv", pandas=False))
     cases.append(startup_case())
     return cases

@@ -42,6 +42,22 @@ def test_every_streamable_loss_of_each_kind(kind, datasets, both):
     assert_same(mine, theirs)
 
 
+@pytest.mark.parametrize(
+    ("kind", "losses"),
+    [
+        (
+            "regression",
+            ["r2", "explained-variance", "d2:mae", "d2:quantile:quantile=0.8", "rse", "nrmse:normalization=range"],
+        ),
+        ("binary", ["ece", "ece:binning=equal-mass", "brier-resolution", "d2:bce"]),
+        ("multiclass", ["rmsce:multiclass=classwise", "mce:binning=equal-mass", "d2:cross-entropy"]),
+    ],
+)
+def test_scores_of_the_whole_sample(kind, losses, datasets, both):
+    """Skill and calibration scores merge sorted runs and bins across the partitions."""
+    assert_same(*both(build_request(str(datasets[kind]), losses)))
+
+
 def test_default_losses_are_the_local_engines_wasserstein_distance_included(datasets, both):
     """Without -l, both engines compute the same losses (the Wasserstein distance of the two
     columns, which sorts every sample, among them), to the same float."""

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from lossctl.engine.task import Task, default_losses
+from lossctl.losses import tasks
 from lossctl.output.numbers import format_value
 
 from ._support import SAMPLE_DATA, failed, ok, png_size
@@ -59,15 +61,19 @@ def test_a_score_without_bins_is_refused(run):
     failed(run("plot", "reliability", "-l", "bce", BINARY), "bce has no bins")
 
 
-def test_a_classifier_report_has_its_diagram_and_a_regression_report_none(run, tmp_path):
+def test_a_report_has_the_diagram_of_its_calibration_score(run, tmp_path):
+    # (A regression report has no diagram: test_report counts its images.)
     page = tmp_path / "binary.html"
-    ok(run("report", BINARY, "-o", page))
+    ok(run("report", "-l", "bce", "-l", "ece", BINARY, "-o", page, "--image-format", "png"))
     html = page.read_text()
     assert 'id="reliability"' in html and "reliability diagram: ece on" in html
     counts = [format_value(b["count"], 4) for b in json_bins(run, "ece", BINARY)]
     table = html[html.index("bins: ece on") :]
     cells = re.findall(r'<td class="num">([^<]*)</td>', table)
     assert cells[2::5] == counts  # low, high, count, confidence, accuracy
-    other = tmp_path / "regression.html"
-    ok(run("report", str(SAMPLE_DATA / "model_a.csv"), "-o", other))
-    assert 'id="reliability"' not in other.read_text()
+
+
+def test_a_classifier_report_computes_its_ece_by_default():
+    assert default_losses(Task(tasks.BINARY), calibration=True)[-1] == "ece"
+    assert default_losses(Task(tasks.MULTICLASS), calibration=True)[-1] == "ece"
+    assert "ece" not in default_losses(Task(tasks.BINARY)) + default_losses(Task(tasks.REGRESSION), calibration=True)
