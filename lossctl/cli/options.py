@@ -17,6 +17,7 @@ INPUT_KEYS = (
     "std",
     "variance",
     "members",
+    "quantiles",
     "group_by",
     "on",
     "model_weights",

@@ -22,7 +22,7 @@ from lossctl.engine.task import (
     TRIPLET_LAYOUT,
 )
 from lossctl.errors import InputError, UsageError
-from lossctl.io import detect_roles, is_glob, is_logit, select_columns
+from lossctl.io import detect_roles, is_glob, is_logit, quantile_level, select_columns
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Binding:
 
     columns: dict[str, list[str]] = field(default_factory=dict)
     logit_names: bool = False
+    quantile_levels: tuple[float, ...] | None = None  # of quantile columns named q_0.1, q_0.5, ...
 
     def needed(self) -> list[str]:
         """Every column to read, each once, in role order."""
@@ -58,6 +59,7 @@ _FORECAST_LABELS = {
     "scale": "standard deviation",
     "variance": "variance",
     "members": "ensemble members",
+    "quantiles": "quantile forecasts",
 }
 
 
@@ -117,9 +119,12 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
         named = dict(choice.forecast, y_pred=choice.y_pred)
         for role in FORECAST_ROLES:
             label, flag = forecast_hint(role)
-            cols = pick(role, named.get(role), matrix=role == "members", label=label, flag=flag)
+            cols = pick(role, named.get(role), matrix=role in ("members", "quantiles"), label=label, flag=flag)
             if cols:
                 binding.columns[role] = cols
+        levels = [quantile_level(column) for column in binding.columns.get("quantiles", [])]
+        if levels and None not in levels:
+            binding.quantile_levels = tuple(levels)
     elif layout == MATRIX:
         y_pred = pick("matrix", choice.y_pred, matrix=True, label="class matrix", flag="--y-pred")
         need("y_pred", y_pred, "class probabilities or logits (e.g. prob_0..prob_9)", "--y-pred 'prob_*'")

@@ -3,8 +3,8 @@ which losses run on it, decided from its column names and its first chunk.
 
 Losses are resolved once per pass: those the user named before the input is opened (the
 dispatcher needs them to choose an engine), the default ones here, once the task is known.
-A named loss is configured a second time only when the column names say logits (``logit_*``)
-and the user did not: it then reads them as logits, a different configuration.
+A named loss is configured a second time only when the column names say what the user did
+not: logits (``logit_*``), read as logits, or the levels of quantile columns (``q_0.1``).
 """
 
 from __future__ import annotations
@@ -124,9 +124,11 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         first_roles = role_arrays(binding, first.arrays) if layout == SCALAR else None
         task = detect_task(layout, request.source.task, from_logits, first_roles)
         defaults = {"from_logits": True} if from_logits else {}
+        if binding.quantile_levels is not None:
+            defaults["levels"] = binding.quantile_levels
         if not choice.names:
             losses = resolve_losses(default_losses(task, calibration=choice.calibration), choice, defaults)
-        elif from_logits and not choice.from_logits:
+        elif (from_logits and not choice.from_logits) or "levels" in defaults:
             losses = resolve_losses(choice.names, choice, defaults)
         if layout == FORECAST_LAYOUT:
             losses = _forecast_losses(losses, binding, source.name, strict=bool(choice.names))

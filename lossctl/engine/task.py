@@ -48,10 +48,17 @@ _LAYOUT_OF_TASK = {
     FORECAST: FORECAST_LAYOUT,
 }
 _TASK_OF_LAYOUT = {layout: task for task, layout in _LAYOUT_OF_TASK.items()}
-FORECAST_ROLES = ("y_pred", "lower", "upper", "scale", "variance", "members")
+FORECAST_ROLES = ("y_pred", "lower", "upper", "scale", "variance", "members", "quantiles")
 """What a forecast may hold besides its target: a point (the mean), an interval's ends, a
-standard deviation, a variance, ensemble members."""
-FORECAST_OPTIONS = {"lower": "lower", "upper": "upper", "scale": "std", "variance": "variance", "members": "members"}
+standard deviation, a variance, ensemble members, quantiles."""
+FORECAST_OPTIONS = {
+    "lower": "lower",
+    "upper": "upper",
+    "scale": "std",
+    "variance": "variance",
+    "members": "members",
+    "quantiles": "quantiles",
+}
 """The option (its key) that names the column of each forecast role but y_pred (--y-pred)."""
 
 
@@ -144,7 +151,7 @@ def layout_of_roles(roles: Mapping[str, Any]) -> str:
     """The layout of a file from the roles its column names fill (``lossctl.io.detect_roles``)."""
     if "d_ap" in roles or "anchor" in roles:
         return TRIPLET_LAYOUT
-    if ("lower" in roles and "upper" in roles) or any(r in roles for r in ("scale", "variance", "members")):
+    if ("lower" in roles and "upper" in roles) or any(r in roles for r in ("scale", "variance", "members", "quantiles")):
         return FORECAST_LAYOUT
     if "distance" in roles:
         return PAIR_LAYOUT

@@ -27,6 +27,7 @@ _HOMES = {
     "is_logit": "roles",
     "join_sources": "join",
     "open_source": "opening",
+    "quantile_level": "roles",
     "select_columns": "roles",
 }
 

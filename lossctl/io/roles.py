@@ -36,6 +36,7 @@ GROUP_ROLES: dict[str, tuple[str, ...]] = {
     "positive": ("positive",),
     "negative": ("negative",),
     "members": ("member", "members", "ensemble", "ens", "sample", "draw"),
+    "quantiles": ("q", "quantile"),
 }
 """Multi-column roles and their column prefixes: `prob_0`, `prob_1`, ... or `p_cat`, `p_dog`."""
 
@@ -76,6 +77,17 @@ def detect_roles(columns: list[str]) -> dict[str, RoleMatch]:
 def is_glob(pattern: str) -> bool:
     """Whether a column choice is a glob (`logit_*`) rather than one column's name."""
     return any(ch in pattern for ch in "*?[")
+
+
+def quantile_level(name: str) -> float | None:
+    """The level a quantile column's name says: ``q_0.1`` 0.1, ``q_10`` (a percent) 0.1;
+    ``None`` when its name ends in no level in (0, 1)."""
+    match = re.search(r"(\d*\.\d+|\d+)$", name)
+    if match is None:
+        return None
+    text = match[1]
+    level = float(text) if "." in text else float(text) / 100.0
+    return level if 0.0 < level < 1.0 else None
 
 
 def is_logit(name: str) -> bool:

@@ -27,7 +27,7 @@ from lossctl.losses.spec import Loss
 AnyLoss = Loss | CombinedLoss
 ARRAY_KEYWORDS = (
     *("d_ap", "d_an", "anchor", "positive", "negative", "weights"),
-    *("lower", "upper", "scale", "variance", "members"),
+    *("lower", "upper", "scale", "variance", "members", "quantiles"),
 )
 
 __all__ = ["compute", "interval", "per_sample", "catalog", "resolve", "AnyLoss"]
@@ -104,7 +104,8 @@ def compute(
     ``lambda``) or arrays of other roles: ``d_ap``/``d_an`` or ``anchor``/``positive``/
     ``negative`` for triplet, ``weights`` (model parameters) for l1, l2 and elastic-net (or
     their one positional array: ``compute("l2", w, lambda_=1e-4)``), ``lower``/``upper``,
-    ``scale`` (a standard deviation), ``variance`` or ``members`` for the forecast scores.
+    ``scale`` (a standard deviation), ``variance``, ``members`` or ``quantiles`` for the
+    forecast scores.
     """
     configured, batch = _configured(loss, y_true, y_pred, sample_weight, kwargs)
     return float(configured.evaluate(batch))

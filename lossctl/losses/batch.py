@@ -19,7 +19,7 @@ from lossctl.losses.errors import InputDomainError
 
 SAMPLE_ROLES = (
     *("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative"),
-    *("lower", "upper", "scale", "variance", "members"),
+    *("lower", "upper", "scale", "variance", "members", "quantiles"),
 )
 ROLES = SAMPLE_ROLES + ("weights",)
 # Rows of a probability matrix must sum to 1 within this absolute tolerance: loose enough for

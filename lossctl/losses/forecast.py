@@ -17,7 +17,7 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError
-from lossctl.losses.params import BOOL, NON_NEGATIVE, Interval, Param
+from lossctl.losses.params import BOOL, NON_NEGATIVE, UNIT, VECTOR, Interval, Param
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import FORECAST
 
@@ -85,6 +85,21 @@ def crps_ensemble(batch: Batch, *, fair: bool) -> np.ndarray:
     spread = 2.0 * (x @ (2.0 * np.arange(1, m + 1) - m - 1.0))
     error = np.abs(x - batch.vector("y_true")[:, None]).mean(axis=1)
     return error - spread / (2.0 * m * (m - 1 if fair else m))
+
+
+def quantile_set(batch: Batch, *, levels: tuple[float, ...] | None) -> np.ndarray:
+    """``mean_k max(q_k r_k, (q_k - 1) r_k)`` with ``r_k = y - x_k``: the pinball loss of each
+    quantile column ``x_k`` at its level ``q_k``, averaged over the levels (scikit-learn's
+    ``mean_pinball_loss`` of each column, then their mean)."""
+    x = batch.get("quantiles")
+    x = x.reshape(-1, 1) if x.ndim == 1 else x
+    if levels is None:
+        raise InputDomainError("the quantile levels are not known: name them, levels=[0.1,0.5,0.9]", role="quantiles")
+    if len(levels) != x.shape[1]:
+        raise InputDomainError(f"{x.shape[1]} quantile columns but {len(levels)} levels", role="quantiles")
+    q = np.asarray(levels)
+    r = batch.vector("y_true")[:, None] - x
+    return np.maximum(q * r, (q - 1.0) * r).mean(axis=1)
 
 
 def gaussian_nll(batch: Batch, *, full: bool, eps: float) -> np.ndarray:
@@ -167,6 +182,35 @@ SPECS = (
         conventions="The members are columns member_1, member_2, ... (or ens_*, sample_*).",
         peers="properscoring.crps_ensemble (standard); scoringrules.crps_ensemble (estimator='fair' with fair=true)",
         properties="proper; the fair estimator is unbiased for the CRPS of the distribution the members come from",
+    ),
+    LossSpec(
+        name="quantile-set",
+        aliases=("multi-quantile", "pinball-set"),
+        family="forecast",
+        summary="Pinball loss of several quantile columns (q_0.1, q_0.5, q_0.9), averaged over the levels.",
+        formula="mean_k max(q_k r_k, (q_k - 1) r_k), r_k = y - x_k",
+        latex=r"\frac{1}{K}\sum_k \max(q_k r_k, (q_k - 1) r_k)",
+        reference="Koenker & Bassett (1978); Gneiting & Raftery (2007), eq. 40 (the quantile score)",
+        tasks=(FORECAST,),
+        per_sample=quantile_set,
+        params=(
+            Param(
+                "levels",
+                None,
+                "the level of each quantile column, in column order; read from names like q_0.1 when not given",
+                kind=VECTOR,
+                domain=UNIT,
+            ),
+        ),
+        roles=(("y_true", "quantiles"),),
+        conventions=(
+            "Columns q_0.1, q_0.5, q_0.9 (or quantile_0.1, ...; q_10 is the level 0.10) are found by name, "
+            "or named with --quantiles 'q_*' and levels=[...]; the value is the mean over the levels of "
+            "scikit-learn's mean_pinball_loss of each column, which quantile:quantile=LEVEL --y-pred COLUMN gives "
+            "one at a time."
+        ),
+        peers="mean over k of sklearn.metrics.mean_pinball_loss(y, x_k, alpha=q_k)",
+        properties="proper for the quantiles at their levels; in the units of y",
     ),
     LossSpec(
         name="gaussian-nll",

@@ -59,6 +59,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("std", "Column of a Gaussian forecast's standard deviations (crps-gaussian).", SOURCE),
     Option("variance", "Column of a Gaussian forecast's variances (gaussian-nll).", SOURCE),
     Option("members", "Columns of an ensemble forecast's members, a glob such as 'member_*' (crps-ensemble).", SOURCE),
+    Option("quantiles", "Columns of quantile forecasts, a glob such as 'q_*' (quantile-set).", SOURCE),
     Option("labels", "Labels file joined with each prediction file.", SOURCE, PATH),
     Option("on", "Join the prediction file and the labels file on this key column.", SOURCE),
     Option("model_weights", "Model parameters (.npy, .npz, CSV, Parquet) for l1, l2, elastic-net.", SOURCE, PATH),

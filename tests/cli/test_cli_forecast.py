@@ -81,3 +81,20 @@ def test_coverage_fails_its_baseline_on_a_change_either_way(invoke, tmp_path):
         result = invoke("check", path, "-l", "coverage", "--baseline", base)
         assert result.exit_code == 1, result.stderr
         assert f"from the baseline {stored!r}, beyond the tolerance" in result.stderr
+
+
+def test_quantile_columns_are_found_with_their_levels(invoke, tmp_path):
+    # Columns q_90, q_10 and q_50 (percents): put in the order of their levels, 0.1, 0.5, 0.9.
+    columns = {"y_true": Y, "q_90": MU + SIGMA, "q_10": MU - SIGMA, "q_50": MU}
+    path = write(tmp_path / "q.csv", columns)
+    doc = invoke("compare", path, "--format", "json").json()
+    [result] = doc["results"]
+    assert result["loss"] == "quantile-set" and result["params"]["levels"] == [0.1, 0.5, 0.9]
+    stacked = np.column_stack([columns["q_10"], columns["q_50"], columns["q_90"]])
+    assert result["value"] == lossctl.compute("quantile-set", Y, None, quantiles=stacked, levels=(0.1, 0.5, 0.9))
+    # Named by option, with the levels given.
+    other = write(tmp_path / "o.csv", {"y_true": Y, "low": MU - SIGMA, "high": MU + SIGMA})
+    named = invoke("compute", "-l", "quantile-set:levels=[0.1,0.9]", "--quantiles", "[lh]*", other, "--format", "json")
+    assert named.exit_code == 0, named.stderr
+    expected = lossctl.compute("quantile-set", Y, None, quantiles=stacked[:, ::2], levels=(0.1, 0.9))
+    assert named.json()["results"][0]["value"] == expected

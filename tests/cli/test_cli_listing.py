@@ -75,7 +75,7 @@ BY_TASK = {
     "critic": {"wasserstein"},
     "distribution": {"wasserstein-distance"},
     "weights": {"l1", "l2", "elastic-net"},
-    "forecast": {"interval-score", "coverage", "crps-gaussian", "crps-ensemble", "gaussian-nll"},
+    "forecast": {"interval-score", "coverage", "crps-gaussian", "crps-ensemble", "gaussian-nll", "quantile-set"},
 }
 # README: aliases and parameters named in the table and the text.
 ALIASES = {
@@ -110,6 +110,7 @@ PARAMETERS = {
     "crps-ensemble": {"fair"},
     "gaussian-nll": {"full", "eps"},
     "nrmse": {"normalization"},
+    "quantile-set": {"levels"},
 }
 # sample_data/README.md: the worked examples' ids.
 EXAMPLE_IDS = {

@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy import integrate, special
+from sklearn.metrics import mean_pinball_loss
 
 import lossctl
+from lossctl.io import quantile_level
 from lossctl.losses import InputDomainError
 
 from ._support import assert_close
@@ -78,3 +80,19 @@ def test_a_crossed_interval_names_its_row():
 def test_coverage_is_ranked_neither_way():
     assert lossctl.resolve("coverage").higher_is_better is None
     assert lossctl.resolve("interval-score").higher_is_better is False
+
+
+def test_quantile_set_is_the_mean_of_scikit_learns_pinball_losses():
+    levels = (0.1, 0.5, 0.9)
+    columns = MU[:, None] + np.array([-1.0, 0.0, 1.0]) * SIGMA[:, None]
+    expected = np.mean([mean_pinball_loss(Y, columns[:, k], alpha=q) for k, q in enumerate(levels)])
+    assert_close(lossctl.compute("quantile-set", Y, None, quantiles=columns, levels=levels), expected, rtol=1e-12)
+    with pytest.raises(InputDomainError, match="3 quantile columns but 2 levels"):
+        lossctl.compute("quantile-set", Y, None, quantiles=columns, levels=(0.1, 0.9))
+
+
+@pytest.mark.parametrize(
+    ("name", "level"), [("q_0.1", 0.1), ("quantile_0.95", 0.95), ("q10", 0.1), ("q_5", 0.05), ("q_1.5", None)]
+)
+def test_quantile_levels_from_column_names(name, level):
+    assert quantile_level(name) == level

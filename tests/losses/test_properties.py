@@ -84,7 +84,7 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         members = draw(st.lists(vectors(reals(), 5), min_size=n, max_size=n).map(np.array))
         return {
             **{"y_true": draw(vectors(reals(), n)), "y_pred": mean, "scale": std, "variance": std * std},
-            **{"lower": mean - std, "upper": mean + std, "members": members},
+            **{"lower": mean - std, "upper": mean + std, "members": members, "quantiles": members[:, :3]},
         }
     raise AssertionError(f"no inputs for task {task!r}")
 
@@ -100,9 +100,11 @@ INPUTS = {
     "wmape": "positive",
     "nll": "log-probabilities",
 }
+# The parameters a loss cannot do without (a file's column names give them).
+PARAMS = {"quantile-set": {"levels": [0.1, 0.5, 0.9]}}
 # Every loss of the catalog with its defaults, and configured variants worth their own check.
 VARIANTS: list[tuple[str, dict[str, Any], str]] = [
-    (spec.name, {}, INPUTS.get(spec.name, spec.tasks[0])) for spec in catalog()
+    (spec.name, PARAMS.get(spec.name, {}), INPUTS.get(spec.name, spec.tasks[0])) for spec in catalog()
 ] + [
     ("distillation", {"temperature": 4.0}, "teacher-student"),
     ("zero-one", {"threshold": 0.3}, "binary"),
