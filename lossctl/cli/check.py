@@ -80,7 +80,7 @@ def _render(outcomes: list, evaluations: list, warnings: list[str], fmt: str) ->
         return document_text(evaluations, warnings, outcomes)
     if fmt == "markdown":
         return gate.markdown(outcomes)
-    return render_tables([gate.grid(outcomes)])
+    return render_tables([gate.grid(outcomes, caption=False)])  # the summary goes to stderr
 
 
 @click.command(
@@ -184,7 +184,9 @@ def check(
     from lossctl.atomic import check_output, write_text
     from lossctl.check import config as configuration
     from lossctl.check import verdicts
+    from lossctl.errors import LossctlError
     from lossctl.output import gate
+    from lossctl.output.junit import junit_error
     from lossctl.output.junit import junit_xml as render_junit
     from lossctl.output.step_summary import append_summary
 
@@ -216,7 +218,16 @@ def check(
     if summary_file:
         check_output(summary_file, read)  # an output named by the environment is one too
 
-    outcomes, evaluations, warnings = verdicts.verdicts(list(checks), inputs, options)
+    if settings and not tables:
+        note(f"checks from {settings.origin.file}")
+    try:
+        outcomes, evaluations, warnings = verdicts.verdicts(list(checks), inputs, options)
+    except LossctlError as exc:  # the CI page says why the gate did not run
+        if junit_xml:
+            write_text(junit_xml, junit_error(str(exc)), inputs=read)
+        if summary_file:
+            append_summary(summary_file, f"**{gate.TITLE}**: stopped, {exc}")
+        raise
     for message in warnings:
         warn(message)
     write_result(_render(outcomes, evaluations, warnings, fmt), None, [])

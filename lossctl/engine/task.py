@@ -151,7 +151,9 @@ def layout_of_roles(roles: Mapping[str, Any]) -> str:
     """The layout of a file from the roles its column names fill (``lossctl.io.detect_roles``)."""
     if "d_ap" in roles or "anchor" in roles:
         return TRIPLET_LAYOUT
-    if ("lower" in roles and "upper" in roles) or any(r in roles for r in ("scale", "variance", "members", "quantiles")):
+    if ("lower" in roles and "upper" in roles) or any(
+        r in roles for r in ("scale", "variance", "members", "quantiles")
+    ):
         return FORECAST_LAYOUT
     if "distance" in roles:
         return PAIR_LAYOUT

@@ -25,6 +25,7 @@ class Grid:
     numeric: list[bool]
     best: set[tuple[int, int]] = field(default_factory=set)
     caption: str = ""
+    styles: dict[tuple[int, int], str] = field(default_factory=dict)  # a cell's colour on a terminal
 
     def __post_init__(self) -> None:
         """Every text shown as it can be printed: file names, column names and group values

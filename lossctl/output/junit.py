@@ -6,7 +6,9 @@ One ``<testsuite name="lossctl check">`` holds one ``<testcase>`` per check and 
 check (severity ``warn``) is a passing testcase, as pytest reports a test that only warned: it
 ran and did not fail the build, so it is neither a failure nor ``<skipped>`` (which would say
 it did not run); its message goes to ``<system-out>`` prefixed with ``warning:``. Every
-testcase carries its message (value and limit in full) in ``<system-out>``.
+testcase carries its message (value and limit in full) in ``<system-out>``. A run that stopped
+on an error (exit 2: a missing file, a bad row) is one testcase with an ``<error>``, so that the
+CI page says why, not nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +34,20 @@ def junit_xml(outcomes: list[Outcome]) -> str:
             failure.text = f"{o.check.name} on {o.input}: {o.message}"
         out = ET.SubElement(case, "system-out")
         out.text = f"warning: {o.message}" if o.verdict == WARN else o.message
+    return _document(suites)
+
+
+def junit_error(message: str) -> str:
+    """The report of a run that stopped on ``message`` before any verdict: one errored testcase."""
+    suites = ET.Element("testsuites", tests="1", failures="0", errors="1")
+    suite = ET.SubElement(suites, "testsuite", name=TITLE, tests="1", failures="0", errors="1", skipped="0")
+    case = ET.SubElement(suite, "testcase", name="lossctl check", classname="lossctl")
+    error = ET.SubElement(case, "error", message=message, type="input")
+    error.text = message
+    return _document(suites)
+
+
+def _document(suites: ET.Element) -> str:
     ET.indent(suites)
     # XML 1.0 has no escape for most control characters: a check or file name holding one
     # would make the document ill-formed, so they are written as visible \xNN text.

@@ -34,6 +34,8 @@ def rich_table(grid: Grid, *, colour: bool):
         for c in range(len(cells)):
             if (r, c) in grid.best:
                 cells[c] = f"[bold green]{cells[c]}[/]" if colour else f"{cells[c]} *"
+            elif (r, c) in grid.styles and colour:
+                cells[c] = f"[{grid.styles[(r, c)]}]{cells[c]}[/]"
         table.add_row(*cells)
     return table
 

@@ -63,9 +63,10 @@ def test_markdown(repo, invoke):
         "\n"
         "| check | input | value | limit | verdict |\n"
         "|---|---|---:|---|---|\n"
-        "| mse max 1.5 | preds.csv | 1.3333333333333333 | <= 1.5 | PASS |\n"
-        "| mae max 0.5 | preds.csv | 0.6666666666666666 | <= 0.5 | FAIL |\n"
-        "| mae max 0.6 | preds.csv | 0.6666666666666666 | <= 0.6 | WARN |\n"
+        # Six significant digits tell each value from its limit (4/3 and 1.5, 2/3 and 0.5, 2/3 and 0.6).
+        "| mse max 1.5 | preds.csv | 1.33333 | <= 1.5 | PASS |\n"
+        "| mae max 0.5 | preds.csv | 0.666667 | <= 0.5 | FAIL |\n"
+        "| mae max 0.6 | preds.csv | 0.666667 | <= 0.6 | WARN |\n"
         "\n"
         "3 checks: 1 passed, 1 failed, 1 warned\n"
     )
@@ -147,3 +148,37 @@ def test_no_summary_leaves_the_step_summary_alone(repo, invoke, monkeypatch):
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     assert invoke("check", "preds.csv", "--loss", "mse", "--max", "2", "--no-summary").exit_code == 0
     assert summary.read_text(encoding="utf-8") == "## earlier step\n"
+
+
+def test_the_table_shows_enough_digits_to_tell_value_from_limit(repo, invoke):
+    # mse(preds.csv) = 4/3 = 1.3333333333333333; the float just below it, 1.333333333333333,
+    # fails: 16 digits tell them apart (1.333333333333333 and 1.3333333333333333 agree to 15).
+    rows = invoke("check", "preds.csv", "--loss", "mse", "--max", "1.333333333333333", "--format", "markdown").stdout
+    assert "| 1.3333333333333333 | <= 1.333333333333333 | FAIL |" in rows
+
+
+def test_a_baseline_table_shows_the_baseline_and_the_change(repo, invoke):
+    # mse(preds.csv) 4/3 against the baseline mse(better.csv) 1/3: a change of +300%.
+    assert invoke("compute", "-l", "mse", "better.csv", "--format", "json", "-o", "base.json").exit_code == 0
+    markdown = invoke("check", "preds.csv", "-l", "mse", "--baseline", "base.json", "--format", "markdown").stdout
+    assert "| check | input | value | baseline | change | limit | verdict |" in markdown
+    assert "| 1.33333 | 0.333333 | +300.00% | <= 0.333333 | FAIL |" in markdown
+
+
+def test_an_input_error_still_writes_the_junit_report_and_the_step_summary(repo, invoke, monkeypatch):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(repo / "summary.md"))
+    result = invoke("check", "missing.csv", "-l", "mse", "--max", "1", "--junit-xml", "report.xml")
+    assert result.exit_code == 2
+    suite = ET.parse(repo / "report.xml").getroot().find("testsuite")
+    assert (suite.get("tests"), suite.get("errors")) == ("1", "1")
+    error = suite.find("testcase").find("error")
+    assert "missing.csv" in error.get("message") and error.get("message") in result.stderr
+    assert "stopped" in (repo / "summary.md").read_text() and "missing.csv" in (repo / "summary.md").read_text()
+
+
+def test_the_table_says_the_summary_once_and_names_the_configuration(repo, invoke):
+    (repo / "lossctl.toml").write_text('files = ["preds.csv"]\n[[checks]]\nloss = "mse"\nmax = 2.0\n')
+    result = invoke("check")
+    assert result.exit_code == 0
+    assert "1 check: 1 passed" not in result.stdout and result.stderr.count("1 check: 1 passed") == 1
+    assert "checks from lossctl.toml" in result.stderr
