@@ -19,7 +19,7 @@ from lossctl.cli.main import main
 
 @pytest.fixture(autouse=True)
 def _no_columns(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables as a pipe draws them (``output.fit``: 160 columns) unless a test sets COLUMNS:
+    """Tables as a pipe draws them (``output.fit``: 100 columns) unless a test sets COLUMNS:
     pytest-xdist's workers inherit COLUMNS=80."""
     monkeypatch.delenv("COLUMNS", raising=False)
 

@@ -60,6 +60,7 @@ def list_losses(task: str | None, fmt: str) -> None:
         headers=["task", "loss", "aliases", "parameters", "summary"],
         rows=[[", ".join(s.tasks), s.name, ", ".join(s.aliases), _parameters(s), s.summary] for s in specs],
         numeric=[False] * 5,
+        keys=(1,),
     )
     write_result(render_grids([grid], fmt), None, [])
 

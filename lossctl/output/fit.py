@@ -16,7 +16,7 @@ from rich.cells import cell_len
 
 from lossctl.output.grid import Grid
 
-PIPED_WIDTH = 160
+PIPED_WIDTH = 100
 """The width of a table written to a pipe or a file when ``COLUMNS`` does not say one."""
 
 _BORDER = 3  # a column's share of the box: the rule and a space either side
@@ -34,13 +34,13 @@ def output_width(terminal_width: int | None) -> int:
 
 
 def narrowest(grid: Grid, marker: str = "") -> int:
-    """The least width at which nothing of the grid is cut: the first column (the names a
+    """The least width at which nothing of the grid is cut: the key columns (the names a
     user types next) and the numbers whole, other text wrapped at spaces and folded past
     ``FOLD`` characters (``marker``: what follows a best value without colour)."""
     widths = [0] * len(grid.headers)
     for r, row in enumerate([grid.headers, *grid.rows]):
         for c, cell in enumerate(row):
-            whole = c == 0 or grid.numeric[c]
+            whole = c in grid.keys or grid.numeric[c]
             need = cell_len(cell) if whole else min(FOLD, max(map(cell_len, cell.split() or [""])))
             widths[c] = max(widths[c], need + (cell_len(marker) if (r - 1, c) in grid.best else 0))
     return sum(widths) + _BORDER * len(widths) + 1
@@ -58,6 +58,8 @@ def turned(grid: Grid) -> Grid:
         rows=rows,
         numeric=[False, *[numeric] * len(grid.rows)],
         best={(c - 1, r + 1) for r, c in grid.best if c > 0},
+        styles={(c - 1, r + 1): style for (r, c), style in grid.styles.items() if c > 0},
+        keys=(0,),
     )
 
 
@@ -74,13 +76,15 @@ def fitting(grid: Grid, width: int, marker: str) -> Grid | None:
 
 
 def records(grid: Grid, marker: str) -> list[str]:
-    """The grid as blocks of lines: each row's first cell, then ``header  value`` for the
-    others (empty cells left out), the headers padded to one width."""
-    pad = max((len(header) for header in grid.headers[1:]), default=0)
+    """The grid as blocks of lines: each row's key (its first key column), then ``header
+    value`` for the other columns (empty cells left out), the headers padded to one width."""
+    key = grid.keys[0]
+    others = [c for c in range(len(grid.headers)) if c != key]
+    pad = max((len(grid.headers[c]) for c in others), default=0)
     lines = []
     for r, row in enumerate(grid.rows):
-        lines.append(f"{grid.headers[0]} {row[0]}" if grid.headers[0] else row[0])
-        for c in range(1, len(row)):
+        lines.append(f"{grid.headers[key]} {row[key]}" if grid.headers[key] else row[key])
+        for c in others:
             if row[c]:
                 best = marker if (r, c) in grid.best else ""
                 lines.append(f"  {grid.headers[c]:<{pad}}  {row[c]}{best}")

@@ -26,6 +26,7 @@ class Grid:
     best: set[tuple[int, int]] = field(default_factory=set)
     caption: str = ""
     styles: dict[tuple[int, int], str] = field(default_factory=dict)  # a cell's colour on a terminal
+    keys: tuple[int, ...] = (0,)  # the columns of names a user types next: never wrapped or cut
 
     def __post_init__(self) -> None:
         """Every text shown as it can be printed: file names, column names and group values

@@ -7,8 +7,8 @@ check (severity ``warn``) is a passing testcase, as pytest reports a test that o
 ran and did not fail the build, so it is neither a failure nor ``<skipped>`` (which would say
 it did not run); its message goes to ``<system-out>`` prefixed with ``warning:``. Every
 testcase carries its message (value and limit in full) in ``<system-out>``. A run that stopped
-on an error (exit 2: a missing file, a bad row) is one testcase with an ``<error>``, so that the
-CI page says why, not nothing.
+on an error (exit 2: a missing file, a bad row) is one testcase with a ``<failure>``, so that the
+CI page says why, not nothing: a failed testcase of ``type="input"``, as the gate did not pass.
 """
 
 from __future__ import annotations
@@ -38,12 +38,12 @@ def junit_xml(outcomes: list[Outcome]) -> str:
 
 
 def junit_error(message: str) -> str:
-    """The report of a run that stopped on ``message`` before any verdict: one errored testcase."""
-    suites = ET.Element("testsuites", tests="1", failures="0", errors="1")
-    suite = ET.SubElement(suites, "testsuite", name=TITLE, tests="1", failures="0", errors="1", skipped="0")
+    """The report of a run that stopped on ``message`` before any verdict: one failed testcase."""
+    suites = ET.Element("testsuites", tests="1", failures="1", errors="0")
+    suite = ET.SubElement(suites, "testsuite", name=TITLE, tests="1", failures="1", errors="0", skipped="0")
     case = ET.SubElement(suite, "testcase", name="lossctl check", classname="lossctl")
-    error = ET.SubElement(case, "error", message=message, type="input")
-    error.text = message
+    failure = ET.SubElement(case, "failure", message=message, type="input")
+    failure.text = message
     return _document(suites)
 
 

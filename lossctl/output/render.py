@@ -23,7 +23,7 @@ def rich_table(grid: Grid, *, colour: bool):
 
     table = Table(title=escape(grid.title))
     for c, (header, numeric) in enumerate(zip(grid.headers, grid.numeric, strict=True)):
-        whole = numeric or c == 0  # numbers and the first column's names are never cut
+        whole = numeric or c in grid.keys  # numbers and the names a user types next are never cut
         marked = [f"{row[c]} *" if (r, c) in grid.best and not colour else row[c] for r, row in enumerate(grid.rows)]
         width = max(map(cell_len, [header, *marked])) if whole else None
         table.add_column(

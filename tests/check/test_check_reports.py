@@ -170,9 +170,10 @@ def test_an_input_error_still_writes_the_junit_report_and_the_step_summary(repo,
     result = invoke("check", "missing.csv", "-l", "mse", "--max", "1", "--junit-xml", "report.xml")
     assert result.exit_code == 2
     suite = ET.parse(repo / "report.xml").getroot().find("testsuite")
-    assert (suite.get("tests"), suite.get("errors")) == ("1", "1")
-    error = suite.find("testcase").find("error")
-    assert "missing.csv" in error.get("message") and error.get("message") in result.stderr
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("1", "1", "0")
+    failure = suite.find("testcase").find("failure")
+    assert failure.get("type") == "input"
+    assert "missing.csv" in failure.get("message") and failure.get("message") in result.stderr
     assert "stopped" in (repo / "summary.md").read_text() and "missing.csv" in (repo / "summary.md").read_text()
 
 

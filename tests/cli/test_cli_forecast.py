@@ -63,7 +63,7 @@ def test_a_named_score_without_its_column_is_exit_2_naming_the_option(invoke, fo
 def test_coverage_is_never_marked_best(invoke, tmp_path):
     a = write(tmp_path / "a.csv", {"y_true": Y, "lower": MU - SIGMA, "upper": MU + SIGMA})
     b = write(tmp_path / "b.csv", {"y_true": Y, "lower": MU - 3 * SIGMA, "upper": MU + 3 * SIGMA})
-    out = invoke("compare", a, b).stdout
+    out = invoke("compare", a, b, env={"COLUMNS": "200"}).stdout  # a row per file, the long paths whole
     rows = [line for line in out.splitlines() if ".csv" in line and "│" in line]
     assert len(rows) == 2 and sum(row.count("*") for row in rows) == 1  # interval-score only
     doc = invoke("compare", a, b, "--format", "json").json()
