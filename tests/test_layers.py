@@ -30,6 +30,7 @@ RANK = {
     "output": 5,
     "plot": 6,
     "check": 6,
+    "frames": 6,
     "cli": 7,
     "__main__": 8,
 }

@@ -12,7 +12,14 @@ import click
 
 from lossctl.cli.evaluation import evaluate_files
 from lossctl.cli.groups import HelpGroup
-from lossctl.cli.options import compose, input_options, no_progress_option, parameter_options, precision_option
+from lossctl.cli.options import (
+    compose,
+    declared_options,
+    input_options,
+    no_progress_option,
+    parameter_options,
+    precision_option,
+)
 from lossctl.cli.output import note, warn
 
 TERMINAL_HEIGHT = 20
@@ -21,6 +28,8 @@ CURVES_IMAGE_SIZE = (800, 500)
 SAMPLES_IMAGE_WIDTH = 800
 SAMPLES_IMAGE_ROW_HEIGHT = 260
 RELIABILITY_IMAGE_SIZE = (640, 560)
+CLASSIFIER_KEYS = ("y_true", "y_pred", "weight", "on", "task", "nan", "input_format", "encoding")
+"""The input options of a classifier's file (no forecast columns, no group-by, no weights file)."""
 MIN_IMAGE_SIDE = 100
 
 
@@ -249,8 +258,7 @@ def samples(
 @click.argument("file")
 @click.argument("labels_file", required=False)
 @no_progress_option
-@parameter_options
-@input_options
+@declared_options("from_logits", *CLASSIFIER_KEYS)
 @drawing_options
 def reliability(
     loss: str,
@@ -270,7 +278,7 @@ def reliability(
     from lossctl.errors import UsageError
     from lossctl.plot.reliability import diagrams, render_reliability
 
-    inputs = [file, labels_file, kwargs["model_weights"]]
+    inputs = [file, labels_file]
     if output is not None:
         from lossctl.atomic import check_output
         from lossctl.plot.images import image_format, require_matplotlib

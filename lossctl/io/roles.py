@@ -81,8 +81,9 @@ def is_glob(pattern: str) -> bool:
 
 def quantile_level(name: str) -> float | None:
     """The level a quantile column's name says: ``q_0.1`` 0.1, ``q_10`` (a percent) 0.1;
-    ``None`` when its name ends in no level in (0, 1)."""
-    match = re.search(r"(\d*\.\d+|\d+)$", name)
+    ``None`` when the name is not ``q`` or ``quantile``, a separator and a plain number, or the
+    number is no level in (0, 1) (``q_1e-3``, ``q_v2``: the levels are then given)."""
+    match = re.fullmatch(r"(?:q|quantile)[-_ ]?(\d*\.\d+|\d+)", name.strip(), re.IGNORECASE)
     if match is None:
         return None
     text = match[1]

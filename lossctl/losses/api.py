@@ -76,6 +76,12 @@ def resolve(
     if len(configured) == 1 and configured[0][0] == 1.0:
         return configured[0][1]
     combined = CombinedLoss(tuple(configured))
+    directions = {loss.higher_is_better for _, loss in combined.sample_terms()}
+    if len(directions) > 1:
+        raise ParameterError(
+            f"{combined.label} adds scores (higher is better) and losses (lower is better): its best is neither",
+            hint="combine losses with losses, scores with scores",
+        )
     if not combined.tasks:
         names = " and ".join(t.name for t, (_, loss) in zip(terms, configured, strict=True) if not loss.needs_weights())
         raise ParameterError(f"{names} fit no common task: the terms of a combined loss read the same inputs")

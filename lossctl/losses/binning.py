@@ -9,9 +9,10 @@ float whatever the split of the rows.
 
 Two binnings:
 
-- ``EqualWidth``: bin ``k`` of ``B`` is ``[k/B, (k+1)/B)``, the last one closed, compared
-  exactly (``k = floor(B c)`` from the exact product ``B c``, never a rounded edge). The sums
-  are streamed: a batch adds to its bins', states merge by adding them.
+- ``EqualWidth``: bin ``k`` of ``B`` is ``[k/B, (k+1)/B)``, the last one closed, its edges
+  the floats nearest ``k/B`` (so a probability written 0.3 is in ``[0.3, 0.4)``, where a
+  linspace's 0.30000000000000004 would put it in the bin below). The sums are streamed: a
+  batch adds to its bins', states merge by adding them.
 - ``EqualMass``: the edges are the weighted quantiles of the confidences at ``k/B``, known only
   once every sample has been seen. The confidences (and those of the samples whose outcome is
   1) are kept in sorted runs (``runs``: bounded memory, spilled to disk past a million); the
@@ -35,15 +36,14 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
-from lossctl.losses.runs import Runs, aligned_ranges
+from lossctl.losses.runs import Runs, aligned_ranges, inverted_cdf
 from lossctl.losses.state import accumulate, representable
-from lossctl.losses.summation import Accumulator, GroupedAccumulator, exact_sum, to_float, two_product
+from lossctl.losses.summation import Accumulator, GroupedAccumulator, to_float
 
 EQUAL_WIDTH, EQUAL_MASS = "equal-width", "equal-mass"
 TOP_LABEL, CLASSWISE = "top-label", "classwise"
 WEIGHT, OUTCOME = 0, 2  # a cell's sums: sum w, sum w c, sum w o, in this order
 _AT_ONCE = 256  # cells summed by one grouped accumulator: its bins stay a few MiB
-_BLOCK = 4096  # weights summed at a time while looking for a quantile
 
 
 @dataclass(frozen=True)
@@ -68,15 +68,10 @@ class Table:
 
 
 def equal_width_index(confidence: np.ndarray, bins: int) -> np.ndarray:
-    """``floor(B c)``, exactly, for confidences in [0, 1]; 1 in the last bin, ``B - 1``.
-
-    ``B c`` is the rounded product plus its exact error (Dekker's product): the floor of the
-    rounded product is right unless the product rounded up onto an integer, which the error,
-    negative, tells."""
-    product, error = two_product(np.float64(bins), confidence)
-    index = np.floor(product)
-    index -= (product == index) & (error < 0)
-    return np.minimum(index, bins - 1).astype(np.intp)
+    """The bin of each confidence in [0, 1]: how many of the edges ``k/B`` (correctly rounded,
+    ``0 < k < B``) it reaches; 1 is in the last bin, ``B - 1``."""
+    edges = np.arange(1, bins, dtype=np.float64) / bins  # each quotient rounded once: fl(k/B)
+    return np.searchsorted(edges, confidence, side="right").astype(np.intp)
 
 
 def cell_sums(cell: np.ndarray, terms: list[tuple[np.ndarray | None, np.ndarray | None]]) -> dict[int, list[int]]:
@@ -192,36 +187,8 @@ class EqualMass:
 
 def quantile_edges(runs: Runs, bins: int, weight: int) -> list[float]:
     """The inner edges ``e_k``, k = 1 .. B-1: the smallest confidence whose cumulative weight,
-    in ascending order, reaches ``k W / B`` (the weighted inverted CDF: numpy's
-    ``quantile(method="inverted_cdf")``). Cumulative weights are exact sums, compared with
-    the exact targets, so the edges do not depend on how the rows were split."""
-    targets = [Fraction(k * weight, bins) for k in range(1, bins)]
-    edges: list[float] = []
-    total = 0
-    for [(values, weights)] in aligned_ranges(runs):
-        w = np.ones(len(values)) if weights is None else weights
-        reached, total = _reaching(w, total, targets[len(edges) :])
-        edges += [float(values[i]) for i in reached]
-    return edges
-
-
-def _reaching(weights: np.ndarray, total: int, targets: list[Fraction]) -> tuple[list[int], int]:
-    """The first index at which ``total`` plus the cumulative ``weights`` reaches each of the
-    (ascending) ``targets`` that it reaches, and that sum at the end. Blocks of weights are
-    summed at once; a block in which a target is reached is walked weight by weight."""
-    reached: list[int] = []
-    for start in range(0, len(weights), _BLOCK):
-        block = weights[start : start + _BLOCK]
-        step = exact_sum(block)
-        if len(reached) < len(targets) and total + step >= targets[len(reached)]:
-            running = Accumulator()
-            running.total = total
-            for i, w in enumerate(block.tolist()):
-                running.add_scalar(w)
-                while len(reached) < len(targets) and running.total >= targets[len(reached)]:
-                    reached.append(start + i)
-        total += step
-    return reached, total
+    in ascending order, reaches ``k W / B`` (``runs.inverted_cdf``)."""
+    return inverted_cdf(runs, [Fraction(k * weight, bins) for k in range(1, bins)])
 
 
 def problems(batch: Batch, *, from_logits: bool, multiclass: str) -> tuple[np.ndarray, np.ndarray]:

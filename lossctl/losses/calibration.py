@@ -150,8 +150,9 @@ _INPUTS = (
     "class k as the binary problem (p_k, [y = k])"
 )
 _BINS = (
-    "equal-width bins are [k/B, (k+1)/B), compared exactly rather than with rounded edges, the last closed: "
-    "a confidence of 1 is in the last bin (torchmetrics 1.9 counts it in an extra bin of its own, its "
+    "equal-width bins are [k/B, (k+1)/B), the last closed, their edges the floats nearest k/B: a probability "
+    "written 0.3 opens [0.3, 0.4) (torchmetrics' linspace edge 0.30000000000000004 puts it in the bin below), "
+    "and a confidence of 1 is in the last bin (torchmetrics 1.9 counts it in an extra bin of its own, its "
     "issue 3510). equal-mass edges are the weighted quantiles of the confidences at k/B, of the whole "
     "sample (each class's own, classwise): the smallest confidence whose cumulative weight reaches k/B of "
     "the total (numpy quantile method='inverted_cdf'), a confidence equal to an edge in the bin below "

@@ -27,12 +27,13 @@ import numpy as np
 from lossctl.losses import binary, deviance, multiclass, regression
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
-from lossctl.losses.runs import Runs, aligned_ranges
+from lossctl.losses.expression import SKILL_PREFIX
+from lossctl.losses.runs import Runs, aligned_ranges, inverted_cdf
 from lossctl.losses.spec import Loss, LossSpec
 from lossctl.losses.state import MeanState
 from lossctl.losses.summation import exact_sum
 
-PREFIX = "d2"
+PREFIX = SKILL_PREFIX
 MEAN, QUANTILE, BASE_RATE = "the mean", "the quantile", "the base rate"
 
 _REFERENCE = {
@@ -47,6 +48,10 @@ _REFERENCE = {
     "cross-entropy": BASE_RATE,
 }
 """The losses with a defined best constant, and which constant it is."""
+
+_MOVES_THE_CONSTANT = ("pos_weight", "label_smoothing", "class_weights")
+"""Parameters of the base rate's losses under which the base rate is no longer their best
+constant: d2 does not take them (its reference would not be the best constant)."""
 
 _DESCRIBED = {
     MEAN: ("the mean", "mean_w(y)"),
@@ -203,31 +208,11 @@ def class_rates(runs: Runs, classes: int) -> np.ndarray:
 
 def weighted_quantile(runs: Runs, q: float) -> float:
     """The smallest target whose cumulative weight (in ascending order) reaches ``q sum w``
-    and is positive: the weighted inverted CDF (Hyndman & Fan 1996, definition 1), with
-    exact weight sums, so that a tie of the cumulative weight with ``q sum w`` is seen."""
+    and is positive: the weighted inverted CDF (``runs.inverted_cdf``)."""
     total, _ = _totals(runs)
     if total == 0:
         raise LossError("the sample weights sum to zero")
-    target = Fraction(q) * total
-    cumulative = 0
-    for [(values, weights)] in aligned_ranges(runs):
-        w = np.ones(len(values)) if weights is None else weights
-        step = exact_sum(w)
-        if len(values) and _reaches(cumulative + step, target):
-            low, high = 0, len(values) - 1  # the first index whose prefix reaches the target
-            while low < high:
-                middle = (low + high) // 2
-                if _reaches(cumulative + exact_sum(w[: middle + 1]), target):
-                    high = middle
-                else:
-                    low = middle + 1
-            return float(values[low])
-        cumulative += step
-    raise LossError("no target of positive weight")  # unreachable: the total is positive
-
-
-def _reaches(cumulative: int, target: Fraction) -> bool:
-    return cumulative >= target and cumulative > 0
+    return inverted_cdf(runs, [Fraction(q) * total])[0]
 
 
 def _d2_state(base: LossSpec, spec: LossSpec, params: dict) -> D2State:
@@ -248,7 +233,7 @@ def d2_spec(base: LossSpec) -> LossSpec:
         reference=f"scikit-learn {_PEERS[base.name].split('(')[0]}; Hastie, Tibshirani & Wainwright (2015), 3.2",
         tasks=base.tasks,
         per_sample=None,
-        params=base.params,
+        params=tuple(p for p in base.params if p.name not in _MOVES_THE_CONSTANT),
         roles=base.roles,
         make_state=partial(_d2_state, base),
         conventions=(

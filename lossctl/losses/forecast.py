@@ -105,7 +105,10 @@ def quantile_set(batch: Batch, *, levels: tuple[float, ...] | None) -> np.ndarra
 def gaussian_nll(batch: Batch, *, full: bool, eps: float) -> np.ndarray:
     """``0.5 (log v + (y - mu)^2 / v)`` with ``v = max(variance, eps)``, plus ``0.5 log 2 pi``
     with ``full`` (PyTorch ``GaussianNLLLoss``: the variance clamped at eps)."""
-    variance = batch.require_at_least("variance", 0.0, why="is negative: a variance is >= 0")
+    if eps > 0.0:
+        variance = batch.require_at_least("variance", 0.0, why="is negative: a variance is >= 0")
+    else:  # no clamp: a variance of 0 has no likelihood
+        variance = batch.require_at_least("variance", 0.0, strict=True, why="is not positive: eps=0 clamps nothing")
     v = np.maximum(variance, eps)
     r = batch.vector("y_true") - batch.vector("y_pred")
     out = 0.5 * (np.log(v) + r * r / v)

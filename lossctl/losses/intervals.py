@@ -73,10 +73,18 @@ def interval(state, *, level: float, method: str, seed: int = DEFAULT_SEED) -> I
     groups = groups[np.any(groups != 0.0, axis=1)]  # groups of no rows, or of zero weight only
     if len(groups) < 2:
         raise LossError("no interval from fewer than two rows")
-    total = np.array([to_float(t) for t in state.sums()])
+    total = total_sums(state)
     if method == "normal":
         return Interval(level, *_jackknife(state, total, groups, z), method)
     return Interval(level, *_bootstrap(state, groups, level, seed), method)
+
+
+def total_sums(state) -> np.ndarray:
+    """The state's sums over every row as floats, as its ``group_sums`` are: rounded, or, for a
+    state whose group sums are centred to keep a variance from cancelling, centred alike."""
+    if hasattr(state, "total_sums"):
+        return state.total_sums()
+    return np.array([to_float(t) for t in state.sums()])
 
 
 def resamplable(state) -> bool:

@@ -32,6 +32,7 @@ class NormalizedState(ExplainedState):
         super().__init__(centered=False)
         self.normalization = normalization
         self.span = (math.inf, -math.inf)
+        self.shifted = [(1, 2)] if normalization == STD else []  # the mean and l2 read raw sums
 
     def update(self, batch: Batch) -> None:
         super().update(batch)
@@ -53,8 +54,11 @@ class NormalizedState(ExplainedState):
             raise LossError("the sample weights sum to zero")
         rmse = math.sqrt(Fraction(residual_squares, weight))
         scale = self._scale(weight, target, squares)
-        if scale == 0.0:
-            raise LossError(f"the targets' {self.normalization} is 0: nothing to normalize by")
+        if scale <= 0.0:
+            raise LossError(
+                f"the targets' {self.normalization} is {scale:g}: an RMSE is normalized by a positive scale",
+                hint="normalization=range or std" if self.normalization == MEAN else None,
+            )
         return rmse / scale
 
     def _scale(self, weight: int, target: int, squares: int) -> float:
@@ -106,10 +110,12 @@ SPECS = (
         ),
         make_state=_state,
         conventions=(
-            "torchmetrics' four normalizations; with sample weights the mean, std and l2 norm are weighted "
-            "and the range is that of the rows of positive weight. A zero scale is refused."
+            "torchmetrics' four normalizations; with sample weights the mean and std are weighted, the l2 "
+            "norm is sqrt(sum w y^2) (weights count rows: integer weights are repeated rows) and the range "
+            "is that of the rows of positive weight. A scale of 0 or less (a mean <= 0) is refused, where "
+            "torchmetrics would divide by it."
         ),
         peers="torchmetrics.regression.NormalizedRootMeanSquaredError(normalization)",
-        properties="scale-free; the mean can be negative, and so then is the value",
+        properties="scale-free; >= 0, 0 for a perfect model",
     ),
 )

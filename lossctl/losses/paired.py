@@ -20,8 +20,7 @@ import numpy as np
 
 from lossctl.losses.ci import DEFAULT_SEED
 from lossctl.losses.errors import LossError
-from lossctl.losses.intervals import Interval, jackknife_deleted, jackknife_se, resample_counts
-from lossctl.losses.summation import to_float
+from lossctl.losses.intervals import Interval, jackknife_deleted, jackknife_se, resample_counts, total_sums
 
 BETTER, WORSE, SAME, DIFFERENT = "better", "worse", "no difference", "different"
 
@@ -51,8 +50,7 @@ def paired(a, b, *, level: float, method: str, seed: int = DEFAULT_SEED) -> Pair
     diff = b.result() - a.result()
     alpha = 1.0 - level
     if method == "normal":
-        total_a = np.array([to_float(t) for t in a.sums()])
-        total_b = np.array([to_float(t) for t in b.sums()])
+        total_a, total_b = total_sums(a), total_sums(b)
         se = jackknife_se(jackknife_deleted(b, total_b, groups_b) - jackknife_deleted(a, total_a, groups_a))
         z = NormalDist().inv_cdf(1.0 - alpha / 2.0)
         p_value = 1.0 if se == 0.0 and diff == 0.0 else 0.0 if se == 0.0 else 2.0 * NormalDist().cdf(-abs(diff) / se)

@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+
+from lossctl.losses.summation import Accumulator, exact_sum
 
 BUFFER_VALUES = 1 << 20  # values held before a run is written (8 MiB, and as much of weights)
 RANGE_VALUES = 1 << 20  # values of all runs read back at a time, about
 SAMPLE_EVERY = 1024  # a run keeps every SAMPLE_EVERY-th value in memory, to place the splitters
 READ_VALUES = 1 << 16  # values read from a run file at a time
+SEARCH_BLOCK = 4096  # weights summed at a time while looking for a quantile
 
 Run = tuple[np.ndarray, np.ndarray | None]  # values sorted, then weights: a sample in order
 
@@ -194,3 +198,32 @@ def _next_range(cursors: list[_Cursor], sample: Runs, high: float) -> Run:
     """The sample's values below ``high`` not given yet, as one sorted run."""
     parts = [part for part in (cursor.below(high) for cursor in cursors) if len(part[0])]
     return _sorted(parts, runs=True) if parts else (np.empty(0), np.empty(0) if sample.weighted else None)
+
+
+def inverted_cdf(sample: Runs, targets: list[Fraction]) -> list[float]:
+    """For each of the ascending ``targets`` (cumulative weights, exact multiples of
+    ``2**-UNIT``), the smallest value whose cumulative weight in ascending order reaches it and
+    is positive: the weighted inverted CDF (Hyndman & Fan 1996, definition 1; numpy's
+    ``quantile(method="inverted_cdf")``). Cumulative weights are exact sums compared with the
+    exact targets, so the values do not depend on how the rows were split; one pass over the
+    runs, blocks of weights summed at once and only a block that reaches a target walked."""
+    found: list[float] = []
+    total = 0
+    for [(values, weights)] in aligned_ranges(sample):
+        w = np.ones(len(values)) if weights is None else weights
+        for start in range(0, len(w), SEARCH_BLOCK):
+            block = w[start : start + SEARCH_BLOCK]
+            step = exact_sum(block)
+            if len(found) < len(targets) and _reaches(total + step, targets[len(found)]):
+                running = Accumulator()
+                running.total = total
+                for i, weight in enumerate(block.tolist()):
+                    running.add_scalar(weight)
+                    while len(found) < len(targets) and _reaches(running.total, targets[len(found)]):
+                        found.append(float(values[start + i]))
+            total += step
+    return found
+
+
+def _reaches(cumulative: int, target: Fraction) -> bool:
+    return cumulative >= target and cumulative > 0

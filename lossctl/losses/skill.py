@@ -19,8 +19,8 @@ from lossctl.losses.batch import Batch
 from lossctl.losses.errors import LossError
 from lossctl.losses.replication import GROUPS
 from lossctl.losses.spec import LossSpec
-from lossctl.losses.state import accumulate, finite_terms, group_columns
-from lossctl.losses.summation import Accumulator, GroupedAccumulator, two_product
+from lossctl.losses.state import accumulate, finite_terms
+from lossctl.losses.summation import UNIT, Accumulator, GroupedAccumulator, two_product
 from lossctl.losses.tasks import REGRESSION
 
 SUMS = ("weight", "target", "target_squares", "residual_squares", "residual")
@@ -36,6 +36,9 @@ class ExplainedState:
         self.names = SUMS if centered else SUMS[:-1]
         self.parts: dict[str, Accumulator | GroupedAccumulator] = {name: Accumulator() for name in self.names}
         self.n = 0
+        # (linear, square) columns whose values are shifted by their mean in group_sums: the
+        # targets, and the residuals where the score centres them (explained variance).
+        self.shifted = [(1, 2), (4, 3)] if centered else [(1, 2)]
 
     def track(self, moments: bool = True, groups: bool = True) -> None:
         """Sums by replicate group: the intervals are the jackknife's and the bootstrap's."""
@@ -80,7 +83,28 @@ class ExplainedState:
         return [self.parts[name].total for name in self.names]
 
     def group_sums(self) -> np.ndarray:
-        return group_columns(*(self.parts[name] for name in self.names))
+        """Each replicate group's sums, centred (``centred``) and rounded."""
+        rows = list(zip(*(self.parts[name].totals for name in self.names), strict=True))
+        return np.array([self.centred(row) for row in rows]).reshape(GROUPS, len(self.names))
+
+    def total_sums(self) -> np.ndarray:
+        """The sums of every row, centred as the groups' are, and rounded."""
+        return np.array(self.centred(self.sums()))
+
+    def centred(self, sums: tuple[int, ...] | list[int]) -> list[float]:
+        """``sums`` (exact, in ``sums()`` order) with the targets shifted by their overall mean
+        ``c``, and for explained variance the residuals by theirs, then rounded: ``sum w (y -
+        c)`` and ``sum w (y - c)^2`` in exact rational arithmetic. The scores are unchanged by
+        the shift, and a resample's variance, computed from floats, no longer cancels when the
+        mean is large against the spread (1e8 + N(0, 1): every digit lost unshifted)."""
+        exact = [Fraction(s) for s in sums]
+        weight = Fraction(self.parts["weight"].total)
+        for first, second in self.shifted:
+            mean = Fraction(self.parts[self.names[first]].total) / weight if weight else Fraction(0)
+            linear, square = exact[first], exact[second]
+            exact[first] = linear - mean * exact[0]
+            exact[second] = square - 2 * mean * linear + mean * mean * exact[0]
+        return [float(s / (1 << UNIT)) for s in exact]
 
     def result(self) -> float:
         unexplained, spread = self.fraction()

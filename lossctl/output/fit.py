@@ -10,6 +10,7 @@ that may not fit, and records always do (a long name wraps, it is not cut).
 from __future__ import annotations
 
 import os
+import textwrap
 from dataclasses import replace
 
 from rich.cells import cell_len
@@ -48,7 +49,8 @@ def narrowest(grid: Grid, marker: str = "") -> int:
 
 def turned(grid: Grid) -> Grid:
     """The grid with rows and columns exchanged: its first column (the names of the rows)
-    becomes the header, its headers the first column. A cell (r, c) moves to (c - 1, r + 1)."""
+    becomes the header, its headers the first column. A cell (r, c) moves to (c - 1, r + 1).
+    Every column of it is kept whole: a column then holds numbers and text alike."""
     headers = ["", *(row[0] for row in grid.rows)]
     rows = [[header, *(row[c] for row in grid.rows)] for c, header in enumerate(grid.headers) if c > 0]
     numeric = all(grid.numeric[1:])
@@ -59,7 +61,7 @@ def turned(grid: Grid) -> Grid:
         numeric=[False, *[numeric] * len(grid.rows)],
         best={(c - 1, r + 1) for r, c in grid.best if c > 0},
         styles={(c - 1, r + 1): style for (r, c), style in grid.styles.items() if c > 0},
-        keys=(0,),
+        keys=tuple(range(len(headers))),  # numbers and text mixed in a column: nothing is cut
     )
 
 
@@ -75,9 +77,10 @@ def fitting(grid: Grid, width: int, marker: str) -> Grid | None:
     return None
 
 
-def records(grid: Grid, marker: str) -> list[str]:
+def records(grid: Grid, marker: str, width: int) -> list[str]:
     """The grid as blocks of lines: each row's key (its first key column), then ``header
-    value`` for the other columns (empty cells left out), the headers padded to one width."""
+    value`` for the other columns (empty cells left out), the headers padded to one width and
+    a long value wrapped at spaces under itself, within ``width``."""
     key = grid.keys[0]
     others = [c for c in range(len(grid.headers)) if c != key]
     pad = max((len(grid.headers[c]) for c in others), default=0)
@@ -86,6 +89,9 @@ def records(grid: Grid, marker: str) -> list[str]:
         lines.append(f"{grid.headers[key]} {row[key]}" if grid.headers[key] else row[key])
         for c in others:
             if row[c]:
-                best = marker if (r, c) in grid.best else ""
-                lines.append(f"  {grid.headers[c]:<{pad}}  {row[c]}{best}")
+                prefix = f"  {grid.headers[c]:<{pad}}  "
+                text = row[c] + (marker if (r, c) in grid.best else "")
+                chunks = textwrap.wrap(text, max(width - len(prefix), 10), break_long_words=False) or [text]
+                lines.append(prefix + chunks[0])
+                lines += [" " * len(prefix) + chunk for chunk in chunks[1:]]
     return lines

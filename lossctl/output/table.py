@@ -26,8 +26,8 @@ def render_tables(grids: list) -> str:
         if shown is not None:
             console.print(rich_table(shown, colour=colour))
         else:
-            console.print(grid.title, style="italic", markup=False, highlight=False)
-            for line in records(grid, marker):
+            console.print(grid.title, style="italic", markup=False, highlight=False, soft_wrap=False)
+            for line in records(grid, marker, width):
                 console.print(line, markup=False, highlight=False, soft_wrap=False, overflow="fold")
         if grid.best and not colour:
             console.print(

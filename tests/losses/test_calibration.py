@@ -10,7 +10,6 @@ import json
 import math
 import pickle
 import re
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -29,15 +28,15 @@ MEANS = ("ece", "mce", "rmsce")  # classwise: the mean over the classes; the Bri
 
 
 def reference(conf, outcome, w, bins: int, mass: bool) -> dict[str, float]:
-    """Every score of one binary problem, by NumPy: bins by floor(B c) in rationals (the last
-    closed), or by the edges of ``np.quantile(method="inverted_cdf")``, a value at an edge in
-    the bin below it."""
+    """Every score of one binary problem, by NumPy: bins by the floats nearest k/B, a value at
+    an edge in the bin above it (the last closed), or by the edges of
+    ``np.quantile(method="inverted_cdf")``, a value at an edge in the bin below it."""
     w = np.ones(len(conf)) if w is None else w
     if mass:
         edges = np.quantile(conf, np.arange(1, bins) / bins, method="inverted_cdf", weights=w)
         ids = np.searchsorted(edges, conf)
     else:
-        ids = np.array([min(math.floor(Fraction(c) * bins), bins - 1) for c in conf.tolist()])
+        ids = np.array([min(sum(c >= k / bins for k in range(1, bins)), bins - 1) for c in conf.tolist()])
     weight = np.bincount(ids, weights=w, minlength=bins)
     keep = weight > 0
     confidence = np.bincount(ids, weights=w * conf, minlength=bins)[keep] / weight[keep]
@@ -343,3 +342,15 @@ def test_compute_on_the_command_line(invoke, tmp_path):
     assert table.exit_code == 0 and "│ ece:bins=2 │ 0.0833333 │ 6 │" in table.stdout
     explained = invoke("explain", "ece").stdout
     assert "  binning = equal-width  in {equal-width, equal-mass}: " in explained
+
+
+def test_decimal_probabilities_fall_in_the_bin_they_open():
+    # 0.3 is the float just below 3/10, and linspace(0, 1, 11)[3] is 0.30000000000000004: a
+    # linspace edge would put 0.3 in [0.2, 0.3). The edges are the floats nearest k/10, so each
+    # decimal opens its own bin and each bin's mean confidence is its decimal.
+    p = np.repeat(np.arange(1, 10) / 10, 4)
+    y = (np.arange(len(p)) % 2).astype(float)
+    state = resolve("ece:bins=10").state()
+    state.update(Batch({"y_true": y, "y_pred": p}))
+    bins = state.bins()
+    assert [(b["low"], b["confidence"], b["count"]) for b in bins] == [(k / 10, k / 10, 4.0) for k in range(1, 10)]

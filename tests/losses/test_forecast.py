@@ -92,7 +92,21 @@ def test_quantile_set_is_the_mean_of_scikit_learns_pinball_losses():
 
 
 @pytest.mark.parametrize(
-    ("name", "level"), [("q_0.1", 0.1), ("quantile_0.95", 0.95), ("q10", 0.1), ("q_5", 0.05), ("q_1.5", None)]
+    ("name", "level"),
+    [
+        ("q_0.1", 0.1),
+        ("quantile_0.95", 0.95),
+        ("q10", 0.1),
+        ("q_5", 0.05),
+        ("q_1.5", None),
+        ("q_1e-3", None),
+        ("q_v2", None),
+    ],
 )
 def test_quantile_levels_from_column_names(name, level):
     assert quantile_level(name) == level
+
+
+def test_gaussian_nll_without_a_clamp_refuses_a_zero_variance():
+    with pytest.raises(InputDomainError, match=r"variance\[1\]: 0 is not positive"):
+        lossctl.compute("gaussian-nll", [0.0, 1.0], [0.0, 1.0], variance=[1.0, 0.0], eps=0.0)

@@ -127,9 +127,11 @@ def test_d2_names_only_losses_with_a_best_constant():
     assert resolve("d2:mae").higher_is_better and not resolve("mae").higher_is_better
 
 
-def test_a_sum_of_scores_is_a_score_and_a_mixture_is_not():
+def test_a_sum_of_scores_is_a_score_and_a_mixture_is_refused():
     assert resolve("0.5*r2 + 0.5*d2:mae").higher_is_better
-    assert not resolve("r2 - mse").higher_is_better
+    assert not resolve("mse + 0.5*mae").higher_is_better
+    with pytest.raises(ParameterError, match="adds scores .* and losses"):
+        resolve("r2 - mse")
 
 
 @pytest.mark.parametrize("name", ["r2", "explained-variance", "d2:mae", "d2:quantile:quantile=0.3", "d2:poisson"])
@@ -200,3 +202,34 @@ def test_nrmse_weights_and_refusals():
         lossctl.compute("nrmse", [2.0, 2.0], [1.0, 3.0], normalization="range")
     with pytest.raises(ParameterError, match="normalization must be one of"):
         lossctl.compute("nrmse", [2.0, 3.0], [1.0, 3.0], normalization="median")
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), [("d2:bce", {"pos_weight": 3.0}), ("d2:cross-entropy", {"class_weights": [1, 5, 1]})]
+)
+def test_d2_refuses_parameters_that_move_the_best_constant(name, params):
+    # Under pos_weight (or class weights, or label smoothing) the base rate no longer minimizes
+    # the loss, so it would be no reference: a model predicting the true minimizer would not score 0.
+    with pytest.raises(ParameterError, match="takes no parameter"):
+        resolve(name, params)
+
+
+@pytest.mark.parametrize("method", ["normal", "bootstrap"])
+@pytest.mark.parametrize("name", ["r2", "explained-variance", "rse", "nrmse:normalization=std"])
+def test_intervals_do_not_depend_on_a_shift_of_the_targets(name, method):
+    # Y = y + 1e8 and P = p + 1e8 round y and p; Y - 1e8 and P - 1e8 are then exact (Sterbenz),
+    # so the two data sets differ by an exact shift, which none of these scores sees. The
+    # resamples' sums are centred exactly before they are rounded, so neither do the intervals:
+    # uncentred, 1e16-sized squares would cancel to noise (the interval was [nan, nan]).
+    rng = np.random.default_rng(5)
+    y = 1e8 + rng.normal(0.0, 1.0, 3000)
+    p = y + rng.normal(0.2, 0.5, 3000)
+    shifted = lossctl.interval(name, y, p, method=method)
+    plain = lossctl.interval(name, y - 1e8, p - 1e8, method=method)
+    assert (shifted.low, shifted.high) == (plain.low, plain.high)
+    assert shifted.low < lossctl.compute(name, y, p) < shifted.high
+
+
+def test_nrmse_refuses_a_mean_that_is_not_positive():
+    with pytest.raises(LossError, match="mean is -2"):
+        lossctl.compute("nrmse", [-1.0, -3.0], [-1.5, -3.0])

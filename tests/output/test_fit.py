@@ -65,3 +65,11 @@ def test_turning_moves_each_cell_and_its_mark():
     # Width: the columns' widest cells (5, 1, 3, 1 and the headers 5, 1, 3, 3), a best value's
     # " *" (mse 0.5 * and mae 2 *: 5 and 3), plus 3 per column and 1: 5+1+5+3 + 13 = 27.
     assert narrowest(grid, " *") == 27
+
+
+def test_a_turned_check_table_keeps_its_numbers_whole(invoke, tmp_path):
+    # mae of these rows is 0.30000000000000004 (the float after 0.3), checked against max 0.3:
+    # the table shows 17 digits to tell them apart, and a turned table must not fold them.
+    (tmp_path / "ulp.csv").write_text("y_true,y_pred\n0,0.30000000000000004\n0,0.30000000000000004\n")
+    out = invoke("check", "-l", "mae", "--max", "0.3", "ulp.csv", env={"COLUMNS": "50"}, cwd=tmp_path).stdout
+    assert "0.30000000000000004" in out and "…" not in out
