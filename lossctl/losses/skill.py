@@ -85,26 +85,32 @@ class ExplainedState:
     def group_sums(self) -> np.ndarray:
         """Each replicate group's sums, centred (``centred``) and rounded."""
         rows = list(zip(*(self.parts[name].totals for name in self.names), strict=True))
-        return np.array([self.centred(row) for row in rows]).reshape(GROUPS, len(self.names))
+        totals = self.sums()
+        return np.array([self.centred(row, totals) for row in rows]).reshape(GROUPS, len(self.names))
 
     def total_sums(self) -> np.ndarray:
         """The sums of every row, centred as the groups' are, and rounded."""
-        return np.array(self.centred(self.sums()))
+        totals = self.sums()
+        return np.array(self.centred(totals, totals))
 
-    def centred(self, sums: tuple[int, ...] | list[int]) -> list[float]:
+    def centred(self, sums: tuple[int, ...] | list[int], totals: list[int]) -> list[float]:
         """``sums`` (exact, in ``sums()`` order) with the targets shifted by their overall mean
-        ``c``, and for explained variance the residuals by theirs, then rounded: ``sum w (y -
-        c)`` and ``sum w (y - c)^2`` in exact rational arithmetic. The scores are unchanged by
-        the shift, and a resample's variance, computed from floats, no longer cancels when the
-        mean is large against the spread (1e8 + N(0, 1): every digit lost unshifted)."""
-        exact = [Fraction(s) for s in sums]
-        weight = Fraction(self.parts["weight"].total)
-        for first, second in self.shifted:
-            mean = Fraction(self.parts[self.names[first]].total) / weight if weight else Fraction(0)
-            linear, square = exact[first], exact[second]
-            exact[first] = linear - mean * exact[0]
-            exact[second] = square - 2 * mean * linear + mean * mean * exact[0]
-        return [float(s / (1 << UNIT)) for s in exact]
+        ``c = M / W`` (from ``totals``, the ``sums()`` of every row), and for explained variance the residuals by theirs, then rounded:
+        ``sum w (y - c) = (S1 W - M S0) / W`` and ``sum w (y - c)^2 = (S2 W^2 - 2 M S1 W + M^2
+        S0) / W^2``, numerators and denominators exact integers, each quotient rounded once.
+        The scores are unchanged by the shift, and a resample's variance, computed from floats,
+        no longer cancels when the mean is large against the spread (1e8 + N(0, 1): every
+        digit lost unshifted)."""
+        scale = [1 << UNIT] * len(sums)
+        exact = list(sums)
+        weight = totals[0]
+        for first, second in self.shifted if weight else ():
+            mean = totals[first]
+            linear = exact[first]
+            exact[first] = linear * weight - mean * exact[0]
+            exact[second] = (exact[second] * weight - 2 * mean * linear) * weight + mean * mean * exact[0]
+            scale[first], scale[second] = scale[first] * weight, scale[second] * weight * weight
+        return [s / d for s, d in zip(exact, scale, strict=True)]
 
     def result(self) -> float:
         unexplained, spread = self.fraction()
