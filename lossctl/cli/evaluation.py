@@ -78,9 +78,14 @@ def compute_and_emit(losses: list[str], files: list[str], labels: str | None, st
             worst=kwargs["worst"],
             sink=(lambda _: writer) if writer else None,
         )
-    paired = None
+    paired = skills = None
     if not strict and kwargs.get("ci") is not None and len(evaluations) > 1:
         paired = _paired(evaluations, files, kwargs, warnings)
+    if not strict and kwargs.get("reference") and len(evaluations) > 1:
+        from lossctl.engine.comparison import skill_against
+
+        skills, notes = skill_against(evaluations, _reference(files, kwargs))
+        warnings += notes
     emit_results(
         evaluations,
         warnings,
@@ -89,20 +94,27 @@ def compute_and_emit(losses: list[str], files: list[str], labels: str | None, st
         output=kwargs["output"],
         inputs=inputs,
         paired=paired,
+        skills=skills,
     )
+
+
+def _reference(files: list[str], kwargs: dict) -> int:
+    """The index of the reference model: ``--reference``, else the first file."""
+    from lossctl.errors import UsageError
+
+    reference = kwargs.get("reference") or files[0]
+    if reference not in files:
+        raise UsageError(f"--reference {reference} is not one of the files compared", hint=", ".join(files))
+    return files.index(reference)
 
 
 def _paired(evaluations: list, files: list[str], kwargs: dict, warnings: list[str]) -> tuple[list, dict[str, bool]]:
     """``compare --ci`` of models: each against the reference (``--reference``, else the
     first file), and whether each loss's best is significantly best."""
     from lossctl.engine.comparison import against_reference, significantly_best
-    from lossctl.errors import UsageError
     from lossctl.options.request import interval_choice
 
-    reference = kwargs.get("reference") or files[0]
-    if reference not in files:
-        raise UsageError(f"--reference {reference} is not one of the files compared", hint=", ".join(files))
     ci = interval_choice(evaluation_values(kwargs))
-    comparisons, notes = against_reference(evaluations, files.index(reference), ci)
+    comparisons, notes = against_reference(evaluations, _reference(files, kwargs), ci)
     warnings += notes
     return comparisons, significantly_best(evaluations, ci)

@@ -117,7 +117,8 @@ labels_option = option("labels")
 reference_option = click.option(
     "--reference",
     type=click.Path(dir_okay=False),
-    help="With --ci: the model the others are compared with, row by row (one of FILES; default: the first).",
+    help="The model the others are compared with (one of FILES): each one's skill, 1 - loss / its loss; "
+    "with --ci also the paired difference, row by row (default there: the first file).",
 )
 
 output_options = compose(

@@ -34,25 +34,29 @@ def emit_results(
     output: str | None,
     inputs: list,
     paired: tuple[list, dict[str, bool]] | None = None,
+    skills: list | None = None,
 ) -> None:
     """Print (or write) the results; ``paired``: the comparisons of models against the
-    reference and, per loss, whether its best is significantly best."""
+    reference and, per loss, whether its best is significantly best; ``skills``: each model's
+    skill against the reference (``--reference``)."""
     from lossctl.output import render
     from lossctl.output.document import document_text
-    from lossctl.output.grid import comparisons_grid, results_grid, worst_grid
+    from lossctl.output.grid import comparisons_grid, results_grid, skills_grid, worst_grid
     from lossctl.output.table import render_grids
 
     comparisons, significant = paired if paired is not None else (None, None)
     for message in warnings:
         warn(message)
     if fmt == "json":
-        text = document_text(evaluations, warnings, comparisons=comparisons)
+        text = document_text(evaluations, warnings, comparisons=comparisons, skills=skills)
     elif fmt == "csv":
         text = render.results_csv(evaluations)
     else:
         grids = [results_grid(evaluations, precision, significant)]
         if comparisons:
             grids.append(comparisons_grid(comparisons, precision))
+        if skills:
+            grids.append(skills_grid(skills, precision))
         for evaluation in evaluations:
             grids += worst_grid(evaluation, precision)
         text = render_grids(grids, fmt)

@@ -99,3 +99,34 @@ def _beaten(ci, higher: bool) -> bool:
 
 def _settings(ci: Ci) -> dict:
     return {"level": ci.level, "method": ci.method, "seed": ci.seed}
+
+
+@dataclass(frozen=True)
+class Skill:
+    """One loss of one model against the reference model: ``1 - L(model) / L(reference)``."""
+
+    loss: str  # the loss's label
+    reference: str
+    model: str
+    value: float
+
+
+def skill_against(evaluations: list[Evaluation], reference: int) -> tuple[list[Skill], list[str]]:
+    """The skill of every other model against ``evaluations[reference]``, per loss (a loss,
+    lower is better, whose reference value is positive: 1 is perfect, 0 the reference's
+    loss, negative worse than it; Murphy 1988's skill score with the reference model as the
+    reference forecast); warnings for the pairs that cannot be compared."""
+    base = evaluations[reference]
+    mine = {r.label: r for r in base.results if r.group is None}
+    skills, warnings = [], []
+    for e in evaluations:
+        if e is base:
+            continue
+        if not _peers(base, e):
+            warnings.append(f"{e.input}: no skill against {base.input}: not scored on the same labels")
+            continue
+        for r in (r for r in e.results if r.group is None and r.label in mine):
+            ref = mine[r.label].value
+            if r.loss.higher_is_better is False and ref > 0.0:
+                skills.append(Skill(r.label, base.input, e.input, 1.0 - r.value / ref))
+    return skills, warnings

@@ -52,7 +52,7 @@ from lossctl.errors import InputError
 from lossctl.output.gate import Outcome, passed
 
 if TYPE_CHECKING:
-    from lossctl.engine.comparison import Comparison
+    from lossctl.engine.comparison import Comparison, Skill
     from lossctl.engine.results import Evaluation, LossResult
     from lossctl.losses.intervals import Interval
 
@@ -64,9 +64,10 @@ def document(
     warnings: list[str],
     outcomes: list[Outcome] | None = None,
     comparisons: list[Comparison] | None = None,
+    skills: list[Skill] | None = None,
 ) -> dict:
     """The document of the evaluations (and, for ``check``, of its outcomes; for ``compare
-    --ci`` of models, of their paired comparisons)."""
+    --ci`` of models, of their paired comparisons; with ``--reference``, of their skill)."""
     out: dict[str, Any] = {
         "lossctl": __version__,
         "schema": SCHEMA,
@@ -79,6 +80,8 @@ def document(
         out["passed"] = passed(outcomes)
     if comparisons is not None:
         out["comparisons"] = [comparison_json(c) for c in comparisons]
+    if skills is not None:
+        out["skill"] = [{"loss": s.loss, "reference": s.reference, "model": s.model, "value": s.value} for s in skills]
     return out
 
 
@@ -87,8 +90,9 @@ def document_text(
     warnings: list[str],
     outcomes: list[Outcome] | None = None,
     comparisons: list[Comparison] | None = None,
+    skills: list[Skill] | None = None,
 ) -> str:
-    return json.dumps(document(evaluations, warnings, outcomes, comparisons), indent=2, allow_nan=False) + "\n"
+    return json.dumps(document(evaluations, warnings, outcomes, comparisons, skills), indent=2, allow_nan=False) + "\n"
 
 
 def input_json(evaluation: Evaluation) -> dict[str, Any]:

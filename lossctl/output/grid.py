@@ -12,7 +12,7 @@ from lossctl.errors import printable
 from lossctl.output.numbers import format_value
 
 if TYPE_CHECKING:
-    from lossctl.engine.comparison import Comparison
+    from lossctl.engine.comparison import Comparison, Skill
     from lossctl.engine.results import Evaluation, LossResult
     from lossctl.losses.intervals import Interval
 
@@ -177,6 +177,23 @@ def comparisons_grid(comparisons: list[Comparison], precision: int) -> Grid:
             f"rows paired by position; {first.ci.level * 100:g}% intervals ({first.ci.method}); verdicts on "
             "p-values adjusted with Holm's method over each model's losses"
         ),
+    )
+
+
+def skills_grid(skills: list[Skill], precision: int) -> Grid:
+    """A row per model, a column per loss: ``1 - loss / the reference's loss``."""
+    labels = list(dict.fromkeys(s.loss for s in skills))
+    models = list(dict.fromkeys(s.model for s in skills))
+    value = {(s.model, s.loss): s.value for s in skills}
+    rows = [
+        [m, *(format_value(value[m, lab], precision) if (m, lab) in value else "" for lab in labels)] for m in models
+    ]
+    return Grid(
+        title=f"skill against {skills[0].reference}: 1 - loss / its loss",
+        headers=["model", *labels],
+        rows=rows,
+        numeric=[False, *[True] * len(labels)],
+        caption="1 is perfect, 0 the reference's loss, below 0 worse than the reference",
     )
 
 

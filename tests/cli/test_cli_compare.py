@@ -4,6 +4,7 @@ labels, options shared by the compared losses, skipped losses. Files as in conft
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -166,3 +167,17 @@ def test_only_models_scored_on_the_same_labels_are_ranked(run, tmp_path):
     assert "**1**" in rows["a.csv"]
     assert not any("**" in rows[name] for name in ("b.csv", "c.csv", "d.csv"))
     assert "only inputs of the same task and number of rows are ranked against each other" in out
+
+
+def test_skill_against_a_reference_model(invoke):
+    # Skill = 1 - loss / the reference's loss, for losses only (r2 is a score: no skill of it).
+    samples = Path(__file__).resolve().parents[2] / "sample_data"
+    a, b = str(samples / "model_a.csv"), str(samples / "model_b.csv")
+    doc = invoke("compare", a, b, "-l", "mse", "-l", "mae", "-l", "r2", "--reference", b, "--format", "json").json()
+    value = {(r["input"], r["loss"]): r["value"] for r in doc["results"]}
+    assert [(s["loss"], s["model"], s["reference"]) for s in doc["skill"]] == [("mse", a, b), ("mae", a, b)]
+    for s in doc["skill"]:
+        assert s["value"] == 1.0 - value[a, s["loss"]] / value[b, s["loss"]]
+    assert "skill" not in invoke("compare", a, b, "-l", "mse", "--format", "json").json()
+    table = invoke("compare", a, b, "-l", "mse", "--reference", b).stdout
+    assert f"skill against {b}" in table
