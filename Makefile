@@ -27,7 +27,7 @@ demo: $(BIN)/lossctl
 
 # In parallel, one worker per core; the fuzz tests run on the bounded "default" hypothesis profile.
 test: $(TOOLS)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # Nightly: only the fuzz tests, on the long "fuzz" profile (fresh examples on every run).
 fuzz: $(TOOLS)
