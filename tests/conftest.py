@@ -89,7 +89,7 @@ def _in_a_process(
 # "default" keeps ``make test`` bounded and reproducible (the same examples on every run);
 # "fuzz" (``make fuzz``, nightly) draws fresh examples, forty times as many.
 settings.register_profile("default", max_examples=30, deadline=None, derandomize=True, database=None)
-settings.register_profile("fuzz", max_examples=1600, deadline=None)
+settings.register_profile("fuzz", max_examples=1200, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 Invoke = Callable[..., Ran]
