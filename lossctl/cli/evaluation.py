@@ -7,7 +7,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 
 from lossctl.cli.options import evaluation_values
-from lossctl.cli.output import emit_results
+from lossctl.cli.output import emit_results, note
 from lossctl.cli.progress import ProgressBar
 
 
@@ -96,6 +96,12 @@ def compute_and_emit(losses: list[str], files: list[str], labels: str | None, st
         paired=paired,
         skills=skills,
     )
+    if not losses:  # the defaults: say last what they leave out, once per task
+        from lossctl.engine.task import left_out
+
+        for line in dict.fromkeys(left_out(e.task) for e in evaluations):
+            if line:
+                note(line)
 
 
 def _reference(files: list[str], kwargs: dict) -> int:

@@ -89,26 +89,25 @@ _DEFAULTS = {
 }
 _SCORE_LOSSES = ("hinge", "squared-hinge", "perceptron", "wasserstein")
 _PROBABILITY_LOSSES = ("hinge", "squared-hinge", "perceptron")
-_ON_REQUEST = (
-    "distillation",
-    "ranking-softmax",
-    "nll",
-    "tweedie-deviance",
-    "expectile",
-    "relative-squared-error",
-    "nrmse",
-)
-"""Losses computed only when named: distillation and ranking-softmax read a y_true matrix (a
-teacher's logits, relevance labels) that a file of class labels does not have, nll a matrix
-of log-probabilities that no column name announces; the defaults of tweedie-deviance (power
-0) and expectile (tau 0.5) are mse and half of it; relative-squared-error (1 - r2) and nrmse
-(an RMSE over a scale the user chooses) are computed when named, as the scores are."""
-
+_ON_REQUEST = {
+    "distillation": "reads a teacher's logits as y_true",
+    "ranking-softmax": "reads relevance lists",
+    "nll": "reads log-probabilities",
+    "tweedie-deviance": "mse at its default power",
+    "expectile": "half the mse at its default tau",
+    "smooth-l1": "huber at the defaults",
+    "cost-sensitive-bce": "a count of misses, not a mean",
+    "relative-squared-error": "1 - r2",
+    "nrmse": "an RMSE over a scale to choose",
+}
+"""Losses computed only when named, and why: they read inputs a plain file does not announce,
+repeat another loss at their defaults, or are no mean of the rows."""
 
 SKILL = "skill"
 """The family of the scores against a reference (higher is better), computed when named."""
 CALIBRATION = "calibration"
 """The family of the binned calibration scores (ece, mce, ...), computed when named."""
+_FAMILY_REASONS = {SKILL: "skill scores", CALIBRATION: "calibration scores"}
 
 
 def default_losses(task: Task, *, calibration: bool = False) -> list[str]:
@@ -135,7 +134,23 @@ def _defaults(task: Task) -> list[str]:
 def _by_default(spec) -> bool:
     """Not on request only: skill scores (``r2``, ``d2:mae``, ...) and calibration scores
     (``ece``, ``brier-reliability``, ...) are named, not defaults."""
-    return spec.name not in _ON_REQUEST and spec.family not in (SKILL, CALIBRATION)
+    return spec.name not in _ON_REQUEST and spec.family not in _FAMILY_REASONS
+
+
+def left_out(task: Task) -> str:
+    """Which losses that fit ``task`` the defaults leave out, and why, in a line."""
+    from lossctl.losses import catalog
+
+    fitting = [s for s in catalog() if any(t in s.tasks for t in _DEFAULTS.get(task.name, (task.name,)))]
+    named = [f"{s.name} ({_ON_REQUEST[s.name]})" for s in fitting if s.name in _ON_REQUEST]
+    for family, words in _FAMILY_REASONS.items():
+        members = [s.name for s in fitting if s.family == family]
+        shown = [name for name in members if not name.startswith("d2:")] + ["d2:LOSS"] * any(
+            name.startswith("d2:") for name in members
+        )
+        if shown:
+            named.append(f"the {words} ({', '.join(shown)})")
+    return f"also there when named with -l: {'; '.join(named)}" if named else ""
 
 
 def layout_of_task(task: str) -> str:
