@@ -56,3 +56,13 @@ def test_configured_bounds_on_a_score(repo, invoke, config):
     (repo / "lossctl.toml").write_text(f'files = ["better.csv"]\n[[checks]]\nloss = "r2"\n{config}\n')
     result = invoke("check", "--config", "lossctl.toml")
     assert result.exit_code == (1 if config.startswith("min") else 0), result.stderr
+
+
+def test_max_on_a_calibration_error(repo, invoke):
+    # preds.csv is no classifier: a binary file of probabilities. ECE of y = [0, 1, 1, 0] and
+    # p = [0.2, 0.8, 0.6, 0.4] with 2 bins: [0, 0.5) holds 0.2 and 0.4 (confidence 0.3, outcome
+    # 0), [0.5, 1] 0.8 and 0.6 (0.7, outcome 1); ECE = 0.5 * 0.3 + 0.5 * 0.3 = 0.3.
+    (repo / "clf.csv").write_text("y_true,y_pred\n0,0.2\n1,0.8\n1,0.6\n0,0.4\n")
+    assert invoke("check", "clf.csv", "-l", "ece:bins=2", "--max", "0.31").exit_code == 0
+    failed = invoke("check", "clf.csv", "-l", "ece:bins=2", "--max", "0.29")
+    assert failed.exit_code == 1 and "ece:bins=2 0.3" in failed.stderr
