@@ -15,6 +15,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from lossctl import __version__
+from lossctl.output.fit import narrowest, turned
 from lossctl.output.grid import results_grid
 from lossctl.output.numbers import format_value
 from lossctl.plot import page, samples
@@ -30,6 +31,7 @@ CURVES_SIZE = (760, 420)
 SAMPLES_WIDTH = 760
 SAMPLES_ROW_HEIGHT = 250
 RELIABILITY_SIZE = (560, 480)
+PAGE_COLUMNS = 110  # characters of table text that fit the page's 1100 px without scrolling
 BIN_DIGITS = 4
 
 
@@ -67,9 +69,12 @@ def _cell_results(evaluations: list[Evaluation]) -> dict[tuple[int, int], tuple[
 
 
 def comparison_table(evaluations: list[Evaluation], precision: int) -> str:
-    """``compare``'s table as HTML, each value cell with its full-precision ``data-value``."""
+    """``compare``'s table as HTML, each value cell with its full-precision ``data-value``;
+    turned (a column per model) when its columns would not fit the page's width."""
     grid = results_grid(evaluations, precision)
     cells = _cell_results(evaluations)
+    if narrowest(grid, " *") > PAGE_COLUMNS and len(grid.rows) > 1:
+        grid, cells = turned(grid), {(c - 1, r + 1): cell for (r, c), cell in cells.items()}
     rows = []
     for r, texts in enumerate(grid.rows):
         row = []

@@ -96,6 +96,11 @@ def test_report_in_headless_chromium(run, tmp_path):
     html = report.read_text(encoding="utf-8")
     assert_self_contained(html)
     assert html.count("<img ") == 1 + len(MODELS)  # the curves, and each model's distributions
+    # Every regression loss of two models is too wide for the page: the table is turned, a
+    # column per model, so that it needs no sideways scrolling.
+    table = html[html.index('id="comparison-table"') :]
+    header = table[: table.index("</tr>")]
+    assert all(f">{model}</th>" in header for model in MODELS) and ">mse</th>" not in header
 
     run_chromium(report, tmp_path / "profile-shot", f"--screenshot={tmp_path / 'shot.png'}", "--window-size=1200,2000")
     assert png_size((tmp_path / "shot.png").read_bytes()) == WINDOW
