@@ -56,6 +56,7 @@ class Tally:
         self.states = [self._state(loss) for loss in losses]
         self.groups: dict[Any, list] = {}
         self.worst = [WorstK(worst) for _ in losses] if worst else None
+        self.whole: set[int] = set()  # losses asked for per-sample values that have none (--worst says so)
         self.failed: dict[int, str] = {}
         self.propagated = False
         self.notes: dict[str, int] = {}
@@ -147,6 +148,7 @@ class Tally:
                 mine.merge(theirs)
         for i, message in later.failed.items():
             self.failed.setdefault(i, message)
+        self.whole |= later.whole
         for message, count in later.notes.items():
             self.notes[message] = self.notes.get(message, 0) + count
         self.propagated = self.propagated or later.propagated
@@ -161,6 +163,8 @@ class Tally:
                 warnings.append(f"{loss.label} skipped: {self.failed[i]}")
                 continue
             worst = self.worst[i].items() if self.worst is not None else None
+            if i in self.whole and self.worst is not None:
+                warnings.append(f"{loss.label} has no per-sample values (a value of the whole sample): no worst rows")
             ci = self._interval(loss, state, warnings)
             kept = state if self.ci else None
             value = self._value(loss, state)
@@ -205,8 +209,9 @@ class Tally:
     def _per_sample(self, i: int, loss, batch: Batch, rows: RowNumbers, out: dict) -> None:
         try:
             values = loss.per_sample(batch)
-        except LossError:
-            return  # a loss without per-sample values (wasserstein-distance, regularization)
+        except LossError:  # a value of the whole sample (r2, ece, wasserstein-distance), or of weights
+            self.whole.add(i)
+            return
         if self.worst is not None:
             self.worst[i].update(values, rows.array())
         out[loss.label] = values

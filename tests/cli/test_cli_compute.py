@@ -469,3 +469,10 @@ def test_a_column_named_logit_holds_logits_however_it_was_chosen(run, tmp_path, 
     doc = document(run("compute", "-l", "bce", *args, "lg.csv", "--format", "json"))
     assert doc["results"][0]["params"]["from_logits"] is True
     assert doc["results"][0]["value"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_worst_rows_of_a_whole_sample_score_are_refused_with_a_warning(run, files):
+    result = run("compute", "-l", "r2", "-l", "mse", "--worst", "2", "r.csv")
+    assert result.exit_code == 0
+    assert "warning: r2 has no per-sample values (a value of the whole sample): no worst rows" in result.stderr
+    assert "worst 2 rows of r.csv: mse" in result.stdout
