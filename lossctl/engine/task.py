@@ -99,6 +99,7 @@ _ON_REQUEST = {
     "cost-sensitive-bce": "a count of misses, not a mean",
     "relative-squared-error": "1 - r2",
     "nrmse": "an RMSE over a scale to choose",
+    "median-absolute-error": "a median: a sort of the errors",
 }
 """Losses computed only when named, and why: they read inputs a plain file does not announce,
 repeat another loss at their defaults, or are no mean of the rows."""

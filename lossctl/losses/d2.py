@@ -28,7 +28,7 @@ from lossctl.losses import binary, deviance, multiclass, regression
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
 from lossctl.losses.expression import SKILL_PREFIX
-from lossctl.losses.runs import Runs, aligned_ranges, inverted_cdf
+from lossctl.losses.runs import Runs, aligned_ranges, inverted_cdf, totals
 from lossctl.losses.spec import Loss, LossSpec
 from lossctl.losses.state import MeanState
 from lossctl.losses.summation import exact_sum
@@ -174,19 +174,9 @@ def _reading_probabilities(loss: Loss) -> Loss:
     return loss
 
 
-def _totals(runs: Runs) -> tuple[int, int]:
-    """``(sum w, sum w x)`` over the runs, exact (multiples of ``2**-UNIT``)."""
-    weight = total = 0
-    for [(values, weights)] in aligned_ranges(runs):
-        if len(values):
-            weight += exact_sum(np.ones(len(values)) if weights is None else weights)
-            total += exact_sum(values, weights)
-    return weight, total
-
-
 def weighted_mean(runs: Runs) -> float:
     """``sum w y / sum w``, rounded once."""
-    weight, total = _totals(runs)
+    weight, total = totals(runs)
     if weight == 0:
         raise LossError("the sample weights sum to zero")
     return total / weight
@@ -209,7 +199,7 @@ def class_rates(runs: Runs, classes: int) -> np.ndarray:
 def weighted_quantile(runs: Runs, q: float) -> float:
     """The smallest target whose cumulative weight (in ascending order) reaches ``q sum w``
     and is positive: the weighted inverted CDF (``runs.inverted_cdf``)."""
-    total, _ = _totals(runs)
+    total, _ = totals(runs)
     if total == 0:
         raise LossError("the sample weights sum to zero")
     return inverted_cdf(runs, [Fraction(q) * total])[0]

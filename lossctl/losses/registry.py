@@ -17,6 +17,7 @@ from lossctl.losses import (
     focal,
     forecast,
     margins,
+    median,
     multiclass,
     normalized,
     percentage,
@@ -35,6 +36,7 @@ CATALOG: tuple[LossSpec, ...] = (
     + deviance.SPECS
     + percentage.SPECS
     + extremes.SPECS
+    + median.SPECS
     + forecast.SPECS
     + skill.SPECS
     + normalized.SPECS

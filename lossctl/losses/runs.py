@@ -200,11 +200,22 @@ def _next_range(cursors: list[_Cursor], sample: Runs, high: float) -> Run:
     return _sorted(parts, runs=True) if parts else (np.empty(0), np.empty(0) if sample.weighted else None)
 
 
-def inverted_cdf(sample: Runs, targets: list[Fraction]) -> list[float]:
+def totals(sample: Runs) -> tuple[int, int]:
+    """``(sum w, sum w x)`` over the sample, exact (multiples of ``2**-UNIT``)."""
+    weight = total = 0
+    for [(values, weights)] in aligned_ranges(sample):
+        if len(values):
+            weight += exact_sum(np.ones(len(values)) if weights is None else weights)
+            total += exact_sum(values, weights)
+    return weight, total
+
+
+def inverted_cdf(sample: Runs, targets: list[Fraction], *, beyond: bool = False) -> list[float]:
     """For each of the ascending ``targets`` (cumulative weights, exact multiples of
     ``2**-UNIT``), the smallest value whose cumulative weight in ascending order reaches it and
     is positive: the weighted inverted CDF (Hyndman & Fan 1996, definition 1; numpy's
-    ``quantile(method="inverted_cdf")``). Cumulative weights are exact sums compared with the
+    ``quantile(method="inverted_cdf")``); with ``beyond``, whose cumulative weight exceeds it
+    (the next value where a cumulative weight equals the target). Cumulative weights are exact sums compared with the
     exact targets, so the values do not depend on how the rows were split; one pass over the
     runs, blocks of weights summed at once and only a block that reaches a target walked."""
     found: list[float] = []
@@ -214,16 +225,16 @@ def inverted_cdf(sample: Runs, targets: list[Fraction]) -> list[float]:
         for start in range(0, len(w), SEARCH_BLOCK):
             block = w[start : start + SEARCH_BLOCK]
             step = exact_sum(block)
-            if len(found) < len(targets) and _reaches(total + step, targets[len(found)]):
+            if len(found) < len(targets) and _reaches(total + step, targets[len(found)], beyond):
                 running = Accumulator()
                 running.total = total
                 for i, weight in enumerate(block.tolist()):
                     running.add_scalar(weight)
-                    while len(found) < len(targets) and _reaches(running.total, targets[len(found)]):
+                    while len(found) < len(targets) and _reaches(running.total, targets[len(found)], beyond):
                         found.append(float(values[start + i]))
             total += step
     return found
 
 
-def _reaches(cumulative: int, target: Fraction) -> bool:
-    return cumulative >= target and cumulative > 0
+def _reaches(cumulative: int, target: Fraction, beyond: bool) -> bool:
+    return (cumulative > target if beyond else cumulative >= target) and cumulative > 0

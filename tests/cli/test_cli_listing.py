@@ -38,6 +38,7 @@ BY_TASK = {
         "max-error",
         "relative-squared-error",
         "nrmse",
+        "median-absolute-error",
         "r2",
         "explained-variance",
         "d2:mse",

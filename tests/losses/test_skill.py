@@ -233,3 +233,36 @@ def test_intervals_do_not_depend_on_a_shift_of_the_targets(name, method):
 def test_nrmse_refuses_a_mean_that_is_not_positive():
     with pytest.raises(LossError, match="mean is -2"):
         lossctl.compute("nrmse", [-1.0, -3.0], [-1.5, -3.0])
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("n", [7, 8, 501])
+def test_median_absolute_error_agrees_with_scikit_learn(n, weighted):
+    # Odd and even counts (numpy's median averages the two middle errors), ties from rounding,
+    # weights with zeros.
+    rng = np.random.default_rng(n)
+    y = np.round(rng.normal(0.0, 3.0, n), 1)
+    p = np.round(y + rng.normal(0.0, 1.0, n), 1)
+    w = rng.integers(0, 4, n).astype(float) if weighted else None
+    if weighted:
+        w[0] = 1.0
+    expected = metrics.median_absolute_error(y, p, sample_weight=w)
+    assert_close(lossctl.compute("median-absolute-error", y, p, sample_weight=w), expected, rtol=1e-15)
+
+
+def test_median_absolute_error_by_hand_and_streamed(monkeypatch):
+    # |r| = [0, 1, 3, 10]: an even count, the median (1 + 3) / 2 = 2; the outlier 10 moves nothing.
+    assert lossctl.compute("median-absolute-error", [0, 1, 2, 3], [0, 2, 5, 13]) == 2.0
+    monkeypatch.setattr(runs_module, "BUFFER_VALUES", 64)
+    monkeypatch.setattr(runs_module, "RANGE_VALUES", 256)
+    monkeypatch.setattr(runs_module, "SAMPLE_EVERY", 8)
+    y = np.round(RNG.exponential(3.0, 3000), 1)
+    p = y + np.round(RNG.normal(0.0, 1.0, 3000), 1)
+    loss = resolve("median-absolute-error")
+    parts = []
+    for rows in np.array_split(np.arange(3000), 5):
+        state = loss.state()
+        state.update(Batch({"y_true": y[rows], "y_pred": p[rows]}))
+        parts.append(pickle.loads(pickle.dumps(state)))
+    merged = parts[3].merge(parts[0]).merge(parts[4]).merge(parts[1]).merge(parts[2])
+    assert merged.result() == metrics.median_absolute_error(y, p)
