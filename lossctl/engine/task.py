@@ -100,6 +100,7 @@ _ON_REQUEST = {
     "relative-squared-error": "1 - r2",
     "nrmse": "an RMSE over a scale to choose",
     "median-absolute-error": "a median: a sort of the errors",
+    "poisson-nll": "reads log-rates by default",
 }
 """Losses computed only when named, and why: they read inputs a plain file does not announce,
 repeat another loss at their defaults, or are no mean of the rows."""

@@ -21,6 +21,7 @@ from lossctl.losses import (
     multiclass,
     normalized,
     percentage,
+    poisson_nll,
     ranking,
     regression,
     regularization,
@@ -34,6 +35,7 @@ from lossctl.losses.tasks import TASKS
 CATALOG: tuple[LossSpec, ...] = (
     regression.SPECS
     + deviance.SPECS
+    + poisson_nll.SPECS
     + percentage.SPECS
     + extremes.SPECS
     + median.SPECS

@@ -39,6 +39,7 @@ BY_TASK = {
         "relative-squared-error",
         "nrmse",
         "median-absolute-error",
+        "poisson-nll",
         "r2",
         "explained-variance",
         "d2:mse",
@@ -112,6 +113,7 @@ PARAMETERS = {
     "gaussian-nll": {"full", "eps"},
     "nrmse": {"normalization"},
     "quantile-set": {"levels"},
+    "poisson-nll": {"log_input", "full", "eps"},
 }
 # sample_data/README.md: the worked examples' ids.
 EXAMPLE_IDS = {

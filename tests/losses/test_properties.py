@@ -101,7 +101,7 @@ INPUTS = {
     "nll": "log-probabilities",
 }
 # The parameters a loss cannot do without (a file's column names give them).
-PARAMS = {"quantile-set": {"levels": [0.1, 0.5, 0.9]}}
+PARAMS = {"quantile-set": {"levels": [0.1, 0.5, 0.9]}, "poisson-nll": {"log_input": False, "full": True}}
 # Every loss of the catalog with its defaults, and configured variants worth their own check.
 VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     (spec.name, PARAMS.get(spec.name, {}), INPUTS.get(spec.name, spec.tasks[0])) for spec in catalog()

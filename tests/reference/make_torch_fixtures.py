@@ -69,6 +69,9 @@ def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
             "teacher_logits": rng.normal(0.0, 3.0, (n, CLASSES)),
             "relevance": rng.integers(0, 4, (n, CLASSES)).astype(float),
         }
+    for arrays in inputs.values():  # derived, no draw: the other arrays keep their values
+        arrays["counts"] = np.round(np.abs(arrays["y"]) * 2.0)
+        arrays["rates"] = np.exp(arrays["y_hat"] / 4.0)
     # Logits of +-1000, where a naive sigmoid or softmax overflows.
     inputs[EXTREME] = {
         "labels": np.array([0, 1, 1, 0, 1, 0, 1, 0.0]),
@@ -137,6 +140,18 @@ def regression_cases(b: Builder) -> None:
         per = F.smooth_l1_loss(p, y, beta=beta, reduction="none")
         mean = F.smooth_l1_loss(p, y, beta=beta)
         b.add("smooth-l1", {"beta": beta}, roles, f"F.smooth_l1_loss(y_pred, y_true, beta={beta})", per, mean)
+
+
+def poisson_cases(b: Builder) -> None:
+    """PoissonNLLLoss on counts 0, 1 and above (Stirling's term where y > 1), of log-rates and
+    of rates."""
+    for log_input, full in ((True, False), (True, True), (False, False), (False, True)):
+        roles = {"y_true": "counts", "y_pred": "y_hat" if log_input else "rates"}
+        x, y = b[roles["y_pred"]], b["counts"]
+        call = f"F.poisson_nll_loss(y_pred, y_true, log_input={log_input}, full={full})"
+        per = F.poisson_nll_loss(x, y, log_input=log_input, full=full, reduction="none")
+        mean = F.poisson_nll_loss(x, y, log_input=log_input, full=full)
+        b.add("poisson-nll", {"log_input": log_input, "full": full}, roles, call, per, mean)
 
 
 def binary_probability_cases(b: Builder) -> None:
@@ -265,6 +280,7 @@ def main() -> None:
             continue
         for family in (
             regression_cases,
+            poisson_cases,
             binary_probability_cases,
             binary_logit_cases,
             multiclass_label_cases,
