@@ -1,4 +1,5 @@
-"""Metric-learning losses: contrastive loss of pair distances, triplet margin loss."""
+"""Metric-learning losses: contrastive and hinge-embedding losses of pair distances, triplet
+margin loss."""
 
 from __future__ import annotations
 
@@ -17,6 +18,14 @@ def contrastive(batch: Batch, *, margin: float) -> np.ndarray:
     d = batch.require_at_least("y_pred", 0.0, why="is negative: contrastive needs distances >= 0")
     gap = np.maximum(0.0, margin - d)
     return y * d * d + (1.0 - y) * gap * gap
+
+
+def hinge_embedding(batch: Batch, *, margin: float) -> np.ndarray:
+    """``x`` for a similar pair (y = 1), ``max(0, margin - x)`` for a dissimilar one (y = -1,
+    or 0, mapped to -1 and noted): PyTorch's ``HingeEmbeddingLoss`` of a distance x."""
+    y = batch.signed_target()
+    x = batch.vector("y_pred")
+    return np.where(y > 0, x, np.maximum(0.0, margin - x))
 
 
 def triplet_distances(batch: Batch, *, p: float, eps: float) -> tuple[np.ndarray, np.ndarray]:
@@ -51,6 +60,21 @@ SPECS = (
         conventions="No 1/2 factor; y = 1 marks a similar pair; y_pred holds the distance.",
         peers="pytorch-metric-learning ContrastiveLoss (pos_margin=0, squared), tfa contrastive_loss",
         properties="pulls similar pairs together, pushes dissimilar ones past the margin",
+    ),
+    LossSpec(
+        name="hinge-embedding",
+        aliases=("hinge-embedding-loss",),
+        family="metric-learning",
+        summary="Hinge embedding loss of a pair distance: the distance of a similar pair, the margin's shortfall of a dissimilar one.",
+        formula="x if y = 1, max(0, margin - x) if y = -1",
+        latex=r"\frac{1}{n}\sum_i \begin{cases} x_i & y_i = 1 \\ \max(0, m - x_i) & y_i = -1 \end{cases}",
+        reference="PyTorch HingeEmbeddingLoss; Mobahi, Collobert & Weston (2009), Deep learning from temporal coherence",
+        tasks=(PAIR,),
+        per_sample=hinge_embedding,
+        params=(Param("margin", 1.0, "dissimilar pairs closer than this are penalized", domain=NON_NEGATIVE),),
+        conventions="Labels {-1, +1} as PyTorch, or {0, 1} with 0 read as -1 (and noted); x is not squared.",
+        peers="torch.nn.HingeEmbeddingLoss(margin, reduction='mean')",
+        properties="linear in the distance, unlike contrastive's squares",
     ),
     LossSpec(
         name="triplet",

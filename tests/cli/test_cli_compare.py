@@ -87,7 +87,7 @@ def test_without_loss_binary_probabilities_get_the_probability_losses(run, files
                 "zero-one",
             ],
         ),
-        ("pr.csv", "label,distance\n1,0.5\n0,1.5\n0,3\n", "pair", ["contrastive"]),
+        ("pr.csv", "label,distance\n1,0.5\n0,1.5\n0,3\n", "pair", ["contrastive", "hinge-embedding"]),
         ("tr.csv", "d_ap,d_an\n1,3\n2,2.5\n", "triplet", ["triplet"]),
     ],
 )

@@ -72,7 +72,7 @@ BY_TASK = {
         "d2:cross-entropy",
         *("ece", "mce", "rmsce", "brier-reliability", "brier-resolution", "brier-uncertainty"),
     },
-    "pair": {"contrastive"},
+    "pair": {"contrastive", "hinge-embedding"},
     "triplet": {"triplet"},
     "critic": {"wasserstein"},
     "distribution": {"wasserstein-distance"},

@@ -226,3 +226,11 @@ def test_log_cosh_of_large_residuals_does_not_overflow():
     # cosh(1000) overflows; log cosh r = |r| - log 2 + log1p(e^-2|r|) = |r| - log 2 here.
     r = np.array([1000.0, -800.0])
     assert_close(lossctl.per_sample("log-cosh", r, np.zeros(2)), np.abs(r) - LN2)
+
+
+def test_hinge_embedding_by_hand():
+    # y = [1, -1, -1], x = [0.5, 1.5, 0.25], margin 1: the similar pair costs its distance 0.5,
+    # the dissimilar ones max(0, 1 - 1.5) = 0 and max(0, 1 - 0.25) = 0.75: mean 1.25 / 3.
+    assert lossctl.compute("hinge-embedding", [1.0, -1.0, -1.0], [0.5, 1.5, 0.25]) == 1.25 / 3
+    # Labels {0, 1} read 0 as -1: the same value.
+    assert lossctl.compute("hinge-embedding", [1.0, 0.0, 0.0], [0.5, 1.5, 0.25]) == 1.25 / 3

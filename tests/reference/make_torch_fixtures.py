@@ -72,6 +72,8 @@ def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
     for arrays in inputs.values():  # derived, no draw: the other arrays keep their values
         arrays["counts"] = np.round(np.abs(arrays["y"]) * 2.0)
         arrays["rates"] = np.exp(arrays["y_hat"] / 4.0)
+        arrays["signs"] = 2.0 * arrays["labels"] - 1.0
+        arrays["distances"] = np.abs(arrays["y_hat"])
     # Logits of +-1000, where a naive sigmoid or softmax overflows.
     inputs[EXTREME] = {
         "labels": np.array([0, 1, 1, 0, 1, 0, 1, 0.0]),
@@ -152,6 +154,16 @@ def poisson_cases(b: Builder) -> None:
         per = F.poisson_nll_loss(x, y, log_input=log_input, full=full, reduction="none")
         mean = F.poisson_nll_loss(x, y, log_input=log_input, full=full)
         b.add("poisson-nll", {"log_input": log_input, "full": full}, roles, call, per, mean)
+
+
+def pair_cases(b: Builder) -> None:
+    """HingeEmbeddingLoss of distances with labels -1 / +1."""
+    roles = {"y_true": "signs", "y_pred": "distances"}
+    for margin in (1.0, 2.5):
+        call = f"F.hinge_embedding_loss(distances, signs, margin={margin})"
+        per = F.hinge_embedding_loss(b["distances"], b["signs"], margin=margin, reduction="none")
+        mean = F.hinge_embedding_loss(b["distances"], b["signs"], margin=margin)
+        b.add("hinge-embedding", {"margin": margin}, roles, call, per, mean)
 
 
 def binary_probability_cases(b: Builder) -> None:
@@ -281,6 +293,7 @@ def main() -> None:
         for family in (
             regression_cases,
             poisson_cases,
+            pair_cases,
             binary_probability_cases,
             binary_logit_cases,
             multiclass_label_cases,
