@@ -56,3 +56,31 @@ def reals(low: float = 1e-6, high: float = 1e3) -> st.SearchStrategy[float]:
 def unit_floats() -> st.SearchStrategy[float]:
     """Probabilities in [0, 1], the end points included."""
     return st.one_of(st.sampled_from([0.0, 1.0]), st.floats(1e-9, 1 - 1e-9))
+
+
+def spill_small_runs(monkeypatch) -> None:
+    """Sorted runs of 64 values read back 256 at a time (``losses.runs``): a few thousand rows
+    then spill to dozens of run files, as millions do with the real sizes."""
+    from lossctl.losses import runs
+
+    monkeypatch.setattr(runs, "BUFFER_VALUES", 64)
+    monkeypatch.setattr(runs, "RANGE_VALUES", 256)
+    monkeypatch.setattr(runs, "SAMPLE_EVERY", 8)
+
+
+def merged_in_parts(loss, arrays: dict[str, np.ndarray], cuts: list[int]) -> Any:
+    """``loss``'s state of ``arrays`` folded in parts cut at ``cuts``, every other part sent
+    through pickle (as a Dask worker's is), merged in a scrambled order (the last part first)."""
+    import pickle
+
+    from lossctl.losses import Batch
+
+    states = []
+    for k, part in enumerate(np.split(np.arange(len(next(iter(arrays.values())))), cuts)):
+        state = loss.state()
+        state.update(Batch({role: values[part] for role, values in arrays.items()}))
+        states.append(pickle.loads(pickle.dumps(state)) if k % 2 else state)
+    merged = states.pop()
+    for state in states:
+        merged.merge(state)
+    return merged

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import pickle
 import re
 from pathlib import Path
 
@@ -18,9 +17,8 @@ import pytest
 import lossctl
 from lossctl.engine.task import Task, default_losses
 from lossctl.losses import Batch, InputDomainError, LossError, ParameterError, resolve
-from lossctl.losses import runs as runs_module
 
-from ._support import assert_close, rng_for
+from ._support import assert_close, merged_in_parts, rng_for, spill_small_runs
 
 FIXTURES = json.loads((Path(__file__).parents[1] / "reference" / "calibration_fixtures.json").read_text())
 NAMES = ("ece", "mce", "rmsce", "brier-reliability", "brier-resolution", "brier-uncertainty")
@@ -265,22 +263,14 @@ def test_integer_weights_equal_repeated_rows_with_equal_mass_bins():
 def test_streamed_through_spilled_runs_and_pickled_parts_bit_for_bit(name, bins, mass, classwise, monkeypatch):
     # Runs of 64 values: the confidences of 4,000 rows spill to files; four parts, two of them
     # sent through pickle as a Dask worker's would be, merged in a scrambled order.
-    monkeypatch.setattr(runs_module, "BUFFER_VALUES", 64)
-    monkeypatch.setattr(runs_module, "RANGE_VALUES", 256)
-    monkeypatch.setattr(runs_module, "SAMPLE_EVERY", 8)
+    spill_small_runs(monkeypatch)
     y, p, _ = multiclass_data("stream", n=4000, classes=3)
     p = np.round(p, 2) / np.round(p, 2).sum(axis=1, keepdims=True)  # ties in the confidences
     w = rng_for("calibration", "stream weights").integers(0, 4, 4000).astype(float)
     binning, mode = "equal-mass" if mass else "equal-width", "classwise" if classwise else "top-label"
     loss = resolve(f"{name}:bins={bins},binning={binning},multiclass={mode}")
     whole = loss.evaluate(Batch({"y_true": y, "y_pred": p, "sample_weight": w}))
-    states = []
-    for part in np.array_split(np.arange(4000), [700, 1900, 2600]):
-        state = loss.state()
-        state.update(Batch({"y_true": y[part], "y_pred": p[part], "sample_weight": w[part]}))
-        states.append(state)
-    states[1], states[3] = pickle.loads(pickle.dumps(states[1])), pickle.loads(pickle.dumps(states[3]))
-    merged = states[2].merge(states[0]).merge(states[3]).merge(states[1])
+    merged = merged_in_parts(loss, {"y_true": y, "y_pred": p, "sample_weight": w}, [700, 1900, 2600])
     assert merged.result() == whole
     expected = classwise_reference(p, y, w, bins, mass) if classwise else reference(*top_label(p, y), w, bins, mass)
     assert_close(whole, expected[name])

@@ -3,7 +3,6 @@ arithmetic, streamed through spilled runs, and split any way."""
 
 from __future__ import annotations
 
-import pickle
 from fractions import Fraction
 
 import numpy as np
@@ -12,9 +11,8 @@ from sklearn import metrics
 
 import lossctl
 from lossctl.losses import Batch, LossError, ParameterError, UnknownLossError, resolve
-from lossctl.losses import runs as runs_module
 
-from ._support import assert_close
+from ._support import assert_close, merged_in_parts, spill_small_runs
 
 RNG = np.random.default_rng(20261204)
 N = 500
@@ -138,21 +136,13 @@ def test_a_sum_of_scores_is_a_score_and_a_mixture_is_refused():
 def test_streamed_through_spilled_runs_and_pickled_parts_bit_for_bit(name, monkeypatch):
     # Runs of 64 values: the targets of 4,000 rows spill to 60-odd files; four parts, two of
     # them sent through pickle as a Dask worker's would be, merged in a scrambled order.
-    monkeypatch.setattr(runs_module, "BUFFER_VALUES", 64)
-    monkeypatch.setattr(runs_module, "RANGE_VALUES", 256)
-    monkeypatch.setattr(runs_module, "SAMPLE_EVERY", 8)
+    spill_small_runs(monkeypatch)
     y = np.round(RNG.exponential(3.0, 4000), 1)  # ties in the targets
     p = y + RNG.normal(0.0, 1.0, 4000) ** 2
     w = RNG.integers(0, 4, 4000).astype(float)
     loss = resolve(name)
     whole = loss.evaluate(Batch({"y_true": y, "y_pred": p, "sample_weight": w}))
-    states = []
-    for part in np.array_split(np.arange(4000), [700, 1900, 2600]):
-        state = loss.state()
-        state.update(Batch({"y_true": y[part], "y_pred": p[part], "sample_weight": w[part]}))
-        states.append(state)
-    states[1], states[3] = pickle.loads(pickle.dumps(states[1])), pickle.loads(pickle.dumps(states[3]))
-    merged = states[2].merge(states[0]).merge(states[3]).merge(states[1])
+    merged = merged_in_parts(loss, {"y_true": y, "y_pred": p, "sample_weight": w}, [700, 1900, 2600])
     assert merged.result() == whole
     reference = {"r2": metrics.r2_score, "explained-variance": metrics.explained_variance_score}
     expected = reference.get(name)
@@ -253,16 +243,8 @@ def test_median_absolute_error_agrees_with_scikit_learn(n, weighted):
 def test_median_absolute_error_by_hand_and_streamed(monkeypatch):
     # |r| = [0, 1, 3, 10]: an even count, the median (1 + 3) / 2 = 2; the outlier 10 moves nothing.
     assert lossctl.compute("median-absolute-error", [0, 1, 2, 3], [0, 2, 5, 13]) == 2.0
-    monkeypatch.setattr(runs_module, "BUFFER_VALUES", 64)
-    monkeypatch.setattr(runs_module, "RANGE_VALUES", 256)
-    monkeypatch.setattr(runs_module, "SAMPLE_EVERY", 8)
+    spill_small_runs(monkeypatch)
     y = np.round(RNG.exponential(3.0, 3000), 1)
     p = y + np.round(RNG.normal(0.0, 1.0, 3000), 1)
-    loss = resolve("median-absolute-error")
-    parts = []
-    for rows in np.array_split(np.arange(3000), 5):
-        state = loss.state()
-        state.update(Batch({"y_true": y[rows], "y_pred": p[rows]}))
-        parts.append(pickle.loads(pickle.dumps(state)))
-    merged = parts[3].merge(parts[0]).merge(parts[4]).merge(parts[1]).merge(parts[2])
+    merged = merged_in_parts(resolve("median-absolute-error"), {"y_true": y, "y_pred": p}, [600, 1200, 1800, 2400])
     assert merged.result() == metrics.median_absolute_error(y, p)
