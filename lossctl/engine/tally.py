@@ -168,13 +168,34 @@ class Tally:
             ci = self._interval(loss, state, warnings)
             kept = state if self.ci else None
             value = self._value(loss, state)
-            out.append(LossResult(loss, value, state.n, worst=worst, ci=ci, state=kept, bins=_bins(state, value)))
+            out.append(
+                LossResult(
+                    loss,
+                    value,
+                    state.n,
+                    worst=worst,
+                    ci=ci,
+                    state=kept,
+                    bins=_bins(state, value),
+                    components=_components(state, value),
+                )
+            )
         for key, states in sorted(self.groups.items(), key=lambda kv: str(kv[0])):
             for i, (loss, state) in enumerate(zip(self.losses, states, strict=True)):
                 if state is not None and i not in self.failed:
                     ci = self._interval(loss, state, warnings, key)
                     value = self._value(loss, state)
-                    out.append(LossResult(loss, value, state.n, group=key, ci=ci, bins=_bins(state, value)))
+                    out.append(
+                        LossResult(
+                            loss,
+                            value,
+                            state.n,
+                            group=key,
+                            ci=ci,
+                            bins=_bins(state, value),
+                            components=_components(state, value),
+                        )
+                    )
         return out, warnings
 
     def _state(self, loss, slice_of_rows: bool = False):
@@ -228,3 +249,8 @@ class Tally:
 def _bins(state, value: float) -> list[dict] | None:
     """The bins of a calibration score's state (a reliability diagram), where it has a value."""
     return state.bins() if hasattr(state, "bins") and not math.isnan(value) else None
+
+
+def _components(state, value: float) -> list[tuple[str, float]] | None:
+    """The components of a result that has them (each quantile level of quantile-set)."""
+    return state.components() if hasattr(state, "components") and not math.isnan(value) else None

@@ -12,10 +12,13 @@ ensemble CRPS); PyTorch ``GaussianNLLLoss``.
 from __future__ import annotations
 
 import math
+from functools import partial
+from typing import Any
 
 import numpy as np
 
 from lossctl.losses.batch import Batch
+from lossctl.losses.components import ComponentMeans
 from lossctl.losses.errors import InputDomainError
 from lossctl.losses.params import BOOL, NON_NEGATIVE, UNIT, VECTOR, Interval, Param
 from lossctl.losses.spec import LossSpec
@@ -87,10 +90,9 @@ def crps_ensemble(batch: Batch, *, fair: bool) -> np.ndarray:
     return error - spread / (2.0 * m * (m - 1 if fair else m))
 
 
-def quantile_set(batch: Batch, *, levels: tuple[float, ...] | None) -> np.ndarray:
-    """``mean_k max(q_k r_k, (q_k - 1) r_k)`` with ``r_k = y - x_k``: the pinball loss of each
-    quantile column ``x_k`` at its level ``q_k``, averaged over the levels (scikit-learn's
-    ``mean_pinball_loss`` of each column, then their mean)."""
+def quantile_terms(batch: Batch, *, levels: tuple[float, ...] | None) -> tuple[tuple[str, ...], np.ndarray]:
+    """``max(q_k r_k, (q_k - 1) r_k)`` with ``r_k = y - x_k``: the pinball loss of each
+    quantile column ``x_k`` at its level ``q_k``, a column per level, named by its level."""
     x = batch.get("quantiles")
     x = x.reshape(-1, 1) if x.ndim == 1 else x
     if levels is None:
@@ -99,7 +101,18 @@ def quantile_set(batch: Batch, *, levels: tuple[float, ...] | None) -> np.ndarra
         raise InputDomainError(f"{x.shape[1]} quantile columns but {len(levels)} levels", role="quantiles")
     q = np.asarray(levels)
     r = batch.vector("y_true")[:, None] - x
-    return np.maximum(q * r, (q - 1.0) * r).mean(axis=1)
+    return tuple(f"{level:g}" for level in levels), np.maximum(q * r, (q - 1.0) * r)
+
+
+def quantile_set(batch: Batch, *, levels: tuple[float, ...] | None) -> np.ndarray:
+    """``mean_k max(q_k r_k, (q_k - 1) r_k)``: the pinball losses of the quantile columns
+    averaged over the levels (the mean of scikit-learn's ``mean_pinball_loss`` of each)."""
+    return quantile_terms(batch, levels=levels)[1].mean(axis=1)
+
+
+def _quantile_state(spec: LossSpec, params: dict[str, Any]) -> ComponentMeans:
+    """The mean over the levels, and each level's mean pinball loss beside it."""
+    return ComponentMeans(partial(quantile_terms, **params))
 
 
 def gaussian_nll(batch: Batch, *, full: bool, eps: float) -> np.ndarray:
@@ -196,6 +209,7 @@ SPECS = (
         reference="Koenker & Bassett (1978); Gneiting & Raftery (2007), eq. 40 (the quantile score)",
         tasks=(FORECAST,),
         per_sample=quantile_set,
+        make_state=_quantile_state,
         params=(
             Param(
                 "levels",

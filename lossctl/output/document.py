@@ -131,6 +131,8 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
         out["ci"] = _interval_json(result.ci)
     if result.bins is not None:
         out["bins"] = result.bins
+    if result.components is not None:
+        out["components"] = [{"level": float(name), "value": _number(value)} for name, value in result.components]
     return out
 
 

@@ -89,15 +89,22 @@ def _single(evaluation: Evaluation, precision: int) -> Grid:
             best={(r, c + 2) for r, c in _mark_best(values[:-1], _higher(results, labels))},
             caption=evaluation.describe(),
         )
-    rows = [[r.label, format_value(r.value, precision), str(r.n)] for r in results]
+    lines = [line for r in results for line in _lines(r)]
+    rows = [[label, format_value(value, precision), str(r.n)] for label, value, r in lines]
     headers, numeric = ["loss", "value", "n"], [False, True, True]
     levels = {r.ci.level for r in results if r.ci is not None}
     if levels:  # one level per run
         headers.append(f"{max(levels) * 100:g}% interval")
         numeric.append(True)
-        for row, r in zip(rows, results, strict=True):
-            row.append(_interval(r, precision))
+        for row, (_, value, r) in zip(rows, lines, strict=True):
+            row.append(_interval(r, precision) if value is r.value else "")
     return Grid(title=evaluation.input, headers=headers, rows=rows, numeric=numeric, caption=evaluation.describe())
+
+
+def _lines(result: LossResult) -> list[tuple[str, float, LossResult]]:
+    """A result's line, then a line per component (``quantile-set at 0.1``)."""
+    parts = result.components or []
+    return [(result.label, result.value, result)] + [(f"{result.loss.name} at {name}", v, result) for name, v in parts]
 
 
 def _higher(results: list[LossResult], labels: list[str]) -> list[bool | None]:

@@ -92,6 +92,11 @@ def test_quantile_columns_are_found_with_their_levels(invoke, tmp_path):
     assert result["loss"] == "quantile-set" and result["params"]["levels"] == [0.1, 0.5, 0.9]
     stacked = np.column_stack([columns["q_10"], columns["q_50"], columns["q_90"]])
     assert result["value"] == lossctl.compute("quantile-set", Y, None, quantiles=stacked, levels=(0.1, 0.5, 0.9))
+    # Each level's own pinball loss beside the mean: the quantile loss of that column alone.
+    each = [lossctl.compute("quantile", Y, stacked[:, k], quantile=q) for k, q in enumerate((0.1, 0.5, 0.9))]
+    assert result["components"] == [{"level": q, "value": v} for q, v in zip((0.1, 0.5, 0.9), each, strict=True)]
+    table = invoke("compute", "-l", "quantile-set", path).stdout
+    assert all(f"quantile-set at {q}" in table for q in ("0.1", "0.5", "0.9"))
     # Named by option, with the levels given.
     other = write(tmp_path / "o.csv", {"y_true": Y, "low": MU - SIGMA, "high": MU + SIGMA})
     named = invoke("compute", "-l", "quantile-set:levels=[0.1,0.9]", "--quantiles", "[lh]*", other, "--format", "json")

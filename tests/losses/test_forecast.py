@@ -13,9 +13,9 @@ from sklearn.metrics import mean_pinball_loss
 
 import lossctl
 from lossctl.io import quantile_level
-from lossctl.losses import InputDomainError
+from lossctl.losses import Batch, InputDomainError
 
-from ._support import assert_close
+from ._support import assert_close, merged_in_parts
 
 FIXTURES = np.load(Path(__file__).resolve().parents[1] / "reference" / "forecast_fixtures.npz")
 Y, MU, SIGMA, MEMBERS = (FIXTURES[name] for name in ("y", "mu", "sigma", "members"))
@@ -89,6 +89,31 @@ def test_quantile_set_is_the_mean_of_scikit_learns_pinball_losses():
     assert_close(lossctl.compute("quantile-set", Y, None, quantiles=columns, levels=levels), expected, rtol=1e-12)
     with pytest.raises(InputDomainError, match="3 quantile columns but 2 levels"):
         lossctl.compute("quantile-set", Y, None, quantiles=columns, levels=(0.1, 0.9))
+
+
+def test_quantile_set_gives_each_levels_pinball_loss_as_scikit_learn_does():
+    levels = (0.1, 0.5, 0.9)
+    columns = MU[:, None] + np.array([-1.0, 0.0, 1.0]) * SIGMA[:, None]
+    weights = np.random.default_rng(3).uniform(0.0, 2.0, len(Y))
+    loss = lossctl.resolve("quantile-set", {"levels": levels})
+    state = loss.state()
+    state.update(Batch({"y_true": Y, "quantiles": columns, "sample_weight": weights}))
+    got = state.components()
+    assert [name for name, _ in got] == ["0.1", "0.5", "0.9"]
+    for (_, value), k in zip(got, range(3), strict=True):
+        expected = mean_pinball_loss(Y, columns[:, k], alpha=levels[k], sample_weight=weights)
+        assert_close(value, expected, rtol=1e-12)
+
+
+def test_quantile_set_levels_are_the_same_floats_whatever_the_split():
+    levels = (0.05, 0.5, 0.95)
+    columns = MU[:, None] + np.array([-2.0, 0.0, 2.0]) * SIGMA[:, None]
+    loss = lossctl.resolve("quantile-set", {"levels": levels})
+    whole = loss.state()
+    whole.update(Batch({"y_true": Y, "quantiles": columns}))
+    parts = merged_in_parts(loss, {"y_true": Y, "quantiles": columns}, [7, 40, len(Y) - 3])
+    assert parts.components() == whole.components()
+    assert parts.result() == whole.result()
 
 
 @pytest.mark.parametrize(
