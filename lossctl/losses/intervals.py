@@ -64,6 +64,17 @@ def interval(state, *, level: float, method: str, seed: int = DEFAULT_SEED) -> I
         raise ValueError(f"a confidence level is in (0, 1), not {level}")
     if not resamplable(state):
         raise LossError(f"no interval for {_why_not(state)}")
+    return _within(state, _interval(state, level, method, seed))
+
+
+def _within(state, found: Interval) -> Interval:
+    """``found`` with its ends kept in the range of ``state``'s result (``bounds``: a score's
+    interval never goes past a perfect 1): the normal interval is symmetric, the range not."""
+    low, high = getattr(state, "bounds", (-math.inf, math.inf))
+    return Interval(found.level, min(max(found.low, low), high), max(min(found.high, high), low), found.method)
+
+
+def _interval(state, level: float, method: str, seed: int) -> Interval:
     z = NormalDist().inv_cdf((1.0 + level) / 2.0)
     if method == "normal" and hasattr(state, "delta_interval"):
         return Interval(level, *state.delta_interval(z), method)

@@ -11,6 +11,8 @@ exact, the score is rounded once, and it is the same float however the rows were
 
 from __future__ import annotations
 
+import math
+
 from fractions import Fraction
 
 import numpy as np
@@ -30,6 +32,8 @@ for explained variance, ``sum w r``."""
 
 class ExplainedState:
     """The sums of ``SUMS`` (the last one only when ``centered``: explained variance)."""
+
+    bounds = (-math.inf, 1.0)  # a score is at most 1 (a perfect fit), and so are its interval's ends
 
     def __init__(self, centered: bool) -> None:
         self.centered = centered
@@ -137,6 +141,8 @@ class ExplainedState:
 
 class RelativeState(ExplainedState):
     """``sum w r^2 / sum w (y - ybar)^2``: the squared error relative to the mean's, 1 - r2."""
+
+    bounds = (0.0, math.inf)
 
     def __init__(self) -> None:
         super().__init__(centered=False)

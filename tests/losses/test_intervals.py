@@ -147,3 +147,24 @@ def test_an_overflowing_square_leaves_the_bootstrap():
         lossctl.interval("mse", y, p)
     ci = lossctl.interval("mse", y, p, method="bootstrap")
     assert ci.low <= lossctl.compute("mse", y, p) <= ci.high
+
+
+def test_a_scores_interval_stops_at_a_perfect_one():
+    # r2's normal interval is the delete-a-group jackknife's value -/+ z se (by hand below, with
+    # scikit-learn's r2_score of the rows left); near a perfect fit of few rows value + z se
+    # passes 1, which no r2 reaches: the upper end is 1, the lower end unmoved.
+    from sklearn.metrics import r2_score
+
+    rng = np.random.default_rng(5)
+    y = rng.normal(0.0, 1.0, 12)
+    p = y + rng.normal(0.0, 0.02, 12)
+    p[3] += 0.8  # one poor row: the groups disagree
+    groups = groups_of_rows(np.arange(12), 0)
+    deleted = np.array([r2_score(y[groups != g], p[groups != g]) for g in np.unique(groups)])
+    g = len(deleted)
+    se = math.sqrt((g - 1) / g * np.sum((deleted - deleted.mean()) ** 2))
+    value = r2_score(y, p)
+    assert value + Z95 * se > 1.0
+    ci = lossctl.interval("r2", y, p)
+    assert ci.high == 1.0
+    assert ci.low == pytest.approx(value - Z95 * se, rel=1e-10)
