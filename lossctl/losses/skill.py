@@ -12,7 +12,6 @@ exact, the score is rounded once, and it is the same float however the rows were
 from __future__ import annotations
 
 import math
-
 from fractions import Fraction
 
 import numpy as np
