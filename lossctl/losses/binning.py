@@ -34,6 +34,7 @@ from functools import partial
 
 import numpy as np
 
+from lossctl.losses import runs
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
 from lossctl.losses.runs import Runs, aligned_ranges, inverted_cdf
@@ -41,6 +42,7 @@ from lossctl.losses.state import accumulate, representable
 from lossctl.losses.summation import Accumulator, GroupedAccumulator, to_float
 
 EQUAL_WIDTH, EQUAL_MASS = "equal-width", "equal-mass"
+SHARED_FLOOR = 1 << 15  # values buffered per sample at the least, however many classes
 TOP_LABEL, CLASSWISE = "top-label", "classwise"
 WEIGHT, OUTCOME = 0, 2  # a cell's sums: sum w, sum w c, sum w o, in this order
 _AT_ONCE = 256  # cells summed by one grouped accumulator: its bins stay a few MiB
@@ -145,7 +147,7 @@ class EqualMass:
 
     def add(self, confidence: np.ndarray, outcome: np.ndarray, weights: np.ndarray | None) -> None:
         if not self.samples:
-            self.samples = [(Runs(), Runs()) for _ in range(confidence.shape[1])]
+            self.samples = _samples(confidence.shape[1])
         for j, (every, hits) in enumerate(self.samples):
             hit = outcome[:, j] == 1.0
             try:
@@ -158,7 +160,7 @@ class EqualMass:
         if not other.samples:
             return
         if not self.samples:
-            self.samples = [(Runs(), Runs()) for _ in other.samples]
+            self.samples = _samples(len(other.samples))
         for (every, hits), (their_every, their_hits) in zip(self.samples, other.samples, strict=True):
             try:
                 every.merge(their_every)
@@ -183,6 +185,14 @@ class EqualMass:
                 _add_into(cells, cell_sums(np.searchsorted(inner, hit_values), [(None, hit_weights)]), OUTCOME)
         edges = [float(lowest), *inner.tolist(), float(highest)]
         return [Bin(edges[k], edges[k + 1], *cells[k]) for k in sorted(cells) if cells[k][WEIGHT] > 0]
+
+
+def _samples(problems: int) -> list[tuple[Runs, Runs]]:
+    """Two sorted samples per problem, sharing one buffer's worth of memory between them (down
+    to ``SHARED_FLOOR`` values each): classwise bins of a hundred classes hold no more than one
+    sample's buffer would, in more (and smaller) run files."""
+    share = max(runs.BUFFER_VALUES // (2 * problems), SHARED_FLOOR)
+    return [(Runs(share), Runs(share)) for _ in range(problems)]
 
 
 def quantile_edges(runs: Runs, bins: int, weight: int) -> list[float]:

@@ -35,7 +35,8 @@ Run = tuple[np.ndarray, np.ndarray | None]  # values sorted, then weights: a sam
 class Runs:
     """A sample of values (and their weights, for every value or none), in sorted runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, buffer_values: int | None = None) -> None:
+        self.buffer_values = buffer_values  # None: BUFFER_VALUES, read when a batch comes
         self._buffer: list[Run] = []
         self._buffered = 0
         self._runs: list[_SortedRun] = []
@@ -50,7 +51,7 @@ class Runs:
         self._buffer.append((np.array(values, dtype=np.float64), None if weights is None else np.array(weights)))
         self._buffered += len(values)
         self.count += len(values)
-        if self._buffered >= BUFFER_VALUES:
+        if self._buffered >= (self.buffer_values or BUFFER_VALUES):
             self._runs.append(_SortedRun(*self._take_buffer(), self._files()))
 
     def merge(self, other: Runs) -> None:

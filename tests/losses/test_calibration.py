@@ -344,3 +344,27 @@ def test_decimal_probabilities_fall_in_the_bin_they_open():
     state.update(Batch({"y_true": y, "y_pred": p}))
     bins = state.bins()
     assert [(b["low"], b["confidence"], b["count"]) for b in bins] == [(k / 10, k / 10, 4.0) for k in range(1, 10)]
+
+
+def test_classwise_equal_mass_bins_of_many_classes_hold_one_buffer_not_one_per_class():
+    # 100 classes x 100,000 rows in batches of 10,000: each class's confidences (and hits) are
+    # kept in sorted runs. Were each of the 200 samples to buffer a run of up to 1M values,
+    # the 10M confidences (80 MB) would all be held; sharing one buffer, each sample spills at
+    # 32,768 values: at most 100 x 32,768 x 8 B = 26 MB buffered, plus a batch's temporaries
+    # (a 10,000 x 100 matrix is 8 MB, a few of them at once). 50 MB lies between the two.
+    import tracemalloc
+
+    classes, rows, batch = 100, 100_000, 10_000
+    state = resolve("ece:bins=10,binning=equal-mass,multiclass=classwise").state()
+    rng = np.random.default_rng(9)
+    tracemalloc.start()
+    try:
+        for _ in range(rows // batch):
+            p = rng.dirichlet(np.ones(classes), batch)
+            state.update(Batch({"y_true": rng.integers(0, classes, batch), "y_pred": p}))
+            del p
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2**20, f"{peak / 2**20:.0f} MiB"
+    assert 0.0 <= state.result() <= 1.0
