@@ -4,6 +4,7 @@ a baseline predictions file (paired) or a stored result written with ``compute -
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -145,3 +146,20 @@ def test_a_score_regresses_when_it_falls(invoke, models):
     assert r2_gate(models["slightly"], "main.csv").exit_code == 0
     risen = r2_gate("main.csv", models["worse"])
     assert risen.exit_code == 0 and json.loads(risen.stdout)["checks"][0]["p_value"] > 0.5
+
+
+def test_a_stored_standard_error_is_taken_over_the_intervals_width():
+    # An RMSE's interval is not symmetric about its value: the stored se (the delta method's)
+    # is what the test needs. diff = 0.3; se = hypot(0.1, 0.2) with the stored se; without it
+    # the baseline's se is the width over 2 z: 10 / (2 * 1.96) = 2.55.
+    from statistics import NormalDist
+
+    from lossctl.check.significance import stored_regression
+    from lossctl.losses.intervals import Interval
+
+    new = Interval(0.95, 1.0, 1.6, "normal", 0.1)
+    z = NormalDist().inv_cdf(0.975)
+    with_se = stored_regression(1.3, new, 1.0, {"level": 0.95, "low": 0.0, "high": 10.0, "se": 0.2}, 0.05)
+    assert with_se.p_value == pytest.approx(1.0 - NormalDist().cdf(0.3 / math.hypot(0.1, 0.2)), rel=1e-12)
+    without = stored_regression(1.3, new, 1.0, {"level": 0.95, "low": 0.0, "high": 10.0}, 0.05)
+    assert without.p_value == pytest.approx(1.0 - NormalDist().cdf(0.3 / math.hypot(0.1, 10.0 / (2 * z))), rel=1e-12)

@@ -21,6 +21,7 @@ def test_ci_alone_before_the_file_is_95_percent(run, files):
         "low": pytest.approx(4 - 4 * z),
         "high": pytest.approx(4 + 4 * z),
         "method": "normal",
+        "se": pytest.approx(4.0),
     }
 
 
