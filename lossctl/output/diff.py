@@ -193,7 +193,7 @@ def diff_grids(d: Diff, precision: int) -> list[Grid]:
     if d.rows:
         grids.append(_rows_grid(d, precision))
     if d.a.group_by:
-        grids.append(_slices_grid(d, precision))
+        grids.append(slices_grid(d, precision))
     return grids
 
 
@@ -219,7 +219,9 @@ def _rows_grid(d: Diff, precision: int) -> Grid:
     )
 
 
-def _slices_grid(d: Diff, precision: int) -> Grid:
+def slices_grid(d: Diff, precision: int) -> Grid:
+    """A row per slice of the first loss: both values, ``b - a``, its interval, p-value and
+    verdict (``!`` where the slice disagrees), the disagreement said in the caption."""
     rows = [
         [
             _shown(s.group, precision),
