@@ -76,6 +76,8 @@ def diff(
     from lossctl.output.diff import diff_grids, diff_json
     from lossctl.output.table import render_grids
 
+    if file_a == file_b == "-":
+        raise click.UsageError("standard input ('-') can be one of the two files, not both")
     if output:
         from lossctl.atomic import check_output
 

@@ -210,7 +210,9 @@ def _rows_grid(d: Diff, precision: int) -> Grid:
         cells += [_shown(v, precision) for v in (r.prediction_a, r.prediction_b, r.loss_a, r.loss_b, r.change)]
         rows.append(cells)
     return Grid(
-        title=f"the {len(rows)} rows whose {d.loss} changed most",
+        title=f"the {len(rows)} rows whose {d.loss} changed most"
+        if len(rows) > 1
+        else f"the row whose {d.loss} changed most",
         headers=headers,
         rows=rows,
         numeric=[True, *([False] if keyed else []), True, True, True, True, True, True],
