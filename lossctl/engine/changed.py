@@ -36,7 +36,8 @@ class ChangedRow:
 
 
 class TopChanged:
-    """The ``k`` rows of the largest ``|l_B - l_A|`` over every chunk folded so far."""
+    """The ``k`` rows of the largest ``|l_B - l_A|`` over every chunk folded so far; the
+    chunks are folded in row order."""
 
     def __init__(self, k: int) -> None:
         self.largest = WorstK(k)
@@ -54,7 +55,13 @@ class TopChanged:
         if not self.largest.k or not len(rows):
             return
         size = np.abs(loss_b - loss_a)
-        ranked = np.flatnonzero(~np.isnan(size))  # a NaN change (--nan propagate) ranks nowhere
+        kept = self.largest.values
+        # Once k rows are kept, a row enters only above the smallest of them: the chunks come in
+        # row order, so a tie with it goes to the earlier row, already kept.
+        floor = kept.min() if len(kept) == self.largest.k else -np.inf
+        ranked = np.flatnonzero(size > floor)  # a NaN change (--nan propagate) ranks nowhere
+        if not len(ranked):
+            return
         self.largest.update(size[ranked], rows[ranked])
         chosen = set(self.largest.rows.tolist())
         self.kept = {row: record for row, record in self.kept.items() if row in chosen}
