@@ -88,7 +88,7 @@ def diff(
         values["ci"] = BY_KEY["ci"].default
     requests = [build_request(path, losses, strict=False, **values) for path in (file_a, file_b)]
     result = run_diff(*requests, on=on, top=top)
-    for message in dict.fromkeys(result.warnings):
+    for message in result.warnings:
         warn(message)
     text = diff_json(result) if fmt == "json" else render_grids(diff_grids(result, precision), fmt)
     write_result(text, output, [file_a, file_b])

@@ -23,7 +23,7 @@ from lossctl.engine.changed import ChangedRow, TopChanged
 from lossctl.engine.comparison import Comparison, against_reference
 from lossctl.engine.local import open_input
 from lossctl.engine.pipeline import READ_AHEAD_ROWS, role_arrays, summarize
-from lossctl.engine.plan import plan, resolve_losses
+from lossctl.engine.plan import Plan, plan, resolve_losses
 from lossctl.engine.read_ahead import read_ahead
 from lossctl.engine.request import Request
 from lossctl.engine.results import Evaluation
@@ -75,27 +75,22 @@ def diff(request_a: Request, request_b: Request, *, on: str | None = None, top: 
     if ci is None:
         raise UsageError("diff needs an interval level (ci)")
     sources = [open_input(request_a), open_input(request_b)]
-    choice = request_a.losses
-    named = resolve_losses(choice.names, choice, {}) if choice.names else []
-    plans = []
-    for request, source in zip((request_a, request_b), sources, strict=True):
-        # The slices' column is read from the joined files: it may be in either.
-        found, chunks = plan(replace(request, source=replace(request.source, group_by=None)), source, named)
-        chunks.close()
-        plans.append(found)
-    plan_a, plan_b = plans
-    if plan_a.task != plan_b.task:
-        raise InputError(
-            f"{sources[0].name} holds {plan_a.task.describe()}, {sources[1].name} {plan_b.task.describe()}: "
-            "diff compares two models of the same task"
-        )
+    plan_a, plan_b = plans = _plans([request_a, request_b], sources)
     joined = join_sources(*sources, on=on)
     binding_b = _exposed(plan_b.binding, joined.right_names, sources[1].name)
     group_by, nan = request_a.source.group_by, request_a.source.nan
     first = plan_a.losses[0].label
     sinks = [_Latest(first), _Latest(first)]
     tallies = [
-        Tally(p.losses, Translator(joined, binding), strict=p.strict, nan=nan, per_sample=sink, ci=ci, pair_slices=True)
+        Tally(
+            p.losses,
+            Translator(joined, binding),
+            strict=p.strict,
+            nan=nan,
+            per_sample=sink if top else None,
+            ci=ci,
+            pair_slices=True,
+        )
         for p, binding, sink in zip(plans, (plan_a.binding, binding_b), sinks, strict=True)
     ]
     key = on or next((c for c in sources[0].columns if is_key_name(c)), None)
@@ -134,7 +129,28 @@ def diff(request_a: Request, request_b: Request, *, on: str | None = None, top: 
             warnings += notes
     if top and 0 in tallies[0].whole:
         warnings.append(f"{first} has no per-sample values (a value of the whole sample): no rows shown")
-    return Diff(*evaluations, on, comparisons, first, key, top_changed.items(), slices, warnings)
+    rows = top_changed.items()
+    return Diff(*evaluations, on, comparisons, first, key, rows, slices, list(dict.fromkeys(warnings)))
+
+
+def _plans(requests: list[Request], sources: list) -> list[Plan]:
+    """The plan of each file (its columns, task and losses), from its first chunk; an error
+    when the two files hold different tasks."""
+    choice = requests[0].losses
+    named = resolve_losses(choice.names, choice, {}) if choice.names else []
+    plans = []
+    for request, source in zip(requests, sources, strict=True):
+        # The slices' column is read from the joined files: it may be in either.
+        found, chunks = plan(replace(request, source=replace(request.source, group_by=None)), source, named)
+        chunks.close()
+        plans.append(found)
+    tasks = [p.task for p in plans]
+    if tasks[0] != tasks[1]:
+        raise InputError(
+            f"{sources[0].name} holds {tasks[0].describe()}, {sources[1].name} {tasks[1].describe()}: "
+            "diff compares two models of the same task"
+        )
+    return plans
 
 
 def _exposed(binding: Binding, names: dict[str, str], file: str) -> Binding:
