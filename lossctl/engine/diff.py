@@ -119,8 +119,11 @@ def diff(request_a: Request, request_b: Request, *, on: str | None = None, top: 
         warnings += notes + evaluation.warnings()
     comparisons, notes = against_reference(evaluations, 0, ci)
     warnings += notes
+    if any(tally.propagated for tally in tallies):  # every value is NaN: nothing to pair
+        comparisons = []
+        warnings.append("a missing value made every result NaN (--nan propagate): no paired comparison")
     slices: list[SliceChange] = []
-    if group_by:
+    if group_by and comparisons:
         overall = next((c.diff for c in comparisons if c.loss == first), None)
         if overall is not None:
             slices, notes = slice_changes(

@@ -192,7 +192,7 @@ def diff_grids(d: Diff, precision: int) -> list[Grid]:
     ]
     if d.rows:
         grids.append(_rows_grid(d, precision))
-    if d.a.group_by:
+    if d.slices:
         grids.append(slices_grid(d, precision))
     return grids
 
