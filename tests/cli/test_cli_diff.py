@@ -188,3 +188,21 @@ def test_markdown(run, tmp_path):
     out = ok(run("diff", "-l", "mse", "--top", "2", "a.csv", "b.csv", "--format", "markdown")).stdout
     assert "| loss | a | b | b - a | interval | p | verdict |" in out
     assert "| row | id | label | pred a | pred b | loss a | loss b | change |" in out
+
+
+def test_nan_propagate_pairs_nothing(run, files):
+    write_csv(files / "gap.csv", y_true=[1.0, 2.0, 3.0, 4.0], y_pred=[1.0, float("nan"), 3.0, 4.0])
+    result = ok(
+        run("diff", "-l", "mse", "--nan", "propagate", "--fail-on-regression", "r.csv", "gap.csv", "--format", "json")
+    )
+    (mse,) = result.json()["results"]
+    assert (mse["a"], mse["b"], mse["diff"], mse["verdict"]) == (4.0, None, None, None)
+    assert result.json()["regression"] is False
+    assert "no paired comparison" in result.stderr
+
+
+def test_stdin_is_one_of_the_files_at_most(run, files):
+    assert ok(run("diff", "-l", "mae", "r.csv", "-", input=(files / "b.csv").read_text())).stdout.startswith(
+        "<stdin> against r.csv"
+    )
+    failed(run("diff", "-", "-", input="y_true,y_pred\n1,1\n"), "not both")
