@@ -46,6 +46,7 @@ class Tally:
         worst: int = 0,
         per_sample: PerSampleSink | None = None,
         ci: Ci | None = None,
+        pair_slices: bool = False,
     ) -> None:
         self.losses = losses
         self.translator = translator
@@ -53,6 +54,7 @@ class Tally:
         self.nan = nan
         self.per_sample = per_sample
         self.ci = ci
+        self.pair_slices = pair_slices
         self.states = [self._state(loss) for loss in losses]
         self.groups: dict[Any, list] = {}
         self.worst = [WorstK(worst) for _ in losses] if worst else None
@@ -74,6 +76,7 @@ class Tally:
             worst=worst,
             per_sample=self.per_sample,
             ci=self.ci,
+            pair_slices=self.pair_slices,
         )
 
     def feed_weights(self, weights: ModelWeights) -> None:
@@ -207,7 +210,7 @@ class Tally:
             return loss.state()
         normal = self.ci.method == "normal"
         state = loss.state()
-        groups = not (slice_of_rows and normal and hasattr(state, "delta_interval"))
+        groups = self.pair_slices or not (slice_of_rows and normal and hasattr(state, "delta_interval"))
         return tracked(state, moments=normal, groups=groups)
 
     def _interval(self, loss, state, warnings: list[str], key: Any = None):

@@ -61,7 +61,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("members", "Columns of an ensemble forecast's members, a glob such as 'member_*' (crps-ensemble).", SOURCE),
     Option("quantiles", "Columns of quantile forecasts, a glob such as 'q_*' (quantile-set).", SOURCE),
     Option("labels", "Labels file joined with each prediction file.", SOURCE, PATH),
-    Option("on", "Join the prediction file and the labels file on this key column.", SOURCE),
+    Option("on", "Pair the rows of two files on this key column (predictions and labels; diff's two models).", SOURCE),
     Option("model_weights", "Model parameters (.npy, .npz, CSV, Parquet) for l1, l2, elastic-net.", SOURCE, PATH),
     Option("from_logits", "Predictions are logits, not probabilities.", LOSSES, FLAG, default=False),
     Option("nan", "What a missing value (NaN, empty cell) does.", SOURCE, CHOICE, NAN_POLICIES, "error"),
