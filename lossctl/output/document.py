@@ -129,7 +129,7 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
     if result.worst is not None:
         out["worst"] = [{"row": row + 1, "value": value} for row, value in result.worst]
     if result.ci is not None:
-        out["ci"] = _interval_json(result.ci)
+        out["ci"] = interval_json(result.ci)
     if result.bins is not None:
         out["bins"] = result.bins
     if result.components is not None:
@@ -137,7 +137,7 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
     return out
 
 
-def _interval_json(ci: Interval) -> dict[str, Any]:
+def interval_json(ci: Interval) -> dict[str, Any]:
     return {
         "level": ci.level,
         "low": _number(ci.low),
@@ -153,7 +153,7 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
         "reference": c.reference,
         "model": c.model,
         "diff": _number(c.diff),
-        "ci": _interval_json(c.ci),
+        "ci": interval_json(c.ci),
         "p_value": c.p_value,
         "verdict": c.verdict,
     }
