@@ -166,8 +166,10 @@ class Tally:
                 warnings.append(f"{loss.label} skipped: {self.failed[i]}")
                 continue
             worst = self.worst[i].items() if self.worst is not None else None
-            if i in self.whole and self.worst is not None:
-                warnings.append(f"{loss.label} has no per-sample values (a value of the whole sample): no worst rows")
+            if i in self.whole:
+                asked = (("no worst rows", self.worst), ("no column in the per-sample file", self.per_sample))
+                lacking = ", ".join(what for what, sink in asked if sink is not None)
+                warnings.append(f"{loss.label} has no per-sample values (a value of the whole sample): {lacking}")
             ci = self._interval(loss, state, warnings)
             kept = state if self.ci else None
             value = self._value(loss, state)

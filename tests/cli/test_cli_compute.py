@@ -483,3 +483,12 @@ def test_worst_rows_of_a_whole_sample_score_are_refused_with_a_warning(run, file
     assert result.exit_code == 0
     assert "warning: r2 has no per-sample values (a value of the whole sample): no worst rows" in result.stderr
     assert "worst 2 rows of r.csv: mse" in result.stdout
+
+
+def test_a_per_sample_file_says_which_scores_it_leaves_out(run, files):
+    result = run("compute", "-l", "r2", "-l", "mse", "--per-sample", "rows.csv", "r.csv")
+    assert result.exit_code == 0, result.stderr
+    line = "warning: r2 has no per-sample values (a value of the whole sample): no column in the per-sample file"
+    assert line in result.stderr
+    # r.csv's squared errors: 0, 0, 0, 16
+    assert (files / "rows.csv").read_text().splitlines() == ["row,mse", "1,0", "2,0", "3,0", "4,16"]
