@@ -23,7 +23,7 @@ class LossResult:
     ci: Interval | None = None  # with --ci
     state: Any = None  # with --ci: the tracked state, for paired comparisons
     bins: list[dict] | None = None  # a calibration score's bins: a reliability diagram
-    components: list[tuple[str, float]] | None = None  # (name, value): quantile-set's levels
+    components: list[dict] | None = None  # {name key: ..., "value"}: quantile-set's levels, raw outputs
 
     @property
     def label(self) -> str:

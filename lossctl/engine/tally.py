@@ -280,6 +280,7 @@ def _bins(state, value: float) -> list[dict] | None:
     return state.bins() if hasattr(state, "bins") and not math.isnan(value) else None
 
 
-def _components(state, value: float) -> list[tuple[str, float]] | None:
-    """The components of a result that has them (each quantile level of quantile-set)."""
+def _components(state, value: float) -> list[dict] | None:
+    """The components of a result that has them (each quantile level of quantile-set, each
+    output with ``--multioutput raw``)."""
     return state.components() if hasattr(state, "components") and not math.isnan(value) else None
