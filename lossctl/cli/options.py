@@ -22,6 +22,7 @@ INPUT_KEYS = (
     "on",
     "model_weights",
     "task",
+    "multioutput",
     "nan",
     "input_format",
     "encoding",

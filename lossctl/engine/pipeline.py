@@ -107,5 +107,6 @@ def summarize(tally: Tally, task: Task, binding: Binding, source, request: Reque
         weights_file=request.source.model_weights,
         labels=tally.labels.total if tally.ci is not None else None,
         paired_on=pairing_key(request),
+        multioutput=request.source.multioutput if binding.outputs() else None,
     )
     return evaluation, warnings

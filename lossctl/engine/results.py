@@ -46,6 +46,7 @@ class Evaluation:
     weights_file: str | None = None
     labels: int | None = None  # with an interval: the labels' fingerprint (``Tally._fingerprint``)
     paired_on: str | None = None  # the key column rows are paired on (--on with --ci); None: by position
+    multioutput: str | None = None  # how a multi-output regression averages its outputs; None: one output
 
     def pairing(self) -> str:
         """How this input's rows are paired with another's: ``by position`` or ``on KEY``."""

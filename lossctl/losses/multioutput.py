@@ -24,14 +24,12 @@ from typing import Any
 
 import numpy as np
 
+from lossctl.losses.averaging import MULTIOUTPUT, RAW, VARIANCE_WEIGHTED
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
 from lossctl.losses.intervals import resamplable, total_sums
 from lossctl.losses.state import representable
 from lossctl.losses.summation import Accumulator
-
-UNIFORM, RAW, VARIANCE_WEIGHTED = "uniform", "raw", "variance-weighted"
-MULTIOUTPUT = (UNIFORM, RAW, VARIANCE_WEIGHTED)
 
 
 def outputs(batch: Batch) -> list[Batch]:

@@ -14,6 +14,7 @@ from typing import Any
 from lossctl.engine.request import ENGINES, NAN_POLICIES
 from lossctl.engine.task import FILE_TASKS
 from lossctl.io.formats import FORMATS as INPUT_FORMATS
+from lossctl.losses.averaging import MULTIOUTPUT
 from lossctl.losses.bin_edges import BINNINGS
 from lossctl.losses.ci import DEFAULT_SEED, METHODS
 
@@ -66,6 +67,15 @@ OPTIONS: tuple[Option, ...] = (
     Option("model_weights", "Model parameters (.npy, .npz, CSV, Parquet) for l1, l2, elastic-net.", SOURCE, PATH),
     Option("from_logits", "Predictions are logits, not probabilities.", LOSSES, FLAG, default=False),
     Option("nan", "What a missing value (NaN, empty cell) does.", SOURCE, CHOICE, NAN_POLICIES, "error"),
+    Option(
+        "multioutput",
+        "How a multi-output regression (--y-true 'y_*' --y-pred 'p_*') averages its outputs' values: "
+        "uniform, raw (the mean and each output's value), variance-weighted (by each target's variance).",
+        SOURCE,
+        CHOICE,
+        MULTIOUTPUT,
+        "uniform",
+    ),
     Option("task", "Say what the file holds instead of detecting it.", SOURCE, CHOICE, FILE_TASKS),
     Option(
         "input_format",

@@ -111,6 +111,8 @@ def input_json(evaluation: Evaluation) -> dict[str, Any]:
         out["group_by"] = evaluation.group_by
     if evaluation.weights_file:
         out["model_weights"] = evaluation.weights_file
+    if evaluation.multioutput:
+        out["multioutput"] = evaluation.multioutput
     return out
 
 
