@@ -101,6 +101,8 @@ OPTIONS: tuple[Option, ...] = (
     _parameter("pos_weight", "BCE weight of the positive term."),
     _parameter("label_smoothing", "Label smoothing of (binary) cross-entropy."),
     _parameter("lambda_", "Strength of l1 / l2 regularization."),
+    _parameter("power", "Tweedie power of tweedie-deviance."),
+    _parameter("threshold", "Threshold of cost-sensitive-bce and zero-one."),
     Option(
         "ci",
         "Give every value a confidence interval at this level (--ci alone: 0.95).",
