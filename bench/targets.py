@@ -24,6 +24,8 @@ from cases import (
     LARGE,
     PANDAS,
     STARTUP,
+    SWEEP,
+    SWEPT,
     VERSION,
     case_name,
 )
@@ -39,6 +41,7 @@ COMPARE_OVER_COMPUTE = 1.5
 LARGE_OVER_BASE = 1.2
 CI_OVER_PLAIN = 1.3  # compute --ci (either method) over the same compute without an interval
 STARTUP_OVER_IMPORTS = 1.5
+SWEEP_OVER_COMPUTE = 4.0  # a 50-point sweep of huber over one compute
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,10 @@ def evaluate(results: Results) -> list[Target]:
     if _has(results, base, large):
         ratio = _ratio(results, (large, COMPUTE), (base, COMPUTE), "peak_mib")
         out.append(Target(f"{large}: peak lossctl on 5x rows / on base file", ratio, LARGE_OVER_BASE))
+    swept = case_name(SWEPT[0], "parquet", SWEPT[1])
+    if _has(results, swept):
+        ratio = _ratio(results, (swept, SWEEP), (swept, COMPUTE), "median_s")
+        out.append(Target(f"{swept}: time lossctl sweep (50 deltas) / compute", ratio, SWEEP_OVER_COMPUTE))
     if _has(results, STARTUP):
         ratio = _ratio(results, (STARTUP, VERSION), (STARTUP, IMPORTS), "median_s")
         out.append(Target("startup: lossctl --version / import numpy, click, rich", ratio, STARTUP_OVER_IMPORTS))

@@ -51,7 +51,9 @@ class SweepResult:
         return None
 
 
-def evaluate_points(request: Request, point_loss: PointLoss, xs: list[float]) -> tuple[list[float], Evaluation, list[str]]:
+def evaluate_points(
+    request: Request, point_loss: PointLoss, xs: list[float]
+) -> tuple[list[float], Evaluation, list[str]]:
     """The loss at every point of ``xs`` on the request's input, in one pass: the values, the
     evaluation and its warnings."""
     names = tuple(point_loss(x) for x in xs)

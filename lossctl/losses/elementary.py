@@ -66,9 +66,7 @@ def _spec(functional: str, per_sample, formula: str) -> LossSpec:
 
 
 ELEMENTARY = {
-    "quantile": _spec(
-        "quantile", elementary_quantile, "(1[y < x] - level) (1[theta < x] - 1[theta < y])"
-    ),
+    "quantile": _spec("quantile", elementary_quantile, "(1[y < x] - level) (1[theta < x] - 1[theta < y])"),
     "expectile": _spec(
         "expectile",
         elementary_expectile,

@@ -26,8 +26,10 @@ class SweepRange:
 
         if self.points == 1:
             return np.array([self.start])
-        grid = np.geomspace(self.start, self.stop, self.points) if self.log else np.linspace(
-            self.start, self.stop, self.points
+        grid = (
+            np.geomspace(self.start, self.stop, self.points)
+            if self.log
+            else np.linspace(self.start, self.stop, self.points)
         )
         grid[0], grid[-1] = self.start, self.stop
         return grid

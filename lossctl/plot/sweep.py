@@ -118,4 +118,6 @@ def sweep_section(result: SweepResult, *, image_format: str = "svg", precision: 
 
 def sweep_page(result: SweepResult, *, title: str = "", image_format: str = "svg", precision: int = 6) -> str:
     """A self-contained page of the sweep's section."""
-    return page.document(title or _title(result), [sweep_section(result, image_format=image_format, precision=precision)])
+    return page.document(
+        title or _title(result), [sweep_section(result, image_format=image_format, precision=precision)]
+    )
