@@ -93,6 +93,8 @@ def sweep(loss: str | None, files: tuple[str, ...], **kwargs) -> None:
 
     if not files:
         raise click.UsageError("give at least one FILE")
+    if len(set(files)) < len(files):
+        raise UsageError("each model's file is given once: a model is named by its file")
     if (loss is None) == (kwargs["murphy"] is None):
         raise UsageError("give a loss to sweep (-l LOSS with a parameter range) or --murphy, not both")
     output = kwargs["output"]
