@@ -16,11 +16,14 @@ JSON::
       "dominates": "a.csv",                              # --murphy only: a model or null
       "warnings": []
     }
+
+Values are in full precision; one that is not a number (``--nan propagate``) is null.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
 from lossctl import __version__
@@ -87,7 +90,7 @@ def sweep_document(result: SweepResult) -> dict[str, Any]:
         "grid": {
             "parameter": result.parameter,
             "points": [float(x) for x in result.x],
-            "values": {m: [float(v) for v in result.values[i]] for i, m in enumerate(result.models)},
+            "values": {m: [_number(v) for v in result.values[i]] for i, m in enumerate(result.models)},
         },
         "crossings": [{"between": list(c.between), "at": c.at, "tolerance": c.tolerance} for c in result.crossings],
         "passes": result.passes,
@@ -97,6 +100,11 @@ def sweep_document(result: SweepResult) -> dict[str, Any]:
         out["dominates"] = result.dominant()
     out["warnings"] = result.warnings
     return out
+
+
+def _number(value: float) -> float | None:
+    """A value, or None for one that is not a number (``--nan propagate``)."""
+    return None if math.isnan(value) else float(value)
 
 
 def sweep_json(result: SweepResult) -> str:

@@ -250,6 +250,12 @@ def test_json_to_a_file(run, planted):
     assert (planted / "s.json").read_text().startswith("{")
 
 
+def test_values_that_are_not_numbers_are_null(run, tmp_path):
+    write(tmp_path / "n.csv", "y_true,y_pred\n1,2\n2,\n3,3\n")
+    doc = document(run("sweep", "-l", "huber", "--delta", "1:2:2", "n.csv", "--nan", "propagate", "--format", "json"))
+    assert grid(doc, "n.csv") == [None, None]
+
+
 # -- errors ------------------------------------------------------------------------------------
 
 
