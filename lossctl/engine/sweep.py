@@ -38,6 +38,7 @@ class SweepResult:
     passes: int = 0  # passes after the grid's, to narrow the crossings
     tolerance: float | None = None
     murphy: dict | None = None  # a Murphy diagram's functional and level
+    higher_is_better: bool | None = False  # a score's best is its highest; None: neither
     evaluations: list[Evaluation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -90,8 +91,9 @@ def sweep(
         return {m: evaluate_points(requests[m], point_loss, xs)[0] for m, xs in points.items()}
 
     crossings, passes = find_crossings(x, values, models, more, log=log, tolerance=tolerance)
+    higher = evaluations[0].results[0].loss.higher_is_better if evaluations[0].results else False
     return SweepResult(
-        loss, parameter, x, models, values, log, crossings, passes, tolerance, murphy, evaluations, warnings
+        loss, parameter, x, models, values, log, crossings, passes, tolerance, murphy, higher, evaluations, warnings
     )
 
 

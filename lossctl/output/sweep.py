@@ -37,15 +37,18 @@ if TYPE_CHECKING:
 
 def sweep_grid(result: SweepResult, precision: int) -> Grid:
     """A row per grid point, a column per model; with several models, a last column names
-    the best at that point (the lowest loss; ``tie`` where several share it)."""
-    several = len(result.models) > 1
+    the best at that point (the lowest loss, the highest score; ``tie`` where several share
+    it), unless the result is best at no end (coverage)."""
+    several = len(result.models) > 1 and result.higher_is_better is not None
     rows = []
     for k, x in enumerate(result.x):
         column = result.values[:, k]
         row = [format_value(float(x), precision), *(format_value(float(v), precision) for v in column)]
         if several:
-            best = [m for m, v in zip(result.models, column, strict=True) if v == column.min()]
-            row.append(best[0] if len(best) == 1 else "tie")
+            numbers = [float(v) for v in column if not math.isnan(v)]
+            top = (max if result.higher_is_better else min)(numbers, default=None)
+            best = [m for m, v in zip(result.models, column, strict=True) if v == top]
+            row.append(best[0] if len(best) == 1 else "tie" if best else "")
         rows.append(row)
     return Grid(
         title=f"{result.loss} over {result.parameter}",
@@ -53,7 +56,7 @@ def sweep_grid(result: SweepResult, precision: int) -> Grid:
         rows=rows,
         numeric=[True] * (1 + len(result.models)) + [False] * several,
         caption="; ".join(e.describe() for e in result.evaluations),
-        keys=(),
+        keys=(0,),
     )
 
 
