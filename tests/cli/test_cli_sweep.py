@@ -170,6 +170,7 @@ def test_the_best_of_a_score_is_its_highest(run, tmp_path):
     args = ["sweep", "-l", "d2:quantile", "--quantile", "0.2:0.8:4", "a.csv", "b.csv", "--no-plot"]
     doc = document(run(*args, "--format", "json"))
     rows = [line for line in ok(run(*args)).stdout.splitlines() if line.startswith("│")]
+    assert len(rows) == 4
     for k, row in enumerate(rows):
         a, b = grid(doc, "a.csv")[k], grid(doc, "b.csv")[k]
         assert row.rstrip(" │").endswith("a.csv" if a > b else "b.csv")  # d2 is a skill: higher is better
