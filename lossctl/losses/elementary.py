@@ -40,12 +40,14 @@ def elementary_quantile(batch: Batch, *, level: float, theta: float) -> np.ndarr
 
 
 def elementary_expectile(batch: Batch, *, level: float, theta: float) -> np.ndarray:
-    """``|1[y < x] - level| ((y - theta)_+ - (x - theta)_+ - (y - x) 1[theta < x])``: the
-    distance from theta to the outcome where theta lies between forecast and outcome, else 0."""
+    """``|1[y < x] - level| ((y - theta)_+ - (x - theta)_+ - (y - x) 1[theta < x])``, which is
+    ``|1[y < x] - level| |y - theta|`` for theta in ``[min(x, y), max(x, y))`` and 0 elsewhere
+    (case by case: for y < x the bracket is theta - y on [y, x), for x < y it is y - theta on
+    [x, y)). Computed in that form: exactly 0 outside, never a rounding error below 0."""
     y, x = batch.vector("y_true"), batch.vector("y_pred")
     weight = np.where(y < x, 1.0 - level, level)
-    between = np.maximum(y - theta, 0.0) - np.maximum(x - theta, 0.0) - (y - x) * (theta < x)
-    return weight * between
+    inside = (np.minimum(x, y) <= theta) & (theta < np.maximum(x, y))
+    return weight * np.abs(y - theta) * inside
 
 
 def _spec(functional: str, per_sample, formula: str) -> LossSpec:
