@@ -95,6 +95,8 @@ def sweep(loss: str | None, files: tuple[str, ...], **kwargs) -> None:
         raise click.UsageError("give at least one FILE")
     if len(set(files)) < len(files):
         raise UsageError("each model's file is given once: a model is named by its file")
+    if "-" in files:
+        raise UsageError("a sweep may read a file more than once (crossings, thresholds): give a file, not stdin")
     if (loss is None) == (kwargs["murphy"] is None):
         raise UsageError("give a loss to sweep (-l LOSS with a parameter range) or --murphy, not both")
     output = kwargs["output"]

@@ -307,8 +307,10 @@ def test_bad_ranges_are_one_line_errors(run, planted, args, fragments):
         (["--murphy", "quantile:0.5", "--delta", "1"], ["--delta does not apply"]),
         (["-l", "huber", "--murphy", "quantile:0.5"], ["not both"]),
         (["-l", "mse + mae", "--delta", "1:2:3"], ["one loss"]),
+        (["-l", "huber", "--delta", "1:2:3", "b.csv"], ["given once"]),
+        (["-l", "huber", "--delta", "1:2:3", "-"], ["not stdin"]),
     ],
 )
 def test_bad_murphy_and_loss_requests_are_one_line_errors(run, planted, args, fragments):
-    err = failed(run("sweep", *args, "a.csv"), *fragments)
+    err = failed(run("sweep", *args, "b.csv"), *fragments)
     assert len(err.strip().splitlines()) == 1, err
