@@ -61,7 +61,9 @@ class Source:
 class LossChoice:
     """Which losses, configured how. No names: every loss that fits the input."""
 
-    names: tuple[str, ...] = ()
+    # Loss specs (``huber:delta=0.5``), or losses already configured (a sweep's elementary
+    # scores, which the catalog does not list).
+    names: tuple[Any, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)  # from --delta, --gamma, ...
     from_logits: bool = False
     # Strict (compute): every parameter must fit every loss, and a loss that fails stops the

@@ -114,6 +114,8 @@ OPTIONS: tuple[Option, ...] = (
     _parameter("lambda_", "Strength of l1 / l2 regularization."),
     _parameter("bins", "Number of bins of the calibration scores (ece, mce, rmsce, the Brier parts).", INTEGER),
     _parameter("binning", "How the calibration bins are cut.", CHOICE, BINNINGS),
+    _parameter("power", "Tweedie power of tweedie-deviance."),
+    _parameter("threshold", "Threshold of cost-sensitive-bce and zero-one."),
     Option(
         "ci",
         "Give every value a confidence interval at this level (--ci alone: 0.95).",
