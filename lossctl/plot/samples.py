@@ -66,10 +66,13 @@ class SampleSummary:
     concentration: tuple[np.ndarray, np.ndarray]
 
 
-def histogram(values: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
-    """Counts over ``bins`` equal bins from the smallest value to the largest (one bin when
-    every value is the same); the last bin includes its right edge."""
-    low, high = float(values.min()), float(values.max())
+def histogram(
+    values: np.ndarray, bins: int, span: tuple[float, float] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Counts over ``bins`` equal bins from the smallest value to the largest, or over
+    ``span`` (shared by several inputs; it must hold every value); one bin when the interval
+    is a single value; the last bin includes its right edge."""
+    low, high = span or (float(values.min()), float(values.max()))
     if low == high:
         return np.array([low, high]), np.array([len(values)])
     counts, edges = np.histogram(values, bins=bins, range=(low, high))
@@ -90,9 +93,17 @@ def _concentration(descending: np.ndarray, total: float) -> tuple[np.ndarray, np
     return picks / n, share
 
 
-def summarize(label: str, rows: np.ndarray, values: np.ndarray, *, bins: int = 20, worst: int = 10) -> SampleSummary:
+def summarize(
+    label: str,
+    rows: np.ndarray,
+    values: np.ndarray,
+    *,
+    bins: int = 20,
+    worst: int = 10,
+    span: tuple[float, float] | None = None,
+) -> SampleSummary:
     """The summary of ``values`` (per-sample losses at 0-based ``rows``); ``worst`` gives
-    how many of the largest to keep, with their 1-based rows."""
+    how many of the largest to keep, with their 1-based rows; ``span``: the histogram's."""
     if not len(values):
         raise ValueError(f"{label}: no per-sample values to summarize")
     order = _worst_first(values, rows)
@@ -102,7 +113,7 @@ def summarize(label: str, rows: np.ndarray, values: np.ndarray, *, bins: int = 2
     for fraction in WORST_FRACTIONS:
         k = max(1, math.ceil(fraction * len(values)))
         shares.append(Share(fraction, k, math.fsum(descending[:k]) / total if total > 0 else None))
-    edges, counts = histogram(values, bins)
+    edges, counts = histogram(values, bins, span)
     return SampleSummary(
         label=label,
         n=len(values),
@@ -117,11 +128,29 @@ def summarize(label: str, rows: np.ndarray, values: np.ndarray, *, bins: int = 2
     )
 
 
-def summaries(results, collector: SampleCollector, *, bins: int, worst: int) -> list[SampleSummary]:
-    """A summary of each ungrouped result whose per-sample values ``collector`` kept."""
+def summaries(
+    results, collector: SampleCollector, *, bins: int, worst: int, spans: dict[str, tuple[float, float]] | None = None
+) -> list[SampleSummary]:
+    """A summary of each ungrouped result whose per-sample values ``collector`` kept, its
+    histogram over ``spans[label]`` when given."""
     collected = set(collector.labels())
+    spans = spans or {}
     return [
-        summarize(r.label, *collector.values(r.label), bins=bins, worst=worst)
+        summarize(r.label, *collector.values(r.label), bins=bins, worst=worst, span=spans.get(r.label))
         for r in results
         if r.group is None and r.label in collected
     ]
+
+
+def shared_spans(collectors: list[SampleCollector]) -> dict[str, tuple[float, float]]:
+    """The smallest and largest per-sample value of each loss over every collector: one
+    histogram range per loss, so that the inputs' histograms share their bins."""
+    spans: dict[str, tuple[float, float]] = {}
+    for collector in collectors:
+        for label in collector.labels():
+            _, values = collector.values(label)
+            if len(values):
+                low, high = float(values.min()), float(values.max())
+                seen = spans.get(label, (low, high))
+                spans[label] = (min(low, seen[0]), max(high, seen[1]))
+    return spans
