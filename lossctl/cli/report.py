@@ -65,8 +65,10 @@ def report(
     evaluations, collectors, warnings = evaluate_collecting(list(losses), list(files), labels, kwargs, calibration=True)
     options = ReportOptions(title=title, precision=precision, worst=worst, bins=bins, span=span)
     with ProgressBar() as bar:
-        progress = (lambda done, total: bar("drawing the report", (done, total, "steps"))) if ProgressBar.wanted(
-            kwargs["no_progress"]
-        ) else None
+        progress = (
+            (lambda done, total: bar("drawing the report", (done, total, "steps")))
+            if ProgressBar.wanted(kwargs["no_progress"])
+            else None
+        )
         html = build_report(evaluations, collectors, warnings, options, progress=progress)
     write_result(html, output, inputs)

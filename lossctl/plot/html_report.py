@@ -184,7 +184,7 @@ def _comparison_section(evaluations: list[Evaluation], same: dict[str, str], pre
 def contents(sections: Sequence[str]) -> str:
     """A line of links to the page's sections, by their ids and titles."""
     links = [f'<a href="#{m.group(1)}">{m.group(2)}</a>' for s in sections for m in SECTION_TITLE.finditer(s)]
-    return f'<nav>{" · ".join(links)}</nav>'
+    return f"<nav>{' · '.join(links)}</nav>"
 
 
 def build_report(

@@ -66,9 +66,7 @@ class SampleSummary:
     concentration: tuple[np.ndarray, np.ndarray]
 
 
-def histogram(
-    values: np.ndarray, bins: int, span: tuple[float, float] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+def histogram(values: np.ndarray, bins: int, span: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Counts over ``bins`` equal bins from the smallest value to the largest, or over
     ``span`` (shared by several inputs; it must hold every value); one bin when the interval
     is a single value; the last bin includes its right edge."""

@@ -170,7 +170,9 @@ def axes(plot: Plot, x_label: str, y_label: str, *, title: str = "") -> str:
         for y, v in zip(plot.py(y_ticks).tolist(), y_ticks, strict=True)
     ]
     middle_x, middle_y = left + plot.width / 2, top + plot.height / 2
-    labels.append(f'<text x="{number(middle_x)}" y="{number(bottom + 30)}" text-anchor="middle">{escape(x_label)}</text>')
+    labels.append(
+        f'<text x="{number(middle_x)}" y="{number(bottom + 30)}" text-anchor="middle">{escape(x_label)}</text>'
+    )
     labels.append(
         f'<text transform="translate({number(left - 38)} {number(middle_y)}) rotate(-90)" '
         f'text-anchor="middle">{escape(y_label)}</text>'
@@ -203,6 +205,6 @@ def document(width: int, height: int, parts: list[str], label: str, *, kind: str
     """An inline ``<svg>`` scaling to its container's width, described by ``label``."""
     data = f' data-figure="{escape(kind)}"' if kind else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(label)}"{data} {FONT}><title>{escape(label)}</title>' + "".join(parts) + "</svg>"
     )

@@ -41,9 +41,7 @@ def curves_svg(curves: CurveSet) -> str:
     plot = svg.Plot(52, 12, width - 52 - key - 16, height - 12 - 42, (curves.low, curves.high), (bottom, top))
     parts = [svg.clip(plot, f"curves-{curves.axis.name}"), svg.axes(plot, curves.axis.title, "loss of one sample")]
     parts.append(f'<g clip-path="url(#curves-{curves.axis.name})"{plot.attributes()}>')
-    parts += [
-        svg.line(plot, c.x, c.y, k, data=f' data-loss="{escape(c.label)}"') for k, c in enumerate(curves.curves)
-    ]
+    parts += [svg.line(plot, c.x, c.y, k, data=f' data-loss="{escape(c.label)}"') for k, c in enumerate(curves.curves)]
     parts.append("</g>")
     parts.append(svg.legend(names, width - key - 4, 20))
     label = f"{', '.join(names)} against the {curves.axis.title}"
@@ -84,10 +82,12 @@ def samples_svg(label: str, inputs: list[tuple[str, SampleSummary]]) -> str:
         low, high = low - 0.5, high + 0.5
     rows = max(int(c) for s in summaries for c in s.counts)
     hist = svg.Plot(50, 22, 250, height - 22 - 42, (low, high), (0.5, max(10.0, rows * 2.0)), y_log=True)
-    share = svg.Plot(hist.left + hist.width + 56, 22, width - hist.left - hist.width - 56 - 12, hist.height, (0, 100), (0, 100))
+    share = svg.Plot(
+        hist.left + hist.width + 56, 22, width - hist.left - hist.width - 56 - 12, hist.height, (0, 100), (0, 100)
+    )
     parts = [
         svg.axes(hist, "per-sample loss", "rows", title=label),
-        f"<g{hist.attributes()} data-loss=\"{escape(label)}\">",
+        f'<g{hist.attributes()} data-loss="{escape(label)}">',
         *(_histogram_path(hist, s, k, name) for k, (name, s) in enumerate(inputs)),
         *(_mean_mark(hist, s, k, name) for k, (name, s) in enumerate(inputs)),
         "</g>",
@@ -98,8 +98,12 @@ def samples_svg(label: str, inputs: list[tuple[str, SampleSummary]]) -> str:
     for k, (name, s) in enumerate(inputs):
         fraction, carried = s.concentration
         if np.all(np.isfinite(carried)):
-            parts.append(svg.line(share, 100 * fraction, 100 * carried, k, width=1.4, data=f' data-input="{escape(name)}"'))
-    return svg.document(width, height, parts, f"per-sample {label} on {', '.join(n for n, _ in inputs)}", kind="samples")
+            parts.append(
+                svg.line(share, 100 * fraction, 100 * carried, k, width=1.4, data=f' data-input="{escape(name)}"')
+            )
+    return svg.document(
+        width, height, parts, f"per-sample {label} on {', '.join(n for n, _ in inputs)}", kind="samples"
+    )
 
 
 def reliability_svg(diagram: Diagram) -> str:
