@@ -5,7 +5,6 @@ and each input's worst rows."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -20,39 +19,47 @@ if TYPE_CHECKING:
     from lossctl.plot.samples import SampleCollector, SampleSummary
 
 
+def same_values(labels: list[str], collectors: list[SampleCollector]) -> list[list[str]]:
+    """``labels`` in groups whose per-sample values are the same on every input (mse's and
+    rmse's are both the squared errors), each group in the order of its first label."""
+    groups: list[list[str]] = []
+    for label in labels:
+        home = next((g for g in groups if all(_equal(c, g[0], label) for c in collectors)), None)
+        if home is None:
+            groups.append([label])
+        else:
+            home.append(label)
+    return groups
+
+
+def _equal(collector: SampleCollector, a: str, b: str) -> bool:
+    kept = collector.labels()
+    if a not in kept or b not in kept:
+        return a not in kept and b not in kept
+    return np.array_equal(collector.values(a)[1], collector.values(b)[1])
+
+
 def input_summaries(
     evaluations: list[Evaluation], collectors: list[SampleCollector], *, bins: int, worst: int, step: Callable[[], None]
 ) -> list[list[SampleSummary]]:
-    """Each input's summaries, the histograms of a loss on bins shared by every input, those
-    that are the same on every input merged (see ``merged``)."""
+    """Each input's summaries, one per group of ``same_values`` (named by its labels joined
+    with =), the histograms of a loss on bins shared by every input."""
+    labels = list(dict.fromkeys(r.label for e in evaluations for r in e.results if r.group is None))
+    kept = {label for c in collectors for label in c.labels()}
+    groups = same_values([label for label in labels if label in kept], collectors)
     spans = samples.shared_spans(collectors)
     found = []
-    for evaluation, collector in zip(evaluations, collectors, strict=True):
-        found.append(samples.summaries(evaluation.results, collector, bins=bins, worst=worst, spans=spans))
+    for collector in collectors:
+        here = set(collector.labels())
+        found.append(
+            [
+                samples.summarize(" = ".join(g), *collector.values(g[0]), bins=bins, worst=worst, span=spans[g[0]])
+                for g in groups
+                if g[0] in here
+            ]
+        )
         step()
-    return merged(found)
-
-
-def _same(a: SampleSummary, b: SampleSummary) -> bool:
-    return (a.n, a.total, a.quantiles, a.worst) == (b.n, b.total, b.quantiles, b.worst) and np.array_equal(
-        a.counts, b.counts
-    )
-
-
-def merged(found: list[list[SampleSummary]]) -> list[list[SampleSummary]]:
-    """The summaries with those of losses whose per-sample values are the same on every input
-    (mse's and rmse's are both the squared errors) kept once, under their joined labels."""
-    labels = [s.label for s in found[0]] if found else []
-    if any([s.label for s in summaries] != labels for summaries in found):
-        return found
-    groups: list[list[int]] = []
-    for k in range(len(labels)):
-        home = next((g for g in groups if all(_same(f[g[0]], f[k]) for f in found)), None)
-        if home is None:
-            groups.append([k])
-        else:
-            home.append(k)
-    return [[replace(f[g[0]], label=" = ".join(labels[k] for k in g)) for g in groups] for f in found]
+    return found
 
 
 def _key(names: list[str]) -> str:
@@ -90,8 +97,8 @@ def distributions_section(
             by_label.setdefault(s.label, []).append((name, s))
     parts = ['<section id="samples"><h2>Per-sample distributions</h2>']
     parts.append(
-        '<p class="note">The per-sample terms whose mean each loss is (unweighted; for rmse, the squared '
-        "errors): their histogram (rows on a log scale; dashed, the mean), and the share of the total "
+        '<p class="note">The per-sample terms each loss is computed from (unweighted; the mean of most '
+        "losses; for rmse, the squared errors): their histogram (rows on a log scale; dashed, the mean), and the share of the total "
         "carried by the worst rows. Losses with the same per-sample values are shown once, their names "
         "joined by =.</p>"
     )
