@@ -27,6 +27,8 @@ PANDAS = "pandas + sklearn"
 ARROW = "arrow + numpy"
 DUCKDB = "duckdb"
 POLARS = "polars"
+REPORT = "lossctl report"
+REPORT_DEMO = "lossctl report (two 200-row files)"
 VERSION = "lossctl --version"
 IMPORTS = "python -c import"
 
@@ -41,6 +43,8 @@ COMPARED = ("regression", "mse")  # lossctl compare (every regression loss) runs
 LARGE = "regression_5x"
 FORMATS = ("csv", "parquet")
 STARTUP = "startup"
+REPORT_CASE = "report.csv report"
+DEMO_FILES = [str(BENCH.parent / "sample_data" / f"model_{m}.csv") for m in ("a", "b")]
 
 
 def parse_script(stdout: str) -> float:
@@ -135,6 +139,16 @@ def startup_case(repeat: int = 4) -> Case:
     return Case(STARTUP, None, competitors, repeat=repeat)
 
 
+def report_case(path: Path) -> Case:
+    """``lossctl report`` (every regression loss, the page on stdout) of a million rows, then
+    of the demo's two 200-row files; its targets are in seconds."""
+    competitors = [
+        Competitor(REPORT, [LOSSCTL, "report", str(path), "--no-progress"]),
+        Competitor(REPORT_DEMO, [LOSSCTL, "report", *DEMO_FILES, "--no-progress"]),
+    ]
+    return Case(REPORT_CASE, path, competitors)
+
+
 def at_revision(case: Case, revision: str, tree: Path) -> Case:
     """The case with, after each lossctl competitor, the same command run by the lossctl of
     ``revision`` checked out at ``tree`` (``python -m lossctl`` run in the tree, which puts
@@ -158,5 +172,6 @@ def all_cases(root: Path) -> list[Case]:
         for dataset, loss in SCORE_CASES:
             cases.append(score_case(loss, root / f"{dataset}.{fmt}"))
     cases.append(loss_case("mse", root / f"{LARGE}.csv", pandas=False))
+    cases.append(report_case(root / "report.csv"))
     cases.append(startup_case())
     return cases
