@@ -21,7 +21,7 @@ p.meta, p.note, ul.note, figcaption, caption { color: #57606a; font-size: 0.9rem
 caption { text-align: left; caption-side: top; padding-bottom: 0.3rem; font-weight: 600; }
 table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.9rem; }
 th, td { border: 1px solid #d0d7de; padding: 0.2rem 0.55rem; }
-th { background: #f6f8fa; }
+th { background: #f6f8fa; overflow-wrap: anywhere; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.best { font-weight: 700; color: #1a7f37; }
 ul.warnings li { color: #9a6700; }
@@ -50,6 +50,12 @@ def cell(text: str, *, numeric: bool = False, classes: tuple[str, ...] = (), dat
     return f"<td{attributes}>{escape(text)}</td>"
 
 
+def breakable(text: str) -> str:
+    """``text`` escaped, with a line-break opportunity after each ``/`` (a header that is a
+    path wraps at its directories first, then anywhere: see the style of ``th``)."""
+    return escape(text).replace("/", "/<wbr>")
+
+
 def table(
     headers: list[str],
     rows: list[list[str]],
@@ -61,7 +67,7 @@ def table(
 ) -> str:
     """A table of already rendered ``<td>`` cells under escaped headers; with ``scroll``, in a
     box that scrolls sideways rather than widen the page (if it is ever wider than the window)."""
-    head = "".join(f"<th{' class=num' if n else ''}>{escape(h)}</th>" for h, n in zip(headers, numeric, strict=True))
+    head = "".join(f"<th{' class=num' if n else ''}>{breakable(h)}</th>" for h, n in zip(headers, numeric, strict=True))
     body = "".join("<tr>" + "".join(row) + "</tr>" for row in rows)
     opening = f'<table id="{escape(table_id)}">' if table_id else "<table>"
     html = f"{opening}<caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
