@@ -5,7 +5,8 @@ each calibration score, in one self-contained page whose figures are inline SVG.
 The page is a list of sections, each an HTML string (``<section id="..."><h2>...</h2>``);
 ``build_report`` takes more of them (a diff's, a sweep's) after its own, and lists every
 section in the page's contents. Losses that are the same number on every input (``twins``)
-are shown once, with a note.
+are one line of the table, named ``huber = smooth-l1``, with a note; the figures join the
+names of curves, or of per-sample values, that are the same.
 
 The table shows each value as ``compare`` does (``--precision`` significant digits, the best
 of each compared column marked) and carries the full-precision value in ``data-value``, with
@@ -76,14 +77,21 @@ def _cell_results(evaluations: list[Evaluation]) -> dict[tuple[int, int], tuple[
 
 
 def comparison_table(evaluations: list[Evaluation], precision: int, same: dict[str, str] | None = None) -> str:
-    """``compare``'s table as HTML, each value cell with its full-precision ``data-value``
-    (and in ``data-same`` the twins it stands for: ``same`` maps each to the label shown);
-    turned (a column per model) when its columns would not fit the page's width."""
+    """``compare``'s table as HTML, each value cell with its full-precision ``data-value``;
+    the twins in ``same`` (each mapped to the loss it equals) left out, that loss named
+    ``huber = smooth-l1`` and its cells saying the twins in ``data-same``; turned (a column
+    per model) when its columns would not fit the page's width."""
     stands_for: dict[str, list[str]] = {}
     for twin, kept in (same or {}).items():
         stands_for.setdefault(kept, []).append(twin)
+    evaluations = without_twins(evaluations, same or {})
     grid = results_grid(evaluations, precision)
     cells = _cell_results(evaluations)
+    for (r, c), (_, result) in cells.items():  # the names of a loss: a column's header or a row's first cell
+        if result.label in stands_for:
+            name = " = ".join([result.label, *stands_for[result.label]])
+            grid.headers[c] = name if grid.headers[c] == result.label else grid.headers[c]
+            grid.rows[r][0] = name if grid.rows[r][0] == result.label else grid.rows[r][0]
     if narrowest(grid, " *") > PAGE_COLUMNS and len(grid.rows) > 1:
         grid, cells = turned(grid), {(c - 1, r + 1): cell for (r, c), cell in cells.items()}
     rows = []
@@ -200,9 +208,8 @@ def build_report(
     the sections ``more`` (HTML strings, each a ``<section id="..."><h2>``); ``progress`` is
     told (steps done, steps in all) as each input is summarized and each figure drawn."""
     same = twins(evaluations, collectors)
-    shown = without_twins(evaluations, same)
-    labels = {r.label for e in shown for r in e.results if r.group is None}
-    total = len(shown) + len(labels) + 3 + len(diagrams(shown))
+    labels = {r.label for e in evaluations for r in e.results if r.group is None}
+    total = len(evaluations) + len(labels) + 3 + len(diagrams(evaluations))
     done = 0
 
     def step() -> None:
@@ -211,14 +218,14 @@ def build_report(
         if progress is not None:
             progress(min(done, total), total)
 
-    found = input_summaries(shown, collectors, bins=options.bins, worst=options.worst, step=step)
+    found = input_summaries(evaluations, collectors, bins=options.bins, worst=options.worst, step=step)
     sections = [
-        _inputs_section(shown, warnings),
-        _comparison_section(shown, same, options.precision),
-        _curves_section(shown, options, step),
-        distributions_section(shown, found, options.precision, step),
-        worst_section(shown, found, options.precision),
-        _reliability_section(shown, step),
+        _inputs_section(evaluations, warnings),
+        _comparison_section(evaluations, same, options.precision),
+        _curves_section(evaluations, options, step),
+        distributions_section(evaluations, found, options.precision, step),
+        worst_section(evaluations, found, options.precision),
+        _reliability_section(evaluations, step),
         *more,
     ]
     sections = [s for s in sections if s]

@@ -13,6 +13,7 @@ import numpy as np
 from lossctl.output.numbers import format_value
 from lossctl.plot import page, samples, svg
 from lossctl.plot.svg_figures import samples_svg
+from lossctl.plot.twins import RELATIVE
 
 if TYPE_CHECKING:
     from lossctl.engine.results import Evaluation
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 
 def same_values(labels: list[str], collectors: list[SampleCollector]) -> list[list[str]]:
     """``labels`` in groups whose per-sample values are the same on every input (mse's and
-    rmse's are both the squared errors), each group in the order of its first label."""
+    rmse's are both the squared errors; huber's and smooth-l1's agree to ``RELATIVE``), each
+    group in the order of its first label."""
     groups: list[list[str]] = []
     for label in labels:
         home = next((g for g in groups if all(_equal(c, g[0], label) for c in collectors)), None)
@@ -36,7 +38,8 @@ def _equal(collector: SampleCollector, a: str, b: str) -> bool:
     kept = collector.labels()
     if a not in kept or b not in kept:
         return a not in kept and b not in kept
-    return np.array_equal(collector.values(a)[1], collector.values(b)[1])
+    x, y = collector.values(a)[1], collector.values(b)[1]
+    return x.shape == y.shape and bool(np.allclose(x, y, rtol=RELATIVE, atol=0.0))
 
 
 def input_summaries(

@@ -68,8 +68,11 @@ def without_twins(evaluations: list[Evaluation], found: dict[str, str]) -> list[
 
 
 def twins_note(found: dict[str, str]) -> str:
-    """A sentence naming each left-out loss and the loss it equals (empty without twins)."""
+    """A sentence naming each loss and its twins, which share its line (empty without twins)."""
     if not found:
         return ""
-    pairs = "; ".join(f"{label} is {kept}" for label, kept in found.items())
-    return f"Shown once, being the same number on every input (and on every sample): {pairs}."
+    groups: dict[str, list[str]] = {}
+    for label, kept in found.items():
+        groups.setdefault(kept, [kept]).append(label)
+    names = "; ".join(" = ".join(g) for g in groups.values())
+    return f"One line for losses that are the same number on every input (and on every sample): {names}."

@@ -153,7 +153,7 @@ def test_twins_are_shown_once(run):
             cell = cells[(result["input"], "huber", None)]
             assert cell["data-same"] == "smooth-l1"
             assert math.isclose(float(cell["data-value"]), result["value"], rel_tol=1e-12)
-    assert "smooth-l1 is huber" in html
+    assert "(and on every sample): huber = smooth-l1." in html and ">huber = smooth-l1</th>" in html
     assert ">smooth-l1</th>" not in html and "worst 10: smooth-l1" not in html
 
 
