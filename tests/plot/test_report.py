@@ -168,3 +168,14 @@ def test_report_needs_files_and_refuses_to_overwrite_them(run, tmp_path):
     data = tmp_path / "p.csv"
     data.write_text("y_true,y_pred\n1,2\n3,3\n", encoding="utf-8")
     failed(run("report", "p.csv", "-o", "p.csv"), "refusing to write p.csv")
+
+
+def test_more_sections_follow_the_report_and_are_listed(run, monkeypatch):
+    from lossctl.plot import html_report
+
+    build = html_report.build_report
+    extra = '<section id="extra"><h2>Extra &amp; more</h2><p>x</p></section>'
+    monkeypatch.setattr(html_report, "build_report", lambda *args, **kw: build(*args, **kw, more=[extra]))
+    html = ok(run("report", "-l", "mse", MODELS[0])).stdout
+    assert html.index('<section id="worst">') < html.index(extra)
+    assert '<a href="#comparison">Comparison</a>' in html and '<a href="#extra">Extra &amp; more</a>' in html
