@@ -140,7 +140,7 @@ def _curves_section(evaluations: list[Evaluation], options: ReportOptions, step:
     figures = []
     for curve_set in sets:
         figures.append(f'<figure class="wide">{curves_svg(_merged_curves(curve_set))}</figure>')
-        step()
+    step()
     if skipped:
         items = "".join(f"<li>{escape(reason)}</li>" for reason in skipped.values())
         figures.append(f'<div class="aside"><p class="note">Without a curve:</p><ul class="note">{items}</ul></div>')
@@ -209,8 +209,10 @@ def build_report(
     told (steps done, steps in all) as each input is summarized and each figure drawn."""
     same = twins(evaluations, collectors)
     labels = {r.label for e in evaluations for r in e.results if r.group is None}
-    total = len(evaluations) + len(labels) + 3 + len(diagrams(evaluations))
-    done = 0
+    # Steps: each input summarized, the curves, each card, each diagram. The cards are
+    # counted once the summaries have merged the losses with the same per-sample values.
+    fixed = len(evaluations) + 1 + len(diagrams(evaluations))
+    total, done = fixed + len(labels), 0
 
     def step() -> None:
         nonlocal done
@@ -219,6 +221,7 @@ def build_report(
             progress(min(done, total), total)
 
     found = input_summaries(evaluations, collectors, bins=options.bins, worst=options.worst, step=step)
+    total = fixed + len({s.label for summaries in found for s in summaries})
     sections = [
         _inputs_section(evaluations, warnings),
         _comparison_section(evaluations, same, options.precision),
