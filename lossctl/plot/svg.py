@@ -2,8 +2,8 @@
 single ``<path>`` elements, for the figures of the HTML report.
 
 A figure is a few dozen elements however many points it draws: each line or histogram is one
-path whose coordinates are rounded to a tenth of a pixel, and a point that lies on the segment
-joining its neighbours (within that tenth) is left out. The ``<svg>`` has a ``viewBox`` and
+path whose coordinates are rounded to a tenth of a pixel, and the points that a straight
+segment passes within a tenth of a pixel of are left out (``simplified``). The ``<svg>`` has a ``viewBox`` and
 no fixed size, so it scales to the width of its container; it is plain text in the page (no
 base64, no fonts, no scripts). Ticks are the 1-2-5 steps of Heckbert's "Nice numbers for graph
 labels" (Graphics Gems, 1990); a log axis puts its ticks at the powers of ten.
