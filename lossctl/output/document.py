@@ -133,7 +133,7 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
     if result.bins is not None:
         out["bins"] = result.bins
     if result.components is not None:
-        out["components"] = [{"level": float(name), "value": _number(value)} for name, value in result.components]
+        out["components"] = [{**part, "value": _number(part["value"])} for part in result.components]
     return out
 
 
