@@ -101,10 +101,17 @@ def distributions_section(
     parts = ['<section id="samples"><h2>Per-sample distributions</h2>']
     parts.append(
         '<p class="note">The per-sample terms each loss is computed from (unweighted; the mean of most '
-        "losses; for rmse, the squared errors): their histogram (rows on a log scale; dashed, the mean), and the share of the total "
-        "carried by the worst rows. Losses with the same per-sample values are shown once, their names "
-        "joined by =.</p>"
+        "losses; for rmse, the squared errors): their histogram (rows on a log scale; dashed, the mean), "
+        "and the share of the total carried by the worst rows. Losses with the same per-sample values are "
+        "shown once, their names joined by =.</p>"
     )
+    drawn = {label for joined in by_label for label in joined.split(" = ")}
+    whole = list(dict.fromkeys(r.label for e in evaluations for r in e.results if r.group is None))
+    whole = [label for label in whole if label not in drawn]
+    if whole:
+        parts.append(
+            f'<p class="note">Values of the whole sample, without per-sample terms: {escape(", ".join(whole))}.</p>'
+        )
     if not by_label:
         parts.append('<p class="note">No loss here has per-sample values.</p></section>')
         return "".join(parts)
