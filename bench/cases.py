@@ -28,6 +28,8 @@ PANDAS = "pandas + sklearn"
 ARROW = "arrow + numpy"
 DUCKDB = "duckdb"
 POLARS = "polars"
+REPORT = "lossctl report"
+REPORT_DEMO = "lossctl report (two 200-row files)"
 VERSION = "lossctl --version"
 IMPORTS = "python -c import"
 
@@ -45,6 +47,8 @@ SWEEP_RANGE = (0.01, 100.0, 50)  # log-spaced, as lossctl sweep --delta 0.01:100
 SWEEP_CHECKED = 24  # the grid point whose value is checked against compute's at that delta
 FORMATS = ("csv", "parquet")
 STARTUP = "startup"
+REPORT_CASE = "report.csv report"
+DEMO_FILES = [str(BENCH.parent / "sample_data" / f"model_{m}.csv") for m in ("a", "b")]
 
 
 def parse_script(stdout: str) -> float:
@@ -156,6 +160,16 @@ def startup_case(repeat: int = 4) -> Case:
     return Case(STARTUP, None, competitors, repeat=repeat)
 
 
+def report_case(path: Path) -> Case:
+    """``lossctl report`` (every regression loss, the page on stdout) of a million rows, then
+    of the demo's two 200-row files; its targets are in seconds."""
+    competitors = [
+        Competitor(REPORT, [LOSSCTL, "report", str(path), "--no-progress"]),
+        Competitor(REPORT_DEMO, [LOSSCTL, "report", *DEMO_FILES, "--no-progress"]),
+    ]
+    return Case(REPORT_CASE, path, competitors)
+
+
 def at_revision(case: Case, revision: str, tree: Path) -> Case:
     """The case with, after each lossctl competitor, the same command run by the lossctl of
     ``revision`` checked out at ``tree`` (``python -m lossctl`` run in the tree, which puts
@@ -180,5 +194,6 @@ def all_cases(root: Path) -> list[Case]:
             cases.append(score_case(loss, root / f"{dataset}.{fmt}"))
     cases.append(sweep_case(root / f"{SWEPT[0]}.parquet"))
     cases.append(loss_case("mse", root / f"{LARGE}.csv", pandas=False))
+    cases.append(report_case(root / "report.csv"))
     cases.append(startup_case())
     return cases

@@ -33,6 +33,7 @@ class Binding:
     columns: dict[str, list[str]] = field(default_factory=dict)
     logit_names: bool = False
     quantile_levels: tuple[float, ...] | None = None  # of quantile columns named q_0.1, q_0.5, ...
+    multi_output: bool = False  # several target columns, each with its prediction column
 
     def needed(self) -> list[str]:
         """Every column to read, each once, in role order."""
@@ -54,9 +55,8 @@ class Binding:
 
     def outputs(self) -> tuple[str, ...] | None:
         """The target columns of a multi-output regression (several, each with its prediction
-        column, in the same order); None for one target."""
-        targets = self.columns.get("y_true", [])
-        return tuple(targets) if len(targets) > 1 and len(self.columns.get("y_pred", [])) == len(targets) else None
+        column, in the same order); None for one target, or a class matrix."""
+        return tuple(self.columns["y_true"]) if self.multi_output else None
 
 
 _FORECAST_LABELS = {
@@ -144,6 +144,7 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
         need("y_true", y_true, "labels", "--y-true")
     elif layout == SCALAR and (outputs := _outputs(columns, choice, file)):
         binding.columns["y_true"], binding.columns["y_pred"] = outputs
+        binding.multi_output = True
     else:
         need("y_true", pick("y_true", choice.y_true, label="label", flag="--y-true"), "labels (y_true)", "--y-true")
         pred_role = "distance" if layout == PAIR_LAYOUT and "distance" in roles else "y_pred"

@@ -29,6 +29,9 @@ from lossctl.losses.intervals import interval, tracked
 from lossctl.losses.replication import groups_of_rows, row_factors
 from lossctl.losses.summation import Accumulator
 
+# The end of the warning for a value of the whole sample given a per-sample sink.
+NO_PER_SAMPLE_COLUMN = "no column in the per-sample file"
+
 
 class Tally:
     """The states of ``losses`` over the rows folded so far.
@@ -191,7 +194,7 @@ class Tally:
                 continue
             worst = self.worst[i].items() if self.worst is not None else None
             if i in self.whole:
-                asked = (("no worst rows", self.worst), ("no column in the per-sample file", self.per_sample))
+                asked = (("no worst rows", self.worst), (NO_PER_SAMPLE_COLUMN, self.per_sample))
                 lacking = ", ".join(what for what, sink in asked if sink is not None)
                 warnings.append(f"{loss.label} has no per-sample values (a value of the whole sample): {lacking}")
             ci = self._interval(loss, state, warnings)
