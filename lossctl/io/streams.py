@@ -17,6 +17,7 @@ from typing import Any, BinaryIO, NamedTuple, Protocol
 
 from lossctl.errors import InputError
 from lossctl.io.files import RawFile
+from lossctl.io.limits import HELD_BYTES, read_bounded, read_up_to
 
 BLOCK_BYTES = 1 << 20
 """How much is read from the stream below at a time."""
@@ -243,18 +244,6 @@ class Utf8Reader(_BlockReader):
         )
 
 
-def read_up_to(stream: BinaryIO, limit: int) -> bytes:
-    """Up to `limit` bytes from `stream`, fewer only at its end."""
-    received, size = [], 0
-    while size < limit:
-        data = stream.read(limit - size)
-        if not data:
-            break
-        received.append(data)
-        size += len(data)
-    return b"".join(received)
-
-
 SMALL_TEXT_BYTES = 32 << 20
 """Text up to this size (after decompression) is held in memory and parsed in one go."""
 
@@ -273,13 +262,6 @@ class TextData(NamedTuple):
     header_lines: int
     data: bytes | None = None
 
-    def read_all(self) -> bytes:
-        """The whole text."""
-        if self.data is not None:
-            return self.data
-        with self.decoded() as stream:
-            return stream.read()
-
     def plain_file(self) -> bool:
         """Whether the text is a UTF-8 file on disk as it is: it may be mapped unchecked
         (the fastest path, see `MappedWindows`); Arrow then rejects bad bytes itself, without
@@ -297,8 +279,8 @@ class TextData(NamedTuple):
 def load_text(raw: RawFile, *, compression: str | None, encoding: str, header_lines: int) -> TextData:
     """The text of `raw`, in memory when it is at most SMALL_TEXT_BYTES once decompressed."""
     text = TextData(raw, compression, encoding, header_lines)
-    if compression is None and raw.size_bytes > SMALL_TEXT_BYTES:
-        return text
+    if raw.rest is not None or (compression is None and raw.size_bytes > SMALL_TEXT_BYTES):
+        return text  # a stream read on (once) past its head, or a large file
     with text.decoded() as stream:
         data = read_up_to(stream, SMALL_TEXT_BYTES + 1)
     if not data:
@@ -307,9 +289,12 @@ def load_text(raw: RawFile, *, compression: str | None, encoding: str, header_li
 
 
 def decompress_all(raw: RawFile, compression: str) -> RawFile:
-    """`raw` decompressed into memory (for binary formats, which need random access)."""
+    """`raw` decompressed into memory (for binary formats, which need random access), at most
+    `limits.HELD_BYTES` of it."""
     with DecompressingReader(raw.open(), compression, raw.name) as stream:
-        data = stream.read()
+        data = read_bounded(
+            stream, HELD_BYTES, file=raw.name, what="the file once decompressed", hint="decompress it to a file first"
+        )
     if not data:
         raise InputError("the file is empty once decompressed", file=raw.name)
     return RawFile(raw.name, len(data), data=data)
