@@ -39,15 +39,15 @@ def over_limit(what: str, limit: int, *, file: str | None, row: int | None = Non
 
 
 def read_up_to(stream: BinaryIO, limit: int) -> bytes:
-    """Up to `limit` bytes from `stream`, fewer only at its end."""
-    received, size = [], 0
-    while size < limit:
-        data = stream.read(min(limit - size, 1 << 20))
+    """Up to `limit` bytes from `stream`, fewer only at its end; read a mebibyte at a time
+    into one growing buffer (no copy of the whole at the end, no buffer of `limit` bytes)."""
+    received = bytearray()
+    while len(received) < limit:
+        data = stream.read(min(limit - len(received), 1 << 20))
         if not data:
             break
-        received.append(data)
-        size += len(data)
-    return b"".join(received)
+        received += data
+    return received
 
 
 def read_bounded(stream: BinaryIO, limit: int, *, file: str | None, what: str, hint: str | None = None) -> bytes:
