@@ -143,7 +143,9 @@ def _check_members(archive: zipfile.ZipFile, raw: RawFile) -> None:
     each as large as its header claims."""
     members = [info for info in archive.infolist() if info.filename.endswith(".npy")]
     if sum(info.file_size for info in members) > HELD_BYTES:
-        raise over_limit("the arrays once inflated", HELD_BYTES, file=raw.name, hint="save them as separate .npy files")
+        raise over_limit(
+            "in the arrays once inflated", HELD_BYTES, file=raw.name, hint="save them as separate .npy files"
+        )
     for info in members:
         with archive.open(info) as member:
             _check_claim(member, info.file_size, raw, "npz", f"array {info.filename[:-4]!r}")

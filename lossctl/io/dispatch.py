@@ -7,8 +7,8 @@ import pkgutil
 from lossctl.errors import InputError
 from lossctl.io import formats
 from lossctl.io.files import HEAD_BYTES, RawFile, open_raw
-from lossctl.io.source import Source
 from lossctl.io.limits import read_up_to
+from lossctl.io.source import Source
 from lossctl.io.streams import DecompressingReader, decompress_all, load_text
 
 _READERS = {

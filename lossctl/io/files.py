@@ -125,7 +125,9 @@ class RawFile(NamedTuple):
         if self.rest is None:
             return self
         with self.open() as stream:
-            data = read_bounded(stream, HELD_BYTES, file=self.name, what="the stream", hint="save it to a file first")
+            data = read_bounded(
+                stream, HELD_BYTES, file=self.name, what="in the stream", hint="save it to a file first"
+            )
         return RawFile(self.name, len(data), data=data)
 
     def in_arrow_memory(self) -> RawFile:

@@ -33,9 +33,10 @@ def size_text(size: int) -> str:
     return f"{size} bytes"
 
 
-def over_limit(what: str, limit: int, *, file: str | None, row: int | None = None, hint: str | None = None) -> InputError:
-    """The error of a limit reached: ``{what} exceeds {limit}, the most lossctl reads``."""
-    return InputError(f"{what} exceeds {size_text(limit)}, the most lossctl reads", file=file, row=row, hint=hint)
+def over_limit(what: str, limit: int, *, file: str | None, hint: str | None = None) -> InputError:
+    """The error of a limit reached: ``more than {limit} {what}, the most lossctl reads``
+    (`what` says where: "in one line", "once decompressed")."""
+    return InputError(f"more than {size_text(limit)} {what}, the most lossctl reads", file=file, hint=hint)
 
 
 def read_up_to(stream: BinaryIO, limit: int) -> bytes:
@@ -51,15 +52,15 @@ def read_up_to(stream: BinaryIO, limit: int) -> bytes:
 
 
 def read_bounded(stream: BinaryIO, limit: int, *, file: str | None, what: str, hint: str | None = None) -> bytes:
-    """The whole of `stream`, which must end within `limit` bytes (else `over_limit`, naming
-    `what` is read)."""
+    """The whole of `stream`, which must end within `limit` bytes (else `over_limit`, `what`
+    saying where)."""
     data = read_up_to(stream, limit + 1)
     if len(data) > limit:
         raise over_limit(what, limit, file=file, hint=hint)
     return data
 
 
-def read_document(path: str, *, what: str) -> bytes:
+def read_document(path: str, *, what: str = "in the file") -> bytes:
     """The bytes of a file read whole and parsed at once (a baseline, a configuration), at most
     DOCUMENT_BYTES: /dev/zero or a pipe that never ends is an InputError naming the limit.
     OSError is the caller's to tell."""

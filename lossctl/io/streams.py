@@ -293,7 +293,7 @@ def decompress_all(raw: RawFile, compression: str) -> RawFile:
     `limits.HELD_BYTES` of it."""
     with DecompressingReader(raw.open(), compression, raw.name) as stream:
         data = read_bounded(
-            stream, HELD_BYTES, file=raw.name, what="the file once decompressed", hint="decompress it to a file first"
+            stream, HELD_BYTES, file=raw.name, what="once decompressed", hint="decompress it to a file first"
         )
     if not data:
         raise InputError("the file is empty once decompressed", file=raw.name)

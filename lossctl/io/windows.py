@@ -143,7 +143,7 @@ class MappedWindows:
 
 def line_too_long(name: str) -> InputError:
     return over_limit(
-        "a line", LINE_BYTES, file=name, hint="rows are lines of text: is this a CSV, TSV or JSON Lines file?"
+        "in one line", LINE_BYTES, file=name, hint="rows are lines of text: is this a CSV, TSV or JSON Lines file?"
     )
 
 
