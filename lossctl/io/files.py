@@ -37,7 +37,7 @@ class OnePass:
 
     def __init__(self, stream: BinaryIO, name: str) -> None:
         self._stream = stream
-        self._name = name
+        self.name = name
         self._taken = False
 
     def take(self) -> BinaryIO:
@@ -45,7 +45,7 @@ class OnePass:
             raise InputError(
                 f"needs a second pass over a stream longer than {size_text(STREAM_HEAD_BYTES)}, "
                 "which is read once as it comes",
-                file=self._name,
+                file=self.name,
                 hint="save it to a file and give the file's name",
             )
         self._taken = True
@@ -73,7 +73,10 @@ class _HeadThenRest(io.RawIOBase):
             return count
         if self._stream is None:
             self._stream = self._rest.take()
-        return self._stream.readinto(target)
+        try:
+            return self._stream.readinto(target)
+        except OSError as exc:
+            raise InputError(f"cannot be read: {exc.strerror or exc}", file=self._rest.name) from None
 
 
 class RawFile(NamedTuple):
@@ -202,7 +205,10 @@ def _on_disk(path: str) -> RawFile:
         stream = open(path, "rb")  # noqa: SIM115 - a stream stays open while it is read
         info = os.fstat(stream.fileno())
         if not stat.S_ISREG(info.st_mode):
-            return _stream(stream, path)
+            raw = _stream(stream, path)
+            if raw.rest is None:  # held whole: the stream has ended
+                stream.close()
+            return raw
         stream.close()
         return RawFile(path, info.st_size, path=path, stamp=stamp_of(info))
     except PermissionError:
