@@ -66,8 +66,8 @@ class _Bounded:
 ZSTD_PIECE_BYTES = 256
 """How much zstd input is decompressed at a time. zstandard's decompressor has no bound on its
 output, and a block of 128 KiB can take 4 bytes (an RLE block), so a call's output is bounded
-by feeding it pieces: 256 bytes inflate to at most 8 MiB (a 15 MB file is read some 30% slower
-than in 1 MiB pieces, 0.1 s). Reference: RFC 8878, section 3.1.1.2."""
+by feeding it pieces: 256 bytes inflate to at most 8 MiB (a 15 MB file of 36 MB of CSV is
+decompressed in 0.1 s, against 0.05 s in 1 MiB pieces). Reference: RFC 8878, section 3.1.1.2."""
 
 
 class _Zstd:
