@@ -28,6 +28,9 @@ INPUT_KEYS = (
     "encoding",
 )
 ENGINE_KEYS = ("engine", "scheduler")
+MAX_WORST = 100_000
+"""The most worst rows listed: each is held, and printed (a table of 100,000 rows takes some
+50 s and 300 MB; JSON, 5 s and 200 MB), so that a large K is refused rather than filling memory."""
 INTERVAL_KEYS = ("ci", "ci_method", "seed")
 
 
@@ -144,7 +147,11 @@ output_options = compose(
     format_option(),
     precision_option,
     click.option(
-        "--worst", type=click.IntRange(0), default=0, help="Also list the K rows with the largest per-sample loss."
+        "--worst",
+        type=click.IntRange(0, MAX_WORST),
+        default=0,
+        help=f"Also list the K rows with the largest per-sample loss (at most {MAX_WORST:,}, which are held "
+        "and printed; --per-sample writes every row's loss).",
     ),
     click.option(
         "--per-sample", type=click.Path(dir_okay=False), help="Write per-sample losses to this .csv or .parquet file."
