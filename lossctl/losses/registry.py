@@ -19,7 +19,9 @@ from lossctl.losses import (
     margins,
     median,
     multiclass,
+    multilabel,
     normalized,
+    overlap,
     percentage,
     poisson_nll,
     ranking,
@@ -49,6 +51,8 @@ CATALOG: tuple[LossSpec, ...] = (
     + multiclass.SPECS
     + softmax_variants.SPECS
     + margins.SPECS
+    + multilabel.SPECS
+    + overlap.SPECS
     + ranking.SPECS
     + embedding.SPECS
     + critic.SPECS
