@@ -247,8 +247,13 @@ class Batch:
         (multi-label: one sigmoid per label), as ``binary_log_probs`` of each column."""
         return self.cached(
             ("label_log_probs", from_logits, eps, log_floor),
-            lambda: self._sigmoid_log_probs(self.matrix("y_pred"), from_logits, eps, log_floor),
+            lambda: self._sigmoid_log_probs(self.columns("y_pred"), from_logits, eps, log_floor),
         )
+
+    def columns(self, role: str) -> np.ndarray:
+        """``role`` as a samples x columns matrix, one value per sample being one column."""
+        a = self.get(role)
+        return a.reshape(len(a), -1) if a.ndim == 1 else self.matrix(role)
 
     def _sigmoid_log_probs(
         self, x: np.ndarray, from_logits: bool, eps: float, log_floor: float | None
@@ -269,14 +274,14 @@ class Batch:
             return self.cached(
                 ("label_probabilities",), lambda: np.exp(self.label_log_probs(from_logits=True, eps=0.0)[0])
             )
-        return self._checked_probabilities("y_pred", self.matrix("y_pred"))
+        return self._checked_probabilities("y_pred", self.columns("y_pred"))
 
     def label_matrix(self, *, soft: bool = True) -> np.ndarray:
         """``y_true`` as a samples x labels matrix of the ``y_pred`` matrix's width (multi-label):
         labels in {0, 1}; with ``soft``, any value in [0, 1]."""
 
         def compute() -> np.ndarray:
-            y, labels = self.matrix("y_true"), self.num_classes()
+            y, labels = self.columns("y_true"), self.columns("y_pred").shape[1]
             if y.shape[1] != labels:
                 raise InputDomainError(f"{y.shape[1]} label columns but {labels} prediction columns", role="y_true")
             bad = (y < 0) | (y > 1) if soft else (y != 0) & (y != 1)

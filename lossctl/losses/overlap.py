@@ -120,7 +120,7 @@ class OverlapState:
             raise LossError("no samples")
         smooth, epsilon = self.params["smooth"], self.params["epsilon"]
         if self.params["over"] == GLOBAL:
-            tp, t, p = (to_float(s.total) for s in self.sums)
+            tp, t, p = (np.float64(to_float(s.total)) for s in self.sums)
             value = float(self.shape.loss(tp, t, p, smooth, epsilon))
         else:
             tp, t, p = (np.array([to_float(x) for x in s.totals]) for s in self.sums)

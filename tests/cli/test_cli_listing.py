@@ -51,6 +51,7 @@ BY_TASK = {
     },
     "binary": {
         *("bce", "focal", "hinge", "squared-hinge", "perceptron", "brier", "cost-sensitive-bce", "zero-one"),
+        "hamming",
         *("d2:bce", "d2:brier"),
         *("ece", "mce", "rmsce", "brier-reliability", "brier-resolution", "brier-uncertainty"),
     },
@@ -66,11 +67,21 @@ BY_TASK = {
         "multiclass-hinge",
         "kl-divergence",
         "zero-one",
+        "hamming",
         "distillation",
         "ranking-softmax",
         "d2:brier",
         "d2:cross-entropy",
         *("ece", "mce", "rmsce", "brier-reliability", "brier-resolution", "brier-uncertainty"),
+    },
+    "multilabel": {
+        "hamming",
+        "multilabel-bce",
+        "multilabel-soft-margin",
+        "multilabel-margin",
+        "dice",
+        "tversky",
+        "jaccard",
     },
     "pair": {"contrastive", "hinge-embedding"},
     "triplet": {"triplet"},
@@ -114,6 +125,13 @@ PARAMETERS = {
     "nrmse": {"normalization"},
     "quantile-set": {"levels"},
     "poisson-nll": {"log_input", "full", "eps"},
+    "hamming": {"threshold"},
+    "multilabel-bce": {"pos_weight", "class_weights", "log_floor"},
+    "multilabel-soft-margin": {"class_weights"},
+    "multilabel-margin": {"targets"},
+    "dice": {"over", "smooth", "epsilon"},
+    "tversky": {"alpha", "beta", "over", "smooth", "epsilon"},
+    "jaccard": {"over", "smooth", "epsilon"},
 }
 # sample_data/README.md: the worked examples' ids.
 EXAMPLE_IDS = {

@@ -35,6 +35,7 @@ EXTREME = 8  # the size of the +-1000 logit inputs
 CLASSES = 5
 EMBEDDING_DIM = 4
 SEED = 20240611
+MULTILABEL_SEED = 20261204  # a generator of its own: the arrays above keep their values
 PER_SAMPLE_MAX_ROWS = 8
 
 
@@ -85,7 +86,31 @@ def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
         ),
     }
     inputs[EXTREME]["teacher_logits"] = inputs[EXTREME]["class_logits"][::-1].copy()
+    add_multilabel_inputs(np.random.default_rng(MULTILABEL_SEED), inputs)
     return inputs
+
+
+def add_multilabel_inputs(rng: np.random.Generator, inputs: dict[int, dict[str, np.ndarray]]) -> None:
+    """Multi-label arrays of every size: a 0/1 label matrix (rows with no label and with every
+    label among them), its logits and probabilities, and PyTorch's index lists of the same
+    targets (each row's labels in a shuffled order, then -1, then leftovers it ignores)."""
+    for n, arrays in inputs.items():
+        if n == EXTREME:
+            continue
+        labels = (rng.uniform(size=(n, CLASSES)) < 0.4).astype(float)
+        labels[0] = 0.0
+        if n > 1:
+            labels[-1] = 1.0
+        indices = np.full((n, CLASSES), -1.0)
+        for i, row in enumerate(labels):
+            listed = rng.permutation(np.flatnonzero(row))
+            indices[i, : len(listed)] = listed
+            if len(listed) < CLASSES - 1:
+                indices[i, len(listed) + 1 :] = rng.integers(0, CLASSES, CLASSES - len(listed) - 1)
+        arrays["multilabels"] = labels
+        arrays["label_indices"] = indices
+        arrays["label_logits"] = rng.normal(0.0, 3.0, (n, CLASSES))
+        arrays["label_probs"] = rng.uniform(0.01, 0.99, (n, CLASSES))
 
 
 def sigmoid_focal_loss(x: torch.Tensor, y: torch.Tensor, gamma: float, alpha: float) -> torch.Tensor:
@@ -259,6 +284,42 @@ def margin_and_nll_cases(b: Builder) -> None:
         b.add("nll", {"class_weights": w}, roles, call, per, F.nll_loss(log_p, y, weight=t))
 
 
+def multilabel_cases(b: Builder) -> None:
+    """BCE of a label matrix (logits with per-label pos_weight and weight, probabilities with
+    BCELoss's log clamp at -100), MultiLabelSoftMarginLoss, MultiLabelMarginLoss (of PyTorch's
+    index lists and of the same targets as a label matrix)."""
+    y, z, p = b["multilabels"], b["label_logits"], b["label_probs"]
+    pos_weight = [0.5 + 0.5 * c for c in range(CLASSES)]
+    weight = [2.0 - 0.25 * c for c in range(CLASSES)]
+    roles = {"y_true": "multilabels", "y_pred": "label_logits"}
+    for pw, w in ((None, None), (pos_weight, None), (None, weight), (pos_weight, weight)):
+        tpw = None if pw is None else torch.tensor(pw, dtype=torch.float64)
+        tw = None if w is None else torch.tensor(w, dtype=torch.float64)
+        call = f"F.binary_cross_entropy_with_logits(z, y, weight={w}, pos_weight={pw})"
+        per = F.binary_cross_entropy_with_logits(z, y, weight=tw, pos_weight=tpw, reduction="none").mean(dim=1)
+        mean = F.binary_cross_entropy_with_logits(z, y, weight=tw, pos_weight=tpw)
+        params = {"from_logits": True} | ({"pos_weight": pw} if pw else {}) | ({"class_weights": w} if w else {})
+        b.add("multilabel-bce", params, roles, call, per, mean)
+    for w in (None, weight):
+        tw = None if w is None else torch.tensor(w, dtype=torch.float64)
+        call = f"F.multilabel_soft_margin_loss(z, y, weight={w})"
+        per = F.multilabel_soft_margin_loss(z, y, weight=tw, reduction="none")
+        mean = F.multilabel_soft_margin_loss(z, y, weight=tw)
+        b.add("multilabel-soft-margin", {"class_weights": w}, roles, call, per, mean)
+    per = F.binary_cross_entropy(p, y, reduction="none").mean(dim=1)
+    mean = F.binary_cross_entropy(p, y)
+    roles = {"y_true": "multilabels", "y_pred": "label_probs"}
+    b.add("multilabel-bce", {"log_floor": -100.0}, roles, "F.binary_cross_entropy(p, y)", per, mean)
+    indices = b["label_indices"].long()
+    call = "F.multilabel_margin_loss(z, index_lists)"
+    per = F.multilabel_margin_loss(z, indices, reduction="none")
+    mean = F.multilabel_margin_loss(z, indices)
+    roles = {"y_true": "label_indices", "y_pred": "label_logits"}
+    b.add("multilabel-margin", {"targets": "indices"}, roles, call, per, mean)
+    roles = {"y_true": "multilabels", "y_pred": "label_logits"}
+    b.add("multilabel-margin", {}, roles, call, per, mean)
+
+
 def ranking_cases(b: Builder) -> None:
     # optax ranking_softmax_loss: -sum_i r_i log_softmax(s)_i per list, relevance as given.
     roles = {"y_true": "relevance", "y_pred": "class_logits"}
@@ -300,6 +361,7 @@ def main() -> None:
             distribution_cases,
             distillation_cases,
             margin_and_nll_cases,
+            multilabel_cases,
             ranking_cases,
             triplet_cases,
         ):
