@@ -91,8 +91,8 @@ _DEFAULTS = {
     WEIGHTS: (WEIGHTS,),
     FORECAST: (FORECAST,),
 }
-_SCORE_LOSSES = ("hinge", "squared-hinge", "perceptron", "wasserstein")
-_PROBABILITY_LOSSES = ("hinge", "squared-hinge", "perceptron")
+_SCORE_LOSSES = ("hinge", "squared-hinge", "perceptron", "sparsemax", "wasserstein")
+_PROBABILITY_LOSSES = ("hinge", "squared-hinge", "perceptron", "sparsemax")
 _ON_REQUEST = {
     "distillation": "reads a teacher's logits as y_true",
     "ranking-softmax": "reads relevance lists",

@@ -340,14 +340,17 @@ class Batch:
     def num_classes(self) -> int:
         return self.matrix("y_pred").shape[1]
 
-    def class_labels(self) -> np.ndarray | None:
+    def class_labels(self, ignore_index: float | None = None) -> np.ndarray | None:
         """Integer class indices in [0, C) when ``y_true`` holds one label per sample, else
-        ``None`` (``y_true`` is then a target matrix)."""
+        ``None`` (``y_true`` is then a target matrix). Labels equal to ``ignore_index`` (rows
+        that do not count, as PyTorch's ``ignore_index``) are not checked and read as class 0."""
 
         def compute() -> np.ndarray | None:
             y = self.get("y_true")
             if y.ndim != 1:
                 return None
+            if ignore_index is not None:
+                y = np.where(y == ignore_index, 0.0, y)
             c = self.num_classes()
             bad = (y != np.floor(y)) | (y < 0) | (y >= c)
             if bad.any():
@@ -357,14 +360,14 @@ class Batch:
                 )
             return y.astype(np.intp)
 
-        return self.cached(("class_labels",), compute)
+        return self.cached(("class_labels", ignore_index), compute)
 
-    def target_matrix(self, *, distribution: bool = False) -> np.ndarray:
+    def target_matrix(self, *, distribution: bool = False, ignore_index: float | None = None) -> np.ndarray:
         """``y_true`` as a samples x classes matrix: one-hot from labels, or the given targets
         checked to lie in [0, 1] (and, with ``distribution``, rows summing to 1)."""
 
         def compute() -> np.ndarray:
-            labels = self.class_labels()
+            labels = self.class_labels(ignore_index)
             c = self.num_classes()
             if labels is not None:
                 t = np.zeros((len(labels), c))
@@ -386,4 +389,4 @@ class Batch:
                     )
             return t
 
-        return self.cached(("target_matrix", distribution), compute)
+        return self.cached(("target_matrix", distribution, ignore_index), compute)

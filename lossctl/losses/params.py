@@ -212,3 +212,10 @@ class Count(Param):
         if not x.is_integer():
             raise ParameterError(f"{loss}: {self.name} must be a whole number, not {value!r}")
         return int(x)
+
+
+IGNORE_INDEX = Count(
+    "ignore_index",
+    None,
+    "rows whose label is this value do not count, in the sum nor in the mean (PyTorch's ignore_index, default -100)",
+)

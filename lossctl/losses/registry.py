@@ -29,6 +29,7 @@ from lossctl.losses import (
     regularization,
     skill,
     softmax_variants,
+    sparsemax,
 )
 from lossctl.losses.errors import UnknownLossError
 from lossctl.losses.spec import LossSpec
@@ -53,6 +54,7 @@ CATALOG: tuple[LossSpec, ...] = (
     + margins.SPECS
     + multilabel.SPECS
     + overlap.SPECS
+    + sparsemax.SPECS
     + ranking.SPECS
     + embedding.SPECS
     + critic.SPECS

@@ -101,6 +101,7 @@ OPTIONS: tuple[Option, ...] = (
     _parameter("pos_weight", "BCE weight of the positive term."),
     _parameter("label_smoothing", "Label smoothing of (binary) cross-entropy."),
     _parameter("lambda_", "Strength of l1 / l2 regularization."),
+    _parameter("ignore_index", "Rows whose label is this class do not count (cross-entropy, nll, multi-margin)."),
     Option(
         "ci",
         "Give every value a confidence interval at this level (--ci alone: 0.95).",
