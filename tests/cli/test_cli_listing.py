@@ -52,6 +52,7 @@ BY_TASK = {
     "binary": {
         *("bce", "focal", "hinge", "squared-hinge", "perceptron", "brier", "cost-sensitive-bce", "zero-one"),
         "hamming",
+        "sparsemax",
         *("d2:bce", "d2:brier"),
         *("ece", "mce", "rmsce", "brier-reliability", "brier-resolution", "brier-uncertainty"),
     },
@@ -68,6 +69,7 @@ BY_TASK = {
         "kl-divergence",
         "zero-one",
         "hamming",
+        "sparsemax",
         "distillation",
         "ranking-softmax",
         "d2:brier",
@@ -103,9 +105,9 @@ PARAMETERS = {
     "smooth-l1": {"beta"},
     "quantile": {"quantile"},
     "bce": {"eps", "pos_weight", "label_smoothing"},
-    "focal": {"gamma", "alpha"},
+    "focal": {"gamma", "alpha", "label_smoothing"},
     "cost-sensitive-bce": {"penalty_ratio", "threshold"},
-    "cross-entropy": {"class_weights", "label_smoothing", "eps"},
+    "cross-entropy": {"class_weights", "label_smoothing", "eps", "ignore_index"},
     "contrastive": {"margin"},
     "triplet": {"margin", "p", "eps"},
     "l1": {"lambda"},
@@ -115,7 +117,7 @@ PARAMETERS = {
     "expectile": {"tau"},
     "poly-1": {"epsilon"},
     "generalized-cross-entropy": {"q"},
-    "multi-margin": {"p", "margin", "class_weights"},
+    "multi-margin": {"p", "margin", "class_weights", "ignore_index"},
     "tweedie-deviance": {"power"},
     "zero-one": {"threshold"},
     "distillation": {"temperature"},
@@ -132,6 +134,8 @@ PARAMETERS = {
     "dice": {"over", "smooth", "epsilon"},
     "tversky": {"alpha", "beta", "over", "smooth", "epsilon"},
     "jaccard": {"over", "smooth", "epsilon"},
+    "nll": {"class_weights", "ignore_index"},
+    "kl-divergence": {"log_target"},
 }
 # sample_data/README.md: the worked examples' ids.
 EXAMPLE_IDS = {

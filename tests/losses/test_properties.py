@@ -68,6 +68,10 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
             "y_true": draw(st.lists(lists, min_size=n, max_size=n).map(np.array)),
             "y_pred": draw(st.lists(scores, min_size=n, max_size=n).map(np.array)),
         }
+    if task == "ignored-labels":  # class labels, some -100 (ignore_index), rows 0 and 1 kept
+        return {"y_true": draw(labels(n, (0.0, 1.0, 2.0, -100.0))), "y_pred": draw(probability_rows(n))}
+    if task == "log-targets":  # target distributions given as their logs
+        return {"y_true": np.log(draw(probability_rows(n)) + 1e-300), "y_pred": draw(probability_rows(n))}
     if task == "teacher-student":  # two logit matrices
         rows = st.lists(vectors(reals(1e-3, 30.0), CLASSES), min_size=n, max_size=n).map(np.array)
         return {"y_true": draw(rows), "y_pred": draw(rows)}
@@ -165,6 +169,19 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("tversky", {"alpha": 0.3, "beta": 0.7, "over": "label"}, "multilabel"),
     ("tversky", {"alpha": 0.9, "beta": 0.1, "over": "sample", "smooth": 1.0}, "multilabel"),
     ("jaccard", {"over": "sample", "from_logits": True}, "multilabel-logits"),
+    # classification options
+    (
+        "cross-entropy",
+        {"ignore_index": -100, "class_weights": [1.0, 2.0, 0.5], "label_smoothing": 0.1},
+        "ignored-labels",
+    ),
+    ("nll", {"ignore_index": 1}, "log-probabilities"),
+    ("multi-margin", {"ignore_index": -100, "p": 2.0}, "ignored-labels"),
+    ("focal", {"label_smoothing": 0.1, "alpha": 0.25}, "binary"),
+    ("focal", {"label_smoothing": 0.2, "alpha": [0.2, 0.3, 0.5]}, "multiclass"),
+    ("kl-divergence", {"log_target": True}, "log-targets"),
+    ("sparsemax", {}, "multiclass"),
+    ("sparsemax", {}, "binary-logits"),
 ]
 
 

@@ -75,6 +75,9 @@ def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
         arrays["rates"] = np.exp(arrays["y_hat"] / 4.0)
         arrays["signs"] = 2.0 * arrays["labels"] - 1.0
         arrays["distances"] = np.abs(arrays["y_hat"])
+        arrays["ignored_classes"] = np.where(np.arange(len(arrays["classes"])) % 3 == 1, -100.0, arrays["classes"])
+        shifted = arrays["teacher_logits"] - arrays["teacher_logits"].max(axis=1, keepdims=True)
+        arrays["log_targets"] = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     # Logits of +-1000, where a naive sigmoid or softmax overflows.
     inputs[EXTREME] = {
         "labels": np.array([0, 1, 1, 0, 1, 0, 1, 0.0]),
@@ -146,6 +149,23 @@ class Builder:
         if "sample_weight" in self.inputs and not class_weighted:
             w = self["sample_weight"]
             self._record(loss, params, roles, call, per, (w * per).sum() / w.sum(), weighted=True)
+
+    def add_ignoring(self, loss, params, roles, call, per, mean, kept: torch.Tensor) -> None:
+        """Record a case with ignored rows: torch's mean is over the rows kept (per-sample
+        values 0 elsewhere), and the weighted mean ``sum(w l) / sum(w d)`` of torch's values,
+        d each kept row's class weight (1 without class weights) and 0 for an ignored one."""
+        self._record(loss, params, roles, call, per, mean, weighted=False)
+        if "sample_weight" in self.inputs and kept.any():
+            d = kept.double()
+            if params.get("class_weights"):
+                d = (
+                    d
+                    * torch.tensor(params["class_weights"], dtype=torch.float64)[
+                        self["ignored_classes"].long().clamp(min=0)
+                    ]
+                )
+            w = self["sample_weight"]
+            self._record(loss, params, roles, call, per, (w * per).sum() / (w * d).sum(), weighted=True)
 
     def _record(self, loss, params, roles, call, per, value, *, weighted: bool) -> None:
         i = len(self.cases)
@@ -320,6 +340,45 @@ def multilabel_cases(b: Builder) -> None:
     b.add("multilabel-margin", {}, roles, call, per, mean)
 
 
+def ignore_index_cases(b: Builder) -> None:
+    """CrossEntropyLoss and NLLLoss with ignore_index=-100 on labels of which every third row
+    is -100: those rows count in neither the sum nor the mean's denominator."""
+    roles = {"y_true": "ignored_classes", "y_pred": "class_logits"}
+    y, z = b["ignored_classes"].long(), b["class_logits"]
+    weight = [0.5 + c for c in range(CLASSES)]
+    for cw, smoothing in ((None, 0.0), (weight, 0.0), (None, 0.2), (weight, 0.1)):
+        w = None if cw is None else torch.tensor(cw, dtype=torch.float64)
+        call = f"F.cross_entropy(z, labels, weight={cw}, label_smoothing={smoothing}, ignore_index=-100)"
+        per = F.cross_entropy(z, y, weight=w, label_smoothing=smoothing, ignore_index=-100, reduction="none")
+        mean = F.cross_entropy(z, y, weight=w, label_smoothing=smoothing, ignore_index=-100)
+        params = {"from_logits": True, "class_weights": cw, "label_smoothing": smoothing, "ignore_index": -100}
+        b.add_ignoring("cross-entropy", params, roles, call, per, mean, y != -100)
+    log_p = F.log_softmax(z, dim=1)
+    b.arrays[f"inputs/{b.size}/class_log_probs"] = log_p.numpy()
+    b.inputs["class_log_probs"] = log_p.numpy()
+    roles = {"y_true": "ignored_classes", "y_pred": "class_log_probs"}
+    for cw in (None, weight):
+        w = None if cw is None else torch.tensor(cw, dtype=torch.float64)
+        call = f"F.nll_loss(F.log_softmax(z), labels, weight={cw}, ignore_index=-100)"
+        per = F.nll_loss(log_p, y, weight=w, ignore_index=-100, reduction="none")
+        mean = F.nll_loss(log_p, y, weight=w, ignore_index=-100)
+        b.add_ignoring("nll", {"class_weights": cw, "ignore_index": -100}, roles, call, per, mean, y != -100)
+
+
+def log_target_cases(b: Builder) -> None:
+    """KLDivLoss(log_target=True): targets given as log-probabilities, predictions as logits
+    (their log-softmax) and as probabilities (their log)."""
+    t = b["log_targets"]
+    for name, log_p, params in (
+        ("class_logits", F.log_softmax(b["class_logits"], dim=1), {"from_logits": True, "log_target": True}),
+        ("class_probs", torch.log(b["class_probs"]), {"log_target": True}),
+    ):
+        per = F.kl_div(log_p, t, reduction="none", log_target=True).sum(dim=1)
+        mean = F.kl_div(log_p, t, reduction="batchmean", log_target=True)
+        call = f"F.kl_div(log p of {name}, log_targets, 'batchmean', log_target=True)"
+        b.add("kl-divergence", params, {"y_true": "log_targets", "y_pred": name}, call, per, mean)
+
+
 def ranking_cases(b: Builder) -> None:
     # optax ranking_softmax_loss: -sum_i r_i log_softmax(s)_i per list, relevance as given.
     roles = {"y_true": "relevance", "y_pred": "class_logits"}
@@ -362,6 +421,8 @@ def main() -> None:
             distillation_cases,
             margin_and_nll_cases,
             multilabel_cases,
+            ignore_index_cases,
+            log_target_cases,
             ranking_cases,
             triplet_cases,
         ):
