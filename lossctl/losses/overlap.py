@@ -85,17 +85,17 @@ class OverlapState:
 
     def __init__(self, shape: Shape, params: dict[str, Any]):
         self.shape, self.params = shape, params
-        self.sums: list[GroupedAccumulator] | None = None
+        self.by_label: list[GroupedAccumulator] | None = None
         self.n = 0
 
     def _labels(self, labels: int) -> list[GroupedAccumulator]:
-        if self.sums is None:
-            self.sums = [GroupedAccumulator(labels) for _ in range(3)]
-        elif self.sums[0].groups != labels:
+        if self.by_label is None:
+            self.by_label = [GroupedAccumulator(labels) for _ in range(3)]
+        elif self.by_label[0].groups != labels:
             raise InputDomainError(
-                f"{labels} label columns, where earlier rows had {self.sums[0].groups}", role="y_pred"
+                f"{labels} label columns, where earlier rows had {self.by_label[0].groups}", role="y_pred"
             )
-        return self.sums
+        return self.by_label
 
     def update(self, batch: Batch) -> None:
         y, p = _inputs(batch, self.params["from_logits"])
@@ -109,21 +109,21 @@ class OverlapState:
         self.n += n
 
     def merge(self, other: OverlapState) -> OverlapState:
-        if other.sums is not None:
-            for mine, theirs in zip(self._labels(other.sums[0].groups), other.sums, strict=True):
+        if other.by_label is not None:
+            for mine, theirs in zip(self._labels(other.by_label[0].groups), other.by_label, strict=True):
                 mine.merge(theirs)
         self.n += other.n
         return self
 
     def result(self) -> float:
-        if self.sums is None:
+        if self.by_label is None:
             raise LossError("no samples")
         smooth, epsilon = self.params["smooth"], self.params["epsilon"]
         if self.params["over"] == GLOBAL:
-            tp, t, p = (np.float64(to_float(s.total)) for s in self.sums)
+            tp, t, p = (np.float64(to_float(s.total)) for s in self.by_label)
             value = float(self.shape.loss(tp, t, p, smooth, epsilon))
         else:
-            tp, t, p = (np.array([to_float(x) for x in s.totals]) for s in self.sums)
+            tp, t, p = (np.array([to_float(x) for x in s.totals]) for s in self.by_label)
             losses = self.shape.loss(tp, t, p, smooth, epsilon)
             weights = self.params["class_weights"]
             if weights is not None:

@@ -19,10 +19,13 @@ LABELS = 4
 
 
 def label_matrix(rng: np.random.Generator, n: int, *, every_row: bool = False) -> np.ndarray:
-    """0/1 labels; row 0 has none unless ``every_row``, and every label column has a 1."""
+    """0/1 labels, the last row with every label; with ``every_row`` each row has one at
+    least, else row 0 has none."""
     y = (rng.uniform(size=(n, LABELS)) < 0.4).astype(float)
-    y[np.arange(n), rng.integers(0, LABELS, n)] = 1.0 if every_row else y[np.arange(n), 0]
-    y[0] = 0.0 if not every_row else y[0]
+    if every_row:
+        y[np.arange(n), rng.integers(0, LABELS, n)] = 1.0
+    else:
+        y[0] = 0.0
     y[-1] = 1.0
     return y
 
