@@ -10,7 +10,8 @@ The sums run over (``over``): every row and label at once (``global``, Keras 3's
 ``Tversky`` with ``axis=None``), each row's labels, the ratios then averaged over rows
 (``sample``, Keras with ``axis=-1``), or each label's rows, the ratios then averaged over labels
 (``label``, optax ``dice_loss`` with the rows as one image's pixels). ``global`` and ``label``
-keep exact sums by label (``OverlapState``): a ratio of sums, with no per-sample values.
+keep exact sums by label (``OverlapState``): a ratio of sums, with no per-sample values, whose
+interval resamples groups of rows.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError, ParameterError
 from lossctl.losses.params import FROM_LOGITS, NON_NEGATIVE, VECTOR, Choice, Names, Param
+from lossctl.losses.replication import GROUPS
 from lossctl.losses.spec import LossSpec, mean_state
 from lossctl.losses.state import accumulate, representable
 from lossctl.losses.summation import GroupedAccumulator, to_float
@@ -80,28 +82,39 @@ def per_row(shape: Shape, batch: Batch, params: dict[str, Any]) -> np.ndarray:
 
 
 class OverlapState:
-    """Exact sums of TP = sum w y p, T = sum w y and P = sum w p by label; the result is their
-    ratio over every label (``global``) or the mean of each label's ratio (``label``)."""
+    """Exact sums of TP = sum w y p, T = sum w y and P = sum w p by label (and, tracked for an
+    interval, by replicate group); the result is their ratio over every label (``global``) or
+    the mean of each label's ratio (``label``)."""
+
+    bounds = (0.0, 1.0)  # an interval's ends stay where the loss can be
 
     def __init__(self, shape: Shape, params: dict[str, Any]):
         self.shape, self.params = shape, params
         self.by_label: list[GroupedAccumulator] | None = None
+        self.labels = 0
+        self.replicates = 1  # GROUPS once tracked: a sum per label and replicate group
         self.n = 0
 
-    def _labels(self, labels: int) -> list[GroupedAccumulator]:
+    def track(self, moments: bool = True, groups: bool = True) -> None:
+        """Keep the sums by replicate group too (a ratio has no delta method here: the
+        jackknife or the bootstrap makes its interval). Called before the first update."""
+        self.replicates = GROUPS
+
+    def _sums(self, labels: int) -> list[GroupedAccumulator]:
         if self.by_label is None:
-            self.by_label = [GroupedAccumulator(labels) for _ in range(3)]
-        elif self.by_label[0].groups != labels:
-            raise InputDomainError(
-                f"{labels} label columns, where earlier rows had {self.by_label[0].groups}", role="y_pred"
-            )
+            self.labels = labels
+            self.by_label = [GroupedAccumulator(labels * self.replicates) for _ in range(3)]
+        elif self.labels != labels:
+            raise InputDomainError(f"{labels} label columns, where earlier rows had {self.labels}", role="y_pred")
         return self.by_label
 
     def update(self, batch: Batch) -> None:
         y, p = _inputs(batch, self.params["from_logits"])
         n, labels = y.shape
-        sums = self._labels(labels)
-        group = np.repeat(np.arange(labels), n)  # column after column: order="F"
+        sums = self._sums(labels)
+        group = np.repeat(np.arange(labels) * self.replicates, n)  # column after column: order="F"
+        if self.replicates > 1:
+            group += np.tile(batch.replicates, labels)
         w = batch.sample_weight
         weights = None if w is None else np.tile(w, labels)
         for total, values in zip(sums, (y * p, y, p), strict=True):
@@ -110,27 +123,50 @@ class OverlapState:
 
     def merge(self, other: OverlapState) -> OverlapState:
         if other.by_label is not None:
-            for mine, theirs in zip(self._labels(other.by_label[0].groups), other.by_label, strict=True):
+            for mine, theirs in zip(self._sums(other.labels), other.by_label, strict=True):
                 mine.merge(theirs)
         self.n += other.n
         return self
 
+    def sums(self) -> list[int]:
+        """The exact sums of TP, T and P of each label, in that order."""
+        if self.by_label is None:
+            return []
+        g = self.replicates
+        return [sum(a.totals[k * g : (k + 1) * g]) for a in self.by_label for k in range(self.labels)]
+
+    def group_sums(self) -> np.ndarray:
+        """``sums()`` of each replicate group, rounded: a row per group."""
+        columns = [np.array([to_float(t) for t in a.totals]).reshape(self.labels, GROUPS).T for a in self.by_label]
+        return np.hstack(columns)
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        """The loss of every row of ``sums`` (floats in ``sums()`` order), vectorized."""
+        k = self.labels
+        tp, t, p = sums[..., :k], sums[..., k : 2 * k], sums[..., 2 * k :]
+        if self.params["over"] == GLOBAL:
+            return self.shape.loss(tp.sum(axis=-1), t.sum(axis=-1), p.sum(axis=-1), *self._smoothing())
+        return np.mean(self._weighted(self.shape.loss(tp, t, p, *self._smoothing())), axis=-1)
+
+    def _smoothing(self) -> tuple[float, float]:
+        return self.params["smooth"], self.params["epsilon"]
+
+    def _weighted(self, losses: np.ndarray) -> np.ndarray:
+        weights = self.params["class_weights"]
+        if weights is None:
+            return losses
+        if len(weights) != losses.shape[-1]:
+            raise InputDomainError(f"{len(weights)} class weights for {losses.shape[-1]} labels", role="y_pred")
+        return np.asarray(weights) * losses
+
     def result(self) -> float:
         if self.by_label is None:
             raise LossError("no samples")
-        smooth, epsilon = self.params["smooth"], self.params["epsilon"]
-        if self.params["over"] == GLOBAL:
-            tp, t, p = (np.float64(to_float(s.total)) for s in self.by_label)
-            value = float(self.shape.loss(tp, t, p, smooth, epsilon))
+        if self.params["over"] == GLOBAL:  # the exact sums over every label, each rounded once
+            tp, t, p = (np.float64(to_float(sum(a.totals))) for a in self.by_label)
+            value = float(self.shape.loss(tp, t, p, *self._smoothing()))
         else:
-            tp, t, p = (np.array([to_float(x) for x in s.totals]) for s in self.by_label)
-            losses = self.shape.loss(tp, t, p, smooth, epsilon)
-            weights = self.params["class_weights"]
-            if weights is not None:
-                if len(weights) != len(losses):
-                    raise InputDomainError(f"{len(weights)} class weights for {len(losses)} labels", role="y_pred")
-                losses = np.asarray(weights) * losses
-            value = float(np.mean(losses))
+            value = float(self.statistic(np.array([to_float(total) for total in self.sums()])))
         if np.isnan(value):
             raise LossError("no label and no predicted mass: the ratio is 0/0; set smooth or epsilon > 0")
         return representable(value)

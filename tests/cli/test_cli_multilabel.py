@@ -108,3 +108,21 @@ def test_a_label_outside_0_1_names_its_row(run, tmp_path):
     failed(
         run("compute", "-l", "multilabel-bce", "bad.csv", "--task", "multilabel"), "label 2 is not in [0, 1]", "row 2"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("hamming", "hamming_loss"),
+        ("multilabel-bce", "BCEWithLogitsLoss"),
+        ("multilabel-soft-margin", "MultiLabelSoftMarginLoss"),
+        ("multilabel-margin", "targets=indices"),
+        ("dice", "over=sample is Keras with axis=-1"),
+        ("tversky", "alpha weighs false positives"),
+        ("jaccard", "T + P - TP"),
+    ],
+)
+def test_explain_every_multilabel_loss(run, name, says):
+    result = ok(run("explain", name))
+    assert result.stdout.startswith(f"{name}: ") and "task: multilabel" in result.stdout
+    assert says in result.stdout and result.stderr == ""
