@@ -25,6 +25,8 @@ BOOTSTRAP_CI = "lossctl compute --ci bootstrap"
 COMPARE_CI = "lossctl compare --ci"
 PANDAS = "pandas + sklearn"
 ARROW = "arrow + numpy"
+DUCKDB = "duckdb"
+POLARS = "polars"
 VERSION = "lossctl --version"
 IMPORTS = "python -c import"
 
@@ -105,7 +107,8 @@ def script(name: str, file: str, loss: str, path: Path) -> Competitor:
 
 
 def loss_case(loss: str, path: Path, *, compare: bool = False, pandas: bool = True) -> Case:
-    """lossctl compute (the reference), [lossctl compare], [pandas + sklearn], arrow + numpy."""
+    """lossctl compute (the reference), [lossctl compare], [pandas + sklearn], arrow + numpy,
+    DuckDB and polars (the fastest peers a user could pick)."""
     competitors = [lossctl_compute(loss, path)]
     if compare:  # also what an interval costs, against the same runs without one
         competitors.append(lossctl_compute(loss, path, COMPUTE_CI, ("--ci",)))
@@ -115,6 +118,8 @@ def loss_case(loss: str, path: Path, *, compare: bool = False, pandas: bool = Tr
     if pandas:
         competitors.append(script(PANDAS, "pandas_sklearn.py", loss, path))
     competitors.append(script(ARROW, "arrow_numpy.py", loss, path))
+    competitors.append(script(DUCKDB, "duckdb_sql.py", loss, path))
+    competitors.append(script(POLARS, "polars_lazy.py", loss, path))
     return Case(case_name(path.stem, path.suffix.lstrip("."), loss), path, competitors)
 
 

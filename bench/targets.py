@@ -20,9 +20,11 @@ from cases import (
     COMPARED,
     COMPUTE,
     COMPUTE_CI,
+    DUCKDB,
     IMPORTS,
     LARGE,
     PANDAS,
+    POLARS,
     STARTUP,
     VERSION,
     case_name,
@@ -39,6 +41,9 @@ COMPARE_OVER_COMPUTE = 1.5
 LARGE_OVER_BASE = 1.2
 CI_OVER_PLAIN = 1.3  # compute --ci (either method) over the same compute without an interval
 STARTUP_OVER_IMPORTS = 1.5
+# format -> lossctl compute / the fastest peer computing the same number (DuckDB, polars, the script)
+OVER_FASTEST_PEER = {"csv": 1.1, "parquet": 1.0}
+PEERS = (ARROW, DUCKDB, POLARS)
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,13 @@ def _ratio(results: Results, num: tuple[str, str], den: tuple[str, str], attr: s
     return None if a is None or b is None else a / b
 
 
+def _over_fastest(results: Results, case: str) -> float | None:
+    """lossctl compute's median time over the fastest peer's (None if a peer did not run)."""
+    times = [results[case][peer].median_s if peer in results[case] else None for peer in PEERS]
+    mine = results[case][COMPUTE].median_s
+    return None if mine is None or None in times else mine / min(times)
+
+
 def _has(results: Results, *cases: str) -> bool:
     return all(case in results for case in cases)
 
@@ -92,6 +104,7 @@ def _format_targets(results: Results, fmt: str) -> list[Target]:
             ),
             Target(f"{case}: time lossctl / arrow+numpy", _ratio(results, lossctl, arrow, "median_s"), NEAR_PIPELINE),
             Target(f"{case}: peak lossctl / pandas+sklearn", _ratio(results, lossctl, pandas, "peak_mib"), MEMORY[fmt]),
+            Target(f"{case}: time lossctl / fastest peer", _over_fastest(results, case), OVER_FASTEST_PEER[fmt]),
         ]
     dataset, loss = COMPARED
     case = case_name(dataset, fmt, loss)

@@ -10,8 +10,10 @@ what the test needs:
   paired row by row (``lossctl.losses.paired``, the normal method), which removes the noise
   the two models share;
 - a stored result written with ``lossctl compute --ci ... -o baseline.json``: its interval
-  gives the baseline's standard error, ``(high - low) / (2 z)``, and the difference of two
-  independent estimates has ``se^2 = se_new^2 + se_old^2`` (unpaired, so wider).
+  carries the baseline's standard error (``se``; a document without it gives
+  ``(high - low) / (2 z)``, exact for the symmetric normal interval of a mean), and the
+  difference of two independent estimates has ``se^2 = se_new^2 + se_old^2`` (unpaired, so
+  wider).
 
 The interval shown is the ``1 - 2 alpha`` one: its lower end is above 0 (a score's upper end
 below 0) exactly when the one-sided p-value is below alpha.
@@ -53,8 +55,12 @@ class Regression:
         return f"{self.diff:+.6g} [{self.low:.6g}, {self.high:.6g}], p = {self.p_value:.3g}"
 
 
-def _standard_error(low: float, high: float, level: float) -> float:
-    return (high - low) / (2.0 * _NORMAL.inv_cdf((1.0 + level) / 2.0))
+def _standard_error(interval: dict) -> float:
+    """An interval's standard error: its ``se`` when it has one, else from its width."""
+    se = interval.get("se")
+    if isinstance(se, (int, float)) and math.isfinite(se):
+        return float(se)
+    return (interval["high"] - interval["low"]) / (2.0 * _NORMAL.inv_cdf((1.0 + interval["level"]) / 2.0))
 
 
 def _one_sided(diff: float, se: float, alpha: float, higher_is_better: bool | None) -> Regression:
@@ -81,7 +87,7 @@ def stored_regression(
     value: float, interval: Interval, baseline: float, stored: dict, alpha: float, higher_is_better: bool | None = False
 ) -> Regression:
     """The unpaired test of a new value with its interval against a stored baseline result
-    and its interval (``{"level", "low", "high"}``)."""
-    se_new = _standard_error(interval.low, interval.high, interval.level)
-    se_old = _standard_error(stored["low"], stored["high"], stored["level"])
+    and its interval (``{"level", "low", "high"}`` and, when written by this version, ``"se"``)."""
+    se_new = _standard_error({"level": interval.level, "low": interval.low, "high": interval.high, "se": interval.se})
+    se_old = _standard_error(stored)
     return _one_sided(value - baseline, math.hypot(se_new, se_old), alpha, higher_is_better)

@@ -28,6 +28,7 @@ COMMANDS = {
     "check": "lossctl.cli.check:check",
     "compare": "lossctl.cli.compare:compare",
     "compute": "lossctl.cli.compute:compute",
+    "diff": "lossctl.cli.diff:diff",
     "examples": "lossctl.cli.examples:examples",
     "explain": "lossctl.cli.listing:explain",
     "list": "lossctl.cli.listing:list_losses",

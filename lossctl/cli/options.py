@@ -105,6 +105,9 @@ def declared_options(*keys: str, validated: bool = True):
 
 
 parameter_options = declared_options(*PARAMETERS, "from_logits")
+# The commands that draw histograms keep --bins for theirs: a calibration score's bins are
+# then given in its spec (ece:bins=10).
+drawing_parameter_options = declared_options(*(key for key in PARAMETERS if key != "bins"), "from_logits")
 input_options = declared_options(*INPUT_KEYS)
 engine_options = declared_options(*ENGINE_KEYS)
 interval_options = declared_options(*INTERVAL_KEYS)
@@ -121,10 +124,23 @@ reference_option = click.option(
     "with --ci also the paired difference, row by row (default there: the first file).",
 )
 
+
+def format_option(formats: tuple[str, ...] = FORMATS):
+    """``--format``, among ``formats`` (a command that has no CSV form leaves it out)."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(formats), default="table", show_default=True, help="Output format."
+    )
+
+
+output_file_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the result to this file (atomically) instead of stdout.",
+)
+
 output_options = compose(
-    click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
-    ),
+    format_option(),
     precision_option,
     click.option(
         "--worst", type=click.IntRange(0), default=0, help="Also list the K rows with the largest per-sample loss."
@@ -132,12 +148,7 @@ output_options = compose(
     click.option(
         "--per-sample", type=click.Path(dir_okay=False), help="Write per-sample losses to this .csv or .parquet file."
     ),
-    click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False),
-        help="Write the result to this file (atomically) instead of stdout.",
-    ),
+    output_file_option,
     no_progress_option,
 )
 

@@ -44,6 +44,12 @@ class Evaluation:
     notes: dict[str, int] = field(default_factory=dict)
     group_by: str | None = None
     weights_file: str | None = None
+    labels: int | None = None  # with an interval: the labels' fingerprint (``Tally._fingerprint``)
+    paired_on: str | None = None  # the key column rows are paired on (--on with --ci); None: by position
+
+    def pairing(self) -> str:
+        """How this input's rows are paired with another's: ``by position`` or ``on KEY``."""
+        return "by position" if self.paired_on is None else f"on {self.paired_on}"
 
     def warnings(self) -> list[str]:
         lines = [f"{self.input}: {count} {message}" for message, count in self.notes.items()]

@@ -24,6 +24,7 @@ _HOMES = {
     "Source": "source",
     "detect_roles": "roles",
     "is_glob": "roles",
+    "is_key_name": "join",
     "is_logit": "roles",
     "join_sources": "join",
     "open_source": "opening",

@@ -61,6 +61,8 @@ class JoinedSource(Source):
         self._left, self._right = left, right
         self._origins: dict[str, tuple[Source, str]] = {name: (left, name) for name in left.columns}
         stem = PurePath(right.name).name.split(".")[0].strip("<>") or "right"
+        self.right_names: dict[str, str] = {}
+        """Each column of `right` (but the key `on`) -> the name it is exposed under."""
         for name in right.columns:
             if name == on:
                 continue
@@ -68,6 +70,7 @@ class JoinedSource(Source):
             while exposed in self._origins:
                 exposed = f"{exposed}@{stem}"
             self._origins[exposed] = (right, name)
+            self.right_names[name] = exposed
         if on is None:
             self._order = None
             num_rows = _equal_lengths(left, right)
@@ -135,10 +138,11 @@ def _equal_lengths(left: Source, right: Source) -> int:
 
 def _shared_keys(left: Source, right: Source) -> list[str]:
     """The columns of both inputs whose names say they are row keys."""
-    return [name for name in left.columns if name in right.columns and _is_key_name(name)]
+    return [name for name in left.columns if name in right.columns and is_key_name(name)]
 
 
-def _is_key_name(name: str) -> bool:
+def is_key_name(name: str) -> bool:
+    """Whether a column's name says it holds row keys: `id`, `key`, `index`, `*_id`, ..."""
     lower = name.lower()
     return lower in ("id", "key", "uid", "uuid", "index", "idx") or lower.endswith(("_id", "-id", " id"))
 

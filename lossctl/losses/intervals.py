@@ -35,15 +35,16 @@ RESAMPLES = 2000
 
 @dataclass(frozen=True)
 class Interval:
-    """A confidence interval: ``[low, high]`` at ``level`` (0.95), and how it was made."""
+    """A confidence interval: ``[low, high]`` at ``level`` (0.95), how it was made, and the
+    standard error of the value (the delta method's or the jackknife's for the normal
+    method, the resamples' standard deviation for the bootstrap): what a test of the
+    difference from another value needs, where the interval's ends are not symmetric."""
 
     level: float
     low: float
     high: float
     method: str
-
-    def as_json(self) -> dict[str, float | str]:
-        return {"level": self.level, "low": self.low, "high": self.high, "method": self.method}
+    se: float = math.nan
 
 
 def tracked(state, moments: bool = True, groups: bool = True):
@@ -71,13 +72,15 @@ def _within(state, found: Interval) -> Interval:
     """``found`` with its ends kept in the range of ``state``'s result (``bounds``: a score's
     interval never goes past a perfect 1): the normal interval is symmetric, the range not."""
     low, high = getattr(state, "bounds", (-math.inf, math.inf))
-    return Interval(found.level, min(max(found.low, low), high), max(min(found.high, high), low), found.method)
+    ends = min(max(found.low, low), high), max(min(found.high, high), low)
+    return Interval(found.level, *ends, found.method, found.se)
 
 
 def _interval(state, level: float, method: str, seed: int) -> Interval:
     z = NormalDist().inv_cdf((1.0 + level) / 2.0)
     if method == "normal" and hasattr(state, "delta_interval"):
-        return Interval(level, *state.delta_interval(z), method)
+        low, high, se = state.delta_interval(z)
+        return Interval(level, low, high, method, se)
     if not state.sums():
         raise LossError(f"no interval for {_why_not(state)}")
     groups = state.group_sums()
@@ -86,8 +89,10 @@ def _interval(state, level: float, method: str, seed: int) -> Interval:
         raise LossError("no interval from fewer than two rows")
     total = total_sums(state)
     if method == "normal":
-        return Interval(level, *_jackknife(state, total, groups, z), method)
-    return Interval(level, *_bootstrap(state, groups, level, seed), method)
+        low, high, se = _jackknife(state, total, groups, z)
+    else:
+        low, high, se = _bootstrap(state, groups, level, seed)
+    return Interval(level, low, high, method, se)
 
 
 def total_sums(state) -> np.ndarray:
@@ -143,12 +148,12 @@ def resample_counts(g: int, seed: int) -> np.ndarray:
     return np.bincount(drawn.ravel(), minlength=RESAMPLES * g).reshape(RESAMPLES, g).astype(np.float64)
 
 
-def _jackknife(state, total: np.ndarray, groups: np.ndarray, z: float) -> tuple[float, float]:
+def _jackknife(state, total: np.ndarray, groups: np.ndarray, z: float) -> tuple[float, float, float]:
     """``value -/+ z se``, ``se^2 = (G-1)/G sum_g (theta_(g) - mean theta_(.))^2`` over the G
-    results with one group deleted."""
+    results with one group deleted; and ``se``."""
     value = float(state.statistic(total))
     se = jackknife_se(jackknife_deleted(state, total, groups))
-    return value - z * se, value + z * se
+    return value - z * se, value + z * se, se
 
 
 def jackknife_se(deleted: np.ndarray) -> float:
@@ -158,12 +163,22 @@ def jackknife_se(deleted: np.ndarray) -> float:
     return math.sqrt((g - 1) / g * float(np.sum((deleted - deleted.mean()) ** 2)))
 
 
-def _bootstrap(state, groups: np.ndarray, level: float, seed: int) -> tuple[float, float]:
+def _bootstrap(state, groups: np.ndarray, level: float, seed: int) -> tuple[float, float, float]:
     """The ``(1 -/+ level)/2`` percentiles of the results of ``RESAMPLES`` resamples of the
-    groups: each resample draws G of the G groups with replacement, and counts them."""
+    groups (each resample draws G of the G groups with replacement, and counts them), and
+    the resampled results' standard deviation."""
     replicates = state.statistic(resample_counts(len(groups), seed) @ groups)
     replicates = replicates[np.isfinite(replicates)]
     if not len(replicates):
         raise LossError("no interval: no resample has a finite value")
     low, high = np.quantile(replicates, [(1.0 - level) / 2.0, (1.0 + level) / 2.0])
-    return float(low), float(high)
+    return float(low), float(high), spread(replicates)
+
+
+def spread(replicates: np.ndarray) -> float:
+    """The standard deviation of resampled results (``n - 1`` in the denominator), scaled by
+    the largest so that results near 1e200 do not overflow their squares; NaN for one."""
+    scale = float(np.max(np.abs(replicates))) if len(replicates) > 1 else 0.0
+    if not scale:
+        return 0.0 if len(replicates) > 1 else math.nan
+    return float(np.std(replicates / scale, ddof=1)) * scale

@@ -20,7 +20,7 @@ import numpy as np
 
 from lossctl.losses.ci import DEFAULT_SEED
 from lossctl.losses.errors import LossError
-from lossctl.losses.intervals import Interval, jackknife_deleted, jackknife_se, resample_counts, total_sums
+from lossctl.losses.intervals import Interval, jackknife_deleted, jackknife_se, resample_counts, spread, total_sums
 
 BETTER, WORSE, SAME, DIFFERENT = "better", "worse", "no difference", "different"
 
@@ -54,7 +54,7 @@ def paired(a, b, *, level: float, method: str, seed: int = DEFAULT_SEED) -> Pair
         se = jackknife_se(jackknife_deleted(b, total_b, groups_b) - jackknife_deleted(a, total_a, groups_a))
         z = NormalDist().inv_cdf(1.0 - alpha / 2.0)
         p_value = 1.0 if se == 0.0 and diff == 0.0 else 0.0 if se == 0.0 else 2.0 * NormalDist().cdf(-abs(diff) / se)
-        return Paired(diff, Interval(level, diff - z * se, diff + z * se, method), p_value, se)
+        return Paired(diff, Interval(level, diff - z * se, diff + z * se, method, se), p_value, se)
     counts = resample_counts(len(groups_a), seed)
     replicates = b.statistic(counts @ groups_b) - a.statistic(counts @ groups_a)
     replicates = replicates[np.isfinite(replicates)]
@@ -63,7 +63,7 @@ def paired(a, b, *, level: float, method: str, seed: int = DEFAULT_SEED) -> Pair
     low, high = np.quantile(replicates, [alpha / 2.0, 1.0 - alpha / 2.0])
     far = min(np.count_nonzero(replicates <= 0.0), np.count_nonzero(replicates >= 0.0))
     p_value = min(1.0, 2.0 * (far + 1) / (len(replicates) + 1))
-    return Paired(diff, Interval(level, float(low), float(high), method), p_value)
+    return Paired(diff, Interval(level, float(low), float(high), method, spread(replicates)), p_value)
 
 
 def holm(p_values: list[float]) -> list[float]:

@@ -148,13 +148,16 @@ class MeanState:
             raise LossError("no row moments were kept for a normal interval")
         return self.moments.variance(self.numerator.total, self.weight.total)
 
-    def delta_interval(self, z: float) -> tuple[float, float]:
+    def delta_interval(self, z: float) -> tuple[float, float, float]:
         """``mean -/+ z sqrt(variance)``, then ``finish`` (monotone) applied to both ends, the
-        lower end first kept at 0 or above (``finish`` is a square root)."""
-        mean, half = self.mean(), z * math.sqrt(self.variance())
+        lower end first kept at 0 or above (``finish`` is a square root); and the standard
+        error of the result (for a square root, the delta method's ``se / (2 sqrt(mean))``)."""
+        mean, se = self.mean(), math.sqrt(self.variance())
+        half = z * se
         if self.finish is None:
-            return mean - half, mean + half
-        return self.finish(max(mean - half, 0.0)), self.finish(mean + half)
+            return mean - half, mean + half, se
+        root = self.finish(mean)
+        return self.finish(max(mean - half, 0.0)), self.finish(mean + half), se / (2.0 * root) if root else math.inf
 
     def sums(self) -> list[int]:
         """The exact sums the result is a function of: numerator and denominator."""
@@ -270,10 +273,10 @@ class GroupDifferenceState:
         for state in self.means:
             state.track(moments, groups)
 
-    def delta_interval(self, z: float) -> tuple[float, float]:
-        """``value -/+ z sqrt(v_0 + v_1)``: the two means are of disjoint rows."""
-        value, half = self.result(), z * math.sqrt(self.means[0].variance() + self.means[1].variance())
-        return value - half, value + half
+    def delta_interval(self, z: float) -> tuple[float, float, float]:
+        """``value -/+ z se``, ``se = sqrt(v_0 + v_1)``: the two means are of disjoint rows."""
+        value, se = self.result(), math.sqrt(self.means[0].variance() + self.means[1].variance())
+        return value - z * se, value + z * se, se
 
     def sums(self) -> list[int]:
         return [*self.means[0].sums(), *self.means[1].sums()]

@@ -14,6 +14,7 @@ from typing import Any
 from lossctl.engine.request import ENGINES, NAN_POLICIES
 from lossctl.engine.task import FILE_TASKS
 from lossctl.io.formats import FORMATS as INPUT_FORMATS
+from lossctl.losses.bin_edges import BINNINGS
 from lossctl.losses.ci import DEFAULT_SEED, METHODS
 
 TEXT = "text"
@@ -46,8 +47,8 @@ class Option:
         return "--" + self.key.rstrip("_").replace("_", "-")
 
 
-def _parameter(key: str, text: str) -> Option:
-    return Option(key, text, LOSSES, NUMBER, config=False)
+def _parameter(key: str, text: str, kind: str = NUMBER, choices: tuple[str, ...] = ()) -> Option:
+    return Option(key, text, LOSSES, kind, choices, config=False)
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -61,7 +62,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("members", "Columns of an ensemble forecast's members, a glob such as 'member_*' (crps-ensemble).", SOURCE),
     Option("quantiles", "Columns of quantile forecasts, a glob such as 'q_*' (quantile-set).", SOURCE),
     Option("labels", "Labels file joined with each prediction file.", SOURCE, PATH),
-    Option("on", "Join the prediction file and the labels file on this key column.", SOURCE),
+    Option("on", "Pair the rows of two files on this key column (predictions and labels; diff's two models).", SOURCE),
     Option("model_weights", "Model parameters (.npy, .npz, CSV, Parquet) for l1, l2, elastic-net.", SOURCE, PATH),
     Option("from_logits", "Predictions are logits, not probabilities.", LOSSES, FLAG, default=False),
     Option("nan", "What a missing value (NaN, empty cell) does.", SOURCE, CHOICE, NAN_POLICIES, "error"),
@@ -101,7 +102,9 @@ OPTIONS: tuple[Option, ...] = (
     _parameter("pos_weight", "BCE weight of the positive term."),
     _parameter("label_smoothing", "Label smoothing of (binary) cross-entropy."),
     _parameter("lambda_", "Strength of l1 / l2 regularization."),
-    _parameter("ignore_index", "Rows whose label is this class do not count (cross-entropy, nll, multi-margin)."),
+    _parameter("bins", "Number of bins of the calibration scores (ece, mce, rmsce, the Brier parts).", INTEGER),
+    _parameter("binning", "How the calibration bins are cut.", CHOICE, BINNINGS),
+    _parameter("ignore_index", "Rows whose label is this class do not count (cross-entropy, nll, multi-margin).", INTEGER),
     Option(
         "ci",
         "Give every value a confidence interval at this level (--ci alone: 0.95).",
@@ -130,7 +133,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
 )
 BY_KEY = {option.key: option for option in OPTIONS}
-PARAMETERS = tuple(o.key for o in OPTIONS if o.concern == LOSSES and o.type == NUMBER)
+PARAMETERS = tuple(o.key for o in OPTIONS if o.concern == LOSSES and o.type != FLAG)
 CONFIG_KEYS = tuple(o.key for o in OPTIONS if o.config)
 """The keys a configuration (or a check in it) may set: lossctl compute's options of the same
 names."""

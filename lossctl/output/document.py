@@ -17,12 +17,13 @@ Schema (version 1)::
          "params": {"delta": 0.5}, "value": 0.41, "n": 200,
          "group": "north",                # per-group results only
          "worst": [{"row": 17, "value": 3.2}],                                 # with --worst
-         "ci": {"level": 0.95, "low": 0.37, "high": 0.45, "method": "normal"}} # with --ci
+         "ci": {"level": 0.95, "low": 0.37, "high": 0.45, "method": "normal",
+                "se": 0.02}}                                                  # with --ci
       ],
       "warnings": ["..."],
       "comparisons": [                    # compare --ci of models: each against the reference
         {"loss": "mse", "reference": "a.csv", "model": "b.csv", "diff": -0.02,
-         "ci": {"level": 0.95, "low": -0.03, "high": -0.01, "method": "normal"},
+         "ci": {"level": 0.95, "low": -0.03, "high": -0.01, "method": "normal", "se": 0.005},
          "p_value": 0.004, "verdict": "better"}],   # p-value Holm-adjusted over the model's losses
       "checks": [                         # check only: one per check and input
         {"name": "mse max 0.5", "input": "preds.csv", "loss": "mse", "spec": "mse",
@@ -128,7 +129,7 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
     if result.worst is not None:
         out["worst"] = [{"row": row + 1, "value": value} for row, value in result.worst]
     if result.ci is not None:
-        out["ci"] = _interval_json(result.ci)
+        out["ci"] = interval_json(result.ci)
     if result.bins is not None:
         out["bins"] = result.bins
     if result.components is not None:
@@ -136,8 +137,14 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
     return out
 
 
-def _interval_json(ci: Interval) -> dict[str, Any]:
-    return {"level": ci.level, "low": _number(ci.low), "high": _number(ci.high), "method": ci.method}
+def interval_json(ci: Interval) -> dict[str, Any]:
+    return {
+        "level": ci.level,
+        "low": _number(ci.low),
+        "high": _number(ci.high),
+        "method": ci.method,
+        "se": _number(ci.se),
+    }
 
 
 def comparison_json(c: Comparison) -> dict[str, Any]:
@@ -146,7 +153,7 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
         "reference": c.reference,
         "model": c.model,
         "diff": _number(c.diff),
-        "ci": _interval_json(c.ci),
+        "ci": interval_json(c.ci),
         "p_value": c.p_value,
         "verdict": c.verdict,
     }
@@ -234,7 +241,7 @@ class Baseline:
 
     def interval(self, spec: str, input_name: str) -> dict[str, float]:
         """The interval stored with the baseline's value of ``spec`` (``level``, ``low``,
-        ``high``); an ``InputError`` saying how to store one when it has none."""
+        ``high``, and ``se`` where stored); an ``InputError`` saying how to store one when it has none."""
         ci = self._entry(spec, input_name).get("ci")
         keys = ("level", "low", "high")
         if not isinstance(ci, dict) or not all(isinstance(ci.get(k), (int, float)) for k in keys):
@@ -243,7 +250,10 @@ class Baseline:
                 file=self.path,
                 hint="write the baseline with lossctl compute --ci --format json -o FILE",
             )
-        return {k: float(ci[k]) for k in keys}
+        stored = {k: float(ci[k]) for k in keys}
+        if isinstance(ci.get("se"), (int, float)) and math.isfinite(ci["se"]):  # written since the se was kept
+            stored["se"] = float(ci["se"])
+        return stored
 
     def _entry(self, spec: str, input_name: str) -> dict[str, Any]:
         same_loss = [r for r in self.results if r["spec"] == spec]

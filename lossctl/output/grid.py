@@ -181,7 +181,7 @@ def comparisons_grid(comparisons: list[Comparison], precision: int) -> Grid:
         rows=rows,
         numeric=[False, *[True] * len(labels)],
         caption=(
-            f"rows paired by position; {first.ci.level * 100:g}% intervals ({first.ci.method}); verdicts on "
+            f"rows paired {first.pairing}; {first.ci.level * 100:g}% intervals ({first.ci.method}); verdicts on "
             "p-values adjusted with Holm's method over each model's losses"
         ),
     )

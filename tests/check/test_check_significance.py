@@ -4,6 +4,7 @@ a baseline predictions file (paired) or a stored result written with ``compute -
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +89,15 @@ def test_a_baseline_file_of_other_rows_is_an_input_error(invoke, repo, models):
     assert result.exit_code == 2 and "the same rows" in result.stderr
 
 
+def test_a_baseline_file_of_the_rows_in_another_order_is_an_input_error(invoke, repo, models):
+    # Paired row by row, a shuffled baseline would pair unrelated rows: refused, not tested.
+    lines = (repo / "main.csv").read_text().splitlines()
+    (repo / "shuffled.csv").write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n")
+    result = invoke("check", models["worse"], "-l", "mse", "--baseline-file", "shuffled.csv", "--significance", "0.05")
+    assert result.exit_code == 2, result.stderr
+    assert "shuffled.csv: its labels differ from those of the same rows" in result.stderr
+
+
 def test_junit_carries_the_test(invoke, models):
     result = invoke(
         "check", models["worse"], "-l", "mse", "--baseline-file", "main.csv", "--significance", "0.05",
@@ -145,3 +155,20 @@ def test_a_score_regresses_when_it_falls(invoke, models):
     assert r2_gate(models["slightly"], "main.csv").exit_code == 0
     risen = r2_gate("main.csv", models["worse"])
     assert risen.exit_code == 0 and json.loads(risen.stdout)["checks"][0]["p_value"] > 0.5
+
+
+def test_a_stored_standard_error_is_taken_over_the_intervals_width():
+    # An RMSE's interval is not symmetric about its value: the stored se (the delta method's)
+    # is what the test needs. diff = 0.3; se = hypot(0.1, 0.2) with the stored se; without it
+    # the baseline's se is the width over 2 z: 10 / (2 * 1.96) = 2.55.
+    from statistics import NormalDist
+
+    from lossctl.check.significance import stored_regression
+    from lossctl.losses.intervals import Interval
+
+    new = Interval(0.95, 1.0, 1.6, "normal", 0.1)
+    z = NormalDist().inv_cdf(0.975)
+    with_se = stored_regression(1.3, new, 1.0, {"level": 0.95, "low": 0.0, "high": 10.0, "se": 0.2}, 0.05)
+    assert with_se.p_value == pytest.approx(1.0 - NormalDist().cdf(0.3 / math.hypot(0.1, 0.2)), rel=1e-12)
+    without = stored_regression(1.3, new, 1.0, {"level": 0.95, "low": 0.0, "high": 10.0}, 0.05)
+    assert without.p_value == pytest.approx(1.0 - NormalDist().cdf(0.3 / math.hypot(0.1, 10.0 / (2 * z))), rel=1e-12)

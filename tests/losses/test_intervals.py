@@ -50,6 +50,11 @@ def test_rmse_interval_is_the_square_root_of_the_mse_interval():
     y, p = residual_data(500)
     mse, rmse = lossctl.interval("mse", y, p), lossctl.interval("rmse", y, p)
     assert (rmse.low, rmse.high) == pytest.approx((math.sqrt(mse.low), math.sqrt(mse.high)), rel=1e-15)
+    # Its standard error by the delta method: d sqrt(m) / dm = 1 / (2 sqrt(m)).
+    terms = (y - p) ** 2
+    se_mse = np.std(terms, ddof=1) / math.sqrt(500)
+    assert mse.se == pytest.approx(se_mse, rel=1e-12)
+    assert rmse.se == pytest.approx(se_mse / (2.0 * math.sqrt(np.mean(terms))), rel=1e-12)
 
 
 def test_an_expression_takes_the_jackknife_over_the_replicate_groups():
@@ -91,6 +96,10 @@ def test_bootstrap_agrees_with_scipy_where_each_row_is_its_own_group():
     for end, p in ((ci.low, 0.025), (ci.high, 0.975)):
         spread = 4 * math.sqrt(p * (1 - p) / 2000)
         assert np.quantile(boot, p - spread) <= end <= np.quantile(boot, p + spread)
+    # The standard error is the resamples' standard deviation: from 2000 resamples its
+    # relative error has sd about 1 / sqrt(2 * 2000) = 1.6% (kurtosis of the t(4) terms
+    # widens it): within 10% of SciPy's from 200,000.
+    assert ci.se == pytest.approx(reference.standard_error, rel=0.1)
 
 
 def test_intervals_are_repeatable_and_follow_the_seed():
