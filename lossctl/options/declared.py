@@ -104,7 +104,7 @@ OPTIONS: tuple[Option, ...] = (
     _parameter("lambda_", "Strength of l1 / l2 regularization."),
     _parameter("bins", "Number of bins of the calibration scores (ece, mce, rmsce, the Brier parts).", INTEGER),
     _parameter("binning", "How the calibration bins are cut.", CHOICE, BINNINGS),
-    _parameter("ignore_index", "Rows whose label is this class do not count (cross-entropy, nll, multi-margin).", INTEGER),
+    _parameter("ignore_index", "Rows whose label is this class do not count (cross-entropy, nll, multi-margin)."),
     Option(
         "ci",
         "Give every value a confidence interval at this level (--ci alone: 0.95).",
