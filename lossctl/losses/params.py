@@ -205,7 +205,9 @@ class Count(Param):
 
     kind: str = INTEGER
 
-    def check(self, value: Any, loss: str) -> int:
+    def check(self, value: Any, loss: str) -> int | None:
+        if value is None and self.default is None:
+            return None
         if isinstance(value, bool):
             raise ParameterError(f"{loss}: {self.name} must be a whole number, not {value!r}")
         x = self._check_float(value, loss)
