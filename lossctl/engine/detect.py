@@ -5,23 +5,32 @@ Labels in {0, 1} with predictions in [0, 1] are a binary classifier's probabilit
 {0, 1} or {-1, +1} with unbounded predictions are decision scores; anything else is
 regression. Column names that say logits (``logit_*``) or ``--from-logits`` make binary
 predictions logits.
+
+A class matrix is multiclass unless its labels are a matrix of 0s and 1s that is multi-label:
+a row with no label or several, or probabilities (not logits) whose rows do not sum to 1 (one
+sigmoid per label). One-hot labels with logits are multiclass: ``--task multilabel`` says
+otherwise.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lossctl.engine.task import NONE, SCALAR, SCORES, Task, task_of_layout
-from lossctl.losses.tasks import BINARY, REGRESSION, WEIGHTS
+from lossctl.engine.task import MATRIX, NONE, SCALAR, SCORES, Task, task_of_layout
+from lossctl.losses.batch import ROW_SUM_TOLERANCE
+from lossctl.losses.tasks import BINARY, MULTICLASS, MULTILABEL, REGRESSION, WEIGHTS
 
 
 def detect_task(layout: str, task: str | None, from_logits: bool, first: dict[str, np.ndarray] | None) -> Task:
     """The task of an input of ``layout``: ``task`` when the user gave it; else the layout's,
-    or, for scalar columns, the first chunk's (``first``, by role; regression when empty)."""
+    or, for scalar columns and class matrices, the first chunk's (``first``, by role;
+    regression when empty)."""
     if task is not None:
         return Task(task, from_logits=from_logits)
     if layout == NONE:
         return Task(WEIGHTS)
+    if layout == MATRIX and first is not None:
+        return task_of_matrix(first["y_true"], first["y_pred"], from_logits=from_logits)
     if layout != SCALAR:
         return Task(task_of_layout(layout), from_logits)
     if first is None:
@@ -44,3 +53,17 @@ def task_of_values(y_true: np.ndarray, y_pred: np.ndarray, *, from_logits: bool)
     if np.all(positive | (y_true == -1.0) | ~known):
         return Task(SCORES)
     return Task(REGRESSION)
+
+
+def task_of_matrix(y_true: np.ndarray, y_pred: np.ndarray, *, from_logits: bool) -> Task:
+    """Multi-label or multiclass, from a sample of a class matrix's labels and predictions."""
+    if y_true.ndim == 2 and y_true.shape == y_pred.shape:
+        known = ~np.isnan(y_true).any(axis=1)
+        labels = y_true[known]
+        if len(labels) and np.all((labels == 0.0) | (labels == 1.0)):
+            if np.any(labels.sum(axis=1) != 1.0):
+                return Task(MULTILABEL, from_logits)
+            with np.errstate(invalid="ignore"):
+                if not from_logits and np.any(np.abs(y_pred[known].sum(axis=1) - 1.0) > ROW_SUM_TOLERANCE):
+                    return Task(MULTILABEL, from_logits)
+    return Task(MULTICLASS, from_logits)

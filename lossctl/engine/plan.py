@@ -19,6 +19,7 @@ from lossctl.engine.request import LossChoice, Request
 from lossctl.engine.tally import Tally
 from lossctl.engine.task import (
     FORECAST_LAYOUT,
+    MATRIX,
     SCALAR,
     Task,
     default_losses,
@@ -123,7 +124,9 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         first = next(chunks, None)
         if first is None:
             raise InputError("no data rows", file=source.name)
-        first_roles = role_arrays(binding, first.arrays) if layout == SCALAR and not binding.outputs() else None
+        first_roles = (
+            role_arrays(binding, first.arrays) if layout in (SCALAR, MATRIX) and not binding.outputs() else None
+        )
         task = detect_task(layout, request.source.task, from_logits, first_roles)
         if binding.outputs() and request.source.task is None:
             task = Task(REGRESSION)  # several target columns paired with prediction columns

@@ -23,6 +23,7 @@ from lossctl.losses.tasks import (
     DISTRIBUTION,
     FORECAST,
     MULTICLASS,
+    MULTILABEL,
     PAIR,
     REGRESSION,
     TRIPLET,
@@ -30,7 +31,7 @@ from lossctl.losses.tasks import (
 )
 
 SCORES = "scores"
-FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, PAIR, TRIPLET, CRITIC, FORECAST)
+FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, MULTILABEL, PAIR, TRIPLET, CRITIC, FORECAST)
 """What ``--task`` may say a file holds (weights are a file of their own: --model-weights)."""
 
 SCALAR = "scalar"
@@ -41,13 +42,15 @@ FORECAST_LAYOUT = "forecast"
 NONE = "none"
 
 _LAYOUT_OF_TASK = {
+    MULTILABEL: MATRIX,
     MULTICLASS: MATRIX,
     PAIR: PAIR_LAYOUT,
     TRIPLET: TRIPLET_LAYOUT,
     WEIGHTS: NONE,
     FORECAST: FORECAST_LAYOUT,
 }
-_TASK_OF_LAYOUT = {layout: task for task, layout in _LAYOUT_OF_TASK.items()}
+_TASK_OF_LAYOUT = {layout: task for task, layout in _LAYOUT_OF_TASK.items()}  # a matrix: multiclass, unless
+# its values say multi-label (``lossctl.engine.detect``)
 FORECAST_ROLES = ("y_pred", "lower", "upper", "scale", "variance", "members", "quantiles")
 """What a forecast may hold besides its target: a point (the mean), an interval's ends, a
 standard deviation, a variance, ensemble members, quantiles."""
@@ -69,7 +72,7 @@ class Task(NamedTuple):
     from_logits: bool = False
 
     def describe(self) -> str:
-        if self.name in (BINARY, MULTICLASS):
+        if self.name in (BINARY, MULTICLASS, MULTILABEL):
             return f"{self.name} ({'logits' if self.from_logits else 'probabilities'})"
         if self.name == SCORES:
             return "binary (decision scores)"
@@ -81,14 +84,15 @@ class Task(NamedTuple):
 _DEFAULTS = {
     REGRESSION: (REGRESSION, DISTRIBUTION),
     MULTICLASS: (MULTICLASS,),
+    MULTILABEL: (MULTILABEL,),
     PAIR: (PAIR,),
     TRIPLET: (TRIPLET,),
     CRITIC: (CRITIC,),
     WEIGHTS: (WEIGHTS,),
     FORECAST: (FORECAST,),
 }
-_SCORE_LOSSES = ("hinge", "squared-hinge", "perceptron", "wasserstein")
-_PROBABILITY_LOSSES = ("hinge", "squared-hinge", "perceptron")
+_SCORE_LOSSES = ("hinge", "squared-hinge", "perceptron", "sparsemax", "wasserstein")
+_PROBABILITY_LOSSES = ("hinge", "squared-hinge", "perceptron", "sparsemax")
 _ON_REQUEST = {
     "distillation": "reads a teacher's logits as y_true",
     "ranking-softmax": "reads relevance lists",
@@ -101,9 +105,13 @@ _ON_REQUEST = {
     "nrmse": "an RMSE over a scale to choose",
     "median-absolute-error": "a median: a sort of the errors",
     "poisson-nll": "reads log-rates by default",
+    "multilabel-soft-margin": "multilabel-bce of logits",
+    "tversky": "dice at its defaults",
 }
 """Losses computed only when named, and why: they read inputs a plain file does not announce,
 repeat another loss at their defaults, or are no mean of the rows."""
+_ON_REQUEST_IN = {task: {"hamming": "zero-one with one label per sample"} for task in (BINARY, MULTICLASS)}
+"""Losses computed only when named in a task, and why."""
 
 SKILL = "skill"
 """The family of the scores against a reference (higher is better), computed when named."""
@@ -126,17 +134,23 @@ def _defaults(task: Task) -> list[str]:
         return list(_SCORE_LOSSES)
     if task.name == BINARY:
         names = [
-            s.name for s in catalog() if BINARY in s.tasks and s.name not in _PROBABILITY_LOSSES and _by_default(s)
+            s.name
+            for s in catalog()
+            if BINARY in s.tasks and s.name not in _PROBABILITY_LOSSES and _by_default(s, task.name)
         ]
         return names + list(_PROBABILITY_LOSSES) if task.from_logits else names
     tasks = _DEFAULTS[task.name]
-    return [s.name for s in catalog() if any(t in s.tasks for t in tasks) and _by_default(s)]
+    return [s.name for s in catalog() if any(t in s.tasks for t in tasks) and _by_default(s, task.name)]
 
 
-def _by_default(spec) -> bool:
+def _on_request(task: str) -> dict[str, str]:
+    return {**_ON_REQUEST, **_ON_REQUEST_IN.get(task, {})}
+
+
+def _by_default(spec, task: str) -> bool:
     """Not on request only: skill scores (``r2``, ``d2:mae``, ...) and calibration scores
     (``ece``, ``brier-reliability``, ...) are named, not defaults."""
-    return spec.name not in _ON_REQUEST and spec.family not in _FAMILY_REASONS
+    return spec.name not in _on_request(task) and spec.family not in _FAMILY_REASONS
 
 
 def left_out(task: Task) -> str:
@@ -144,7 +158,8 @@ def left_out(task: Task) -> str:
     from lossctl.losses import catalog
 
     fitting = [s for s in catalog() if any(t in s.tasks for t in _DEFAULTS.get(task.name, (task.name,)))]
-    named = [f"{s.name} ({_ON_REQUEST[s.name]})" for s in fitting if s.name in _ON_REQUEST]
+    reasons = _on_request(task.name)
+    named = [f"{s.name} ({reasons[s.name]})" for s in fitting if s.name in reasons]
     for family, words in _FAMILY_REASONS.items():
         members = [s.name for s in fitting if s.family == family]
         shown = [name for name in members if not name.startswith("d2:")] + ["d2:LOSS"] * any(
@@ -203,9 +218,9 @@ def layout_of_losses(losses: list, roles: Mapping[str, Any], y_pred_is_glob: boo
             layouts.add(FORECAST_LAYOUT)
         elif PAIR in tasks:
             layouts.add(PAIR_LAYOUT)
-        elif tasks == {MULTICLASS}:
+        elif tasks <= {MULTICLASS, MULTILABEL}:
             layouts.add(MATRIX)
-        elif MULTICLASS in tasks:  # binary or multiclass: a matrix when the columns say so
+        elif tasks & {MULTICLASS, MULTILABEL}:  # binary or a matrix: a matrix when the columns say so
             layouts.add(MATRIX if "matrix" in roles or y_pred_is_glob else SCALAR)
         else:
             layouts.add(SCALAR)

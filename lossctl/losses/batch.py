@@ -235,19 +235,63 @@ class Batch:
         ``log p`` and ``log1p(-p)``; or, with a ``log_floor``, p as it is and both logs
         floored at it (PyTorch's ``binary_cross_entropy`` floors them at -100).
         """
+        return self.cached(
+            ("binary_log_probs", from_logits, eps, log_floor),
+            lambda: self._sigmoid_log_probs(self.vector("y_pred"), from_logits, eps, log_floor),
+        )
 
-        def compute() -> tuple[np.ndarray, np.ndarray]:
-            if from_logits:
-                z = self.vector("y_pred")
-                return -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)
-            p = self.probabilities(from_logits=False)
-            if log_floor is not None:
-                with np.errstate(divide="ignore"):  # log 0 = -inf, then floored
-                    return np.maximum(np.log(p), log_floor), np.maximum(np.log1p(-p), log_floor)
-            clipped = self._clipped(p, eps)
-            return np.log(clipped), np.log1p(-clipped)
+    def label_log_probs(
+        self, *, from_logits: bool, eps: float, log_floor: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(log p, log(1 - p))`` of every label of a samples x labels ``y_pred`` matrix
+        (multi-label: one sigmoid per label), as ``binary_log_probs`` of each column."""
+        return self.cached(
+            ("label_log_probs", from_logits, eps, log_floor),
+            lambda: self._sigmoid_log_probs(self.columns("y_pred"), from_logits, eps, log_floor),
+        )
 
-        return self.cached(("binary_log_probs", from_logits, eps, log_floor), compute)
+    def columns(self, role: str) -> np.ndarray:
+        """``role`` as a samples x columns matrix, one value per sample being one column."""
+        a = self.get(role)
+        return a.reshape(len(a), -1) if a.ndim == 1 else self.matrix(role)
+
+    def _sigmoid_log_probs(
+        self, x: np.ndarray, from_logits: bool, eps: float, log_floor: float | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        if from_logits:
+            return -np.logaddexp(0.0, -x), -np.logaddexp(0.0, x)
+        p = self._checked_probabilities("y_pred", x)
+        if log_floor is not None:
+            with np.errstate(divide="ignore"):  # log 0 = -inf, then floored
+                return np.maximum(np.log(p), log_floor), np.maximum(np.log1p(-p), log_floor)
+        clipped = self._clipped(p, eps)
+        return np.log(clipped), np.log1p(-clipped)
+
+    def label_probabilities(self, *, from_logits: bool) -> np.ndarray:
+        """Each label's probability in a samples x labels ``y_pred`` matrix: the sigmoid of
+        each logit, or the values themselves, checked to lie in [0, 1]."""
+        if from_logits:
+            return self.cached(
+                ("label_probabilities",), lambda: np.exp(self.label_log_probs(from_logits=True, eps=0.0)[0])
+            )
+        return self._checked_probabilities("y_pred", self.columns("y_pred"))
+
+    def label_matrix(self, *, soft: bool = True) -> np.ndarray:
+        """``y_true`` as a samples x labels matrix of the ``y_pred`` matrix's width (multi-label):
+        labels in {0, 1}; with ``soft``, any value in [0, 1]."""
+
+        def compute() -> np.ndarray:
+            y, labels = self.columns("y_true"), self.columns("y_pred").shape[1]
+            if y.shape[1] != labels:
+                raise InputDomainError(f"{y.shape[1]} label columns but {labels} prediction columns", role="y_true")
+            bad = (y < 0) | (y > 1) if soft else (y != 0) & (y != 1)
+            if bad.any():
+                i = _first(bad)
+                allowed = "[0, 1]" if soft else "{0, 1}"
+                raise InputDomainError(f"label {y[i][bad[i]][0]:g} is not in {allowed}", role="y_true", index=i)
+            return y
+
+        return self.cached(("label_matrix", soft), compute)
 
     def _clipped(self, p: np.ndarray, eps: float) -> np.ndarray:
         """``p`` clipped to [eps, 1 - eps], the clipped values counted in the notes."""
@@ -296,14 +340,17 @@ class Batch:
     def num_classes(self) -> int:
         return self.matrix("y_pred").shape[1]
 
-    def class_labels(self) -> np.ndarray | None:
+    def class_labels(self, ignore_index: float | None = None) -> np.ndarray | None:
         """Integer class indices in [0, C) when ``y_true`` holds one label per sample, else
-        ``None`` (``y_true`` is then a target matrix)."""
+        ``None`` (``y_true`` is then a target matrix). Labels equal to ``ignore_index`` (rows
+        that do not count, as PyTorch's ``ignore_index``) are not checked and read as class 0."""
 
         def compute() -> np.ndarray | None:
             y = self.get("y_true")
             if y.ndim != 1:
                 return None
+            if ignore_index is not None:
+                y = np.where(y == ignore_index, 0.0, y)
             c = self.num_classes()
             bad = (y != np.floor(y)) | (y < 0) | (y >= c)
             if bad.any():
@@ -313,14 +360,14 @@ class Batch:
                 )
             return y.astype(np.intp)
 
-        return self.cached(("class_labels",), compute)
+        return self.cached(("class_labels", ignore_index), compute)
 
-    def target_matrix(self, *, distribution: bool = False) -> np.ndarray:
+    def target_matrix(self, *, distribution: bool = False, ignore_index: float | None = None) -> np.ndarray:
         """``y_true`` as a samples x classes matrix: one-hot from labels, or the given targets
         checked to lie in [0, 1] (and, with ``distribution``, rows summing to 1)."""
 
         def compute() -> np.ndarray:
-            labels = self.class_labels()
+            labels = self.class_labels(ignore_index)
             c = self.num_classes()
             if labels is not None:
                 t = np.zeros((len(labels), c))
@@ -342,4 +389,4 @@ class Batch:
                     )
             return t
 
-        return self.cached(("target_matrix", distribution), compute)
+        return self.cached(("target_matrix", distribution, ignore_index), compute)

@@ -49,9 +49,10 @@ _REFERENCE = {
 }
 """The losses with a defined best constant, and which constant it is."""
 
-_MOVES_THE_CONSTANT = ("pos_weight", "label_smoothing", "class_weights")
+_MOVES_THE_CONSTANT = ("pos_weight", "label_smoothing", "class_weights", "ignore_index")
 """Parameters of the base rate's losses under which the base rate is no longer their best
-constant: d2 does not take them (its reference would not be the best constant)."""
+constant, or that drop rows the base rate would count (ignore_index): d2 does not take them
+(its reference would not be the best constant of the rows scored)."""
 
 _DESCRIBED = {
     MEAN: ("the mean", "mean_w(y)"),

@@ -7,29 +7,37 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError
-from lossctl.losses.params import NON_NEGATIVE, VECTOR, Interval, Param
+from lossctl.losses.multiclass import IGNORED, kept_rows, without_ignored
+from lossctl.losses.params import IGNORE_INDEX, NON_NEGATIVE, VECTOR, Interval, Param
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import BINARY, MULTICLASS
 
 
-def _labels(batch: Batch, loss: str) -> np.ndarray:
-    labels = batch.class_labels()
+def _labels(batch: Batch, loss: str, ignore_index: float | None = None) -> np.ndarray:
+    labels = batch.class_labels(ignore_index)
     if labels is None:
         raise InputDomainError(f"{loss} needs one integer class label per sample", role="y_true")
     return labels
 
 
-def multi_margin(batch: Batch, *, p: float, margin: float, class_weights: tuple[float, ...] | None) -> np.ndarray:
+def multi_margin(
+    batch: Batch,
+    *,
+    p: float,
+    margin: float,
+    class_weights: tuple[float, ...] | None,
+    ignore_index: float | None = None,
+) -> np.ndarray:
     """``sum_{c != y} w_y max(0, margin - s_y + s_c)^p / C`` (PyTorch ``MultiMarginLoss``;
     Weston & Watkins 1999)."""
     scores = batch.matrix("y_pred")
-    labels = _labels(batch, "multi-margin")
+    labels = _labels(batch, "multi-margin", ignore_index)
     rows, classes = np.arange(len(labels)), scores.shape[1]
     gaps = np.maximum(0.0, margin - scores[rows, labels][:, None] + scores)
     gaps[rows, labels] = 0.0
     if p != 1.0:
         gaps **= p
-    loss = gaps.sum(axis=1) / classes
+    loss = without_ignored(gaps.sum(axis=1) / classes, batch, ignore_index)
     if class_weights is None:
         return loss
     if len(class_weights) != classes:
@@ -70,8 +78,14 @@ SPECS = (
             Param("p", 1.0, "the power of each gap: 1 (hinge) or 2 (squared hinge), as PyTorch", domain=POWERS),
             Param("margin", 1.0, "the margin the true class's score must lead by", domain=NON_NEGATIVE),
             Param("class_weights", None, "one weight per class (of the true class)", kind=VECTOR, domain=NON_NEGATIVE),
+            IGNORE_INDEX,
         ),
-        conventions="Divided by the number of classes C, and the mean over samples unweighted by w, as PyTorch.",
+        denominator=kept_rows,
+        conventions=(
+            "Divided by the number of classes C, and the mean over samples unweighted by w, as PyTorch. "
+            + IGNORED
+            + " PyTorch's MultiMarginLoss has no ignore_index: its value is that of the rows kept."
+        ),
         peers="torch.nn.MultiMarginLoss(p, margin, weight)",
         properties="zero once the true class leads every other by the margin",
     ),

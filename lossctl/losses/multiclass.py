@@ -7,9 +7,9 @@ import math
 
 import numpy as np
 
-from lossctl.losses.batch import Batch, log_softmax
+from lossctl.losses.batch import ROW_SUM_TOLERANCE, Batch, log_softmax
 from lossctl.losses.errors import InputDomainError
-from lossctl.losses.params import EPS, FROM_LOGITS, NON_NEGATIVE, POSITIVE, UNIT, VECTOR, Param
+from lossctl.losses.params import BOOL, EPS, FROM_LOGITS, IGNORE_INDEX, NON_NEGATIVE, POSITIVE, UNIT, VECTOR, Param
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import MULTICLASS
 
@@ -22,8 +22,30 @@ def _class_weights(class_weights: tuple[float, ...] | None, classes: int) -> np.
     return np.asarray(class_weights)
 
 
+def ignored(batch: Batch, ignore_index: float | None) -> np.ndarray | None:
+    """The rows whose label is ``ignore_index``, which do not count (PyTorch's ignore_index),
+    as a mask; None when no row is ignored (none named, or a target matrix, as PyTorch)."""
+    y = batch.get("y_true")
+    if ignore_index is None or y.ndim != 1:
+        return None
+    mask = y == ignore_index
+    return mask if mask.any() else None
+
+
+def without_ignored(loss: np.ndarray, batch: Batch, ignore_index: float | None) -> np.ndarray:
+    """``loss`` with the ignored rows' terms set to 0."""
+    mask = ignored(batch, ignore_index)
+    return loss if mask is None else np.where(mask, 0.0, loss)
+
+
 def cross_entropy(
-    batch: Batch, *, from_logits: bool, eps: float, class_weights: tuple[float, ...] | None, label_smoothing: float
+    batch: Batch,
+    *,
+    from_logits: bool,
+    eps: float,
+    class_weights: tuple[float, ...] | None,
+    label_smoothing: float,
+    ignore_index: float | None = None,
 ) -> np.ndarray:
     """``-sum_c w_c t_c log p_c``, t the (smoothed) target distribution.
 
@@ -33,27 +55,36 @@ def cross_entropy(
     log_p = batch.class_log_probs(from_logits=from_logits, eps=eps)
     classes = log_p.shape[1]
     weights = _class_weights(class_weights, classes)
-    labels = batch.class_labels()
+    labels = batch.class_labels(ignore_index)
     if labels is not None and not label_smoothing:
         loss = -log_p[np.arange(len(labels)), labels]
-        return loss if weights is None else weights[labels] * loss
-    targets = batch.target_matrix()
+        return without_ignored(loss if weights is None else weights[labels] * loss, batch, ignore_index)
+    targets = batch.target_matrix(ignore_index=ignore_index)
     if label_smoothing:
         targets = targets * (1.0 - label_smoothing) + label_smoothing / classes
     if weights is not None:
         targets = targets * weights
-    return -np.einsum("ij,ij->i", targets, log_p)
+    return without_ignored(-np.einsum("ij,ij->i", targets, log_p), batch, ignore_index)
 
 
-def class_weight_of_target(batch: Batch, *, class_weights: tuple[float, ...] | None, **_: object) -> np.ndarray:
-    """The weight of each sample's true class: what PyTorch's class-weighted mean divides by.
+def kept_rows(batch: Batch, *, ignore_index: float | None = None, **_: object) -> np.ndarray:
+    """1 for each row that counts, 0 for an ignored one: a mean's denominators."""
+    return without_ignored(np.ones(len(batch)), batch, ignore_index)
+
+
+def class_weight_of_target(
+    batch: Batch, *, class_weights: tuple[float, ...] | None, ignore_index: float | None = None, **_: object
+) -> np.ndarray:
+    """The weight of each sample's true class: what PyTorch's class-weighted mean divides by;
+    0 for an ignored row.
 
     For a target matrix (soft or one-hot targets), PyTorch divides by the number of samples.
     """
-    labels = batch.class_labels()
+    labels = batch.class_labels(ignore_index)
     if class_weights is None or labels is None:
-        return np.ones(len(batch))
-    return _class_weights(class_weights, batch.num_classes())[labels]
+        return kept_rows(batch, ignore_index=ignore_index)
+    weights = _class_weights(class_weights, batch.num_classes())[labels]
+    return without_ignored(weights, batch, ignore_index)
 
 
 def crammer_singer_hinge(batch: Batch) -> np.ndarray:
@@ -70,8 +101,34 @@ def crammer_singer_hinge(batch: Batch) -> np.ndarray:
     return np.maximum(0.0, 1.0 - margin)
 
 
-def kl_divergence(batch: Batch, *, from_logits: bool, eps: float) -> np.ndarray:
-    """``KL(t || p) = sum_c t_c log(t_c / p_c)`` with ``0 log 0 = 0``.
+def _targets(batch: Batch, log_target: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The target distributions and their logs (0 where a target is 0); with ``log_target``,
+    ``y_true`` holds the logs (PyTorch's ``log_target``), read as they are."""
+    if not log_target:
+        targets = batch.target_matrix(distribution=True)
+        with np.errstate(divide="ignore"):
+            return targets, np.where(targets > 0, np.log(targets), 0.0)
+    log_t = batch.matrix("y_true")
+    if log_t.shape[1] != batch.num_classes():
+        raise InputDomainError(
+            f"{log_t.shape[1]} target columns but {batch.num_classes()} predicted classes", role="y_true"
+        )
+    targets = np.exp(log_t)
+    off = np.abs(targets.sum(axis=1) - 1.0) > ROW_SUM_TOLERANCE
+    if off.any():
+        i = int(np.argmax(off))
+        raise InputDomainError(
+            f"the exp of the log-targets sums to {targets[i].sum():.6g}, not 1",
+            role="y_true",
+            index=i,
+            hint="log_target=true reads log-probabilities",
+        )
+    return targets, np.where(targets > 0, log_t, 0.0)
+
+
+def kl_divergence(batch: Batch, *, from_logits: bool, eps: float, log_target: bool = False) -> np.ndarray:
+    """``KL(t || p) = sum_c t_c log(t_c / p_c)`` with ``0 log 0 = 0``; with ``log_target``,
+    ``sum_c exp(l_c) (l_c - log p_c)`` of log-targets l (PyTorch, optax).
 
     Where ``p_c`` is near ``t_c`` (``u_c = p_c / t_c - 1`` within 1/2), the term is split as
     ``t_c (u_c - log1p(u_c)) + (t_c - p_c)``: a non-negative second-order part and a
@@ -80,11 +137,10 @@ def kl_divergence(batch: Batch, *, from_logits: bool, eps: float) -> np.ndarray:
     Sterbenz's lemma); from logits the near ``p_c`` sum to 1 minus the others, a softmax
     summing to 1. Elsewhere the term is computed directly.
     """
-    targets = batch.target_matrix(distribution=True)
+    targets, log_t = _targets(batch, log_target)
     log_p = batch.class_log_probs(from_logits=from_logits, eps=eps)
     present = targets > 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_t = np.where(present, np.log(targets), 0.0)
         if from_logits:
             log1p_u = log_p - log_t
             u = np.expm1(log1p_u)
@@ -160,6 +216,12 @@ def _minus_log1p_plus(u: np.ndarray, log1p_u: np.ndarray) -> np.ndarray:
     return np.where(small, series, u - log1p_u)
 
 
+IGNORED = (
+    "No row is ignored by default (PyTorch ignores label -100 unless told: give ignore_index=-100 for that); "
+    "an ignored row counts in neither the sum nor the mean's denominator, and n still counts it. A target "
+    "matrix ignores no row, as PyTorch."
+)
+
 SPECS = (
     LossSpec(
         name="cross-entropy",
@@ -177,14 +239,15 @@ SPECS = (
             EPS,
             Param("class_weights", None, "one weight per class", kind=VECTOR, domain=NON_NEGATIVE),
             Param("label_smoothing", 0.0, "mass s spread uniformly over the classes", domain=UNIT),
+            IGNORE_INDEX,
         ),
         conventions=(
             "With class weights, the mean divides by the summed weights of the true classes, as PyTorch "
             "(reduction='mean'); with a target matrix it divides by the number of samples. Probability "
             "rows must sum to 1 (within 1e-3) and are clipped to [eps, 1-eps], not renormalized, as "
-            "scikit-learn log_loss; logits go through log-softmax."
+            "scikit-learn log_loss; logits go through log-softmax. " + IGNORED
         ),
-        peers="torch.nn.CrossEntropyLoss(weight, label_smoothing), sklearn.metrics.log_loss",
+        peers="torch.nn.CrossEntropyLoss(weight, label_smoothing, ignore_index), sklearn.metrics.log_loss",
         properties="strictly proper; unbounded as the true class's probability -> 0",
     ),
     LossSpec(
@@ -211,12 +274,22 @@ SPECS = (
         reference="Kullback & Leibler (1951), On Information and Sufficiency; scipy.stats.entropy",
         tasks=(MULTICLASS,),
         per_sample=kl_divergence,
-        params=(FROM_LOGITS, EPS),
+        params=(
+            FROM_LOGITS,
+            EPS,
+            Param("log_target", False, "y_true holds the targets' log-probabilities (PyTorch log_target)", kind=BOOL),
+        ),
         conventions=(
             "Target distribution first, as scipy.stats.entropy(t, p) and torch kl_div(log p, t, "
-            "reduction='batchmean'). Integer labels are one-hot targets (KL then equals cross-entropy)."
+            "reduction='batchmean'). Integer labels are one-hot targets (KL then equals cross-entropy). "
+            "log_target=true reads y_true as log-probabilities, as torch kl_div(..., log_target=True) and "
+            "optax kl_divergence_with_log_targets(log_p, log_t); their first argument, log-probabilities, "
+            "is read with from_logits=true (a log-softmax is its own log-softmax)."
         ),
-        peers="scipy.stats.entropy(t, p), torch.nn.KLDivLoss(reduction='batchmean')",
+        peers=(
+            "scipy.stats.entropy(t, p), torch.nn.KLDivLoss(reduction='batchmean', log_target), "
+            "optax.losses.kl_divergence, optax.losses.kl_divergence_with_log_targets"
+        ),
         properties="0 iff p = t; asymmetric",
     ),
     LossSpec(

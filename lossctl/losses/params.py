@@ -205,10 +205,19 @@ class Count(Param):
 
     kind: str = INTEGER
 
-    def check(self, value: Any, loss: str) -> int:
+    def check(self, value: Any, loss: str) -> int | None:
+        if value is None and self.default is None:
+            return None
         if isinstance(value, bool):
             raise ParameterError(f"{loss}: {self.name} must be a whole number, not {value!r}")
         x = self._check_float(value, loss)
         if not x.is_integer():
             raise ParameterError(f"{loss}: {self.name} must be a whole number, not {value!r}")
         return int(x)
+
+
+IGNORE_INDEX = Count(
+    "ignore_index",
+    None,
+    "rows whose label is this value do not count, in the sum nor in the mean (PyTorch's ignore_index, default -100)",
+)

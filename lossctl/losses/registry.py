@@ -19,7 +19,9 @@ from lossctl.losses import (
     margins,
     median,
     multiclass,
+    multilabel,
     normalized,
+    overlap,
     percentage,
     poisson_nll,
     ranking,
@@ -27,6 +29,7 @@ from lossctl.losses import (
     regularization,
     skill,
     softmax_variants,
+    sparsemax,
 )
 from lossctl.losses.errors import UnknownLossError
 from lossctl.losses.spec import LossSpec
@@ -49,6 +52,9 @@ CATALOG: tuple[LossSpec, ...] = (
     + multiclass.SPECS
     + softmax_variants.SPECS
     + margins.SPECS
+    + multilabel.SPECS
+    + overlap.SPECS
+    + sparsemax.SPECS
     + ranking.SPECS
     + embedding.SPECS
     + critic.SPECS

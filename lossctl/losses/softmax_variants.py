@@ -7,13 +7,15 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError
-from lossctl.losses.multiclass import class_weight_of_target
-from lossctl.losses.params import EPS, FROM_LOGITS, NON_NEGATIVE, VECTOR, Interval, Param
+from lossctl.losses.multiclass import IGNORED, class_weight_of_target, without_ignored
+from lossctl.losses.params import EPS, FROM_LOGITS, IGNORE_INDEX, NON_NEGATIVE, VECTOR, Interval, Param
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import MULTICLASS
 
 
-def negative_log_likelihood(batch: Batch, *, class_weights: tuple[float, ...] | None) -> np.ndarray:
+def negative_log_likelihood(
+    batch: Batch, *, class_weights: tuple[float, ...] | None, ignore_index: float | None = None
+) -> np.ndarray:
     """``-w_y x_y`` of a matrix x of log-probabilities (PyTorch ``NLLLoss``): no softmax and no
     log is taken, the input is the model's log-softmax."""
     log_p = batch.matrix("y_pred")
@@ -25,10 +27,10 @@ def negative_log_likelihood(batch: Batch, *, class_weights: tuple[float, ...] | 
             index=i,
             hint="nll reads log-probabilities; cross-entropy reads probabilities or logits",
         )
-    labels = batch.class_labels()
+    labels = batch.class_labels(ignore_index)
     if labels is None:
         raise InputDomainError("nll needs one integer class label per sample", role="y_true")
-    loss = -log_p[np.arange(len(labels)), labels]
+    loss = without_ignored(-log_p[np.arange(len(labels)), labels], batch, ignore_index)
     if class_weights is None:
         return loss
     if len(class_weights) != log_p.shape[1]:
@@ -70,12 +72,12 @@ SPECS = (
         tasks=(MULTICLASS,),
         per_sample=negative_log_likelihood,
         denominator=class_weight_of_target,
-        params=(Param("class_weights", None, "one weight per class", kind=VECTOR, domain=NON_NEGATIVE),),
+        params=(Param("class_weights", None, "one weight per class", kind=VECTOR, domain=NON_NEGATIVE), IGNORE_INDEX),
         conventions=(
             "The input is log-probabilities (a log-softmax), as PyTorch; cross-entropy of the same "
-            "model's logits is the same number. With class weights, divided by the true classes' weights."
+            "model's logits is the same number. With class weights, divided by the true classes' weights. " + IGNORED
         ),
-        peers="torch.nn.NLLLoss(weight)",
+        peers="torch.nn.NLLLoss(weight, ignore_index)",
         properties="strictly proper; unbounded",
     ),
     LossSpec(

@@ -4,10 +4,11 @@ command line can offer it as choices without loading the loss core)."""
 REGRESSION = "regression"  # real labels, real predictions
 BINARY = "binary"  # labels in {0, 1}, probabilities (or logits)
 MULTICLASS = "multiclass"  # class labels (or a target matrix), a matrix of class probabilities
+MULTILABEL = "multilabel"  # a matrix of binary labels, a matrix of per-label probabilities (or logits)
 PAIR = "pair"  # a similarity label and a distance (contrastive)
 TRIPLET = "triplet"  # anchor-positive and anchor-negative distances, or three embeddings
 CRITIC = "critic"  # critic scores of real and generated samples (Wasserstein GAN)
 DISTRIBUTION = "distribution"  # two samples compared as distributions
 WEIGHTS = "weights"  # a model's parameters (regularization)
 FORECAST = "forecast"  # a real target and a forecast distribution: an interval, mean and std, an ensemble
-TASKS = (REGRESSION, BINARY, MULTICLASS, PAIR, TRIPLET, CRITIC, DISTRIBUTION, WEIGHTS, FORECAST)
+TASKS = (REGRESSION, BINARY, MULTICLASS, MULTILABEL, PAIR, TRIPLET, CRITIC, DISTRIBUTION, WEIGHTS, FORECAST)

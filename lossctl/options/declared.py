@@ -116,6 +116,7 @@ OPTIONS: tuple[Option, ...] = (
     _parameter("binning", "How the calibration bins are cut.", CHOICE, BINNINGS),
     _parameter("power", "Tweedie power of tweedie-deviance."),
     _parameter("threshold", "Threshold of cost-sensitive-bce and zero-one."),
+    _parameter("ignore_index", "Rows whose label is this class do not count (cross-entropy, nll, multi-margin)."),
     Option(
         "ci",
         "Give every value a confidence interval at this level (--ci alone: 0.95).",

@@ -84,6 +84,7 @@ def test_without_loss_binary_probabilities_get_the_probability_losses(run, files
                 "multi-margin",
                 "multiclass-hinge",
                 "poly-1",
+                "sparsemax",
                 "zero-one",
             ],
         ),

@@ -57,6 +57,21 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         return {"y_true": draw(labels(n, (0.0, 1.0, 2.0))), "y_pred": np.log(draw(probability_rows(n)) + 1e-300)}
     if task == "multiclass":
         return {"y_true": draw(labels(n, (0.0, 1.0, 2.0))), "y_pred": draw(probability_rows(n))}
+    if task in ("multilabel", "multilabel-logits"):  # a 0/1 label matrix, probabilities or logits
+        matrix = st.lists(vectors(st.sampled_from((0.0, 1.0)), CLASSES), min_size=n, max_size=n).map(np.array)
+        scores = vectors(unit_floats(), CLASSES) if task == "multilabel" else vectors(reals(1e-3, 50.0), CLASSES)
+        return {"y_true": draw(matrix), "y_pred": draw(st.lists(scores, min_size=n, max_size=n).map(np.array))}
+    if task == "index-lists":  # PyTorch's target index lists, ended by -1, and label scores
+        lists = vectors(st.sampled_from((-1.0, 0.0, 1.0, 2.0)), CLASSES)
+        scores = vectors(reals(1e-3, 50.0), CLASSES)
+        return {
+            "y_true": draw(st.lists(lists, min_size=n, max_size=n).map(np.array)),
+            "y_pred": draw(st.lists(scores, min_size=n, max_size=n).map(np.array)),
+        }
+    if task == "ignored-labels":  # class labels, some -100 (ignore_index), rows 0 and 1 kept
+        return {"y_true": draw(labels(n, (0.0, 1.0, 2.0, -100.0))), "y_pred": draw(probability_rows(n))}
+    if task == "log-targets":  # target distributions given as their logs
+        return {"y_true": np.log(draw(probability_rows(n)) + 1e-300), "y_pred": draw(probability_rows(n))}
     if task == "teacher-student":  # two logit matrices
         rows = st.lists(vectors(reals(1e-3, 30.0), CLASSES), min_size=n, max_size=n).map(np.array)
         return {"y_true": draw(rows), "y_pred": draw(rows)}
@@ -136,6 +151,37 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("brier-reliability", {"binning": "equal-mass", "bins": 5}, "binary"),
     ("brier-resolution", {"multiclass": "classwise", "binning": "equal-mass"}, "multiclass"),
     ("brier-uncertainty", {"multiclass": "classwise"}, "multiclass"),
+    # multi-label
+    ("hamming", {"threshold": 0.3}, "multilabel"),
+    ("hamming", {}, "multiclass"),
+    ("hamming", {"from_logits": True}, "binary-logits"),
+    (
+        "multilabel-bce",
+        {"from_logits": True, "pos_weight": [0.5, 1.0, 3.0], "class_weights": [1.0, 0.0, 2.5]},
+        "multilabel-logits",
+    ),
+    ("multilabel-bce", {"log_floor": -100.0, "pos_weight": 2.0}, "multilabel"),
+    ("multilabel-soft-margin", {"class_weights": [1.0, 2.0, 0.5]}, "multilabel-logits"),
+    ("multilabel-margin", {"targets": "indices"}, "index-lists"),
+    ("dice", {"over": "sample"}, "multilabel"),
+    ("dice", {"over": "label", "smooth": 1.0, "epsilon": 0.0, "class_weights": [1.0, 2.0, 0.5]}, "multilabel"),
+    ("dice", {"from_logits": True}, "multilabel-logits"),
+    ("tversky", {"alpha": 0.3, "beta": 0.7, "over": "label"}, "multilabel"),
+    ("tversky", {"alpha": 0.9, "beta": 0.1, "over": "sample", "smooth": 1.0}, "multilabel"),
+    ("jaccard", {"over": "sample", "from_logits": True}, "multilabel-logits"),
+    # classification options
+    (
+        "cross-entropy",
+        {"ignore_index": -100, "class_weights": [1.0, 2.0, 0.5], "label_smoothing": 0.1},
+        "ignored-labels",
+    ),
+    ("nll", {"ignore_index": 1}, "log-probabilities"),
+    ("multi-margin", {"ignore_index": -100, "p": 2.0}, "ignored-labels"),
+    ("focal", {"label_smoothing": 0.1, "alpha": 0.25}, "binary"),
+    ("focal", {"label_smoothing": 0.2, "alpha": [0.2, 0.3, 0.5]}, "multiclass"),
+    ("kl-divergence", {"log_target": True}, "log-targets"),
+    ("sparsemax", {}, "multiclass"),
+    ("sparsemax", {}, "binary-logits"),
 ]
 
 
@@ -211,6 +257,9 @@ REPEATABLE = [
     ("cost-sensitive-bce", {}, "binary"),
     ("wasserstein-distance", {}, "distribution"),
     ("triplet", {}, "triplet"),
+    ("dice", {}, "multilabel"),
+    ("tversky", {"over": "label", "alpha": 0.2, "beta": 0.8}, "multilabel"),
+    ("multilabel-bce", {"from_logits": True, "pos_weight": [0.5, 1.0, 3.0]}, "multilabel-logits"),
 ]
 
 

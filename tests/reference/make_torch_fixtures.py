@@ -35,6 +35,7 @@ EXTREME = 8  # the size of the +-1000 logit inputs
 CLASSES = 5
 EMBEDDING_DIM = 4
 SEED = 20240611
+MULTILABEL_SEED = 20261204  # a generator of its own: the arrays above keep their values
 PER_SAMPLE_MAX_ROWS = 8
 
 
@@ -74,6 +75,9 @@ def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
         arrays["rates"] = np.exp(arrays["y_hat"] / 4.0)
         arrays["signs"] = 2.0 * arrays["labels"] - 1.0
         arrays["distances"] = np.abs(arrays["y_hat"])
+        arrays["ignored_classes"] = np.where(np.arange(len(arrays["classes"])) % 3 == 1, -100.0, arrays["classes"])
+        shifted = arrays["teacher_logits"] - arrays["teacher_logits"].max(axis=1, keepdims=True)
+        arrays["log_targets"] = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     # Logits of +-1000, where a naive sigmoid or softmax overflows.
     inputs[EXTREME] = {
         "labels": np.array([0, 1, 1, 0, 1, 0, 1, 0.0]),
@@ -85,7 +89,31 @@ def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
         ),
     }
     inputs[EXTREME]["teacher_logits"] = inputs[EXTREME]["class_logits"][::-1].copy()
+    add_multilabel_inputs(np.random.default_rng(MULTILABEL_SEED), inputs)
     return inputs
+
+
+def add_multilabel_inputs(rng: np.random.Generator, inputs: dict[int, dict[str, np.ndarray]]) -> None:
+    """Multi-label arrays of every size: a 0/1 label matrix (rows with no label and with every
+    label among them), its logits and probabilities, and PyTorch's index lists of the same
+    targets (each row's labels in a shuffled order, then -1, then leftovers it ignores)."""
+    for n, arrays in inputs.items():
+        if n == EXTREME:
+            continue
+        labels = (rng.uniform(size=(n, CLASSES)) < 0.4).astype(float)
+        labels[0] = 0.0
+        if n > 1:
+            labels[-1] = 1.0
+        indices = np.full((n, CLASSES), -1.0)
+        for i, row in enumerate(labels):
+            listed = rng.permutation(np.flatnonzero(row))
+            indices[i, : len(listed)] = listed
+            if len(listed) < CLASSES - 1:
+                indices[i, len(listed) + 1 :] = rng.integers(0, CLASSES, CLASSES - len(listed) - 1)
+        arrays["multilabels"] = labels
+        arrays["label_indices"] = indices
+        arrays["label_logits"] = rng.normal(0.0, 3.0, (n, CLASSES))
+        arrays["label_probs"] = rng.uniform(0.01, 0.99, (n, CLASSES))
 
 
 def sigmoid_focal_loss(x: torch.Tensor, y: torch.Tensor, gamma: float, alpha: float) -> torch.Tensor:
@@ -121,6 +149,23 @@ class Builder:
         if "sample_weight" in self.inputs and not class_weighted:
             w = self["sample_weight"]
             self._record(loss, params, roles, call, per, (w * per).sum() / w.sum(), weighted=True)
+
+    def add_ignoring(self, loss, params, roles, call, per, mean, kept: torch.Tensor) -> None:
+        """Record a case with ignored rows: torch's mean is over the rows kept (per-sample
+        values 0 elsewhere), and the weighted mean ``sum(w l) / sum(w d)`` of torch's values,
+        d each kept row's class weight (1 without class weights) and 0 for an ignored one."""
+        self._record(loss, params, roles, call, per, mean, weighted=False)
+        if "sample_weight" in self.inputs and kept.any():
+            d = kept.double()
+            if params.get("class_weights"):
+                d = (
+                    d
+                    * torch.tensor(params["class_weights"], dtype=torch.float64)[
+                        self["ignored_classes"].long().clamp(min=0)
+                    ]
+                )
+            w = self["sample_weight"]
+            self._record(loss, params, roles, call, per, (w * per).sum() / (w * d).sum(), weighted=True)
 
     def _record(self, loss, params, roles, call, per, value, *, weighted: bool) -> None:
         i = len(self.cases)
@@ -259,6 +304,81 @@ def margin_and_nll_cases(b: Builder) -> None:
         b.add("nll", {"class_weights": w}, roles, call, per, F.nll_loss(log_p, y, weight=t))
 
 
+def multilabel_cases(b: Builder) -> None:
+    """BCE of a label matrix (logits with per-label pos_weight and weight, probabilities with
+    BCELoss's log clamp at -100), MultiLabelSoftMarginLoss, MultiLabelMarginLoss (of PyTorch's
+    index lists and of the same targets as a label matrix)."""
+    y, z, p = b["multilabels"], b["label_logits"], b["label_probs"]
+    pos_weight = [0.5 + 0.5 * c for c in range(CLASSES)]
+    weight = [2.0 - 0.25 * c for c in range(CLASSES)]
+    roles = {"y_true": "multilabels", "y_pred": "label_logits"}
+    for pw, w in ((None, None), (pos_weight, None), (None, weight), (pos_weight, weight)):
+        tpw = None if pw is None else torch.tensor(pw, dtype=torch.float64)
+        tw = None if w is None else torch.tensor(w, dtype=torch.float64)
+        call = f"F.binary_cross_entropy_with_logits(z, y, weight={w}, pos_weight={pw})"
+        per = F.binary_cross_entropy_with_logits(z, y, weight=tw, pos_weight=tpw, reduction="none").mean(dim=1)
+        mean = F.binary_cross_entropy_with_logits(z, y, weight=tw, pos_weight=tpw)
+        params = {"from_logits": True} | ({"pos_weight": pw} if pw else {}) | ({"class_weights": w} if w else {})
+        b.add("multilabel-bce", params, roles, call, per, mean)
+    for w in (None, weight):
+        tw = None if w is None else torch.tensor(w, dtype=torch.float64)
+        call = f"F.multilabel_soft_margin_loss(z, y, weight={w})"
+        per = F.multilabel_soft_margin_loss(z, y, weight=tw, reduction="none")
+        mean = F.multilabel_soft_margin_loss(z, y, weight=tw)
+        b.add("multilabel-soft-margin", {"class_weights": w}, roles, call, per, mean)
+    per = F.binary_cross_entropy(p, y, reduction="none").mean(dim=1)
+    mean = F.binary_cross_entropy(p, y)
+    roles = {"y_true": "multilabels", "y_pred": "label_probs"}
+    b.add("multilabel-bce", {"log_floor": -100.0}, roles, "F.binary_cross_entropy(p, y)", per, mean)
+    indices = b["label_indices"].long()
+    call = "F.multilabel_margin_loss(z, index_lists)"
+    per = F.multilabel_margin_loss(z, indices, reduction="none")
+    mean = F.multilabel_margin_loss(z, indices)
+    roles = {"y_true": "label_indices", "y_pred": "label_logits"}
+    b.add("multilabel-margin", {"targets": "indices"}, roles, call, per, mean)
+    roles = {"y_true": "multilabels", "y_pred": "label_logits"}
+    b.add("multilabel-margin", {}, roles, call, per, mean)
+
+
+def ignore_index_cases(b: Builder) -> None:
+    """CrossEntropyLoss and NLLLoss with ignore_index=-100 on labels of which every third row
+    is -100: those rows count in neither the sum nor the mean's denominator."""
+    roles = {"y_true": "ignored_classes", "y_pred": "class_logits"}
+    y, z = b["ignored_classes"].long(), b["class_logits"]
+    weight = [0.5 + c for c in range(CLASSES)]
+    for cw, smoothing in ((None, 0.0), (weight, 0.0), (None, 0.2), (weight, 0.1)):
+        w = None if cw is None else torch.tensor(cw, dtype=torch.float64)
+        call = f"F.cross_entropy(z, labels, weight={cw}, label_smoothing={smoothing}, ignore_index=-100)"
+        per = F.cross_entropy(z, y, weight=w, label_smoothing=smoothing, ignore_index=-100, reduction="none")
+        mean = F.cross_entropy(z, y, weight=w, label_smoothing=smoothing, ignore_index=-100)
+        params = {"from_logits": True, "class_weights": cw, "label_smoothing": smoothing, "ignore_index": -100}
+        b.add_ignoring("cross-entropy", params, roles, call, per, mean, y != -100)
+    log_p = F.log_softmax(z, dim=1)
+    b.arrays[f"inputs/{b.size}/class_log_probs"] = log_p.numpy()
+    b.inputs["class_log_probs"] = log_p.numpy()
+    roles = {"y_true": "ignored_classes", "y_pred": "class_log_probs"}
+    for cw in (None, weight):
+        w = None if cw is None else torch.tensor(cw, dtype=torch.float64)
+        call = f"F.nll_loss(F.log_softmax(z), labels, weight={cw}, ignore_index=-100)"
+        per = F.nll_loss(log_p, y, weight=w, ignore_index=-100, reduction="none")
+        mean = F.nll_loss(log_p, y, weight=w, ignore_index=-100)
+        b.add_ignoring("nll", {"class_weights": cw, "ignore_index": -100}, roles, call, per, mean, y != -100)
+
+
+def log_target_cases(b: Builder) -> None:
+    """KLDivLoss(log_target=True): targets given as log-probabilities, predictions as logits
+    (their log-softmax) and as probabilities (their log)."""
+    t = b["log_targets"]
+    for name, log_p, params in (
+        ("class_logits", F.log_softmax(b["class_logits"], dim=1), {"from_logits": True, "log_target": True}),
+        ("class_probs", torch.log(b["class_probs"]), {"log_target": True}),
+    ):
+        per = F.kl_div(log_p, t, reduction="none", log_target=True).sum(dim=1)
+        mean = F.kl_div(log_p, t, reduction="batchmean", log_target=True)
+        call = f"F.kl_div(log p of {name}, log_targets, 'batchmean', log_target=True)"
+        b.add("kl-divergence", params, {"y_true": "log_targets", "y_pred": name}, call, per, mean)
+
+
 def ranking_cases(b: Builder) -> None:
     # optax ranking_softmax_loss: -sum_i r_i log_softmax(s)_i per list, relevance as given.
     roles = {"y_true": "relevance", "y_pred": "class_logits"}
@@ -300,6 +420,9 @@ def main() -> None:
             distribution_cases,
             distillation_cases,
             margin_and_nll_cases,
+            multilabel_cases,
+            ignore_index_cases,
+            log_target_cases,
             ranking_cases,
             triplet_cases,
         ):
