@@ -67,3 +67,17 @@ def task_of_matrix(y_true: np.ndarray, y_pred: np.ndarray, *, from_logits: bool)
                 if not from_logits and np.any(np.abs(y_pred[known].sum(axis=1) - 1.0) > ROW_SUM_TOLERANCE):
                     return Task(MULTILABEL, from_logits)
     return Task(MULTICLASS, from_logits)
+
+
+def real_targets(first: dict[str, np.ndarray]) -> bool:
+    """Whether a matrix's labels are real targets (a multi-output regression), not classes:
+    rows that are neither 0s and 1s (multi-label) nor probabilities summing to 1 (soft class
+    labels)."""
+    labels = first["y_true"]
+    if labels.ndim != 2 or labels.shape != first["y_pred"].shape:
+        return False
+    labels = labels[~np.isnan(labels).any(axis=1)]
+    if not len(labels) or np.all((labels == 0.0) | (labels == 1.0)):
+        return False
+    inside = np.all((labels >= 0.0) & (labels <= 1.0))
+    return not (inside and np.all(np.abs(labels.sum(axis=1) - 1.0) <= ROW_SUM_TOLERANCE))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lossctl.engine.binding import Binding, bind, forecast_hint
-from lossctl.engine.detect import detect_task
+from lossctl.engine.detect import detect_task, real_targets
 from lossctl.engine.pipeline import Chunks, read_chunks, role_arrays
 from lossctl.engine.request import LossChoice, Request
 from lossctl.engine.tally import Tally
@@ -130,6 +130,8 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         task = detect_task(layout, request.source.task, from_logits, first_roles)
         if binding.outputs() and request.source.task is None:
             task = Task(REGRESSION)  # several target columns paired with prediction columns
+        elif layout == MATRIX and not choice.names and request.source.task is None and real_targets(first_roles):
+            task, binding.multi_output = Task(REGRESSION), True  # found by name as a matrix, but no classes
         defaults = {"from_logits": True} if from_logits else {}
         if binding.quantile_levels is not None:
             defaults["levels"] = binding.quantile_levels

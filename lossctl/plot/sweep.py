@@ -1,5 +1,5 @@
 """A sweep drawn: each model's loss along the swept parameter, the crossings marked, in the
-terminal (braille), as a PNG or SVG image, or as a section of an HTML page.
+terminal (braille), as a PNG or SVG image (matplotlib), or as inline SVG in a section of an HTML page.
 
 A log grid is drawn against ``log10`` of the parameter in the terminal (its axis says so) and
 on a log axis in images.
@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lossctl.output.numbers import format_value
-from lossctl.plot import page
+from lossctl.plot import page, svg
 from lossctl.plot.curves import Axis, Curve, CurveSet
-from lossctl.plot.images import LINE_STYLES, figure_of_size, image_bytes
+from lossctl.plot.images import LINE_STYLES, figure_of_size
 from lossctl.plot.terminal import render_curves
 
 if TYPE_CHECKING:
@@ -87,14 +87,41 @@ def _title(result: SweepResult) -> str:
     return f"{result.loss} over {result.parameter}"
 
 
-def sweep_section(result: SweepResult, *, image_format: str = "svg", precision: int = 6) -> str:
-    """An HTML ``<section>`` of the sweep: the curves (an inline image), a table of the
-    crossings, and for a Murphy diagram whether a model dominates."""
+def sweep_svg(result: SweepResult) -> str:
+    """The curves as inline SVG (``svg``): a line per model, a dotted line at each crossing
+    (``data-crossing`` holds its value), the grid's points as ``data-*`` of the plot."""
+    curves = sweep_curves(result)
     width, height = SECTION_SIZE
-    data = image_bytes(sweep_figure(result, width=width, height=height), image_format)
-    caption = f"{_title(result)} ({len(result.x)} points; crossings dotted)"
-    parts = [f'<section class="sweep"><h2>{escape(_title(result))}</h2>']
-    parts.append(page.figure(page.data_uri(data, image_format), caption, width=width, height=height))
+    names = list(result.models)
+    key = svg.legend_width(names)
+    finite = np.asarray(result.values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    bottom = min(0.0, float(finite.min())) if finite.size else 0.0
+    top = float(finite.max()) * 1.05 if finite.size and finite.max() > 0 else 1.0
+    plot = svg.Plot(52, 26, width - 52 - key - 16, height - 26 - 42, (curves.low, curves.high), (bottom, top))
+    parts = [
+        svg.clip(plot, "sweep-curves"),
+        svg.axes(plot, curves.axis.title, _y_label(result), title=_title(result)),
+        f'<g clip-path="url(#sweep-curves)"{plot.attributes()}>',
+    ]
+    for k, curve in enumerate(curves.curves):
+        shown = np.isfinite(curve.y)
+        parts.append(svg.line(plot, curve.x[shown], curve.y[shown], k, data=f' data-model="{escape(curve.label)}"'))
+    for c in result.crossings:
+        x = svg.number(float(plot.px(np.log10(c.at) if result.log else c.at)))
+        parts.append(
+            f'<path d="M{x} {svg.number(plot.top)} V{svg.number(plot.top + plot.height)}" stroke="#57606a" '
+            f'stroke-dasharray="2 3" fill="none" data-crossing="{c.at!r}"/>'
+        )
+    parts.append("</g>")
+    parts.append(svg.legend(names, width - key - 4, 30))
+    return svg.document(width, height, parts, _title(result), kind="sweep")
+
+
+def sweep_section(result: SweepResult, *, precision: int = 6) -> str:
+    """An HTML ``<section>`` of the sweep: the curves (inline SVG), a table of the crossings,
+    and for a Murphy diagram whether a model dominates."""
+    parts = [f'<section id="sweep"><h2>{escape(_title(result))}</h2>', sweep_svg(result)]
     if len(result.models) > 1:
         rows = [
             [
@@ -116,8 +143,6 @@ def sweep_section(result: SweepResult, *, image_format: str = "svg", precision: 
     return "".join(parts)
 
 
-def sweep_page(result: SweepResult, *, title: str = "", image_format: str = "svg", precision: int = 6) -> str:
+def sweep_page(result: SweepResult, *, title: str = "", precision: int = 6) -> str:
     """A self-contained page of the sweep's section."""
-    return page.document(
-        title or _title(result), [sweep_section(result, image_format=image_format, precision=precision)]
-    )
+    return page.document(title or _title(result), [sweep_section(result, precision=precision)])

@@ -259,7 +259,7 @@ def test_pictures_are_written(run, planted, suffix):
     data = (planted / f"s.{suffix}").read_bytes()
     assert data.startswith({"svg": b"<?xml", "png": b"\x89PNG", "html": b"<!DOCTYPE html>"}[suffix])
     if suffix == "html":
-        assert b'<section class="sweep">' in data and b"a.csv / b.csv" in data
+        assert b'<section id="sweep">' in data and b"a.csv / b.csv" in data
     assert "huber over delta" in result.stdout  # the table still on stdout
     assert f"wrote s.{suffix}" in result.stderr
 

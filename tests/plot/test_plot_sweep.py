@@ -3,6 +3,9 @@ made by hand."""
 
 from __future__ import annotations
 
+import math
+import re
+
 import numpy as np
 import pytest
 
@@ -22,10 +25,16 @@ def result(murphy: dict | None = None) -> SweepResult:
 
 def test_the_section_holds_the_curves_and_the_crossings():
     html = sweep_section(result())
-    assert html.startswith('<section class="sweep">') and html.endswith("</section>")
-    assert html.count("<img") == 1 and 'src="data:image/svg+xml;base64,' in html
+    assert html.startswith('<section id="sweep">') and html.endswith("</section>")
+    assert html.count("<svg") == 1 and "<img" not in html  # inline SVG, no image file
     assert "a.csv / b.csv" in html
     assert 'data-value="31.25"' in html and 'data-value="0.5"' in html
+    # The crossing's dotted line stands at log10(31.25) of the plot's x range (0, 2), mapped
+    # through the pixel box the plot states.
+    left, _, width, _ = map(float, re.search(r'data-box="([^"]+)"', html).group(1).split())
+    x = float(re.search(r'd="M([0-9.]+) [0-9.]+ V[0-9.]+" stroke="#57606a" stroke-dasharray="2 3"', html).group(1))
+    assert x == pytest.approx(left + math.log10(31.25) / 2.0 * width, abs=0.06)
+    assert 'data-crossing="31.25"' in html
 
 
 def test_a_murphy_section_says_whether_a_model_dominates():
