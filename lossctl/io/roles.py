@@ -13,10 +13,14 @@ from typing import NamedTuple
 from lossctl.io.columns import matrix_order, unknown_column
 
 SCALAR_ROLES: dict[str, tuple[str, ...]] = {
-    "y_true": ("y_true", "target", "label", "labels", "actual", "truth", "y", "true", "ground_truth"),
+    "y_true": (
+        "y_true", "target", "label", "labels", "actual", "truth", "y", "true", "ground_truth",
+        "targets", "y_label", "true_label", "gt", "actuals", "observed",
+    ),
     "y_pred": (
-        "y_pred", "pred", "prediction", "predictions", "yhat", "y_hat",
-        "score", "prob", "probability", "logit", "output", "mean", "mu", "loc",
+        "y_pred", "pred", "prediction", "predictions", "predicted", "preds", "yhat", "y_hat",
+        "score", "y_score", "prob", "proba", "y_prob", "y_proba", "pred_prob", "pred_proba",
+        "probability", "probabilities", "logit", "output", "mean", "mu", "loc",
     ),
     "weight": ("weight", "sample_weight", "weights", "w"),
     "distance": ("distance", "dist", "d"),
@@ -30,7 +34,7 @@ SCALAR_ROLES: dict[str, tuple[str, ...]] = {
 """Single-column roles and their names, the preferred name first."""
 
 GROUP_ROLES: dict[str, tuple[str, ...]] = {
-    "matrix": ("prob", "p", "proba", "logit", "logits", "score"),
+    "matrix": ("prob", "p", "proba", "y_prob", "y_proba", "pred_proba", "probability", "logit", "logits", "score"),
     "target_matrix": ("target", "y_true", "label"),
     "anchor": ("anchor",),
     "positive": ("positive",),
