@@ -10,6 +10,7 @@ from lossctl.cli.options import (
     engine_options,
     input_options,
     interval_options,
+    labels_option,
     output_options,
     parameter_options,
 )
@@ -22,7 +23,7 @@ Examples:
   lossctl compute --loss huber --delta 1.0 preds.csv
   lossctl compute --loss "focal:gamma=2" --from-logits scores.parquet
   lossctl compute --loss "bce + 1e-4*l2" --model-weights w.npy preds.csv
-  lossctl compute --loss mse preds.csv labels.csv --on id
+  lossctl compute --loss mse preds.csv --labels labels.csv --on id
   cat preds.csv | lossctl compute --loss mae -""",
 )
 @click.option(
@@ -36,6 +37,7 @@ Examples:
         "expression such as 'bce + 0.5*focal' (repeatable)."
     ),
 )
+@labels_option
 @click.argument("file", required=False)
 @click.argument("labels_file", required=False)
 @parameter_options
@@ -43,11 +45,18 @@ Examples:
 @engine_options
 @interval_options
 @output_options
-def compute(losses: tuple[str, ...], file: str | None, labels_file: str | None, **kwargs) -> None:
-    """Compute each --loss on FILE (predictions and labels), or on FILE joined with LABELS_FILE.
+def compute(
+    losses: tuple[str, ...], labels: str | None, file: str | None, labels_file: str | None, **kwargs
+) -> None:
+    """Compute each --loss on FILE (predictions and labels), or on FILE joined with --labels.
 
     FILE is CSV, TSV, Parquet, Feather, JSON Lines, .npy or .npz (CSV and JSON Lines may be
     gzip/bz2/xz/zstd compressed); '-' reads stdin. Columns are found by name (y_true, target,
-    label ... / y_pred, pred, prob, logit ...) or named with --y-true / --y-pred.
+    label ... / y_pred, pred, prob, logit ...) or named with --y-true / --y-pred. A second
+    file, LABELS_FILE, is a shorthand for --labels LABELS_FILE.
     """
-    compute_and_emit(list(losses), [file] if file else [], labels_file, strict=True, kwargs=kwargs)
+    if labels and labels_file:
+        from lossctl.errors import UsageError
+
+        raise UsageError(f"labels given twice: --labels {labels} and LABELS_FILE {labels_file}; give one")
+    compute_and_emit(list(losses), [file] if file else [], labels or labels_file, strict=True, kwargs=kwargs)
