@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from lossctl.cli.completion import complete_files, complete_losses
 from lossctl.cli.evaluation import compute_and_emit
 from lossctl.cli.options import (
     LevelCommand,
@@ -30,6 +31,7 @@ Examples:
     "--loss",
     "-l",
     "losses",
+    shell_complete=complete_losses,
     multiple=True,
     required=True,
     help=(
@@ -38,16 +40,14 @@ Examples:
     ),
 )
 @labels_option
-@click.argument("file", required=False)
-@click.argument("labels_file", required=False)
+@click.argument("file", required=False, shell_complete=complete_files)
+@click.argument("labels_file", required=False, shell_complete=complete_files)
 @parameter_options
 @input_options
 @engine_options
 @interval_options
 @output_options
-def compute(
-    losses: tuple[str, ...], labels: str | None, file: str | None, labels_file: str | None, **kwargs
-) -> None:
+def compute(losses: tuple[str, ...], labels: str | None, file: str | None, labels_file: str | None, **kwargs) -> None:
     """Compute each --loss on FILE (predictions and labels), or on FILE joined with --labels.
 
     FILE is CSV, TSV, Parquet, Feather, JSON Lines, .npy or .npz (CSV and JSON Lines may be
