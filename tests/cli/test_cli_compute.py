@@ -412,8 +412,8 @@ def test_group_by_puts_missing_keys_in_one_group(run, tmp_path, name, write_file
     by_group = {str(r.get("group")): (r["value"], r["n"]) for r in doc["results"]}
     assert by_group == {
         "None": (1.0, 5),
-        "1" if name.endswith("csv") else "1.0": (0.5, 2),
-        "2" if name.endswith("csv") else "2.0": (0.0, 1),
+        "1": (0.5, 2),  # a whole float key is shown as an integer, as an int64 key is
+        "2": (0.0, 1),
         "(missing)": (2.0, 2),
     }
 
