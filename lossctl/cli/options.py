@@ -19,6 +19,8 @@ INPUT_KEYS = (
     "variance",
     "members",
     "quantiles",
+    "classes",
+    "pos_label",
     "group_by",
     "on",
     "model_weights",

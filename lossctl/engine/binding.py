@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lossctl.engine.classes import ClassLabels
 from lossctl.engine.request import ColumnChoice
 from lossctl.engine.task import (
     FORECAST_LAYOUT,
@@ -32,6 +33,7 @@ class Binding:
     columns: dict[str, list[str]] = field(default_factory=dict)
     logit_names: bool = False
     quantile_levels: tuple[float, ...] | None = None  # of quantile columns named q_0.1, q_0.5, ...
+    classes: ClassLabels | None = None  # a label column of text: its classes
 
     def needed(self) -> list[str]:
         """Every column to read, each once, in role order."""
@@ -49,7 +51,8 @@ class Binding:
         return cols[0] if len(cols) == 1 else f"{cols[0]}..{cols[-1]}"
 
     def describe(self) -> str:
-        return ", ".join(f"{role}={self.column_of(role)}" for role in self.columns)
+        roles = ", ".join(f"{role}={self.column_of(role)}" for role in self.columns)
+        return f"{roles}; {self.classes.describe()}" if self.classes is not None else roles
 
 
 _FORECAST_LABELS = {

@@ -41,13 +41,26 @@ def role_arrays(binding: Binding, arrays: dict[str, np.ndarray]) -> dict[str, np
     return out
 
 
+def chunk_roles(binding: Binding, chunk, source) -> dict[str, np.ndarray]:
+    """A chunk's arrays by role (``role_arrays``), text class labels coded as their class
+    numbers (an unknown label is an error naming its row in ``source``)."""
+    arrays = chunk.arrays
+    classes = binding.classes
+    if classes is not None:
+        arrays = {**arrays, classes.column: classes.code(arrays[classes.column], chunk.start, source)}
+    return role_arrays(binding, arrays)
+
+
 def read_chunks(source, binding: Binding, request: Request) -> Generator:
     """The chunks a pass folds: the bound columns (and the group-by column), at most
     ``chunk_rows`` rows at a time, as the reader delivers them, read ahead of the fold by up
-    to READ_AHEAD_ROWS rows."""
+    to READ_AHEAD_ROWS rows. A label column of text comes as text (see ``chunk_roles``)."""
     group_by = request.source.group_by
     chunk_rows = request.execution.chunk_rows
-    chunks = source.iter_chunks(binding.needed(), [group_by] if group_by else [], chunk_rows=chunk_rows, exact=False)
+    text = [binding.classes.column] if binding.classes is not None else []
+    numeric = [column for column in binding.needed() if column not in text]
+    other = text + ([group_by] if group_by else [])
+    chunks = source.iter_chunks(numeric, other, chunk_rows=chunk_rows, exact=False)
     return read_ahead(chunks, depth=max(1, READ_AHEAD_ROWS // chunk_rows))
 
 
@@ -75,7 +88,7 @@ def fold(
     with contextlib.closing(chunks):
         for chunk in chunks:
             group = chunk.arrays[group_by] if group_by else None
-            tally.feed(chunk.start, role_arrays(tally.translator.binding, chunk.arrays), group)
+            tally.feed(chunk.start, chunk_roles(tally.translator.binding, chunk, tally.translator.source), group)
             if after_chunk is not None:
                 after_chunk()
 

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from lossctl.engine.binding import Binding, bind, forecast_hint
+from lossctl.engine.classes import class_labels
 from lossctl.engine.detect import detect_task
-from lossctl.engine.pipeline import Chunks, read_chunks, role_arrays
+from lossctl.engine.pipeline import Chunks, chunk_roles, read_chunks
 from lossctl.engine.request import LossChoice, Request
 from lossctl.engine.tally import Tally
 from lossctl.engine.task import (
     FORECAST_LAYOUT,
+    MATRIX,
     SCALAR,
     Task,
     default_losses,
@@ -115,13 +117,14 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         task = request.source.task
         layout = layout_of_task(task) if task is not None else layout_of_roles(roles)
     binding = bind(source.name, source.columns, layout, request.source.columns)
+    binding.classes = _text_classes(request, source, binding, layout)
     from_logits = choice.from_logits or binding.logit_names
     chunks = read_chunks(source, binding, request)
     try:
         first = next(chunks, None)
         if first is None:
             raise InputError("no data rows", file=source.name)
-        first_roles = role_arrays(binding, first.arrays) if layout == SCALAR else None
+        first_roles = chunk_roles(binding, first, source) if layout == SCALAR else None
         task = detect_task(layout, request.source.task, from_logits, first_roles)
         defaults = {"from_logits": True} if from_logits else {}
         if binding.quantile_levels is not None:
@@ -137,3 +140,16 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         chunks.close()  # stops the reader thread now, not when the traceback is collected
         raise
     return result, Chunks(first, chunks)
+
+
+def _text_classes(request: Request, source, binding: Binding, layout: str):
+    """The classes of a label column of text (``cat``/``dog``), or None for labels that are
+    numbers; ``--classes`` and ``--pos-label`` name text labels only."""
+    labels = binding.columns.get("y_true", [])
+    wanted = request.source.classes is not None or request.source.pos_label is not None
+    if layout in (SCALAR, MATRIX) and len(labels) == 1 and source.holds_text(labels[0]):
+        matrix = binding.columns["y_pred"] if layout == MATRIX else None
+        return class_labels(source, labels[0], matrix, request.source.classes, request.source.pos_label)
+    if wanted:
+        raise UsageError(f"--classes and --pos-label name text labels; {source.name} holds none")
+    return None

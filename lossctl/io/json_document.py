@@ -53,7 +53,14 @@ def open_json(text: TextData) -> Source:
         where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise InputError(f"not valid JSON: {getattr(exc, 'msg', exc)}{where}", file=name) from None
     columns = {column: _array(values, name, column) for column, values in _columns(document, name).items()}
-    return ArraySource(text.raw, "json", columns, origins={c: c for c in columns}, values=list(columns.values()))
+    return JsonDocumentSource(text.raw, "json", columns, origins={c: c for c in columns}, values=list(columns.values()))
+
+
+class JsonDocumentSource(ArraySource):
+    """The columns of a JSON document, held in memory."""
+
+    def holds_text(self, column: str) -> bool:
+        return self._columns[column].dtype.kind in "UO"
 
 
 def _is_json_lines(data: bytes) -> bool:

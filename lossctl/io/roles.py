@@ -95,6 +95,29 @@ def quantile_level(name: str) -> float | None:
     return level if 0.0 < level < 1.0 else None
 
 
+def class_names(columns: list[str]) -> list[str] | None:
+    """The classes a class matrix's column names say, in column order: ``p_cat``, ``p_dog``
+    give ``cat``, ``dog`` (the text after a matrix prefix such as ``prob_``, else after the
+    columns' common prefix up to a separator). None when the names are numbers (``prob_0``)
+    or say nothing."""
+    pattern = _prefix_pattern(GROUP_ROLES["matrix"])
+    matches = [pattern.match(column) for column in columns]
+    if all(matches):
+        names = [match["suffix"] for match in matches]
+    else:
+        common = re.match(r".*[-_ ]", _common_prefix(columns))
+        names = [column[common.end() :] for column in columns] if common else []
+    if len(set(names)) != len(columns) or any(not name or re.fullmatch(r"[\d.]+", name) for name in names):
+        return None
+    return names
+
+
+def _common_prefix(names: list[str]) -> str:
+    first, last = min(names), max(names)
+    size = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
+    return first[:size]
+
+
 def is_logit(name: str) -> bool:
     """Whether a column or group name says it holds logits (`logit`, `logits_3`, ...)."""
     return name.lower().startswith("logit")
