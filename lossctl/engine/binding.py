@@ -34,6 +34,7 @@ class Binding:
     logit_names: bool = False
     quantile_levels: tuple[float, ...] | None = None  # of quantile columns named q_0.1, q_0.5, ...
     classes: ClassLabels | None = None  # a label column of text: its classes
+    shown: list[str] = field(default_factory=list)  # shown beside worst rows and per-sample values
 
     def needed(self) -> list[str]:
         """Every column to read, each once, in role order."""
@@ -42,6 +43,12 @@ class Binding:
             for c in cols:
                 seen.setdefault(c)
         return list(seen)
+
+    def show_inputs(self, key: str | None) -> None:
+        """Show the row's ``key`` column (when there is one), then each single-column role's
+        column (the label, the prediction, ...; not the weight), beside its losses."""
+        scalar = [cols[0] for role, cols in self.columns.items() if len(cols) == 1 and role != "sample_weight"]
+        self.shown = list(dict.fromkeys(([key] if key else []) + scalar))
 
     def column_of(self, role: str) -> str | None:
         """The column (or, for a matrix, the group) a role was read from, for messages."""

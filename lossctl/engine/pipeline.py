@@ -59,7 +59,9 @@ def read_chunks(source, binding: Binding, request: Request) -> Generator:
     chunk_rows = request.execution.chunk_rows
     text = [binding.classes.column] if binding.classes is not None else []
     numeric = [column for column in binding.needed() if column not in text]
-    other = text + ([group_by] if group_by else [])
+    other = list(
+        dict.fromkeys(text + ([group_by] if group_by else []) + [c for c in binding.shown if c not in numeric])
+    )
     chunks = source.iter_chunks(numeric, other, chunk_rows=chunk_rows, exact=False)
     return read_ahead(chunks, depth=max(1, READ_AHEAD_ROWS // chunk_rows))
 
@@ -88,7 +90,9 @@ def fold(
     with contextlib.closing(chunks):
         for chunk in chunks:
             group = chunk.arrays[group_by] if group_by else None
-            tally.feed(chunk.start, chunk_roles(tally.translator.binding, chunk, tally.translator.source), group)
+            binding = tally.translator.binding
+            context = {column: chunk.arrays[column] for column in binding.shown}
+            tally.feed(chunk.start, chunk_roles(binding, chunk, tally.translator.source), group, context)
             if after_chunk is not None:
                 after_chunk()
 

@@ -31,7 +31,7 @@ from lossctl.engine.task import (
 )
 from lossctl.engine.translate import Translator
 from lossctl.errors import InputError, UsageError
-from lossctl.io import detect_roles, is_glob
+from lossctl.io import detect_roles, is_glob, is_key_name
 from lossctl.losses import resolve
 
 
@@ -118,6 +118,9 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         layout = layout_of_task(task) if task is not None else layout_of_roles(roles)
     binding = bind(source.name, source.columns, layout, request.source.columns)
     binding.classes = _text_classes(request, source, binding, layout)
+    if request.outputs.worst or request.outputs.per_sample is not None:
+        on = request.source.on
+        binding.show_inputs(on if on in source.columns else next((c for c in source.columns if is_key_name(c)), None))
     from_logits = choice.from_logits or binding.logit_names
     chunks = read_chunks(source, binding, request)
     try:

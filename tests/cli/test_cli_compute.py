@@ -303,12 +303,12 @@ def test_worst_table_is_exact_with_one_based_rows(run, worst_csv):
         "worst.csv: 4 rows, task regression\n"
         "y_true=y_true, y_pred=y_pred\n"
         "worst 2 rows of worst.csv: mse\n"
-        "┏━━━━━┳━━━━━━┓\n"
-        "┃ row ┃  mse ┃\n"
-        "┡━━━━━╇━━━━━━┩\n"
-        "│   4 │   16 │\n"
-        "│   2 │ 0.25 │\n"
-        "└─────┴──────┘\n"
+        "┏━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━┓\n"
+        "┃ row ┃ y_true ┃ y_pred ┃  mse ┃\n"
+        "┡━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━┩\n"
+        "│   4 │      4 │      8 │   16 │\n"
+        "│   2 │      2 │    2.5 │ 0.25 │\n"
+        "└─────┴────────┴────────┴──────┘\n"
     )
 
 
@@ -332,6 +332,8 @@ def test_per_sample_parquet_with_several_losses(run, files):
     ok(run("compare", "-l", "mse", "-l", "mae", "r.csv", "--per-sample", "losses.parquet"))
     assert pq.read_table(files / "losses.parquet").to_pydict() == {
         "row": [1, 2, 3, 4],
+        "y_true": [1.0, 2.0, 3.0, 4.0],  # the inputs of r.csv beside their losses
+        "y_pred": [1.0, 2.0, 3.0, 8.0],
         "mse": [0.0, 0.0, 0.0, 16.0],
         "mae": [0.0, 0.0, 0.0, 4.0],
     }
