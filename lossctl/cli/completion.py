@@ -10,10 +10,12 @@ would otherwise complete nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 
 import click
-from click.shell_completion import CompletionItem
+from click import shell_completion
+from click.shell_completion import CompletionItem, split_arg_string
 
 Complete = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
 
@@ -68,3 +70,37 @@ def complete_choices(choices: tuple[str, ...]) -> Complete:
         return [CompletionItem(choice) for choice in choices if choice.startswith(incomplete)]
 
     return complete
+
+
+class ColonBashComplete(shell_completion.BashComplete):
+    """Click's bash completion, aware that bash cuts words at ``:`` (``COMP_WORDBREAKS``),
+    which splits ``huber:delta=1`` into three words: the line up to the cursor
+    (``COMP_LINE``) is parsed instead of bash's words, and each candidate is cut to the part
+    of it that bash replaces, from the last ``:`` of the word (as bash-completion's
+    ``__ltrim_colon_completions``). Without ``COMP_LINE``, Click's protocol as it is."""
+
+    source_template = shell_completion._SOURCE_BASH.replace(
+        'env COMP_WORDS="${COMP_WORDS[*]}"', 'env COMP_LINE="${COMP_LINE:0:COMP_POINT}" COMP_WORDS="${COMP_WORDS[*]}"'
+    )
+    _cut = 0
+
+    def get_completion_args(self) -> tuple[list[str], str]:
+        line = os.environ.get("COMP_LINE")
+        if line is None:
+            return super().get_completion_args()
+        words = split_arg_string(line)
+        ended = not words or line[-1:].isspace()
+        args, incomplete = (words[1:], "") if ended else (words[1:-1], words[-1])
+        bash_words, cword = split_arg_string(os.environ.get("COMP_WORDS", "")), int(os.environ.get("COMP_CWORD", 0))
+        bash_word = bash_words[cword] if cword < len(bash_words) else ""
+        self._cut = max(0, len(incomplete) - len(bash_word))
+        return args, incomplete
+
+    def format_completion(self, item: CompletionItem) -> str:
+        value = item.value[self._cut :] if item.type == "plain" else item.value
+        return f"{item.type},{value}"
+
+
+def use_colon_aware_bash() -> None:
+    """Complete bash with ``ColonBashComplete``: called before Click answers a completion."""
+    shell_completion.add_completion_class(ColonBashComplete, "bash")

@@ -1,6 +1,7 @@
 """Shell completion through Click's protocol, in a subprocess of the console script: loss
 names (and a loss's parameters after ``name:``), example ids, file names for FILE arguments,
-and the choices of options Click does not check itself; then in bash itself."""
+and the choices of options Click does not check itself; then in bash itself, where a word is
+cut at ``:``."""
 
 from __future__ import annotations
 
@@ -79,10 +80,16 @@ def test_in_bash():
         [str(lossctl_script())], env={**os.environ, "_LOSSCTL_COMPLETE": "bash_source"}, capture_output=True, text=True
     ).stdout
     assert "complete" in script
+    # bash cuts words at ':' (COMP_WORDBREAKS): "huber:" is the words "huber" and ":", and
+    # the completion replaces the word ":" (so it starts with ':'), bash keeping "huber".
     probe = (
         f"{script}\n"
-        'COMPREPLY=(); COMP_WORDS=(lossctl compute -l hu); COMP_CWORD=3; _lossctl_completion lossctl; echo "${COMPREPLY[*]}"\n'
-        'COMPREPLY=(); COMP_WORDS=(lossctl examples spam-b); COMP_CWORD=2; _lossctl_completion lossctl; echo "${COMPREPLY[*]}"\n'
+        'ask() { COMPREPLY=(); COMP_LINE=$1; COMP_POINT=${#1}; read -ra COMP_WORDS <<< "$2"; COMP_CWORD=$3;'
+        ' _lossctl_completion lossctl; echo "${COMPREPLY[*]}"; }\n'
+        "ask 'lossctl compute -l hu' 'lossctl compute -l hu' 3\n"
+        "ask 'lossctl examples spam-b' 'lossctl examples spam-b' 2\n"
+        "ask 'lossctl compute -l huber:' 'lossctl compute -l huber :' 4\n"
+        "ask 'lossctl compute -l huber:de' 'lossctl compute -l huber : de' 5\n"
     )
     proc = subprocess.run(
         ["bash", "--norc", "--noprofile"], input=probe, capture_output=True, text=True, timeout=60,
@@ -91,3 +98,4 @@ def test_in_bash():
     lines = proc.stdout.splitlines()
     assert lines[0].split() == ["huber"], proc.stderr
     assert lines[1].split() == ["spam-bce"]
+    assert lines[2:] == [":delta=", "delta="]
