@@ -18,6 +18,7 @@ error naming its file, column and row; an empty cell or null is a missing value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -52,7 +53,7 @@ class ClassLabels:
         """The class numbers of ``labels`` (an array of str, None for a missing one), as
         float64 (NaN where missing); ``start`` is their first 0-based row in ``source``."""
         index = {name: float(i) for i, name in enumerate(self.names)} | {None: np.nan, "": np.nan}
-        codes = np.fromiter((index.get(label, -1.0) for label in labels.tolist()), np.float64, len(labels))
+        codes = np.fromiter(map(index.get, labels.tolist(), repeat(-1.0)), np.float64, len(labels))  # C speed
         unknown = np.flatnonzero(codes == -1.0)
         if len(unknown):
             first = int(unknown[0])
