@@ -26,6 +26,8 @@ from cases import (
     PANDAS,
     POLARS,
     STARTUP,
+    SWEEP,
+    SWEPT,
     VERSION,
     case_name,
 )
@@ -44,6 +46,7 @@ STARTUP_OVER_IMPORTS = 1.5
 # format -> lossctl compute / the fastest peer computing the same number (DuckDB, polars, the script)
 OVER_FASTEST_PEER = {"csv": 1.1, "parquet": 1.0}
 PEERS = (ARROW, DUCKDB, POLARS)
+SWEEP_OVER_COMPUTE = 4.0  # a 50-point sweep of huber over one compute
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,10 @@ def evaluate(results: Results) -> list[Target]:
     if _has(results, base, large):
         ratio = _ratio(results, (large, COMPUTE), (base, COMPUTE), "peak_mib")
         out.append(Target(f"{large}: peak lossctl on 5x rows / on base file", ratio, LARGE_OVER_BASE))
+    swept = case_name(SWEPT[0], "parquet", SWEPT[1])
+    if _has(results, swept):
+        ratio = _ratio(results, (swept, SWEEP), (swept, COMPUTE), "median_s")
+        out.append(Target(f"{swept}: time lossctl sweep (50 deltas) / compute", ratio, SWEEP_OVER_COMPUTE))
     if _has(results, STARTUP):
         ratio = _ratio(results, (STARTUP, VERSION), (STARTUP, IMPORTS), "median_s")
         out.append(Target("startup: lossctl --version / import numpy, click, rich", ratio, STARTUP_OVER_IMPORTS))

@@ -25,6 +25,7 @@ INPUT_KEYS = (
     "on",
     "model_weights",
     "task",
+    "multioutput",
     "nan",
     "input_format",
     "encoding",
@@ -112,6 +113,9 @@ def declared_options(*keys: str, validated: bool = True):
 
 
 parameter_options = declared_options(*PARAMETERS, "from_logits")
+# The commands that draw histograms keep --bins for theirs: a calibration score's bins are
+# then given in its spec (ece:bins=10).
+drawing_parameter_options = declared_options(*(key for key in PARAMETERS if key != "bins"), "from_logits")
 input_options = declared_options(*INPUT_KEYS)
 engine_options = declared_options(*ENGINE_KEYS)
 interval_options = declared_options(*INTERVAL_KEYS)

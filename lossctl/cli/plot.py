@@ -16,9 +16,9 @@ from lossctl.cli.groups import HelpGroup
 from lossctl.cli.options import (
     compose,
     declared_options,
+    drawing_parameter_options,
     input_options,
     no_progress_option,
-    parameter_options,
     precision_option,
 )
 from lossctl.cli.output import note, warn
@@ -205,7 +205,7 @@ def curves(
 @click.option("--top", type=click.IntRange(0), default=5, show_default=True, help="List the K worst rows.")
 @precision_option
 @no_progress_option
-@parameter_options
+@drawing_parameter_options
 @input_options
 @drawing_options
 def samples(

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import click
 
-from lossctl.cli.options import input_options, labels_option, no_progress_option, parameter_options, precision_option
+from lossctl.cli.options import (
+    drawing_parameter_options,
+    input_options,
+    labels_option,
+    no_progress_option,
+    precision_option,
+)
 from lossctl.cli.output import write_result
 from lossctl.cli.plot import evaluate_collecting, range_option
 
@@ -20,7 +26,7 @@ Examples:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--loss", "-l", "losses", multiple=True, help="A loss (repeatable); default: every loss that fits.")
 @labels_option
-@parameter_options
+@drawing_parameter_options
 @input_options
 @precision_option
 @click.option(

@@ -55,14 +55,12 @@ def read_chunks(source, binding: Binding, request: Request) -> Generator:
     """The chunks a pass folds: the bound columns (and the group-by column), at most
     ``chunk_rows`` rows at a time, as the reader delivers them, read ahead of the fold by up
     to READ_AHEAD_ROWS rows. A label column of text comes as text (see ``chunk_roles``)."""
-    group_by = request.source.group_by
     chunk_rows = request.execution.chunk_rows
     text = [binding.classes.column] if binding.classes is not None else []
     numeric = [column for column in binding.needed() if column not in text]
-    other = list(
-        dict.fromkeys(text + ([group_by] if group_by else []) + [c for c in binding.shown if c not in numeric])
-    )
-    chunks = source.iter_chunks(numeric, other, chunk_rows=chunk_rows, exact=False)
+    wanted = [*text, request.source.group_by, pairing_key(request), *binding.shown]
+    others = [column for column in dict.fromkeys(wanted) if column and column not in numeric]
+    chunks = source.iter_chunks(numeric, others, chunk_rows=chunk_rows, exact=False)
     return read_ahead(chunks, depth=max(1, READ_AHEAD_ROWS // chunk_rows))
 
 
@@ -82,17 +80,28 @@ class Chunks:
         self._rest.close()
 
 
+def pairing_key(request: Request) -> str | None:
+    """The column rows are paired by (``--on``), where an interval pairs them: else by position."""
+    return request.source.on if request.outputs.ci is not None else None
+
+
 def fold(
-    tally: Tally, chunks: Chunks | Generator, group_by: str | None, after_chunk: Callable[[], None] | None = None
+    tally: Tally,
+    chunks: Chunks | Generator,
+    group_by: str | None,
+    after_chunk: Callable[[], None] | None = None,
+    key: str | None = None,
 ) -> None:
-    """Feed every chunk to ``tally``. The chunks are closed however the loop ends, which stops
-    their reader thread at once (a loop left by an exception does not close its iterator)."""
+    """Feed every chunk to ``tally`` (with its rows' ``key`` column, when rows are paired by
+    it). The chunks are closed however the loop ends, which stops their reader thread at once
+    (a loop left by an exception does not close its iterator)."""
     with contextlib.closing(chunks):
         for chunk in chunks:
             group = chunk.arrays[group_by] if group_by else None
+            keys = chunk.arrays[key] if key else None
             binding = tally.translator.binding
             context = {column: chunk.arrays[column] for column in binding.shown}
-            tally.feed(chunk.start, chunk_roles(binding, chunk, tally.translator.source), group, context)
+            tally.feed(chunk.start, chunk_roles(binding, chunk, tally.translator.source), group, keys, context)
             if after_chunk is not None:
                 after_chunk()
 
@@ -111,5 +120,8 @@ def summarize(tally: Tally, task: Task, binding: Binding, source, request: Reque
         notes=tally.notes,
         group_by=request.source.group_by,
         weights_file=request.source.model_weights,
+        labels=tally.labels.total if tally.ci is not None else None,
+        paired_on=pairing_key(request),
+        multioutput=request.source.multioutput if binding.outputs() else None,
     )
     return evaluation, warnings

@@ -35,7 +35,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from lossctl import __version__
-from lossctl.output.document import SCHEMA, input_json
+from lossctl.output.document import SCHEMA, input_json, interval_json
 from lossctl.output.grid import Grid
 from lossctl.output.numbers import format_value
 
@@ -121,7 +121,7 @@ def diff_json(d: Diff) -> str:
 
 
 def _interval(ci: Interval | None) -> dict[str, Any] | None:
-    return None if ci is None else ci.as_json()
+    return None if ci is None else interval_json(ci)
 
 
 def _finite(value: Any) -> Any:

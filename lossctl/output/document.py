@@ -116,6 +116,8 @@ def input_json(evaluation: Evaluation) -> dict[str, Any]:
         out["group_by"] = evaluation.group_by
     if evaluation.weights_file:
         out["model_weights"] = evaluation.weights_file
+    if evaluation.multioutput:
+        out["multioutput"] = evaluation.multioutput
     return out
 
 
@@ -134,15 +136,15 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
     if result.worst is not None:
         out["worst"] = [{"row": row + 1, "value": value} for row, value in result.worst]
     if result.ci is not None:
-        out["ci"] = _interval_json(result.ci)
+        out["ci"] = interval_json(result.ci)
     if result.bins is not None:
         out["bins"] = result.bins
     if result.components is not None:
-        out["components"] = [{"level": float(name), "value": _number(value)} for name, value in result.components]
+        out["components"] = [{**part, "value": _number(part["value"])} for part in result.components]
     return out
 
 
-def _interval_json(ci: Interval) -> dict[str, Any]:
+def interval_json(ci: Interval) -> dict[str, Any]:
     return {
         "level": ci.level,
         "low": _number(ci.low),
@@ -158,7 +160,7 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
         "reference": c.reference,
         "model": c.model,
         "diff": _number(c.diff),
-        "ci": _interval_json(c.ci),
+        "ci": interval_json(c.ci),
         "p_value": c.p_value,
         "verdict": c.verdict,
     }
