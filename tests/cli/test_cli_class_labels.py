@@ -134,3 +134,13 @@ def test_group_by_text_labels_shows_the_labels(run, tmp_path):
     binary_csv(tmp_path)
     doc = document(run("compute", "-l", "bce", "--group-by", "label", "--format", "json", "b.csv"))
     assert sorted(r["group"] for r in doc["results"] if "group" in r) == ["no", "yes"]
+
+
+def test_diff_of_two_models_with_text_labels(run, tmp_path):
+    binary_csv(tmp_path, name="a.csv")
+    p_b = [0.3, 0.8, 0.7, 0.1, 0.5]
+    write(tmp_path / "b.csv", "label,proba\n" + "".join(f"{y},{p}\n" for y, p in zip(LABELS, p_b, strict=True)))
+    doc = document(run("diff", "-l", "bce", "--format", "json", "a.csv", "b.csv"))
+    (result,) = doc["results"]
+    assert result["a"] == pytest.approx(log_loss(LABELS, P_YES), rel=1e-12)
+    assert result["b"] == pytest.approx(log_loss(LABELS, p_b), rel=1e-12)
