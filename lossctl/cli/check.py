@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from lossctl.check.checks import SEVERITIES
+from lossctl.cli.completion import complete_files, complete_losses
 from lossctl.cli.options import INTERVAL_KEYS, LevelCommand, declared_options, interval_options, levels_filled
 from lossctl.cli.output import note, warn, write_result
 from lossctl.errors import UsageError
@@ -93,10 +94,11 @@ Examples:
   lossctl check preds.csv --loss mse --baseline-file main_preds.csv --significance 0.05
   lossctl check --junit-xml report.xml          # checks from [tool.lossctl]""",
 )
-@click.argument("files", nargs=-1)
+@click.argument("files", nargs=-1, shell_complete=complete_files)
 @click.option(
     "--loss",
     "-l",
+    shell_complete=complete_losses,
     multiple=True,
     metavar="SPEC",
     help="Open a check of this loss; the check options after it belong to it.",
@@ -106,12 +108,14 @@ Examples:
 @click.option(
     "--baseline",
     multiple=True,
+    shell_complete=complete_files,
     metavar="FILE",
     help="A 'lossctl compute --format json' result; the check fails when value > baseline + max(ATOL, RTOL*|baseline|).",
 )
 @click.option(
     "--baseline-file",
     multiple=True,
+    shell_complete=complete_files,
     metavar="FILE",
     help="A baseline model's predictions on the same rows, in the same order; compared as --baseline is.",
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from lossctl.cli.completion import complete_files, complete_losses
 from lossctl.cli.evaluation import compute_and_emit
 from lossctl.cli.options import (
     LevelCommand,
@@ -27,11 +28,16 @@ Examples:
   lossctl compare --group-by region binary.parquet""",
 )
 @click.option(
-    "--loss", "-l", "losses", multiple=True, help="A loss to compare (repeatable); default: every loss that fits."
+    "--loss",
+    "-l",
+    "losses",
+    multiple=True,
+    shell_complete=complete_losses,
+    help="A loss to compare (repeatable); default: every loss that fits.",
 )
 @labels_option
 @reference_option
-@click.argument("files", nargs=-1)
+@click.argument("files", nargs=-1, shell_complete=complete_files)
 @parameter_options
 @input_options
 @engine_options

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from lossctl.cli.completion import complete_files, complete_losses
 from lossctl.cli.options import (
     INPUT_KEYS,
     LevelCommand,
@@ -26,10 +27,15 @@ Examples:
   lossctl diff --on id --group-by region main.parquet candidate.parquet
   lossctl diff --fail-on-regression -l bce main.csv candidate.csv     # exit 1 on a real regression""",
 )
-@click.argument("file_a")
-@click.argument("file_b")
+@click.argument("file_a", shell_complete=complete_files)
+@click.argument("file_b", shell_complete=complete_files)
 @click.option(
-    "--loss", "-l", "losses", multiple=True, help="A loss to compare (repeatable); default: every loss that fits."
+    "--loss",
+    "-l",
+    "losses",
+    multiple=True,
+    shell_complete=complete_losses,
+    help="A loss to compare (repeatable); default: every loss that fits.",
 )
 @click.option(
     "--top",

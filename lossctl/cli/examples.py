@@ -7,6 +7,7 @@ import json
 
 import click
 
+from lossctl.cli.completion import complete_examples
 from lossctl.cli.output import write_result
 from lossctl.output.grid import Grid
 from lossctl.output.numbers import format_value
@@ -58,7 +59,7 @@ def _one(example_id: str, fmt: str) -> str:
 
 
 @click.command()
-@click.argument("example_id", required=False)
+@click.argument("example_id", required=False, shell_complete=complete_examples)
 @click.option("--errata", is_flag=True, help="List the errata of the documents' formulas instead.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 @click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True, help="Significant digits.")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from lossctl.cli.completion import complete_losses
 from lossctl.cli.output import write_result
 from lossctl.losses.tasks import TASKS
 from lossctl.output.grid import Grid
@@ -110,7 +111,7 @@ def _errata(name: str) -> list[str]:
 
 
 @click.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_losses)
 def explain(name: str) -> None:
     """Explain the loss NAME: formula, parameters and domains, conventions, the peer
     libraries that compute the same number, properties, references, and the reference

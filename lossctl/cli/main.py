@@ -143,6 +143,10 @@ def _run(argv: list[str] | None) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; never a traceback for a user's error."""
+    if "_LOSSCTL_COMPLETE" in os.environ:  # a shell asks for completions (see cli.completion)
+        from lossctl.cli.completion import use_colon_aware_bash
+
+        use_colon_aware_bash()
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = {signum: signal.signal(signum, _interrupt) for signum in _ENDING} if in_main_thread else {}
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from lossctl.cli.completion import complete_choices, complete_files
 from lossctl.options.declared import BY_KEY, CHOICE, FLAG, INTEGER, LEVEL, NUMBER, PARAMETERS, PATH, Option
 from lossctl.output.render import FORMATS
 
@@ -18,6 +19,8 @@ INPUT_KEYS = (
     "variance",
     "members",
     "quantiles",
+    "classes",
+    "pos_label",
     "group_by",
     "on",
     "model_weights",
@@ -62,6 +65,7 @@ def option(key: str, *, validated: bool = True):
         return click.option(declared.flag, declared.key, type=kind, default=None, metavar=declared.metavar, help=text)
     kind: click.ParamType | type | None = None
     metavar = declared.metavar
+    complete = complete_files if declared.type == PATH else None
     if declared.type == NUMBER:
         kind = float
     elif declared.type == INTEGER:
@@ -71,7 +75,10 @@ def option(key: str, *, validated: bool = True):
     elif declared.type == CHOICE:
         kind = click.Choice(declared.choices) if validated else None
         metavar = None if validated else f"[{'|'.join(declared.choices)}]"
-    return click.option(declared.flag, declared.key, type=kind, metavar=metavar, default=None, help=text)
+        complete = None if validated else complete_choices(declared.choices)
+    return click.option(
+        declared.flag, declared.key, type=kind, metavar=metavar, default=None, help=text, shell_complete=complete
+    )
 
 
 class LevelCommand(click.Command):

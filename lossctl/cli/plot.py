@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from lossctl.cli.completion import complete_files, complete_losses
 from lossctl.cli.evaluation import evaluate_files
 from lossctl.cli.groups import HelpGroup
 from lossctl.cli.options import (
@@ -135,7 +136,15 @@ def plot() -> None:
 
 
 @plot.command()
-@click.option("--loss", "-l", "losses", multiple=True, required=True, help="A loss to draw (repeatable).")
+@click.option(
+    "--loss",
+    "-l",
+    "losses",
+    multiple=True,
+    shell_complete=complete_losses,
+    required=True,
+    help="A loss to draw (repeatable).",
+)
 @range_option
 @click.option("--points", type=click.IntRange(2, 10_001), default=401, show_default=True, help="Points along the axis.")
 @click.option(
@@ -184,9 +193,16 @@ def curves(
 
 
 @plot.command()
-@click.option("--loss", "-l", "losses", multiple=True, help="A loss (repeatable); default: every loss that fits.")
-@click.argument("file")
-@click.argument("labels_file", required=False)
+@click.option(
+    "--loss",
+    "-l",
+    "losses",
+    multiple=True,
+    shell_complete=complete_losses,
+    help="A loss (repeatable); default: every loss that fits.",
+)
+@click.argument("file", shell_complete=complete_files)
+@click.argument("labels_file", required=False, shell_complete=complete_files)
 @click.option(
     "--bins", type=click.IntRange(1, 1000), help="Histogram bins (default: 10 in the terminal, 40 in images)."
 )
@@ -254,13 +270,14 @@ def samples(
     "--loss",
     "-l",
     "loss",
+    shell_complete=complete_losses,
     default="ece",
     show_default=True,
     help="The calibration score whose bins are drawn: ece:bins=10, ece:binning=equal-mass, "
     "rmsce:multiclass=classwise, ...",
 )
-@click.argument("file")
-@click.argument("labels_file", required=False)
+@click.argument("file", shell_complete=complete_files)
+@click.argument("labels_file", required=False, shell_complete=complete_files)
 @no_progress_option
 @declared_options("from_logits", *CLASSIFIER_KEYS)
 @drawing_options

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lossctl.engine.classes import ClassLabels
 from lossctl.engine.request import ColumnChoice
 from lossctl.engine.task import (
     FORECAST_LAYOUT,
@@ -34,6 +35,8 @@ class Binding:
     logit_names: bool = False
     quantile_levels: tuple[float, ...] | None = None  # of quantile columns named q_0.1, q_0.5, ...
     multi_output: bool = False  # several target columns, each with its prediction column
+    classes: ClassLabels | None = None  # a label column of text: its classes
+    shown: list[str] = field(default_factory=list)  # shown beside worst rows and per-sample values
 
     def needed(self) -> list[str]:
         """Every column to read, each once, in role order."""
@@ -43,6 +46,12 @@ class Binding:
                 seen.setdefault(c)
         return list(seen)
 
+    def show_inputs(self, key: str | None) -> None:
+        """Show the row's ``key`` column (when there is one), then each single-column role's
+        column (the label, the prediction, ...; not the weight), beside its losses."""
+        scalar = [cols[0] for role, cols in self.columns.items() if len(cols) == 1 and role != "sample_weight"]
+        self.shown = list(dict.fromkeys(([key] if key else []) + scalar))
+
     def column_of(self, role: str) -> str | None:
         """The column (or, for a matrix, the group) a role was read from, for messages."""
         cols = self.columns.get(role)
@@ -51,7 +60,8 @@ class Binding:
         return cols[0] if len(cols) == 1 else f"{cols[0]}..{cols[-1]}"
 
     def describe(self) -> str:
-        return ", ".join(f"{role}={self.column_of(role)}" for role in self.columns)
+        roles = ", ".join(f"{role}={self.column_of(role)}" for role in self.columns)
+        return f"{roles}; {self.classes.describe()}" if self.classes is not None else roles
 
     def outputs(self) -> tuple[str, ...] | None:
         """The target columns of a multi-output regression (several, each with its prediction

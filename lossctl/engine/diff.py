@@ -22,7 +22,7 @@ from lossctl.engine.binding import Binding
 from lossctl.engine.changed import ChangedRow, TopChanged
 from lossctl.engine.comparison import Comparison, against_reference
 from lossctl.engine.local import open_input
-from lossctl.engine.pipeline import READ_AHEAD_ROWS, role_arrays, summarize
+from lossctl.engine.pipeline import READ_AHEAD_ROWS, chunk_roles, summarize
 from lossctl.engine.plan import Plan, plan, resolve_losses
 from lossctl.engine.read_ahead import read_ahead
 from lossctl.engine.request import Request
@@ -95,8 +95,10 @@ def diff(request_a: Request, request_b: Request, *, on: str | None = None, top: 
     ]
     key = on or next((c for c in sources[0].columns if is_key_name(c)), None)
     top_changed = TopChanged(top)
-    other = [c for c in dict.fromkeys([group_by, key]) if c is not None]
-    needed = plan_a.binding.needed() + binding_b.needed()
+    bindings = (plan_a.binding, binding_b)
+    text = [b.classes.column for b in bindings if b.classes is not None]  # text labels, coded per chunk
+    other = [c for c in dict.fromkeys([*text, group_by, key]) if c is not None]
+    needed = [c for c in plan_a.binding.needed() + binding_b.needed() if c not in text]
     chunk_rows = request_a.execution.chunk_rows
     chunks = read_ahead(
         joined.iter_chunks(needed, other, chunk_rows=chunk_rows, exact=False),
@@ -104,7 +106,7 @@ def diff(request_a: Request, request_b: Request, *, on: str | None = None, top: 
     )
     try:
         for chunk in chunks:
-            arrays = [role_arrays(binding, chunk.arrays) for binding in (plan_a.binding, binding_b)]
+            arrays = [chunk_roles(binding, chunk, joined) for binding in bindings]
             _same_labels(arrays, plan_a.binding, sources, chunk.start, on)
             group = chunk.arrays[group_by] if group_by else None
             for tally, by_role in zip(tallies, arrays, strict=True):
@@ -164,7 +166,8 @@ def _exposed(binding: Binding, names: dict[str, str], file: str) -> Binding:
         if missing:
             raise UsageError(f"{file}: column {missing[0]!r} is the key the rows are paired on, not a {role}")
         columns[role] = [names[c] for c in cols]
-    return Binding(columns, binding.logit_names, binding.quantile_levels)
+    classes = None if binding.classes is None else replace(binding.classes, column=names[binding.classes.column])
+    return Binding(columns, binding.logit_names, binding.quantile_levels, classes)
 
 
 def _same_labels(arrays: list[dict[str, np.ndarray]], binding: Binding, sources: list, start: int, on: str | None):

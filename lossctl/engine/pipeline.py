@@ -41,13 +41,26 @@ def role_arrays(binding: Binding, arrays: dict[str, np.ndarray]) -> dict[str, np
     return out
 
 
+def chunk_roles(binding: Binding, chunk, source) -> dict[str, np.ndarray]:
+    """A chunk's arrays by role (``role_arrays``), text class labels coded as their class
+    numbers (an unknown label is an error naming its row in ``source``)."""
+    arrays = chunk.arrays
+    classes = binding.classes
+    if classes is not None:
+        arrays = {**arrays, classes.column: classes.code(arrays[classes.column], chunk.start, source)}
+    return role_arrays(binding, arrays)
+
+
 def read_chunks(source, binding: Binding, request: Request) -> Generator:
     """The chunks a pass folds: the bound columns (and the group-by column), at most
     ``chunk_rows`` rows at a time, as the reader delivers them, read ahead of the fold by up
-    to READ_AHEAD_ROWS rows."""
-    others = [column for column in dict.fromkeys((request.source.group_by, pairing_key(request))) if column]
+    to READ_AHEAD_ROWS rows. A label column of text comes as text (see ``chunk_roles``)."""
     chunk_rows = request.execution.chunk_rows
-    chunks = source.iter_chunks(binding.needed(), others, chunk_rows=chunk_rows, exact=False)
+    text = [binding.classes.column] if binding.classes is not None else []
+    numeric = [column for column in binding.needed() if column not in text]
+    wanted = [*text, request.source.group_by, pairing_key(request), *binding.shown]
+    others = [column for column in dict.fromkeys(wanted) if column and column not in numeric]
+    chunks = source.iter_chunks(numeric, others, chunk_rows=chunk_rows, exact=False)
     return read_ahead(chunks, depth=max(1, READ_AHEAD_ROWS // chunk_rows))
 
 
@@ -86,7 +99,9 @@ def fold(
         for chunk in chunks:
             group = chunk.arrays[group_by] if group_by else None
             keys = chunk.arrays[key] if key else None
-            tally.feed(chunk.start, role_arrays(tally.translator.binding, chunk.arrays), group, keys)
+            binding = tally.translator.binding
+            context = {column: chunk.arrays[column] for column in binding.shown}
+            tally.feed(chunk.start, chunk_roles(binding, chunk, tally.translator.source), group, keys, context)
             if after_chunk is not None:
                 after_chunk()
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from lossctl.engine.binding import Binding, bind, forecast_hint
+from lossctl.engine.classes import class_labels
 from lossctl.engine.detect import detect_task, real_targets
-from lossctl.engine.pipeline import Chunks, read_chunks, role_arrays
+from lossctl.engine.pipeline import Chunks, chunk_roles, read_chunks
 from lossctl.engine.request import LossChoice, Request
 from lossctl.engine.tally import Tally
 from lossctl.engine.task import (
@@ -30,7 +31,7 @@ from lossctl.engine.task import (
 )
 from lossctl.engine.translate import Translator
 from lossctl.errors import InputError, UsageError
-from lossctl.io import detect_roles, is_glob
+from lossctl.io import detect_roles, is_glob, is_key_name
 from lossctl.losses import resolve
 from lossctl.losses.multioutput import MultiOutputLoss
 from lossctl.losses.tasks import DISTRIBUTION, REGRESSION
@@ -118,6 +119,10 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         task = request.source.task
         layout = layout_of_task(task) if task is not None else layout_of_roles(roles)
     binding = bind(source.name, source.columns, layout, request.source.columns)
+    binding.classes = _text_classes(request, source, binding, layout)
+    if request.outputs.worst or request.outputs.per_sample is not None:
+        on = request.source.on
+        binding.show_inputs(on if on in source.columns else next((c for c in source.columns if is_key_name(c)), None))
     from_logits = choice.from_logits or binding.logit_names
     chunks = read_chunks(source, binding, request)
     try:
@@ -125,7 +130,7 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         if first is None:
             raise InputError("no data rows", file=source.name)
         first_roles = (
-            role_arrays(binding, first.arrays) if layout in (SCALAR, MATRIX) and not binding.outputs() else None
+            chunk_roles(binding, first, source) if layout in (SCALAR, MATRIX) and not binding.outputs() else None
         )
         task = detect_task(layout, request.source.task, from_logits, first_roles)
         if binding.outputs() and request.source.task is None:
@@ -148,6 +153,19 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         chunks.close()  # stops the reader thread now, not when the traceback is collected
         raise
     return result, Chunks(first, chunks)
+
+
+def _text_classes(request: Request, source, binding: Binding, layout: str):
+    """The classes of a label column of text (``cat``/``dog``), or None for labels that are
+    numbers; ``--classes`` and ``--pos-label`` name text labels only."""
+    labels = binding.columns.get("y_true", [])
+    wanted = request.source.classes is not None or request.source.pos_label is not None
+    if layout in (SCALAR, MATRIX) and len(labels) == 1 and source.holds_text(labels[0]):
+        matrix = binding.columns["y_pred"] if layout == MATRIX else None
+        return class_labels(source, labels[0], matrix, request.source.classes, request.source.pos_label)
+    if wanted:
+        raise UsageError(f"--classes and --pos-label name text labels; {source.name} holds none")
+    return None
 
 
 def _multi_output(losses: list, targets: tuple[str, ...], mode: str, task: Task) -> list:

@@ -55,6 +55,8 @@ class Source:
     input_format: str | None = None  # from the extension, else the content, when None
     encoding: str = "utf-8"
     storage_options: Mapping[str, Any] = field(default_factory=dict)  # fsspec options of URLs
+    classes: tuple[str, ...] | None = None  # text class labels in class order (--classes)
+    pos_label: str | None = None  # the positive class of text binary labels (--pos-label)
 
 
 @dataclass(frozen=True)

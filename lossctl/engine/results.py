@@ -20,6 +20,7 @@ class LossResult:
     n: int
     group: Any = None
     worst: list[tuple[int, float]] | None = None  # (0-based row, value); shown 1-based
+    worst_context: list[dict[str, Any]] | None = None  # each worst row's key, label, prediction
     ci: Interval | None = None  # with --ci
     state: Any = None  # with --ci: the tracked state, for paired comparisons
     bins: list[dict] | None = None  # a calibration score's bins: a reliability diagram

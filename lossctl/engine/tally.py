@@ -100,10 +100,16 @@ class Tally:
             raise InputError(f"{where}{exc.message}", file=weights.file, hint=exc.hint) from None
 
     def feed(
-        self, start: int, role_arrays: dict[str, np.ndarray], group: np.ndarray | None, keys: np.ndarray | None = None
+        self,
+        start: int,
+        role_arrays: dict[str, np.ndarray],
+        group: np.ndarray | None,
+        keys: np.ndarray | None = None,
+        context: dict[str, np.ndarray] | None = None,
     ) -> None:
-        """Fold a chunk: its arrays by role, its first 0-based row, its group values, and its
-        rows' keys when rows are paired by a key (``--on``) rather than by position."""
+        """Fold a chunk: its arrays by role, its first 0-based row, its group values, its
+        rows' keys when rows are paired by a key (``--on``) rather than by position, and the
+        columns shown beside its worst rows and per-sample values (``context``, by name)."""
         n = len(next(iter(role_arrays.values())))
         rows = RowNumbers(start, n)
         ids = key_ids(keys) if keys is not None and self.ci is not None else None
@@ -129,13 +135,14 @@ class Tally:
             (key, batch.subset(rows_of_key)) for key, rows_of_key in ([] if group is None else split_by_group(group))
         ]
         per_sample: dict[str, np.ndarray] = {}
+        shown = _rows_of(context, rows)
         for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
             if i in self.failed or not reads_samples(loss):
                 continue
             try:
                 state.update(batch)
                 if self.worst is not None or self.per_sample is not None:
-                    self._per_sample(i, loss, batch, rows, per_sample)
+                    self._per_sample(i, loss, batch, rows, per_sample, shown)
                 for key, part in by_group:
                     self._group_state(key, i).update(part)
             except InputDomainError as exc:
@@ -144,7 +151,10 @@ class Tally:
                     raise error from None
                 self.failed[i] = str(error)
         if self.per_sample is not None:
-            self.per_sample(rows.array(), per_sample)
+            if getattr(self.per_sample, "takes_context", False):
+                self.per_sample(rows.array(), per_sample, shown or {})
+            else:
+                self.per_sample(rows.array(), per_sample)
         for message, count in batch.notes.items():
             self.notes[message] = self.notes.get(message, 0) + count
 
@@ -193,6 +203,7 @@ class Tally:
                 warnings.append(f"{loss.label} skipped: {self.failed[i]}")
                 continue
             worst = self.worst[i].items() if self.worst is not None else None
+            worst_context = self.worst[i].contexts() if self.worst is not None and self.worst[i].context else None
             if i in self.whole:
                 asked = (("no worst rows", self.worst), (NO_PER_SAMPLE_COLUMN, self.per_sample))
                 lacking = ", ".join(what for what, sink in asked if sink is not None)
@@ -206,6 +217,7 @@ class Tally:
                     value,
                     state.n,
                     worst=worst,
+                    worst_context=worst_context,
                     ci=ci,
                     state=kept,
                     bins=_bins(state, value),
@@ -259,14 +271,14 @@ class Tally:
             states[i] = self._state(self.losses[i], slice_of_rows=True)
         return states[i]
 
-    def _per_sample(self, i: int, loss, batch: Batch, rows: RowNumbers, out: dict) -> None:
+    def _per_sample(self, i: int, loss, batch: Batch, rows: RowNumbers, out: dict, context: dict | None) -> None:
         try:
             values = loss.per_sample(batch)
         except LossError:  # a value of the whole sample (r2, ece, wasserstein-distance), or of weights
             self.whole.add(i)
             return
         if self.worst is not None:
-            self.worst[i].update(values, rows.array())
+            self.worst[i].update(values, rows.array(), context)
         out[loss.label] = values
 
     def _value(self, loss, state) -> float:
@@ -276,6 +288,14 @@ class Tally:
             return state.result()
         except LossError as exc:
             raise InputError(f"{loss.label}: {exc}", file=self.translator.file) from None
+
+
+def _rows_of(context: dict[str, np.ndarray] | None, rows: RowNumbers) -> dict[str, np.ndarray] | None:
+    """The ``context`` columns of a chunk at its kept ``rows`` (all of them, or those a NaN
+    policy left)."""
+    if not context:
+        return None
+    return context if rows.kept is None else {name: column[rows.kept] for name, column in context.items()}
 
 
 def _bins(state, value: float) -> list[dict] | None:

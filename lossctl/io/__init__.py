@@ -22,6 +22,7 @@ _HOMES = {
     "Chunk": "chunk",
     "RoleMatch": "roles",
     "Source": "source",
+    "class_names": "roles",
     "detect_roles": "roles",
     "is_glob": "roles",
     "is_key_name": "join",

@@ -15,6 +15,7 @@ _READERS = {
     "csv": "lossctl.io.text:DelimitedSource",
     "tsv": "lossctl.io.text:DelimitedSource",
     "jsonl": "lossctl.io.jsonl:JsonLinesSource",
+    "json": "lossctl.io.json_document:open_json",
     "parquet": "lossctl.io.columnar:ParquetSource",
     "feather": "lossctl.io.columnar:ArrowIpcSource",
     "npy": "lossctl.io.arrays:open_npy",
@@ -45,9 +46,9 @@ def open_file(path: str, *, input_format: str | None = None, encoding: str = "ut
             hint=f"name the format with --input-format ({', '.join(formats.FORMATS)})",
         )
     if fmt in formats.TEXT_FORMATS:
-        header_lines = 0 if fmt == "jsonl" else 1
-        text = load_text(raw, compression=compression, encoding=encoding, header_lines=header_lines)
-        return _reader(fmt)(text) if fmt == "jsonl" else _reader(fmt)(text, fmt)
+        delimited = fmt in ("csv", "tsv")
+        text = load_text(raw, compression=compression, encoding=encoding, header_lines=1 if delimited else 0)
+        return _reader(fmt)(text, fmt) if delimited else _reader(fmt)(text)
     raw = decompress_all(raw, compression) if compression is not None else raw.held()
     return _reader(fmt)(raw)
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-FORMATS = ("csv", "tsv", "jsonl", "parquet", "feather", "npy", "npz")
-"""The formats lossctl reads; `feather` covers both Arrow IPC file and stream."""
+FORMATS = ("csv", "tsv", "jsonl", "json", "parquet", "feather", "npy", "npz")
+"""The formats lossctl reads; `feather` covers both Arrow IPC file and stream, `json` a table
+written as one JSON document (an array of rows, or an object of columns)."""
 
-TEXT_FORMATS = frozenset({"csv", "tsv", "jsonl"})
+TEXT_FORMATS = frozenset({"csv", "tsv", "jsonl", "json"})
 """Formats read as text, hence subject to `--encoding`."""
 
 _FORMAT_SUFFIXES = {
@@ -19,6 +20,7 @@ _FORMAT_SUFFIXES = {
     ".tab": "tsv",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".json": "json",
     ".parquet": "parquet",
     ".pq": "parquet",
     ".feather": "feather",
@@ -72,15 +74,16 @@ def sniff(head: bytes) -> str | None:
     """The format of (uncompressed) content starting with `head`; None for unknown binary data.
 
     Binary formats are told by their magic number. Text is JSON Lines when its first
-    non-blank character (after any byte-order mark) is `{`, TSV when its first line holds a
-    tab, CSV otherwise.
+    non-blank character (after any byte-order mark) is `{`, a JSON document when it is `[`,
+    TSV when its first line holds a tab, CSV otherwise.
     """
     fmt = next((fmt for magic, fmt in _FORMAT_MAGIC if head.startswith(magic)), None)
     if fmt is not None:
         return fmt
     if b"\x00" in head:
         return None
-    if head.removeprefix(_UTF8_BOM).lstrip().startswith(b"{"):
-        return "jsonl"
+    start = head.removeprefix(_UTF8_BOM).lstrip()[:1]
+    if start in (b"{", b"["):
+        return "jsonl" if start == b"{" else "json"
     first_line = head.split(b"\n", 1)[0]
     return "tsv" if b"\t" in first_line else "csv"

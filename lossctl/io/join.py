@@ -94,6 +94,10 @@ class JoinedSource(Source):
             row = int(self._order[row])
         return side.locate(name, row)
 
+    def holds_text(self, column: str) -> bool:
+        side, name = self._origins[column]
+        return side.holds_text(name)
+
     def read_all_values(self) -> np.ndarray:
         """The numeric values of both inputs, the left's first."""
         return np.concatenate([self._left.read_all_values(), self._right.read_all_values()])

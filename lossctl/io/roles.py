@@ -13,10 +13,14 @@ from typing import NamedTuple
 from lossctl.io.columns import matrix_order, unknown_column
 
 SCALAR_ROLES: dict[str, tuple[str, ...]] = {
-    "y_true": ("y_true", "target", "label", "labels", "actual", "truth", "y", "true", "ground_truth"),
+    "y_true": (
+        "y_true", "target", "label", "labels", "actual", "truth", "y", "true", "ground_truth",
+        "targets", "y_label", "true_label", "gt", "actuals", "observed",
+    ),
     "y_pred": (
-        "y_pred", "pred", "prediction", "predictions", "yhat", "y_hat",
-        "score", "prob", "probability", "logit", "output", "mean", "mu", "loc",
+        "y_pred", "pred", "prediction", "predictions", "predicted", "preds", "yhat", "y_hat",
+        "score", "y_score", "prob", "proba", "y_prob", "y_proba", "pred_prob", "pred_proba",
+        "probability", "probabilities", "logit", "output", "mean", "mu", "loc",
     ),
     "weight": ("weight", "sample_weight", "weights", "w"),
     "distance": ("distance", "dist", "d"),
@@ -30,7 +34,7 @@ SCALAR_ROLES: dict[str, tuple[str, ...]] = {
 """Single-column roles and their names, the preferred name first."""
 
 GROUP_ROLES: dict[str, tuple[str, ...]] = {
-    "matrix": ("prob", "p", "proba", "logit", "logits", "score"),
+    "matrix": ("prob", "p", "proba", "y_prob", "y_proba", "pred_proba", "probability", "logit", "logits", "score"),
     "target_matrix": ("target", "y_true", "label"),
     "anchor": ("anchor",),
     "positive": ("positive",),
@@ -89,6 +93,29 @@ def quantile_level(name: str) -> float | None:
     text = match[1]
     level = float(text) if "." in text else float(text) / 100.0
     return level if 0.0 < level < 1.0 else None
+
+
+def class_names(columns: list[str]) -> list[str] | None:
+    """The classes a class matrix's column names say, in column order: ``p_cat``, ``p_dog``
+    give ``cat``, ``dog`` (the text after a matrix prefix such as ``prob_``, else after the
+    columns' common prefix up to a separator). None when the names are numbers (``prob_0``)
+    or say nothing."""
+    pattern = _prefix_pattern(GROUP_ROLES["matrix"])
+    matches = [pattern.match(column) for column in columns]
+    if all(matches):
+        names = [match["suffix"] for match in matches]
+    else:
+        common = re.match(r".*[-_ ]", _common_prefix(columns))
+        names = [column[common.end() :] for column in columns] if common else []
+    if len(set(names)) != len(columns) or any(not name or re.fullmatch(r"[\d.]+", name) for name in names):
+        return None
+    return names
+
+
+def _common_prefix(names: list[str]) -> str:
+    first, last = min(names), max(names)
+    size = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
+    return first[:size]
 
 
 def is_logit(name: str) -> bool:

@@ -96,6 +96,11 @@ class Source(ABC):
         source answers with the file the column was read from and that file's own row."""
         return self.name, column, row
 
+    def holds_text(self, column: str) -> bool:
+        """Whether ``column`` holds text (class labels such as ``cat``, say) rather than
+        numbers, as the input's types tell (for CSV, as inferred from its first rows)."""
+        return False
+
     def count_rows(self) -> int:
         """The number of data rows: `num_rows` when known, else counted once and kept."""
         if self.num_rows is None:
@@ -148,6 +153,12 @@ class ArrowSource(Source):
     ) -> None:
         super().__init__(name, format, schema.names, num_rows=num_rows, size_bytes=size_bytes)
         self.schema = schema
+
+    def holds_text(self, column: str) -> bool:
+        type_ = self.schema.field(column).type
+        if pa.types.is_dictionary(type_):
+            type_ = type_.value_type
+        return pa.types.is_string(type_) or pa.types.is_large_string(type_)
 
     def read_all_values(self) -> np.ndarray:
         """The values of every numeric-typed column, column after column: at most

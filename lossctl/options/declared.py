@@ -63,6 +63,19 @@ OPTIONS: tuple[Option, ...] = (
     Option("members", "Columns of an ensemble forecast's members, a glob such as 'member_*' (crps-ensemble).", SOURCE),
     Option("quantiles", "Columns of quantile forecasts, a glob such as 'q_*' (quantile-set).", SOURCE),
     Option("labels", "Labels file joined with each prediction file.", SOURCE, PATH),
+    Option(
+        "classes",
+        "Text class labels in class order, comma-separated (binary: negative,positive); "
+        "default: the labels sorted, or the names of the probability columns (p_cat, p_dog).",
+        SOURCE,
+        metavar="A,B,...",
+    ),
+    Option(
+        "pos_label",
+        "The positive class of text binary labels (default: the last of the two sorted).",
+        SOURCE,
+        metavar="LABEL",
+    ),
     Option("on", "Pair the rows of two files on this key column (predictions and labels; diff's two models).", SOURCE),
     Option("model_weights", "Model parameters (.npy, .npz, CSV, Parquet) for l1, l2, elastic-net.", SOURCE, PATH),
     Option("from_logits", "Predictions are logits, not probabilities.", LOSSES, FLAG, default=False),

@@ -64,6 +64,8 @@ def build_request(
         input_format=get("input_format"),
         encoding=get("encoding"),
         storage_options=_table(get("storage_options")),
+        classes=_names(get("classes")),
+        pos_label=get("pos_label"),
     )
     losses = LossChoice(
         names=tuple(names),
@@ -89,3 +91,8 @@ def interval_choice(values: Mapping[str, Any]) -> Ci | None:
 
 def _table(value: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict(value) if value else {}
+
+
+def _names(value: str | None) -> tuple[str, ...] | None:
+    """``"cat,dog"`` as ``("cat", "dog")``; blanks around a name are not part of it."""
+    return None if value is None else tuple(name.strip() for name in value.split(","))

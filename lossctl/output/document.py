@@ -105,6 +105,11 @@ def input_json(evaluation: Evaluation) -> dict[str, Any]:
         "from_logits": evaluation.task.from_logits,
         "roles": dict(evaluation.binding.columns),
     }
+    classes = evaluation.binding.classes
+    if classes is not None:  # text labels: class i is classes[i]; binary: pos_label is class 1
+        out["classes"] = list(classes.names)
+        if classes.binary:
+            out["pos_label"] = classes.positive
     if evaluation.dropped:
         out["dropped_rows"] = evaluation.dropped
     if evaluation.group_by:

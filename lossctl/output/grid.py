@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lossctl.errors import printable
-from lossctl.output.numbers import format_value
+from lossctl.output.numbers import format_value, shown_input
 
 if TYPE_CHECKING:
     from lossctl.engine.comparison import Comparison, Skill
@@ -208,18 +208,25 @@ def skills_grid(skills: list[Skill], precision: int) -> Grid:
 
 
 def worst_grid(evaluation: Evaluation, precision: int) -> list[Grid]:
-    """One small table per loss: its K worst rows (1-based) and their per-sample losses."""
+    """One small table per loss: its K worst rows (1-based), each with its key, label and
+    prediction when they are single columns, and their per-sample losses."""
     grids = []
     for r in evaluation.results:
         if r.worst is None or r.group is not None or not r.worst:
             continue
-        rows = [[str(row + 1), format_value(value, precision)] for row, value in r.worst]
+        contexts = r.worst_context or [{} for _ in r.worst]
+        names = [name for name in contexts[0] if name != r.label]
+        rows = [
+            [str(row + 1), *(shown_input(context[name], precision) for name in names), format_value(value, precision)]
+            for (row, value), context in zip(r.worst, contexts, strict=True)
+        ]
+        kinds = [all(isinstance(c[name], int | float) for c in contexts) for name in names]
         grids.append(
             Grid(
                 title=f"worst {len(rows)} rows of {evaluation.input}: {r.label}",
-                headers=["row", r.label],
+                headers=["row", *names, r.label],
                 rows=rows,
-                numeric=[True, True],
+                numeric=[True, *kinds, True],
             )
         )
     return grids

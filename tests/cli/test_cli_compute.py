@@ -310,12 +310,12 @@ def test_worst_table_is_exact_with_one_based_rows(run, worst_csv):
         "worst.csv: 4 rows, task regression\n"
         "y_true=y_true, y_pred=y_pred\n"
         "worst 2 rows of worst.csv: mse\n"
-        "┏━━━━━┳━━━━━━┓\n"
-        "┃ row ┃  mse ┃\n"
-        "┡━━━━━╇━━━━━━┩\n"
-        "│   4 │   16 │\n"
-        "│   2 │ 0.25 │\n"
-        "└─────┴──────┘\n"
+        "┏━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━┓\n"
+        "┃ row ┃ y_true ┃ y_pred ┃  mse ┃\n"
+        "┡━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━┩\n"
+        "│   4 │      4 │      8 │   16 │\n"
+        "│   2 │      2 │    2.5 │ 0.25 │\n"
+        "└─────┴────────┴────────┴──────┘\n"
     )
 
 
@@ -339,6 +339,8 @@ def test_per_sample_parquet_with_several_losses(run, files):
     ok(run("compare", "-l", "mse", "-l", "mae", "r.csv", "--per-sample", "losses.parquet"))
     assert pq.read_table(files / "losses.parquet").to_pydict() == {
         "row": [1, 2, 3, 4],
+        "y_true": [1.0, 2.0, 3.0, 4.0],  # the inputs of r.csv beside their losses
+        "y_pred": [1.0, 2.0, 3.0, 8.0],
         "mse": [0.0, 0.0, 0.0, 16.0],
         "mae": [0.0, 0.0, 0.0, 4.0],
     }
@@ -419,8 +421,8 @@ def test_group_by_puts_missing_keys_in_one_group(run, tmp_path, name, write_file
     by_group = {str(r.get("group")): (r["value"], r["n"]) for r in doc["results"]}
     assert by_group == {
         "None": (1.0, 5),
-        "1" if name.endswith("csv") else "1.0": (0.5, 2),
-        "2" if name.endswith("csv") else "2.0": (0.0, 1),
+        "1": (0.5, 2),  # a whole float key is shown as an integer, as an int64 key is
+        "2": (0.0, 1),
         "(missing)": (2.0, 2),
     }
 
@@ -491,4 +493,10 @@ def test_a_per_sample_file_says_which_scores_it_leaves_out(run, files):
     line = "warning: r2 has no per-sample values (a value of the whole sample): no column in the per-sample file"
     assert line in result.stderr
     # r.csv's squared errors: 0, 0, 0, 16
-    assert (files / "rows.csv").read_text().splitlines() == ["row,mse", "1,0", "2,0", "3,0", "4,16"]
+    assert (files / "rows.csv").read_text().splitlines() == [
+        "row,y_true,y_pred,mse",  # each row's inputs beside its losses
+        "1,1,1,0",
+        "2,2,2,0",
+        "3,3,3,0",
+        "4,4,8,16",
+    ]

@@ -240,7 +240,7 @@ def test_unknown_input_format_option(tmp_path, table):
     path = table.write(tmp_path, "csv")
     message = error_of(str(path), input_format="xlsx")
     assert message.startswith("unknown input format 'xlsx'")
-    assert "csv, tsv, jsonl, parquet, feather, npy, npz" in message
+    assert "csv, tsv, jsonl, json, parquet, feather, npy, npz" in message
 
 
 def test_unknown_encoding(tmp_path, table):

@@ -17,6 +17,11 @@ from lossctl.io import RoleMatch, detect_roles, select_columns
         ("y_pred", "y_pred"), ("pred", "y_pred"), ("prediction", "y_pred"), ("predictions", "y_pred"),
         ("yhat", "y_pred"), ("y_hat", "y_pred"), ("score", "y_pred"), ("prob", "y_pred"),
         ("probability", "y_pred"), ("logit", "y_pred"), ("output", "y_pred"), ("Y-Pred", "y_pred"),
+        ("predicted", "y_pred"), ("preds", "y_pred"), ("proba", "y_pred"), ("y_prob", "y_pred"),
+        ("y_proba", "y_pred"), ("pred_proba", "y_pred"), ("pred_prob", "y_pred"), ("y_score", "y_pred"),
+        ("probabilities", "y_pred"),
+        ("targets", "y_true"), ("y_label", "y_true"), ("true_label", "y_true"), ("gt", "y_true"),
+        ("actuals", "y_true"), ("observed", "y_true"),
         ("weight", "weight"), ("sample_weight", "weight"), ("weights", "weight"), ("w", "weight"),
         ("distance", "distance"), ("dist", "distance"), ("d", "distance"),
         ("d_ap", "d_ap"), ("dist_ap", "d_ap"), ("d_pos", "d_ap"), ("pos_dist", "d_ap"),
@@ -50,7 +55,10 @@ def test_matrix_of_class_names_in_file_order():
     assert roles["matrix"].columns == ["prob_dog", "prob_cat", "prob_bird"]
 
 
-@pytest.mark.parametrize("prefix", ["prob_", "p_", "proba_", "logit_", "logits_", "score_", "Prob-", "logit"])
+@pytest.mark.parametrize(
+    "prefix",
+    ["prob_", "p_", "proba_", "logit_", "logits_", "score_", "Prob-", "logit", "y_prob_", "y_proba_", "pred_proba_"],
+)
 def test_matrix_prefixes(prefix):
     columns = [f"{prefix}{i}" for i in range(3)]
     match = detect_roles(columns)["matrix"]
