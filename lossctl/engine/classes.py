@@ -133,4 +133,31 @@ def distinct_labels(source, column: str) -> list[str]:
                 column=column,
                 hint="pick the label column with --y-true",
             )
+    text = sorted(label for label in seen if not _number(label))
+    if text and len(text) < len(seen):  # numbers, and some text among them: the text is the error
+        _refuse_text(source, column, set(text))
     return sorted(seen)
+
+
+def _number(label: str) -> bool:
+    try:
+        float(label)
+    except ValueError:
+        return False
+    return True
+
+
+def _refuse_text(source, column: str, text: set[str]) -> None:
+    """The error of a column of numbers holding some text: its first text cell, by row."""
+    for chunk in source.iter_chunks([], [column]):
+        values = chunk.arrays[column].tolist()
+        for i, value in enumerate(values):
+            if value in text:
+                file, name, row = source.locate(column, chunk.start + i)
+                raise InputError(
+                    f"{value!r} is not a number",
+                    file=file,
+                    column=name,
+                    row=row + 1,
+                    hint="the column holds numbers but this cell; text labels are classes only when every label is text",
+                )

@@ -167,7 +167,7 @@ def _exposed(binding: Binding, names: dict[str, str], file: str) -> Binding:
             raise UsageError(f"{file}: column {missing[0]!r} is the key the rows are paired on, not a {role}")
         columns[role] = [names[c] for c in cols]
     classes = None if binding.classes is None else replace(binding.classes, column=names[binding.classes.column])
-    return Binding(columns, binding.logit_names, binding.quantile_levels, classes)
+    return replace(binding, columns=columns, classes=classes)
 
 
 def _same_labels(arrays: list[dict[str, np.ndarray]], binding: Binding, sources: list, start: int, on: str | None):

@@ -125,7 +125,8 @@ def test_successful_run_replaces_the_files(invoke, tmp_path):
     assert code == 0, err
     assert out == ""  # the result went to the file
     assert json.loads((tmp_path / "result.json").read_text())["results"][0]["value"] == 2.5
-    assert (tmp_path / "losses.csv").read_text().splitlines() == ["row,mse", "1,1", "2,4"]
+    # each row's label and prediction beside its squared error: (2 - 1)^2 = 1, (4 - 2)^2 = 4
+    assert (tmp_path / "losses.csv").read_text().splitlines() == ["row,y_true,y_pred,mse", "1,1,2,1", "2,2,4,4"]
     assert _leftovers(tmp_path, {"preds.csv", "result.json", "losses.csv"}) == []
 
 
