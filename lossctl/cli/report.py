@@ -53,7 +53,10 @@ def report(
 ) -> None:
     """Write an HTML report on FILES: the table of compare (same losses, same options; a
     classifier's with its ece), the curves of the losses, the distribution of their per-sample
-    values, the worst rows, and the reliability diagram of each calibration score.
+    values, the worst rows, and the reliability diagram of each calibration score. When the
+    first two files are models scored on the same labels: how the second differs from the
+    first (lossctl diff's paired changes, per --group-by slice too), and where they swap rank
+    along Huber's delta (a regression) or focal's gamma (a classifier), as lossctl sweep.
 
     The page is one file that needs no network to view (inline CSS, figures as inline SVG,
     no scripts). Each value of the table carries its full precision in a data-value
@@ -63,12 +66,14 @@ def report(
     """
     from lossctl.atomic import check_output
     from lossctl.cli.progress import ProgressBar
+    from lossctl.cli.report_models import model_sections
     from lossctl.plot.html_report import ReportOptions, build_report
 
     inputs = [*files, labels, kwargs["model_weights"]]
     if output is not None:
         check_output(output, inputs)
     evaluations, collectors, warnings = evaluate_collecting(list(losses), list(files), labels, kwargs, calibration=True)
+    more = model_sections(evaluations, list(files), list(losses), labels, kwargs, precision)
     options = ReportOptions(title=title, precision=precision, worst=worst, bins=bins, span=span)
     with ProgressBar() as bar:
         progress = (
@@ -76,5 +81,5 @@ def report(
             if ProgressBar.wanted(kwargs["no_progress"])
             else None
         )
-        html = build_report(evaluations, collectors, warnings, options, progress=progress)
+        html = build_report(evaluations, collectors, warnings, options, more=more, progress=progress)
     write_result(html, output, inputs)

@@ -160,6 +160,16 @@ def _paired_by(d: Diff) -> str:
 
 def diff_grids(d: Diff, precision: int) -> list[Grid]:
     """The losses, the rows that changed most and, with ``--group-by``, the slices."""
+    grids = [changes_grid(d, precision)]
+    if d.rows:
+        grids.append(_rows_grid(d, precision))
+    if d.slices:
+        grids.append(slices_grid(d, precision))
+    return grids
+
+
+def changes_grid(d: Diff, precision: int) -> Grid:
+    """A row per loss: A's value, B's, ``b - a``, its interval, p-value and verdict."""
     lines = loss_lines(d)
     rows = [
         [
@@ -180,21 +190,14 @@ def diff_grids(d: Diff, precision: int) -> list[Grid]:
     worse = [line["spec"] for line in lines if line["verdict"] == "worse"]
     if worse:
         caption += f"; {d.b.input} is significantly worse than {d.a.input} on {', '.join(worse)}"
-    grids = [
-        Grid(
-            title=f"{d.b.input} against {d.a.input}",
-            headers=["loss", "a", "b", "b - a", "interval", "p", "verdict"],
-            rows=rows,
-            numeric=[False, True, True, True, True, True, False],
-            caption=caption,
-            styles={(r, 6): _style(row[6]) for r, row in enumerate(rows) if _style(row[6])},
-        )
-    ]
-    if d.rows:
-        grids.append(_rows_grid(d, precision))
-    if d.slices:
-        grids.append(slices_grid(d, precision))
-    return grids
+    return Grid(
+        title=f"{d.b.input} against {d.a.input}",
+        headers=["loss", "a", "b", "b - a", "interval", "p", "verdict"],
+        rows=rows,
+        numeric=[False, True, True, True, True, True, False],
+        caption=caption,
+        styles={(r, 6): _style(row[6]) for r, row in enumerate(rows) if _style(row[6])},
+    )
 
 
 def _style(verdict: str) -> str:

@@ -1,9 +1,11 @@
-"""The HTML report's section of a ``diff``: the change of the first loss on each slice, the
-slices that disagree with the overall change marked and said in a line under the table.
+"""The HTML report's section of a ``diff``: each loss's paired change of the second model
+against the first, then the change of the first loss on each slice, the slices that disagree
+with the overall change marked and said in a line under the table.
 
-Each row carries its numbers in full precision (``data-group``, ``data-diff``, ``data-low``,
-``data-high``, ``data-p-value``, ``data-disagrees``), so a program can read the page back, as
-the comparison table's ``data-value`` does.
+Each row carries its numbers in full precision (``data-loss`` or ``data-group``,
+``data-diff``, ``data-low``, ``data-high``, ``data-p-value``, and a slice's
+``data-disagrees``), so a program can read the page back, as the comparison table's
+``data-value`` does.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from lossctl.output.diff import slices_grid
-from lossctl.output.numbers import format_value
+from lossctl.output.diff import changes_grid, slices_grid
 from lossctl.plot import page
 
 if TYPE_CHECKING:
@@ -20,37 +21,41 @@ if TYPE_CHECKING:
 
 
 def diff_section(d: Diff, precision: int = 6) -> str:
-    """``<section id="diff-slices">``: the overall change of the first loss, then its change
-    on each ``--group-by`` slice (or a note that there are none)."""
-    title = f"{escape(d.b.input)} against {escape(d.a.input)}"
-    parts = [f'<section id="diff-slices"><h2>Slices: {title}</h2>']
-    overall = next((c for c in d.comparisons if c.loss == d.loss), None)
-    if overall is not None:
-        parts.append(
-            f'<p class="note">Overall, {escape(d.loss or "")}: b - a = {escape(format_value(overall.diff, precision))} '
-            f"[{escape(format_value(overall.ci.low, precision))}, {escape(format_value(overall.ci.high, precision))}]"
-            f" ({overall.ci.level * 100:g}%, {escape(overall.ci.method)}), {escape(overall.verdict)}.</p>"
+    """``<section id="diff">``: each loss's change (B - A, interval, p-value, verdict), then
+    the first loss's change on each ``--group-by`` slice."""
+    parts = [f'<section id="diff"><h2>{escape(d.b.input)} against {escape(d.a.input)}</h2>']
+    grid = changes_grid(d, precision)
+    by_loss = {c.loss: c for c in d.comparisons}
+    rows = []
+    for texts in grid.rows:
+        c = by_loss.get(texts[0])
+        data = {"loss": texts[0]} if c is None else {"loss": texts[0], **_numbers(c.diff, c.ci, c.p_value)}
+        rows.append(
+            [page.cell(texts[0], data=data)]
+            + [page.cell(text, numeric=numeric) for text, numeric in zip(texts[1:], grid.numeric[1:], strict=True)]
         )
-    if not d.slices:
-        parts.append('<p class="note">No slices: diff was run without --group-by.</p></section>')
-        return "".join(parts)
+    parts.append(page.table(grid.headers, rows, numeric=grid.numeric, caption="b - a, paired row by row"))
+    parts += [f'<p class="note">{escape(line)}</p>' for line in grid.caption.split("; ")]
+    if d.slices:
+        parts.append(_slices(d, precision))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _numbers(diff: float, ci, p_value: float) -> dict[str, str]:
+    return {"diff": repr(diff), "low": repr(ci.low), "high": repr(ci.high), "p-value": repr(p_value)}
+
+
+def _slices(d: Diff, precision: int) -> str:
+    """The first loss's change on each slice, the disagreeing ones marked."""
     grid = slices_grid(d, precision)
     rows = []
     for s, texts in zip(d.slices, grid.rows, strict=True):
-        data = {
-            "group": str(s.group),
-            "diff": repr(s.diff),
-            "low": repr(s.ci.low),
-            "high": repr(s.ci.high),
-            "p-value": repr(s.p_value),
-            "disagrees": "true" if s.disagrees else "false",
-        }
+        data = {"group": str(s.group), **_numbers(s.diff, s.ci, s.p_value), "disagrees": str(s.disagrees).lower()}
         classes = ("disagrees",) if s.disagrees else ()
         rows.append(
             [page.cell(texts[0], classes=classes, data=data)]
             + [page.cell(text, numeric=numeric) for text, numeric in zip(texts[1:], grid.numeric[1:], strict=True)]
         )
-    parts.append(page.table(grid.headers, rows, numeric=grid.numeric, caption=grid.title, table_id="diff-slices-table"))
-    parts += [f'<p class="note">{escape(line)}</p>' for line in grid.caption.split("; ")]
-    parts.append("</section>")
-    return "".join(parts)
+    table = page.table(grid.headers, rows, numeric=grid.numeric, caption=grid.title, table_id="diff-slices-table")
+    return table + "".join(f'<p class="note">{escape(line)}</p>' for line in grid.caption.split("; "))

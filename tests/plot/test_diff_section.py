@@ -48,7 +48,7 @@ def test_the_section_holds_each_slice_and_marks_the_disagreeing_one(tmp_path):
     found, (y, a, b, g) = _planted(tmp_path, "g")
     parser = _Rows()
     parser.feed(diff_section(found, precision=4))
-    cells = {cell["group"]: cell for cell in parser.cells}
+    cells = {cell["group"]: cell for cell in parser.cells if "group" in cell}
     assert set(cells) == {"p", "q", "r"}
     for group, cell in cells.items():
         rows = g == group
@@ -60,8 +60,14 @@ def test_the_section_holds_each_slice_and_marks_the_disagreeing_one(tmp_path):
     assert "better than" in text and "overall on mse but worse on g = p" in text
 
 
-def test_without_slices_the_section_says_so(tmp_path):
-    found, _ = _planted(tmp_path, None)
+def test_each_loss_has_its_change_with_or_without_slices(tmp_path):
+    found, (y, a, b, _) = _planted(tmp_path, None)
     html = diff_section(found)
-    assert html.startswith('<section id="diff-slices">') and html.endswith("</section>")
-    assert "without --group-by" in html
+    assert html.startswith('<section id="diff">') and html.endswith("</section>")
+    assert "diff-slices-table" not in html
+    parser = _Rows()
+    parser.feed(html)
+    (cell,) = parser.cells
+    expected = np.mean((y - b) ** 2) - np.mean((y - a) ** 2)
+    assert cell["loss"] == "mse" and abs(float(cell["diff"]) - expected) <= 1e-12
+    assert float(cell["low"]) <= float(cell["diff"]) <= float(cell["high"])
