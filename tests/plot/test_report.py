@@ -56,7 +56,8 @@ class ValueCells(HTMLParser):
 def value_cells(html: str) -> dict[tuple[str, str, str | None], dict[str, str]]:
     parser = ValueCells()
     parser.feed(html)
-    return {(c["data-input"], c["data-loss"], c.get("data-group")): c for c in parser.cells}
+    # The comparison table's cells (the diff section's carry a loss but no input).
+    return {(c["data-input"], c["data-loss"], c.get("data-group")): c for c in parser.cells if "data-input" in c}
 
 
 def chromium() -> str:
