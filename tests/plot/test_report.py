@@ -176,7 +176,7 @@ def test_more_sections_follow_the_report_and_are_listed(run, monkeypatch):
 
     build = html_report.build_report
     extra = '<section id="extra"><h2>Extra &amp; more</h2><p>x</p></section>'
-    monkeypatch.setattr(html_report, "build_report", lambda *args, **kw: build(*args, **kw, more=[extra]))
+    monkeypatch.setattr(html_report, "build_report", lambda *args, **kw: build(*args, **{**kw, "more": [extra]}))
     html = ok(run("report", "-l", "mse", MODELS[0])).stdout
     assert html.index('<section id="worst">') < html.index(extra)
     assert '<a href="#comparison">Comparison</a>' in html and '<a href="#extra">Extra &amp; more</a>' in html
