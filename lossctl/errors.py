@@ -76,3 +76,13 @@ def printable(text: str) -> str:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def readable(text: str) -> str:
+    """``text`` with every lone surrogate shown as U+FFFD, the replacement character: a file
+    name holding bytes that are not UTF-8 reaches Python as such surrogates (PEP 383), which
+    no UTF-8 file, HTML page or image label can hold."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from lossctl.errors import readable
+
 MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
@@ -66,8 +68,8 @@ def table(
 
 
 def document(title: str, body: list[str]) -> str:
-    """The whole page."""
-    return (
+    """The whole page, UTF-8 whatever the file names (see `readable`)."""
+    return readable(
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
