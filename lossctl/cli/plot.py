@@ -31,6 +31,9 @@ RELIABILITY_IMAGE_SIZE = (640, 560)
 CLASSIFIER_KEYS = ("y_true", "y_pred", "weight", "on", "task", "nan", "input_format", "encoding")
 """The input options of a classifier's file (no forecast columns, no group-by, no weights file)."""
 MIN_IMAGE_SIDE = 100
+MAX_RANGE = 1e300
+"""The largest --range: an axis twice as wide stays a float with room for matplotlib's ticks
+beyond its ends (at 8.9e307 they overflow); mse already overflows past 1.3e154."""
 
 
 drawing_options = compose(
@@ -101,7 +104,7 @@ def range_option(f):
     return click.option(
         "--range",
         "span",
-        type=click.FloatRange(0, min_open=True),
+        type=click.FloatRange(0, MAX_RANGE, min_open=True),
         default=3.0,
         show_default=True,
         metavar="A",
