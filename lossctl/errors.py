@@ -8,6 +8,9 @@ row (1-based data row, the first row after the header being row 1) wherever they
 from __future__ import annotations
 
 import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class LossctlError(Exception):
@@ -86,3 +89,14 @@ def readable(text: str) -> str:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@contextmanager
+def runtime_warnings_silenced() -> Iterator[None]:
+    """NumPy's RuntimeWarnings (overflow, invalid value, division by zero) kept off stderr,
+    where they would print a line of lossctl's source: lossctl says what overflowed in its own
+    error or warning line. Python's warning filters are the process's, so reader threads are
+    covered too; a Dask worker process sets its own around each task."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
