@@ -72,9 +72,11 @@ def echo_text(text) -> None:
     """A ``rich.text.Text`` on stdout: coloured on a terminal (unless NO_COLOR), plain otherwise."""
     from rich.console import Console
 
+    from lossctl.errors import readable
+
     buffer = io.StringIO()
     Console(file=buffer, force_terminal=sys.stdout.isatty(), soft_wrap=True).print(text, end="")
-    click.echo(buffer.getvalue(), nl=False)
+    click.echo(readable(buffer.getvalue()), nl=False)
 
 
 def evaluate_collecting(
