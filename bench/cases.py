@@ -23,10 +23,13 @@ COMPARE = "lossctl compare"
 COMPUTE_CI = "lossctl compute --ci"
 BOOTSTRAP_CI = "lossctl compute --ci bootstrap"
 COMPARE_CI = "lossctl compare --ci"
+SWEEP = "lossctl sweep"
 PANDAS = "pandas + sklearn"
 ARROW = "arrow + numpy"
 DUCKDB = "duckdb"
 POLARS = "polars"
+REPORT = "lossctl report"
+REPORT_DEMO = "lossctl report (two 200-row files)"
 VERSION = "lossctl --version"
 IMPORTS = "python -c import"
 
@@ -39,8 +42,13 @@ LOSSCTL_FLAGS = {"cross-entropy": ["--from-logits"]}
 SCORE_CASES = [("regression", "r2"), ("regression", "d2:mae"), ("binary", "ece")]  # against pandas + sklearn only
 COMPARED = ("regression", "mse")  # lossctl compare (every regression loss) runs in this case
 LARGE = "regression_5x"
+SWEPT = ("regression", "huber sweep")  # a 50-point sweep of huber's delta against one compute
+SWEEP_RANGE = (0.01, 100.0, 50)  # log-spaced, as lossctl sweep --delta 0.01:100:log:50
+SWEEP_CHECKED = 24  # the grid point whose value is checked against compute's at that delta
 FORMATS = ("csv", "parquet")
 STARTUP = "startup"
+REPORT_CASE = "report.csv report"
+DEMO_FILES = [str(BENCH.parent / "sample_data" / f"model_{m}.csv") for m in ("a", "b")]
 
 
 def parse_script(stdout: str) -> float:
@@ -101,6 +109,23 @@ def lossctl_compare(path: Path, name: str = COMPARE, extra: tuple[str, ...] = ()
     return Competitor(name, argv, parse_lossctl("mse"))
 
 
+def sweep_case(path: Path) -> Case:
+    """``lossctl sweep -l huber`` over 50 log-spaced deltas against ``lossctl compute`` at one
+    of them: the sweep's value at that delta must be compute's, and its time at most 4x."""
+    import numpy as np
+
+    start, stop, points = SWEEP_RANGE
+    delta = float(np.geomspace(start, stop, points)[SWEEP_CHECKED])
+    reference = lossctl_compute("huber", path, extra=("--delta", repr(delta)))
+    argv = [LOSSCTL, "sweep", "-l", "huber", "--delta", f"{start:g}:{stop:g}:log:{points}", str(path)]
+
+    def parse(stdout: str) -> float:
+        return json.loads(stdout)["grid"]["values"][str(path)][SWEEP_CHECKED]
+
+    sweep = Competitor(SWEEP, [*argv, "--format", "json", "--no-progress"], parse)
+    return Case(case_name(path.stem, path.suffix.lstrip("."), SWEPT[1]), path, [reference, sweep])
+
+
 def script(name: str, file: str, loss: str, path: Path) -> Competitor:
     """One of the scripts in bench/competitors/, run by this venv's Python."""
     return Competitor(name, [PYTHON, str(COMPETITORS / file), loss, str(path)], parse_script)
@@ -135,6 +160,16 @@ def startup_case(repeat: int = 4) -> Case:
     return Case(STARTUP, None, competitors, repeat=repeat)
 
 
+def report_case(path: Path) -> Case:
+    """``lossctl report`` (every regression loss, the page on stdout) of a million rows, then
+    of the demo's two 200-row files; its targets are in seconds."""
+    competitors = [
+        Competitor(REPORT, [LOSSCTL, "report", str(path), "--no-progress"]),
+        Competitor(REPORT_DEMO, [LOSSCTL, "report", *DEMO_FILES, "--no-progress"]),
+    ]
+    return Case(REPORT_CASE, path, competitors)
+
+
 def at_revision(case: Case, revision: str, tree: Path) -> Case:
     """The case with, after each lossctl competitor, the same command run by the lossctl of
     ``revision`` checked out at ``tree`` (``python -m lossctl`` run in the tree, which puts
@@ -157,6 +192,8 @@ def all_cases(root: Path) -> list[Case]:
             cases.append(loss_case(loss, root / f"{dataset}.{fmt}", compare=(dataset, loss) == COMPARED))
         for dataset, loss in SCORE_CASES:
             cases.append(score_case(loss, root / f"{dataset}.{fmt}"))
+    cases.append(sweep_case(root / f"{SWEPT[0]}.parquet"))
     cases.append(loss_case("mse", root / f"{LARGE}.csv", pandas=False))
+    cases.append(report_case(root / "report.csv"))
     cases.append(startup_case())
     return cases

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHUNK_ROWS = 1 << 20
+REPORT_ROWS = 1_000_000
 N_CLASSES = 10
 
 Chunk = Callable[[np.random.Generator, int], pa.Table]
@@ -72,7 +73,8 @@ class Dataset:
 
 
 def datasets(quick: bool) -> dict[str, Dataset]:
-    """The benchmark's datasets: 10M rows (1M with ``quick``), 1M multi-class (100k), 5x regression CSV."""
+    """The benchmark's datasets: 10M rows (1M with ``quick``), 1M multi-class (100k), 5x regression CSV,
+    and the 1M-row CSV of ``lossctl report`` (at both scales: its target is for a million rows)."""
     base = 1_000_000 if quick else 10_000_000
     multi = 100_000 if quick else 1_000_000
     return {
@@ -82,6 +84,7 @@ def datasets(quick: bool) -> dict[str, Dataset]:
             Dataset("binary", binary_chunk, base, seed=2),
             Dataset("multiclass", multiclass_chunk, multi, seed=3),
             Dataset("regression_5x", regression_chunk, 5 * base, seed=4, formats=("csv",)),
+            Dataset("report", regression_chunk, REPORT_ROWS, seed=5, formats=("csv",)),
         )
     }
 

@@ -14,6 +14,7 @@ from lossctl.check.checks import Check
 from lossctl.check.significance import paired_regression, stored_regression
 from lossctl.engine.evaluate import evaluate
 from lossctl.engine.request import Request
+from lossctl.engine.results import Evaluation
 from lossctl.errors import InputError, UsageError
 from lossctl.losses import LossError
 from lossctl.options.request import build_request
@@ -88,12 +89,7 @@ def verdicts(checks: list[Check], files: list[str], options: dict[str, Any]) -> 
                 if check.baseline_file not in scored:
                     scored[check.baseline_file], notes = evaluate(request(check.baseline_file, losses, values))
                     warnings += notes
-                    if scored[check.baseline_file].rows != evaluation.rows:
-                        raise InputError(
-                            f"{scored[check.baseline_file].rows} rows, but {evaluation.input} has {evaluation.rows}: "
-                            "a baseline predictions file holds the same rows, in the same order",
-                            file=check.baseline_file,
-                        )
+                    _same_rows(scored[check.baseline_file], evaluation, check.baseline_file)
                 reference = scored[check.baseline_file].results[losses.index(check.loss)]
                 baseline = reference.value
                 if check.significance is not None:
@@ -119,3 +115,15 @@ def verdicts(checks: list[Check], files: list[str], options: dict[str, Any]) -> 
                     )
             outcomes[c, i] = check.judge(result, evaluation.input, baseline, regression)
     return [outcomes[key] for key in sorted(outcomes)], evaluations, warnings
+
+
+def _same_rows(baseline: Evaluation, evaluation: Evaluation, file: str) -> None:
+    """An error unless the baseline predictions were scored on the rows of ``evaluation``, in
+    the same order (as many rows, and, where intervals took them, the same labels' fingerprint)."""
+    if baseline.rows != evaluation.rows:
+        why = f"{baseline.rows} rows, but {evaluation.input} has {evaluation.rows}"
+    elif None not in (baseline.labels, evaluation.labels) and baseline.labels != evaluation.labels:
+        why = f"its labels differ from those of the same rows of {evaluation.input}"
+    else:
+        return
+    raise InputError(f"{why}: a baseline predictions file holds the same rows, in the same order", file=file)

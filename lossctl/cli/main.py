@@ -34,6 +34,7 @@ COMMANDS = {
     "list": "lossctl.cli.listing:list_losses",
     "plot": "lossctl.cli.plot:plot",
     "report": "lossctl.cli.report:report",
+    "sweep": "lossctl.cli.sweep:sweep",
 }
 """Each command's module and name: a command's module is imported only when it runs (or
 when the group's help lists them all)."""

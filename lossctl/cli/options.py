@@ -22,11 +22,15 @@ INPUT_KEYS = (
     "on",
     "model_weights",
     "task",
+    "multioutput",
     "nan",
     "input_format",
     "encoding",
 )
 ENGINE_KEYS = ("engine", "scheduler")
+MAX_WORST = 100_000
+"""The most worst rows listed: each is held, and printed (a table of 100,000 rows takes some
+50 s and 300 MB; JSON, 5 s and 200 MB), so that a large K is refused rather than filling memory."""
 INTERVAL_KEYS = ("ci", "ci_method", "seed")
 
 
@@ -105,6 +109,9 @@ def declared_options(*keys: str, validated: bool = True):
 
 
 parameter_options = declared_options(*PARAMETERS, "from_logits")
+# The commands that draw histograms keep --bins for theirs: a calibration score's bins are
+# then given in its spec (ece:bins=10).
+drawing_parameter_options = declared_options(*(key for key in PARAMETERS if key != "bins"), "from_logits")
 input_options = declared_options(*INPUT_KEYS)
 engine_options = declared_options(*ENGINE_KEYS)
 interval_options = declared_options(*INTERVAL_KEYS)
@@ -140,7 +147,11 @@ output_options = compose(
     format_option(),
     precision_option,
     click.option(
-        "--worst", type=click.IntRange(0), default=0, help="Also list the K rows with the largest per-sample loss."
+        "--worst",
+        type=click.IntRange(0, MAX_WORST),
+        default=0,
+        help=f"Also list the K rows with the largest per-sample loss (at most {MAX_WORST:,}, which are held "
+        "and printed; --per-sample writes every row's loss).",
     ),
     click.option(
         "--per-sample", type=click.Path(dir_okay=False), help="Write per-sample losses to this .csv or .parquet file."

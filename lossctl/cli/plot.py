@@ -15,9 +15,9 @@ from lossctl.cli.groups import HelpGroup
 from lossctl.cli.options import (
     compose,
     declared_options,
+    drawing_parameter_options,
     input_options,
     no_progress_option,
-    parameter_options,
     precision_option,
 )
 from lossctl.cli.output import note, warn
@@ -85,6 +85,7 @@ def evaluate_collecting(
     """Evaluate ``losses`` (default: every loss that fits; with ``calibration``, and a
     classifier's ece) on each file as ``compare`` does, keeping every per-sample value; the
     evaluations, one ``SampleCollector`` per file, and the warnings (already shown on stderr)."""
+    from lossctl.engine.tally import NO_PER_SAMPLE_COLUMN
     from lossctl.plot.samples import SampleCollector
 
     collectors: list[SampleCollector] = []
@@ -96,6 +97,9 @@ def evaluate_collecting(
     evaluations, warnings = evaluate_files(
         losses, files, labels, kwargs, strict=False, sink=collector, calibration=calibration
     )
+    # The sink here feeds figures, not a --per-sample file: the figures say which losses are
+    # values of the whole sample (and plot samples refuses when none has per-sample values).
+    warnings = [message for message in warnings if not message.endswith(NO_PER_SAMPLE_COLUMN)]
     for message in warnings:
         warn(message)
     return evaluations, collectors, warnings
@@ -194,7 +198,7 @@ def curves(
 @click.option("--top", type=click.IntRange(0), default=5, show_default=True, help="List the K worst rows.")
 @precision_option
 @no_progress_option
-@parameter_options
+@drawing_parameter_options
 @input_options
 @drawing_options
 def samples(

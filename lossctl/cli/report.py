@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import click
 
-from lossctl.cli.options import input_options, labels_option, no_progress_option, parameter_options, precision_option
+from lossctl.cli.options import (
+    drawing_parameter_options,
+    input_options,
+    labels_option,
+    no_progress_option,
+    precision_option,
+)
 from lossctl.cli.output import write_result
 from lossctl.cli.plot import evaluate_collecting, range_option
 
@@ -20,7 +26,7 @@ Examples:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--loss", "-l", "losses", multiple=True, help="A loss (repeatable); default: every loss that fits.")
 @labels_option
-@parameter_options
+@drawing_parameter_options
 @input_options
 @precision_option
 @click.option(
@@ -28,13 +34,6 @@ Examples:
 )
 @click.option("--bins", type=click.IntRange(1, 1000), default=40, show_default=True, help="Histogram bins.")
 @range_option
-@click.option(
-    "--image-format",
-    type=click.Choice(["svg", "png"]),
-    default="svg",
-    show_default=True,
-    help="How the figures are embedded.",
-)
 @click.option("--title", default="lossctl report", show_default=True, help="Title of the page.")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write the page to this file (atomically), not stdout."
@@ -48,7 +47,6 @@ def report(
     worst: int,
     bins: int,
     span: float,
-    image_format: str,
     title: str,
     output: str | None,
     **kwargs,
@@ -57,21 +55,26 @@ def report(
     classifier's with its ece), the curves of the losses, the distribution of their per-sample
     values, the worst rows, and the reliability diagram of each calibration score.
 
-    The page is one file that needs no network to view (inline CSS, inline images, no
-    scripts); it needs lossctl[plot] for the figures. Each value of the table carries its full
-    precision in a data-value attribute.
+    The page is one file that needs no network to view (inline CSS, figures as inline SVG,
+    no scripts). Each value of the table carries its full precision in a data-value
+    attribute; losses that are the same number on every input are shown once, with a note.
+    While the figures are drawn, a progress bar on stderr (on a terminal, unless
+    --no-progress).
     """
     from lossctl.atomic import check_output
+    from lossctl.cli.progress import ProgressBar
     from lossctl.plot.html_report import ReportOptions, build_report
-    from lossctl.plot.images import require_matplotlib
 
     inputs = [*files, labels, kwargs["model_weights"]]
     if output is not None:
         check_output(output, inputs)
-    require_matplotlib()
     evaluations, collectors, warnings = evaluate_collecting(list(losses), list(files), labels, kwargs, calibration=True)
-    options = ReportOptions(
-        title=title, precision=precision, worst=worst, bins=bins, span=span, image_format=image_format
-    )
-    html = build_report(evaluations, collectors, warnings, options)
+    options = ReportOptions(title=title, precision=precision, worst=worst, bins=bins, span=span)
+    with ProgressBar() as bar:
+        progress = (
+            (lambda done, total: bar("drawing the report", (done, total, "steps")))
+            if ProgressBar.wanted(kwargs["no_progress"])
+            else None
+        )
+        html = build_report(evaluations, collectors, warnings, options, progress=progress)
     write_result(html, output, inputs)

@@ -19,6 +19,7 @@ from lossctl.engine.task import (
     MATRIX,
     NONE,
     PAIR_LAYOUT,
+    SCALAR,
     TRIPLET_LAYOUT,
 )
 from lossctl.errors import InputError, UsageError
@@ -32,6 +33,7 @@ class Binding:
     columns: dict[str, list[str]] = field(default_factory=dict)
     logit_names: bool = False
     quantile_levels: tuple[float, ...] | None = None  # of quantile columns named q_0.1, q_0.5, ...
+    multi_output: bool = False  # several target columns, each with its prediction column
 
     def needed(self) -> list[str]:
         """Every column to read, each once, in role order."""
@@ -50,6 +52,11 @@ class Binding:
 
     def describe(self) -> str:
         return ", ".join(f"{role}={self.column_of(role)}" for role in self.columns)
+
+    def outputs(self) -> tuple[str, ...] | None:
+        """The target columns of a multi-output regression (several, each with its prediction
+        column, in the same order); None for one target, or a class matrix."""
+        return tuple(self.columns["y_true"]) if self.multi_output else None
 
 
 _FORECAST_LABELS = {
@@ -135,6 +142,9 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
                 "target_matrix", None, matrix=True, label="target matrix", flag="--y-true"
             )
         need("y_true", y_true, "labels", "--y-true")
+    elif layout == SCALAR and (outputs := _outputs(columns, choice, file)):
+        binding.columns["y_true"], binding.columns["y_pred"] = outputs
+        binding.multi_output = True
     else:
         need("y_true", pick("y_true", choice.y_true, label="label", flag="--y-true"), "labels (y_true)", "--y-true")
         pred_role = "distance" if layout == PAIR_LAYOUT and "distance" in roles else "y_pred"
@@ -154,3 +164,22 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
     predictions = binding.columns.get("y_pred")
     binding.logit_names = bool(predictions) and is_logit(predictions[0])
     return binding
+
+
+def _outputs(columns: list[str], choice: ColumnChoice, file: str) -> tuple[list[str], list[str]] | None:
+    """The target and prediction columns of a multi-output regression: ``--y-true`` and
+    ``--y-pred`` each matching several columns, as many of each, paired in the file's order."""
+    if choice.y_true is None or choice.y_pred is None:
+        return None
+    targets = select_columns(columns, choice.y_true, file=file)
+    predictions = select_columns(columns, choice.y_pred, file=file)
+    if len(targets) == 1 and len(predictions) == 1:
+        return None
+    if len(targets) != len(predictions):
+        raise UsageError(
+            f"--y-true {choice.y_true!r} matches {len(targets)} columns and --y-pred {choice.y_pred!r} "
+            f"{len(predictions)}: a multi-output regression pairs as many targets as predictions"
+        )
+    if set(targets) & set(predictions):
+        raise UsageError(f"column {sorted(set(targets) & set(predictions))[0]!r} is both a target and a prediction")
+    return targets, predictions

@@ -11,6 +11,7 @@ results are recomputed. If the same task kills ``allowed-failures`` + 1 workers
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 import uuid
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from lossctl.errors import LossctlError, UsageError
+from lossctl.errors import LossctlError, UsageError, printable
 
 POLL_SECONDS = 0.5
 CONNECT_TIMEOUT = 10.0
@@ -63,6 +64,7 @@ def connect(scheduler: str | None) -> Iterator[Any]:
         with local_cluster() as cluster, distributed.Client(cluster, set_as_default=False) as client:
             yield client
         return
+    probe_scheduler(scheduler)
     try:
         client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, ValueError, TypeError) as exc:
@@ -72,6 +74,55 @@ def connect(scheduler: str | None) -> Iterator[Any]:
         ) from None
     with client:
         yield client
+
+
+HANDSHAKE_BYTES = 1 << 20
+"""The largest first message a Dask scheduler is taken to send (its handshake is some 60
+bytes)."""
+
+
+def probe_scheduler(scheduler: str) -> None:
+    """A UsageError unless the TCP service at ``scheduler`` speaks first as a Dask scheduler
+    does, within CONNECT_TIMEOUT: its handshake, framed by its length (8 bytes, little-endian;
+    Dask's TCP comm). Dask reads any 8 bytes as a length and allocates it (an SSH server's
+    greeting asks for exabytes), and waits without end for a service that does not speak
+    first (an HTTP server); both are told here instead. Other protocols (tls://) are Dask's
+    to check."""
+    scheme, _, rest = scheduler.rpartition("://")
+    if scheme not in ("", "tcp"):
+        return
+    host, _, port = rest.rpartition(":")
+    if not port.isdigit() or not host:
+        return  # Dask's own message says what is wrong with the address
+    deadline = time.monotonic() + CONNECT_TIMEOUT
+    try:
+        conn = socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT)
+    except OSError as exc:
+        raise _not_dask(scheduler, exc.strerror or str(exc), hint="check the address (tcp://host:8786)") from None
+    greeting = b""
+    with conn:
+        try:
+            while len(greeting) < 8:
+                conn.settimeout(max(deadline - time.monotonic(), 0.001))
+                received = conn.recv(8 - len(greeting))
+                if not received:
+                    break
+                greeting += received
+        except TimeoutError:
+            raise _not_dask(scheduler, f"it said nothing within {CONNECT_TIMEOUT:g} s") from None
+        except OSError as exc:
+            raise _not_dask(scheduler, exc.strerror or str(exc)) from None
+    if len(greeting) < 8:
+        raise _not_dask(scheduler, "it closed the connection")
+    if not 0 < int.from_bytes(greeting, "little") <= HANDSHAKE_BYTES:
+        raise _not_dask(scheduler, f"it answered {printable(greeting.decode('latin-1'))!r}..., not as Dask does")
+
+
+def _not_dask(scheduler: str, why: str, hint: str | None = None) -> UsageError:
+    return UsageError(
+        f"cannot connect to the Dask scheduler at {scheduler}: {why}",
+        hint=hint or "is it the address of a Dask scheduler (tcp://host:8786 by default)?",
+    )
 
 
 def local_cluster(n_workers: int | None = None) -> Any:

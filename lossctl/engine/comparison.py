@@ -31,6 +31,7 @@ class Comparison:
     ci: Interval
     p_value: float  # Holm-adjusted over the model's losses
     verdict: str
+    pairing: str = "by position"  # how the rows were paired: by position, or on a key column
 
 
 def _overall(evaluation: Evaluation) -> dict[str, LossResult]:
@@ -38,8 +39,17 @@ def _overall(evaluation: Evaluation) -> dict[str, LossResult]:
 
 
 def _peers(a: Evaluation, b: Evaluation) -> bool:
-    """Scored on the same labels: the same task and as many rows."""
-    return (a.task, a.rows) == (b.task, b.rows)
+    """Scored on the same labels: the same task and as many rows (and, where the labels'
+    fingerprints were taken, the same labels in the same order)."""
+    fingerprints = None in (a.labels, b.labels) or a.labels == b.labels
+    return (a.task, a.rows) == (b.task, b.rows) and fingerprints
+
+
+def _unpaired(a: Evaluation, b: Evaluation) -> str:
+    """Why ``b`` is not paired with ``a``."""
+    if (a.task, a.rows) == (b.task, b.rows):
+        return f"its labels differ from those of the same rows there (rows are paired {a.pairing()})"
+    return "not scored on the same labels"
 
 
 def against_reference(evaluations: list[Evaluation], reference: int, ci: Ci) -> tuple[list[Comparison], list[str]]:
@@ -51,7 +61,7 @@ def against_reference(evaluations: list[Evaluation], reference: int, ci: Ci) -> 
         if e is base:
             continue
         if not _peers(base, e):
-            warnings.append(f"{e.input}: not compared with {base.input}: not scored on the same labels")
+            warnings.append(f"{e.input}: not compared with {base.input}: {_unpaired(base, e)}")
             continue
         mine, theirs = _overall(base), _overall(e)
         found = []
@@ -63,7 +73,7 @@ def against_reference(evaluations: list[Evaluation], reference: int, ci: Ci) -> 
         adjusted = holm([p.p_value for _, p in found])
         for (label, p), p_adjusted in zip(found, adjusted, strict=True):
             word = verdict(p.diff, p_adjusted, 1.0 - ci.level, mine[label].loss.higher_is_better)
-            comparisons.append(Comparison(label, base.input, e.input, p.diff, p.ci, p_adjusted, word))
+            comparisons.append(Comparison(label, base.input, e.input, p.diff, p.ci, p_adjusted, word, base.pairing()))
     return comparisons, warnings
 
 

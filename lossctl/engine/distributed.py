@@ -29,7 +29,7 @@ from typing import Any
 
 from lossctl.engine.allocator import keep_freed_memory
 from lossctl.engine.cluster import Futures, PartFailed, connect
-from lossctl.engine.pipeline import fold, read_chunks, summarize
+from lossctl.engine.pipeline import fold, pairing_key, read_chunks, summarize
 from lossctl.engine.plan import Plan, plan
 from lossctl.engine.request import Request
 from lossctl.engine.results import Evaluation
@@ -126,7 +126,9 @@ def _fold_part(job: _Job, part: Part) -> Tally:
     tally = the_plan.tally(request, source)  # no per-sample sink: refused on this engine
     try:
         with runtime_warnings_silenced():
-            fold(tally, read_chunks(source, the_plan.binding, request), request.source.group_by)
+            fold(
+                tally, read_chunks(source, the_plan.binding, request), request.source.group_by, key=pairing_key(request)
+            )
     except LossctlError as exc:
         raise PartFailed.of(exc) from None
     tally.translator = tally.translator.detached(job.reader.name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lossctl.engine.binding import Binding
-from lossctl.engine.pipeline import fold, summarize
+from lossctl.engine.pipeline import fold, pairing_key, summarize
 from lossctl.engine.plan import plan
 from lossctl.engine.request import Request
 from lossctl.engine.results import Evaluation
@@ -25,8 +25,11 @@ def open_input(request: Request):
     if source.labels is not None:
         labels = open_source(source.labels, input_format=source.input_format, encoding=source.encoding)
         return join_sources(predictions, labels, on=source.on)
-    if source.on is not None:
-        raise UsageError("--on joins a prediction file with a labels file; give both files")
+    if source.on is not None and request.outputs.ci is None:
+        raise UsageError(
+            "--on joins a prediction file with a labels file, or pairs models' rows for an interval (--ci); "
+            "give both files, or --ci"
+        )
     return predictions
 
 
@@ -41,7 +44,7 @@ def evaluate_local(request: Request, losses: list) -> tuple[Evaluation, list[str
         tally.feed_weights(weights)
     progress = request.execution.progress
     after_chunk = (lambda: progress(source.name, source.progress())) if progress else None
-    fold(tally, chunks, request.source.group_by, after_chunk)
+    fold(tally, chunks, request.source.group_by, after_chunk, pairing_key(request))
     evaluation, warnings = summarize(tally, the_plan.task, the_plan.binding, source, request)
     return evaluation, warnings
 

@@ -45,9 +45,9 @@ def read_chunks(source, binding: Binding, request: Request) -> Generator:
     """The chunks a pass folds: the bound columns (and the group-by column), at most
     ``chunk_rows`` rows at a time, as the reader delivers them, read ahead of the fold by up
     to READ_AHEAD_ROWS rows."""
-    group_by = request.source.group_by
+    others = [column for column in dict.fromkeys((request.source.group_by, pairing_key(request))) if column]
     chunk_rows = request.execution.chunk_rows
-    chunks = source.iter_chunks(binding.needed(), [group_by] if group_by else [], chunk_rows=chunk_rows, exact=False)
+    chunks = source.iter_chunks(binding.needed(), others, chunk_rows=chunk_rows, exact=False)
     return read_ahead(chunks, depth=max(1, READ_AHEAD_ROWS // chunk_rows))
 
 
@@ -67,15 +67,26 @@ class Chunks:
         self._rest.close()
 
 
+def pairing_key(request: Request) -> str | None:
+    """The column rows are paired by (``--on``), where an interval pairs them: else by position."""
+    return request.source.on if request.outputs.ci is not None else None
+
+
 def fold(
-    tally: Tally, chunks: Chunks | Generator, group_by: str | None, after_chunk: Callable[[], None] | None = None
+    tally: Tally,
+    chunks: Chunks | Generator,
+    group_by: str | None,
+    after_chunk: Callable[[], None] | None = None,
+    key: str | None = None,
 ) -> None:
-    """Feed every chunk to ``tally``. The chunks are closed however the loop ends, which stops
-    their reader thread at once (a loop left by an exception does not close its iterator)."""
+    """Feed every chunk to ``tally`` (with its rows' ``key`` column, when rows are paired by
+    it). The chunks are closed however the loop ends, which stops their reader thread at once
+    (a loop left by an exception does not close its iterator)."""
     with contextlib.closing(chunks):
         for chunk in chunks:
             group = chunk.arrays[group_by] if group_by else None
-            tally.feed(chunk.start, role_arrays(tally.translator.binding, chunk.arrays), group)
+            keys = chunk.arrays[key] if key else None
+            tally.feed(chunk.start, role_arrays(tally.translator.binding, chunk.arrays), group, keys)
             if after_chunk is not None:
                 after_chunk()
 
@@ -94,5 +105,8 @@ def summarize(tally: Tally, task: Task, binding: Binding, source, request: Reque
         notes=tally.notes,
         group_by=request.source.group_by,
         weights_file=request.source.model_weights,
+        labels=tally.labels.total if tally.ci is not None else None,
+        paired_on=pairing_key(request),
+        multioutput=request.source.multioutput if binding.outputs() else None,
     )
     return evaluation, warnings

@@ -31,6 +31,8 @@ from lossctl.engine.translate import Translator
 from lossctl.errors import InputError, UsageError
 from lossctl.io import detect_roles, is_glob
 from lossctl.losses import resolve
+from lossctl.losses.multioutput import MultiOutputLoss
+from lossctl.losses.tasks import DISTRIBUTION, REGRESSION
 
 
 @dataclass
@@ -121,8 +123,10 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         first = next(chunks, None)
         if first is None:
             raise InputError("no data rows", file=source.name)
-        first_roles = role_arrays(binding, first.arrays) if layout == SCALAR else None
+        first_roles = role_arrays(binding, first.arrays) if layout == SCALAR and not binding.outputs() else None
         task = detect_task(layout, request.source.task, from_logits, first_roles)
+        if binding.outputs() and request.source.task is None:
+            task = Task(REGRESSION)  # several target columns paired with prediction columns
         defaults = {"from_logits": True} if from_logits else {}
         if binding.quantile_levels is not None:
             defaults["levels"] = binding.quantile_levels
@@ -132,8 +136,22 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
             losses = resolve_losses(choice.names, choice, defaults)
         if layout == FORECAST_LAYOUT:
             losses = _forecast_losses(losses, binding, source.name, strict=bool(choice.names))
+        if binding.outputs():
+            losses = _multi_output(losses, binding.outputs(), request.source.multioutput, task)
         result = Plan(binding, task, losses, bool(choice.names))
     except BaseException:
         chunks.close()  # stops the reader thread now, not when the traceback is collected
         raise
     return result, Chunks(first, chunks)
+
+
+def _multi_output(losses: list, targets: tuple[str, ...], mode: str, task: Task) -> list:
+    """Each loss over the outputs of a multi-output regression (``losses.multioutput``)."""
+    if task.name != REGRESSION:
+        raise UsageError(
+            f"several target columns ({', '.join(targets)}) are a multi-output regression, not {task.name}"
+        )
+    for loss in losses:
+        if not {REGRESSION, DISTRIBUTION} & set(loss.tasks):
+            raise UsageError(f"{loss.label} is no regression loss: a multi-output regression takes regression losses")
+    return [MultiOutputLoss(loss, targets, mode) for loss in losses]

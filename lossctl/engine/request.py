@@ -51,6 +51,7 @@ class Source:
     model_weights: str | None = None  # a model's parameters, for regularization losses
     task: str | None = None  # what the file holds; detected when None
     nan: str = "error"  # one of NAN_POLICIES
+    multioutput: str = "uniform"  # how a multi-output regression averages its outputs (MULTIOUTPUT)
     input_format: str | None = None  # from the extension, else the content, when None
     encoding: str = "utf-8"
     storage_options: Mapping[str, Any] = field(default_factory=dict)  # fsspec options of URLs
@@ -60,7 +61,9 @@ class Source:
 class LossChoice:
     """Which losses, configured how. No names: every loss that fits the input."""
 
-    names: tuple[str, ...] = ()
+    # Loss specs (``huber:delta=0.5``), or losses already configured (a sweep's elementary
+    # scores, which the catalog does not list).
+    names: tuple[Any, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)  # from --delta, --gamma, ...
     from_logits: bool = False
     # Strict (compute): every parameter must fit every loss, and a loss that fails stops the

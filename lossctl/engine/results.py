@@ -23,7 +23,7 @@ class LossResult:
     ci: Interval | None = None  # with --ci
     state: Any = None  # with --ci: the tracked state, for paired comparisons
     bins: list[dict] | None = None  # a calibration score's bins: a reliability diagram
-    components: list[tuple[str, float]] | None = None  # (name, value): quantile-set's levels
+    components: list[dict] | None = None  # {name key: ..., "value"}: quantile-set's levels, raw outputs
 
     @property
     def label(self) -> str:
@@ -44,6 +44,13 @@ class Evaluation:
     notes: dict[str, int] = field(default_factory=dict)
     group_by: str | None = None
     weights_file: str | None = None
+    labels: int | None = None  # with an interval: the labels' fingerprint (``Tally._fingerprint``)
+    paired_on: str | None = None  # the key column rows are paired on (--on with --ci); None: by position
+    multioutput: str | None = None  # how a multi-output regression averages its outputs; None: one output
+
+    def pairing(self) -> str:
+        """How this input's rows are paired with another's: ``by position`` or ``on KEY``."""
+        return "by position" if self.paired_on is None else f"on {self.paired_on}"
 
     def warnings(self) -> list[str]:
         lines = [f"{self.input}: {count} {message}" for message, count in self.notes.items()]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from lossctl.engine.groups import split_by_group
+from lossctl.engine.keys import key_ids
 from lossctl.engine.missing import apply_policy, missing_rows
 from lossctl.engine.request import Ci, PerSampleSink
 from lossctl.engine.results import LossResult
@@ -25,7 +26,11 @@ from lossctl.engine.worst import WorstK
 from lossctl.errors import InputError
 from lossctl.losses import Batch, InputDomainError, LossError
 from lossctl.losses.intervals import interval, tracked
-from lossctl.losses.replication import groups_of_rows
+from lossctl.losses.replication import groups_of_rows, row_factors
+from lossctl.losses.summation import Accumulator
+
+# The end of the warning for a value of the whole sample given a per-sample sink.
+NO_PER_SAMPLE_COLUMN = "no column in the per-sample file"
 
 
 class Tally:
@@ -64,6 +69,7 @@ class Tally:
         self.notes: dict[str, int] = {}
         self.rows = 0
         self.dropped = 0
+        self.labels = Accumulator()  # with an interval: the labels' fingerprint (``_fingerprint``)
 
     def empty(self) -> Tally:
         """A tally of no rows, for the same losses and options."""
@@ -93,10 +99,14 @@ class Tally:
             where = "" if exc.index is None else f"value {exc.index + 1}: "
             raise InputError(f"{where}{exc.message}", file=weights.file, hint=exc.hint) from None
 
-    def feed(self, start: int, role_arrays: dict[str, np.ndarray], group: np.ndarray | None) -> None:
-        """Fold a chunk: its arrays by role, its first 0-based row, its group values."""
+    def feed(
+        self, start: int, role_arrays: dict[str, np.ndarray], group: np.ndarray | None, keys: np.ndarray | None = None
+    ) -> None:
+        """Fold a chunk: its arrays by role, its first 0-based row, its group values, and its
+        rows' keys when rows are paired by a key (``--on``) rather than by position."""
         n = len(next(iter(role_arrays.values())))
         rows = RowNumbers(start, n)
+        ids = key_ids(keys) if keys is not None and self.ci is not None else None
         self.rows += n
         missing = missing_rows(role_arrays)
         if missing is not None:
@@ -110,8 +120,10 @@ class Tally:
             batch = Batch(role_arrays)
         except InputDomainError as exc:
             raise self.translator.error(exc, rows) from None
-        if self.ci is not None:  # each row's replicate group, from its position in the input
-            batch.replicates = groups_of_rows(rows.array(), self.ci.seed)
+        if self.ci is not None:  # each row's replicate group, from its position (or key)
+            ids = rows.array() if ids is None else ids[rows.array() - start]
+            batch.replicates = groups_of_rows(ids, self.ci.seed)
+            self._fingerprint(role_arrays, ids)
         # One batch per group value, built once and shared by every loss.
         by_group = [
             (key, batch.subset(rows_of_key)) for key, rows_of_key in ([] if group is None else split_by_group(group))
@@ -136,6 +148,20 @@ class Tally:
         for message, count in batch.notes.items():
             self.notes[message] = self.notes.get(message, 0) + count
 
+    def _fingerprint(self, role_arrays: dict[str, np.ndarray], ids: np.ndarray) -> None:
+        """Add ``sum(f(id) * label)``, ``f`` a hash in [1, 2) of the row's position or key (a
+        class matrix's row read as ``sum_k (k + 1) y_k``), exactly: two inputs paired row by
+        row are scored on the same labels only if their sums agree (``comparison``). Each
+        term is one row's, so the sum does not depend on the chunks."""
+        labels = role_arrays.get("y_true")
+        if labels is None:
+            return
+        labels = np.asarray(labels, dtype=np.float64)
+        if labels.ndim == 2:
+            labels = sum((k + 1.0) * labels[:, k] for k in range(labels.shape[1]))
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.labels.add(labels * row_factors(ids, self.ci.seed))
+
     def merge(self, later: Tally) -> None:
         """Fold in ``later``, the tally of the rows that follow this one's. Row order is kept:
         the earliest failure of a loss is the one kept, and the worst rows' ties keep the
@@ -157,6 +183,7 @@ class Tally:
         self.propagated = self.propagated or later.propagated
         self.rows += later.rows
         self.dropped += later.dropped
+        self.labels.merge(later.labels)
 
     def results(self) -> tuple[list[LossResult], list[str]]:
         """A result per loss, then per group and loss; a warning per skipped loss."""
@@ -166,8 +193,10 @@ class Tally:
                 warnings.append(f"{loss.label} skipped: {self.failed[i]}")
                 continue
             worst = self.worst[i].items() if self.worst is not None else None
-            if i in self.whole and self.worst is not None:
-                warnings.append(f"{loss.label} has no per-sample values (a value of the whole sample): no worst rows")
+            if i in self.whole:
+                asked = (("no worst rows", self.worst), (NO_PER_SAMPLE_COLUMN, self.per_sample))
+                lacking = ", ".join(what for what, sink in asked if sink is not None)
+                warnings.append(f"{loss.label} has no per-sample values (a value of the whole sample): {lacking}")
             ci = self._interval(loss, state, warnings)
             kept = state if self.ci else None
             value = self._value(loss, state)
@@ -254,6 +283,7 @@ def _bins(state, value: float) -> list[dict] | None:
     return state.bins() if hasattr(state, "bins") and not math.isnan(value) else None
 
 
-def _components(state, value: float) -> list[tuple[str, float]] | None:
-    """The components of a result that has them (each quantile level of quantile-set)."""
+def _components(state, value: float) -> list[dict] | None:
+    """The components of a result that has them (each quantile level of quantile-set, each
+    output with ``--multioutput raw``)."""
     return state.components() if hasattr(state, "components") and not math.isnan(value) else None

@@ -10,20 +10,28 @@ Column names:
 
 The arrays of an `.npz` may differ in length (a weights file usually does); the columns read
 together must not. An object array is refused, never unpickled.
+
+Before an array is allocated, the size its header claims is compared with the bytes that
+follow the header (an .npy header claiming 10^12 rows in a small file is refused, not
+allocated), and the arrays of an `.npz`, which are inflated into memory, may hold at most
+`limits.HELD_BYTES` in all.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import BinaryIO
 
 import numpy as np
 
 from lossctl.errors import InputError
 from lossctl.io.files import RawFile
+from lossctl.io.limits import HELD_BYTES, over_limit
 from lossctl.io.source import Source
 
 
@@ -77,6 +85,8 @@ class ArraySource(Source):
 
 def open_npy(raw: RawFile) -> ArraySource:
     """A `.npy` file as columns (see the module docstring for their names)."""
+    with raw.open() as stream:
+        _check_claim(stream, raw.size_bytes, raw, "npy", "the file")
     with _loading(raw, "npy") as loaded:
         if not isinstance(loaded, np.ndarray):
             raise _invalid(raw, "npy", "it is an .npz archive")
@@ -100,6 +110,7 @@ def open_npz(raw: RawFile) -> ArraySource:
         if not isinstance(loaded, np.lib.npyio.NpzFile):
             raise _invalid(raw, "npz", "it is a single .npy array")
         with loaded:
+            _check_members(loaded.zip, raw)
             arrays = {key: loaded[key] for key in loaded.files}
     if not arrays:
         raise InputError("the archive holds no arrays", file=raw.name)
@@ -127,6 +138,35 @@ def _expand(name: str, array: np.ndarray, *, separator: str) -> dict[str, np.nda
         return {name: array.reshape(-1)}
     table = array.reshape(array.shape[0], int(np.prod(array.shape[1:])))
     return {f"{name}{separator}{j}": table[:, j] for j in range(table.shape[1])}
+
+
+def _check_members(archive: zipfile.ZipFile, raw: RawFile) -> None:
+    """The arrays of an .npz, checked before any is inflated: at most HELD_BYTES in all (as
+    the archive's directory says; zipfile inflates a member to no more than its stated size),
+    each as large as its header claims."""
+    members = [info for info in archive.infolist() if info.filename.endswith(".npy")]
+    if sum(info.file_size for info in members) > HELD_BYTES:
+        raise over_limit(
+            "in the arrays once inflated", HELD_BYTES, file=raw.name, hint="save them as separate .npy files"
+        )
+    for info in members:
+        with archive.open(info) as member:
+            _check_claim(member, info.file_size, raw, "npz", f"array {info.filename[:-4]!r}")
+
+
+def _check_claim(stream: BinaryIO, size: int, raw: RawFile, kind: str, what: str) -> None:
+    """An InputError if the .npy header at the start of `stream` (of `size` bytes) claims more
+    data than follows it. A header that cannot be read is left for `np.load` to report."""
+    try:
+        version = np.lib.format.read_magic(stream)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(stream)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error):
+        return
+    claimed = math.prod(shape) * dtype.itemsize
+    held = size - stream.tell()
+    if claimed > held:
+        raise _invalid(raw, kind, f"the header of {what} claims shape {shape}, {claimed} bytes, where {held} follow it")
 
 
 @contextmanager

@@ -7,8 +7,9 @@ import pkgutil
 from lossctl.errors import InputError
 from lossctl.io import formats
 from lossctl.io.files import HEAD_BYTES, RawFile, open_raw
+from lossctl.io.limits import read_up_to
 from lossctl.io.source import Source
-from lossctl.io.streams import DecompressingReader, decompress_all, load_text, read_up_to
+from lossctl.io.streams import DecompressingReader, decompress_all, load_text
 
 _READERS = {
     "csv": "lossctl.io.text:DelimitedSource",
@@ -47,8 +48,7 @@ def open_file(path: str, *, input_format: str | None = None, encoding: str = "ut
         header_lines = 0 if fmt == "jsonl" else 1
         text = load_text(raw, compression=compression, encoding=encoding, header_lines=header_lines)
         return _reader(fmt)(text) if fmt == "jsonl" else _reader(fmt)(text, fmt)
-    if compression is not None:
-        raw = decompress_all(raw, compression)
+    raw = decompress_all(raw, compression) if compression is not None else raw.held()
     return _reader(fmt)(raw)
 
 

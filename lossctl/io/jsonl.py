@@ -12,7 +12,8 @@ key or `null` is NaN in a numeric column. A key column of numbers is read as int
 value is an integer, else as float64 (decided once, by a pass over that column).
 
 When Arrow rejects the text, the window's lines are read again with Python's `json` to say
-which row is at fault and why.
+which row is at fault and why. A row nesting deeper than `nesting.MAX_DEPTH` is refused before
+either parser sees it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pyarrow as pa
 import pyarrow.json as pjson
 
 from lossctl.errors import InputError
+from lossctl.io.nesting import MAX_DEPTH, too_deep
 from lossctl.io.source import ArrowSource
 from lossctl.io.streams import TextData
 from lossctl.io.windows import TextWindows
@@ -132,6 +134,12 @@ def _parse(window: pa.Buffer, name: str, first_row: int, kinds: dict[str, str]) 
 
 
 def _check_objects(window: pa.Buffer, name: str, first_row: int, kinds: dict[str, str]) -> None:
+    """An InputError naming the first row that nests too deep or is not an object (`_find_error`
+    says which and why), before a parser sees the window."""
+    deep = too_deep(memoryview(window))
+    if deep is not None:
+        row = first_row + len(_ROW.findall(memoryview(window)[:deep]))
+        raise InputError(f"a value nested more than {MAX_DEPTH} deep, the most lossctl reads", file=name, row=row)
     if _NOT_AN_OBJECT.search(memoryview(window)):
         error = _find_error(window.to_pybytes(), name, first_row, kinds)
         if error is not None:

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from lossctl.errors import InputError
+from lossctl.io import limits
 from lossctl.io.chunk import DEFAULT_CHUNK_ROWS, Chunk, bounded_chunks, exact_chunks
 from lossctl.io.columns import unknown_column
 from lossctl.io.convert import RawBatch, convert_batches, is_numeric_type
@@ -149,12 +150,17 @@ class ArrowSource(Source):
         self.schema = schema
 
     def read_all_values(self) -> np.ndarray:
-        """The values of every numeric-typed column, column after column."""
+        """The values of every numeric-typed column, column after column: at most
+        `limits.HELD_BYTES` of them (an endless stream of weights is refused, not held)."""
         numeric = [field.name for field in self.schema if is_numeric_type(field.type)]
         if not numeric:
             raise InputError("no numeric column to read values from", file=self.name)
         arrays: dict[str, list[np.ndarray]] = {name: [] for name in numeric}
+        held = 0
         for chunk in self.iter_chunks(numeric):
             for name in numeric:
                 arrays[name].append(chunk.arrays[name])
+                held += chunk.arrays[name].nbytes
+            if held > limits.HELD_BYTES:
+                raise limits.over_limit("of values (as float64)", limits.HELD_BYTES, file=self.name)
         return np.concatenate([array for name in numeric for array in arrays[name]])

@@ -115,7 +115,8 @@ class DelimitedSource(ArrowSource):
             for table in self._tables(types, strict=False):
                 yield from table.to_batches()
         except pa.ArrowInvalid as exc:
-            self._diagnose(list(types), numeric)
+            if self._text.raw.rest is None:  # a long stream, read once, cannot be read again
+                self._diagnose(list(types), numeric)
             raise InputError(f"cannot be read as {self._label}: {exc}", file=self.name) from None
 
     def _diagnose(self, columns: list[str], numeric: list[str]) -> None:

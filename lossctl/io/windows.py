@@ -15,7 +15,9 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
+from lossctl.errors import InputError
 from lossctl.io.files import RawFile, arrow_owned
+from lossctl.io.limits import LINE_BYTES, over_limit
 from lossctl.io.streams import TextData
 
 WINDOW_BYTES = 8 << 20
@@ -37,7 +39,7 @@ class TextWindows:
             if size is None:
                 yield self._in_arrow
             else:
-                yield from row_windows(io.BytesIO(text.data), size)
+                yield from row_windows(io.BytesIO(text.data), size, name=text.raw.name)
             return
         if not checked and text.plain_file():
             windows = MappedWindows(text.raw, size or WINDOW_BYTES)
@@ -49,7 +51,7 @@ class TextWindows:
                     self._mapped = None
             return
         with text.decoded() as stream:
-            yield from row_windows(stream, size or WINDOW_BYTES)
+            yield from row_windows(stream, size or WINDOW_BYTES, name=text.raw.name)
 
     @cached_property
     def _in_arrow(self) -> pa.Buffer:
@@ -65,19 +67,20 @@ class TextWindows:
         return None
 
 
-def row_windows(stream: BinaryIO, size: int) -> Iterator[pa.Buffer]:
+def row_windows(stream: BinaryIO, size: int, *, name: str | None = None) -> Iterator[pa.Buffer]:
     """The text of `stream` in windows of about `size` bytes, each ending after a line end.
 
     A window is cut after its last line end (``\\n``, or ``\\r``), as Arrow's CSV reader cuts
     its own blocks by default, quotes or not: a quoted cell may not hold a line end. The rest
     of the window begins the next one; a line longer than `size` makes its window longer (the
-    buffer doubles until the line fits). `stream` is a raw reader (``readinto``); each window
-    is a fresh buffer that Arrow owns (see `arrow_owned`), read into directly (only the rest
-    carried over is copied).
+    buffer doubles until the line fits, up to `limits.LINE_BYTES`: a longer line is an
+    InputError naming `name`). `stream` is a raw reader (``readinto``); each window is a fresh
+    buffer that Arrow owns (see `arrow_owned`), read into directly (only the rest carried over
+    is copied).
     """
     carry = b""
     while True:
-        buffer = pa.allocate_buffer(len(carry) + max(size, len(carry)))
+        buffer = pa.allocate_buffer(min(len(carry) + max(size, len(carry)), max(size, LINE_BYTES + 1)))
         view = memoryview(buffer).cast("B")
         view[: len(carry)] = carry
         end = len(carry) + _fill(stream, view[len(carry) :])
@@ -86,6 +89,8 @@ def row_windows(stream: BinaryIO, size: int) -> Iterator[pa.Buffer]:
                 yield arrow_owned(carry)
             return
         cut = after_last_line_end(view, end)
+        if end - cut > LINE_BYTES:
+            raise line_too_long(name)
         carry = view[cut:end].tobytes()
         if cut:
             yield buffer.slice(0, cut)
@@ -95,7 +100,7 @@ class MappedWindows:
     """One pass over a plain file on disk in windows of whole rows, without reading it.
 
     A window ends after its last line end within `size` bytes of where the last one ended (a
-    longer line doubles the window until it fits). It is a slice of a read-only memory map
+    longer line doubles the window until it fits, up to `limits.LINE_BYTES`). It is a slice of a read-only memory map
     that Arrow made for it alone, unmapped by Arrow once nothing refers to the window (the
     tables Arrow parses from it are copies): a map lives until the next one is made, so the
     text is neither copied nor ever resident beyond two windows. Reference: mmap(2).
@@ -129,9 +134,17 @@ class MappedWindows:
                     cut = after_last_line_end(memoryview(window), window.size)
                     if cut:
                         break
+                    if size > LINE_BYTES:
+                        raise line_too_long(self.raw.name)
                     size *= 2
             self.offset += cut
             yield window.slice(0, cut)
+
+
+def line_too_long(name: str) -> InputError:
+    return over_limit(
+        "in one line", LINE_BYTES, file=name, hint="rows are lines of text: is this a CSV, TSV or JSON Lines file?"
+    )
 
 
 def after_last_line_end(view: memoryview, end: int) -> int:

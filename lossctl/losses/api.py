@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from lossctl.losses.averaging import RAW, UNIFORM
 from lossctl.losses.batch import Batch
 from lossctl.losses.ci import DEFAULT_SEED
 from lossctl.losses.combined import CombinedLoss
@@ -19,10 +20,12 @@ from lossctl.losses.errors import ParameterError
 from lossctl.losses.expression import parse
 from lossctl.losses.intervals import Interval, tracked
 from lossctl.losses.intervals import interval as interval_of
+from lossctl.losses.multioutput import MultiOutputLoss
 from lossctl.losses.params import normalize_key
 from lossctl.losses.registry import catalog, get_spec
 from lossctl.losses.replication import groups_of_rows
 from lossctl.losses.spec import Loss
+from lossctl.losses.tasks import DISTRIBUTION, REGRESSION
 
 AnyLoss = Loss | CombinedLoss
 ARRAY_KEYWORDS = (
@@ -101,8 +104,14 @@ def _configured(loss: str | AnyLoss, y_true: Any, y_pred: Any, sample_weight: An
 
 
 def compute(
-    loss: str | AnyLoss, y_true: Any = None, y_pred: Any = None, *, sample_weight: Any = None, **kwargs: Any
-) -> float:
+    loss: str | AnyLoss,
+    y_true: Any = None,
+    y_pred: Any = None,
+    *,
+    sample_weight: Any = None,
+    multioutput: str | None = None,
+    **kwargs: Any,
+) -> float | np.ndarray:
     """The value of ``loss`` on the given arrays, a float.
 
     ``loss`` is a name (``"huber"``), a spec (``"huber:delta=0.5"``) or an expression
@@ -112,9 +121,26 @@ def compute(
     their one positional array: ``compute("l2", w, lambda_=1e-4)``), ``lower``/``upper``,
     ``scale`` (a standard deviation), ``variance``, ``members`` or ``quantiles`` for the
     forecast scores.
+
+    A regression loss of 2-D ``y_true`` and ``y_pred`` (a column per output) is a multi-output
+    regression: ``multioutput`` is ``"uniform"`` (the default: the mean of the outputs'
+    values), ``"variance-weighted"``, or ``"raw"``, which returns each output's value, an
+    array (scikit-learn's ``multioutput``; see ``lossctl.losses.multioutput``).
     """
     configured, batch = _configured(loss, y_true, y_pred, sample_weight, kwargs)
-    return float(configured.evaluate(batch))
+    targets = batch.get("y_true") if batch.has("y_true") else None
+    if multioutput is None and (
+        targets is None or targets.ndim == 1 or not {REGRESSION, DISTRIBUTION} & set(configured.tasks)
+    ):
+        return float(configured.evaluate(batch))
+    if targets is None or targets.ndim == 1:
+        raise ValueError("multioutput takes 2-D y_true and y_pred: a column per output")
+    outputs = tuple(str(k) for k in range(targets.shape[1]))
+    state = MultiOutputLoss(configured, outputs, multioutput or UNIFORM).state()
+    state.update(batch)
+    if multioutput == RAW:
+        return np.array([part["value"] for part in state.components()])
+    return state.result()
 
 
 def interval(

@@ -36,12 +36,12 @@ import numpy as np
 
 from lossctl.losses import runs
 from lossctl.losses.batch import Batch
+from lossctl.losses.bin_edges import EQUAL_WIDTH
 from lossctl.losses.errors import InputDomainError, LossError
 from lossctl.losses.runs import Runs, aligned_ranges, inverted_cdf
 from lossctl.losses.state import accumulate, representable
 from lossctl.losses.summation import Accumulator, GroupedAccumulator, to_float
 
-EQUAL_WIDTH, EQUAL_MASS = "equal-width", "equal-mass"
 SHARED_FLOOR = 1 << 15  # values buffered per sample at the least, however many classes
 TOP_LABEL, CLASSWISE = "top-label", "classwise"
 WEIGHT, OUTCOME = 0, 2  # a cell's sums: sum w, sum w c, sum w o, in this order

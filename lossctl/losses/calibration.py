@@ -38,10 +38,9 @@ from fractions import Fraction
 from functools import partial
 from typing import Any
 
+from lossctl.losses.bin_edges import BINNINGS, EQUAL_WIDTH
 from lossctl.losses.binning import (
     CLASSWISE,
-    EQUAL_MASS,
-    EQUAL_WIDTH,
     TOP_LABEL,
     Bin,
     CalibrationState,
@@ -59,7 +58,7 @@ BINNING = Choice(
     "binning",
     EQUAL_WIDTH,
     "equal-width: [k/B, (k+1)/B); equal-mass: edges at the weighted quantiles k/B of the confidences",
-    domain=Names((EQUAL_WIDTH, EQUAL_MASS)),
+    domain=Names(BINNINGS),
 )
 MULTICLASS_MODE = Choice(
     "multiclass",

@@ -49,9 +49,12 @@ class ComponentMeans(MeanState):
         super().merge(other)
         return self
 
-    def components(self) -> list[tuple[str, float]]:
-        """Each component's name and mean, in column order."""
-        return [(name, ratio(total, self.weight)) for name, total in zip(self.names, self.columns, strict=True)]
+    def components(self) -> list[dict[str, float]]:
+        """Each level's mean, in column order: ``{"level": 0.1, "value": ...}``."""
+        return [
+            {"level": float(name), "value": ratio(total, self.weight)}
+            for name, total in zip(self.names, self.columns, strict=True)
+        ]
 
 
 def _row_means(matrix: Matrix, batch: Batch) -> np.ndarray:

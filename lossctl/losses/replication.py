@@ -30,10 +30,24 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 def groups_of_rows(rows: np.ndarray, seed: int) -> np.ndarray:
     """The replicate group of each 0-based row position: SplitMix64 of ``row`` and ``seed``,
     modulo ``GROUPS``."""
+    z = _mixed(rows, seed)
+    z &= np.uint64(GROUPS - 1)  # GROUPS is a power of two
+    return z.astype(np.intp)
+
+
+def row_factors(rows: np.ndarray, seed: int) -> np.ndarray:
+    """A factor in [1, 2) for each 0-based row position, from the same hash's 52 high bits:
+    ``sum(factor * label)`` tells two files' labels apart when they differ in any row, in
+    value or in order (what pairing rows by position needs)."""
+    z = _mixed(rows, seed) >> np.uint64(12)
+    return 1.0 + z.astype(np.float64) * 2.0**-52
+
+
+def _mixed(rows: np.ndarray, seed: int) -> np.ndarray:
+    """SplitMix64's finalizer of ``row + (seed + 1) * golden``, as unsigned 64-bit ints."""
     z = np.asarray(rows, dtype=np.uint64) + np.uint64(((seed + 1) * _GOLDEN) & _MASK)  # wraps modulo 2**64
     for shift, multiplier in ((30, _MIX1), (27, _MIX2)):
         z ^= z >> np.uint64(shift)
         z *= multiplier
     z ^= z >> np.uint64(31)
-    z &= np.uint64(GROUPS - 1)  # GROUPS is a power of two
-    return z.astype(np.intp)
+    return z

@@ -108,6 +108,10 @@ def _scatter(
             m, e = _exact_products(m, e, weights[start : start + _BLOCK])
             b, part = np.empty(len(m), dtype=np.intp), np.empty(len(m), dtype=np.complex128)
             offset = None if offset is None else np.concatenate((offset, offset))
+        # A term is infinite or NaN exactly where its fraction is (frexp keeps both), and the
+        # fractions, below 1, cannot overflow their sum: one contiguous sum checks them all.
+        if not np.isfinite(m.sum()):
+            return False
         np.add(e, _OFFSET, out=b)
         if span is not None and len(b):
             span[0], span[1] = min(span[0], int(b.min())), max(span[1], int(b.max()))
@@ -115,10 +119,7 @@ def _scatter(
             b += offset
         m *= 2.0**_SPLIT
         np.trunc(m, out=part.real)
-        with np.errstate(invalid="ignore"):  # inf - inf: a NaN that the check below reports
-            np.subtract(m, part.real, out=part.imag)
-        if not np.isfinite(part.real.sum() + part.imag.sum()):
-            return False
+        np.subtract(m, part.real, out=part.imag)
         np.add.at(sums, b, part)
     return True
 

@@ -14,6 +14,8 @@ from typing import Any
 from lossctl.engine.request import ENGINES, NAN_POLICIES
 from lossctl.engine.task import FILE_TASKS
 from lossctl.io.formats import FORMATS as INPUT_FORMATS
+from lossctl.losses.averaging import MULTIOUTPUT
+from lossctl.losses.bin_edges import BINNINGS
 from lossctl.losses.ci import DEFAULT_SEED, METHODS
 
 TEXT = "text"
@@ -46,8 +48,8 @@ class Option:
         return "--" + self.key.rstrip("_").replace("_", "-")
 
 
-def _parameter(key: str, text: str) -> Option:
-    return Option(key, text, LOSSES, NUMBER, config=False)
+def _parameter(key: str, text: str, kind: str = NUMBER, choices: tuple[str, ...] = ()) -> Option:
+    return Option(key, text, LOSSES, kind, choices, config=False)
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -65,6 +67,15 @@ OPTIONS: tuple[Option, ...] = (
     Option("model_weights", "Model parameters (.npy, .npz, CSV, Parquet) for l1, l2, elastic-net.", SOURCE, PATH),
     Option("from_logits", "Predictions are logits, not probabilities.", LOSSES, FLAG, default=False),
     Option("nan", "What a missing value (NaN, empty cell) does.", SOURCE, CHOICE, NAN_POLICIES, "error"),
+    Option(
+        "multioutput",
+        "How a multi-output regression (--y-true 'y_*' --y-pred 'p_*') averages its outputs' values: "
+        "uniform, raw (the mean and each output's value), variance-weighted (by each target's variance).",
+        SOURCE,
+        CHOICE,
+        MULTIOUTPUT,
+        "uniform",
+    ),
     Option("task", "Say what the file holds instead of detecting it.", SOURCE, CHOICE, FILE_TASKS),
     Option(
         "input_format",
@@ -101,6 +112,10 @@ OPTIONS: tuple[Option, ...] = (
     _parameter("pos_weight", "BCE weight of the positive term."),
     _parameter("label_smoothing", "Label smoothing of (binary) cross-entropy."),
     _parameter("lambda_", "Strength of l1 / l2 regularization."),
+    _parameter("bins", "Number of bins of the calibration scores (ece, mce, rmsce, the Brier parts).", INTEGER),
+    _parameter("binning", "How the calibration bins are cut.", CHOICE, BINNINGS),
+    _parameter("power", "Tweedie power of tweedie-deviance."),
+    _parameter("threshold", "Threshold of cost-sensitive-bce and zero-one."),
     Option(
         "ci",
         "Give every value a confidence interval at this level (--ci alone: 0.95).",
@@ -129,7 +144,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
 )
 BY_KEY = {option.key: option for option in OPTIONS}
-PARAMETERS = tuple(o.key for o in OPTIONS if o.concern == LOSSES and o.type == NUMBER)
+PARAMETERS = tuple(o.key for o in OPTIONS if o.concern == LOSSES and o.type != FLAG)
 CONFIG_KEYS = tuple(o.key for o in OPTIONS if o.config)
 """The keys a configuration (or a check in it) may set: lossctl compute's options of the same
 names."""

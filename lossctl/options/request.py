@@ -60,6 +60,7 @@ def build_request(
         model_weights=get("model_weights"),
         task=get("task"),
         nan=get("nan"),
+        multioutput=get("multioutput"),
         input_format=get("input_format"),
         encoding=get("encoding"),
         storage_options=_table(get("storage_options")),

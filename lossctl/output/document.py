@@ -112,6 +112,8 @@ def input_json(evaluation: Evaluation) -> dict[str, Any]:
         out["group_by"] = evaluation.group_by
     if evaluation.weights_file:
         out["model_weights"] = evaluation.weights_file
+    if evaluation.multioutput:
+        out["multioutput"] = evaluation.multioutput
     return out
 
 
@@ -134,7 +136,7 @@ def result_json(result: LossResult, input_name: str) -> dict[str, Any]:
     if result.bins is not None:
         out["bins"] = result.bins
     if result.components is not None:
-        out["components"] = [{"level": float(name), "value": _number(value)} for name, value in result.components]
+        out["components"] = [{**part, "value": _number(part["value"])} for part in result.components]
     return out
 
 

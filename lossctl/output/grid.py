@@ -102,9 +102,12 @@ def _single(evaluation: Evaluation, precision: int) -> Grid:
 
 
 def _lines(result: LossResult) -> list[tuple[str, float, LossResult]]:
-    """A result's line, then a line per component (``quantile-set at 0.1``)."""
-    parts = result.components or []
-    return [(result.label, result.value, result)] + [(f"{result.loss.name} at {name}", v, result) for name, v in parts]
+    """A result's line, then a line per component (``quantile-set at 0.1``, ``mse of y_a``)."""
+    lines = [(result.label, result.value, result)]
+    for part in result.components or []:
+        which = f"at {part['level']:g}" if "level" in part else f"of {part['output']}"
+        lines.append((f"{result.loss.name} {which}", part["value"], result))
+    return lines
 
 
 def _higher(results: list[LossResult], labels: list[str]) -> list[bool | None]:
@@ -181,7 +184,7 @@ def comparisons_grid(comparisons: list[Comparison], precision: int) -> Grid:
         rows=rows,
         numeric=[False, *[True] * len(labels)],
         caption=(
-            f"rows paired by position; {first.ci.level * 100:g}% intervals ({first.ci.method}); verdicts on "
+            f"rows paired {first.pairing}; {first.ci.level * 100:g}% intervals ({first.ci.method}); verdicts on "
             "p-values adjusted with Holm's method over each model's losses"
         ),
     )

@@ -1,6 +1,12 @@
 """The HTML report of ``lossctl report``: the comparison table, the loss curves, the
 per-sample distributions and the worst samples of each input, and the reliability diagram of
-each calibration score, in one self-contained page.
+each calibration score, in one self-contained page whose figures are inline SVG.
+
+The page is a list of sections, each an HTML string (``<section id="..."><h2>...</h2>``);
+``build_report`` takes more of them (a diff's, a sweep's) after its own, and lists every
+section in the page's contents. Losses that are the same number on every input (``twins``)
+are one line of the table, named ``huber = smooth-l1``, with a note; the figures join the
+names of curves, or of per-sample values, that are the same.
 
 The table shows each value as ``compare`` does (``--precision`` significant digits, the best
 of each compared column marked) and carries the full-precision value in ``data-value``, with
@@ -10,29 +16,32 @@ the page back.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from lossctl import __version__
 from lossctl.output.fit import narrowest, turned
 from lossctl.output.grid import results_grid
 from lossctl.output.numbers import format_value
-from lossctl.plot import page, samples
-from lossctl.plot.curves import curves_by_axis
-from lossctl.plot.images import curves_figure, image_bytes, samples_figure
-from lossctl.plot.reliability import diagrams, reliability_figure
-from lossctl.plot.samples import SampleCollector, SampleSummary
+from lossctl.plot import page
+from lossctl.plot.curves import Curve, CurveSet, curves_by_axis
+from lossctl.plot.reliability import diagrams
+from lossctl.plot.samples_section import distributions_section, input_summaries, worst_section
+from lossctl.plot.svg_figures import curves_svg, reliability_svg
+from lossctl.plot.twins import twins, twins_note, without_twins
 
 if TYPE_CHECKING:
     from lossctl.engine.results import Evaluation, LossResult
+    from lossctl.plot.samples import SampleCollector
 
-CURVES_SIZE = (760, 420)
-SAMPLES_WIDTH = 760
-SAMPLES_ROW_HEIGHT = 250
-RELIABILITY_SIZE = (560, 480)
-PAGE_COLUMNS = 110  # characters of table text that fit the page's 1100 px without scrolling
+PAGE_COLUMNS = 110  # characters of table text that fit a 1100 px column without scrolling
 BIN_DIGITS = 4
+SECTION_TITLE = re.compile(r'<section id="([^"]+)"><h2>(.*?)</h2>')
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,6 @@ class ReportOptions:
     worst: int = 10
     bins: int = 40
     span: float = 3.0
-    image_format: str = "svg"
 
 
 def _cell_results(evaluations: list[Evaluation]) -> dict[tuple[int, int], tuple[str, LossResult]]:
@@ -68,11 +76,22 @@ def _cell_results(evaluations: list[Evaluation]) -> dict[tuple[int, int], tuple[
     return cells
 
 
-def comparison_table(evaluations: list[Evaluation], precision: int) -> str:
+def comparison_table(evaluations: list[Evaluation], precision: int, same: dict[str, str] | None = None) -> str:
     """``compare``'s table as HTML, each value cell with its full-precision ``data-value``;
-    turned (a column per model) when its columns would not fit the page's width."""
+    the twins in ``same`` (each mapped to the loss it equals) left out, that loss named
+    ``huber = smooth-l1`` and its cells saying the twins in ``data-same``; turned (a column
+    per model) when its columns would not fit the page's width."""
+    stands_for: dict[str, list[str]] = {}
+    for twin, kept in (same or {}).items():
+        stands_for.setdefault(kept, []).append(twin)
+    evaluations = without_twins(evaluations, same or {})
     grid = results_grid(evaluations, precision)
     cells = _cell_results(evaluations)
+    for (r, c), (_, result) in cells.items():  # the names of a loss: a column's header or a row's first cell
+        if result.label in stands_for:
+            name = " = ".join([result.label, *stands_for[result.label]])
+            grid.headers[c] = name if grid.headers[c] == result.label else grid.headers[c]
+            grid.rows[r][0] = name if grid.rows[r][0] == result.label else grid.rows[r][0]
     if narrowest(grid, " *") > PAGE_COLUMNS and len(grid.rows) > 1:
         grid, cells = turned(grid), {(c - 1, r + 1): cell for (r, c), cell in cells.items()}
     rows = []
@@ -85,6 +104,8 @@ def comparison_table(evaluations: list[Evaluation], precision: int) -> str:
                 data = {"value": repr(result.value), "input": input_name, "loss": result.label}
                 if result.group is not None:
                     data["group"] = str(result.group)
+                if result.label in stands_for:
+                    data["same"] = " ".join(stands_for[result.label])
                 row.append(page.cell(text, numeric=True, classes=best, data=data))
             else:
                 row.append(page.cell(text, numeric=grid.numeric[c], classes=best))
@@ -95,84 +116,43 @@ def comparison_table(evaluations: list[Evaluation], precision: int) -> str:
     return html
 
 
-def _image(figure, size: tuple[int, int], caption: str, fmt: str) -> str:
-    uri = page.data_uri(image_bytes(figure, fmt), fmt)
-    return page.figure(uri, caption, width=size[0], height=size[1])
+def _merged_curves(curve_set: CurveSet) -> CurveSet:
+    """The curves of a set, those that are the same drawn once under their joined labels
+    (mae's and rmse's are both ``|r|``)."""
+    merged: list[Curve] = []
+    for curve in curve_set.curves:
+        same = next((k for k, m in enumerate(merged) if np.allclose(m.y, curve.y, rtol=1e-12, atol=0.0)), None)
+        if same is None:
+            merged.append(curve)
+        else:
+            merged[same] = Curve(f"{merged[same].label} = {curve.label}", curve.x, merged[same].y)
+    return CurveSet(curve_set.axis, curve_set.low, curve_set.high, tuple(merged))
 
 
-def _curves_section(evaluations: list[Evaluation], options: ReportOptions) -> list[str]:
+def _curves_section(evaluations: list[Evaluation], options: ReportOptions, step: Callable[[], None]) -> str:
     losses = {r.label: r.loss for e in evaluations for r in e.results if r.group is None}
     sets, skipped = curves_by_axis(list(losses.values()), span=options.span)
     parts = ['<section id="curves"><h2>Loss curves</h2>']
-    parts.append('<p class="note">Each curve is the loss of a single sample along the axis.</p>')
+    parts.append(
+        '<p class="note">Each curve is the loss of a single sample along the axis; curves that are the '
+        "same are drawn once, their names joined by =.</p>"
+    )
+    figures = []
     for curve_set in sets:
-        figure = curves_figure(curve_set, width=CURVES_SIZE[0], height=CURVES_SIZE[1])
-        caption = f"{', '.join(c.label for c in curve_set.curves)} against the {curve_set.axis.title}"
-        parts.append(_image(figure, CURVES_SIZE, caption, options.image_format))
+        figures.append(f'<figure class="wide">{curves_svg(_merged_curves(curve_set))}</figure>')
+    step()
     if skipped:
         items = "".join(f"<li>{escape(reason)}</li>" for reason in skipped.values())
-        parts.append(f'<p class="note">Without a curve:</p><ul class="note">{items}</ul>')
-    parts.append("</section>")
-    return parts
+        figures.append(f'<div class="aside"><p class="note">Without a curve:</p><ul class="note">{items}</ul></div>')
+    parts.append('<div class="pair">' + "".join(figures) + "</div></section>")
+    return "".join(parts)
 
 
-def _statistics_table(summaries: list[SampleSummary], precision: int) -> str:
-    quantile_names = [name for name, _ in summaries[0].quantiles]
-    share_names = [f"worst {s.fraction:.0%} carry" for s in summaries[0].shares]
-    headers = ["loss", "n", "mean", *quantile_names, *share_names]
-    rows = []
-    for s in summaries:
-        numbers = [format_value(s.mean, precision), *(format_value(v, precision) for _, v in s.quantiles)]
-        shares = ["n/a" if share.share is None else f"{share.share:.1%}" for share in s.shares]
-        rows.append(
-            [page.cell(s.label), page.cell(str(s.n), numeric=True)]
-            + [page.cell(text, numeric=True) for text in numbers + shares]
-        )
-    return page.table(headers, rows, numeric=[False] + [True] * (len(headers) - 1), caption="per-sample losses")
-
-
-def _worst_tables(summaries: list[SampleSummary], precision: int) -> str:
-    tables = []
-    for s in summaries:
-        rows = [
-            [page.cell(str(row), numeric=True), page.cell(format_value(value, precision), numeric=True)]
-            for row, value in s.worst
-        ]
-        tables.append(page.table(["row", s.label], rows, numeric=[True, True], caption=f"worst {len(rows)}: {s.label}"))
-    return '<div class="tables">' + "".join(tables) + "</div>"
-
-
-def _input_sections(
-    evaluations: list[Evaluation], collectors: list[SampleCollector], options: ReportOptions
-) -> tuple[list[str], list[str]]:
-    distributions = ['<section id="samples"><h2>Per-sample distributions</h2>']
-    distributions.append(
-        '<p class="note">The per-sample terms whose mean each loss is (unweighted; for rmse, the squared '
-        "errors): their histogram, and the share of the total carried by the worst rows.</p>"
-    )
-    worst = ['<section id="worst"><h2>Worst samples</h2>', '<p class="note">Rows are 1-based data rows.</p>']
-    for evaluation, collector in zip(evaluations, collectors, strict=True):
-        summaries = samples.summaries(evaluation.results, collector, bins=options.bins, worst=options.worst)
-        heading = f"<h3>{escape(evaluation.input)}</h3>"
-        if not summaries:
-            distributions.append(heading + '<p class="note">No loss here has per-sample values.</p>')
-            continue
-        size = (SAMPLES_WIDTH, SAMPLES_ROW_HEIGHT * len(summaries) + 40)
-        figure = samples_figure(summaries, width=size[0], height=size[1], title=evaluation.input)
-        distributions += [
-            heading,
-            _image(figure, size, f"per-sample losses of {evaluation.input}", options.image_format),
-            _statistics_table(summaries, options.precision),
-        ]
-        worst += [heading, _worst_tables(summaries, options.precision)]
-    return distributions + ["</section>"], worst + ["</section>"]
-
-
-def _reliability_section(evaluations: list[Evaluation], options: ReportOptions) -> list[str]:
+def _reliability_section(evaluations: list[Evaluation], step: Callable[[], None]) -> str:
     """A diagram and a table of the bins of each calibration score; nothing without one."""
     found = diagrams(evaluations)
     if not found:
-        return []
+        return ""
     parts = ['<section id="reliability"><h2>Reliability</h2>']
     parts.append(
         '<p class="note">Each bin\'s observed frequency against its mean predicted probability; on the '
@@ -180,8 +160,6 @@ def _reliability_section(evaluations: list[Evaluation], options: ReportOptions) 
         "(their sums of sample weights).</p>"
     )
     for diagram in found:
-        figure = reliability_figure(diagram, width=RELIABILITY_SIZE[0], height=RELIABILITY_SIZE[1])
-        parts.append(_image(figure, RELIABILITY_SIZE, f"reliability diagram: {diagram.title}", options.image_format))
         classwise = len(diagram.series) > 1
         headers = [*(["class"] if classwise else []), "low", "high", "count", "confidence", "accuracy"]
         rows = [
@@ -190,26 +168,71 @@ def _reliability_section(evaluations: list[Evaluation], options: ReportOptions) 
             for b in diagram.bins
         ]
         numeric = [False] * classwise + [True] * (len(headers) - classwise)
-        parts.append(page.table(headers, rows, numeric=numeric, caption=f"bins: {diagram.title}"))
+        table = page.table(headers, rows, numeric=numeric, caption=f"bins: {diagram.title}")
+        parts.append(f'<div class="pair"><figure>{reliability_svg(diagram)}</figure>{table}</div>')
+        step()
     parts.append("</section>")
-    return parts
+    return "".join(parts)
+
+
+def _inputs_section(evaluations: list[Evaluation], warnings: list[str]) -> str:
+    items = "".join(f"<li>{escape(e.describe())}</li>" for e in evaluations)
+    html = f'<section id="inputs"><h2>Inputs</h2><ul>{items}</ul>'
+    if warnings:
+        html += '<ul class="warnings">' + "".join(f"<li>{escape(w)}</li>" for w in warnings) + "</ul>"
+    return html + "</section>"
+
+
+def _comparison_section(evaluations: list[Evaluation], same: dict[str, str], precision: int) -> str:
+    html = '<section id="comparison"><h2>Comparison</h2>' + comparison_table(evaluations, precision, same)
+    note = twins_note(same)
+    return html + (f'<p class="note">{escape(note)}</p>' if note else "") + "</section>"
+
+
+def contents(sections: Sequence[str]) -> str:
+    """A line of links to the page's sections, by their ids and titles."""
+    links = [f'<a href="#{m.group(1)}">{m.group(2)}</a>' for s in sections for m in SECTION_TITLE.finditer(s)]
+    return f"<nav>{' · '.join(links)}</nav>"
 
 
 def build_report(
-    evaluations: list[Evaluation], collectors: list[SampleCollector], warnings: list[str], options: ReportOptions
+    evaluations: list[Evaluation],
+    collectors: list[SampleCollector],
+    warnings: list[str],
+    options: ReportOptions,
+    *,
+    more: Sequence[str] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> str:
-    """The page, from each input's evaluation and collected per-sample values."""
-    body = [
-        f'<header><h1>{escape(options.title)}</h1><p class="meta">lossctl {escape(__version__)}</p></header>',
-        '<section id="inputs"><h2>Inputs</h2><ul>'
-        + "".join(f"<li>{escape(e.describe())}</li>" for e in evaluations)
-        + "</ul>",
+    """The page, from each input's evaluation and collected per-sample values, followed by
+    the sections ``more`` (HTML strings, each a ``<section id="..."><h2>``); ``progress`` is
+    told (steps done, steps in all) as each input is summarized and each figure drawn."""
+    same = twins(evaluations, collectors)
+    labels = {r.label for e in evaluations for r in e.results if r.group is None}
+    # Steps: each input summarized, the curves, each card, each diagram. The cards are
+    # counted once the summaries have merged the losses with the same per-sample values.
+    fixed = len(evaluations) + 1 + len(diagrams(evaluations))
+    total, done = fixed + len(labels), 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(min(done, total), total)
+
+    found = input_summaries(evaluations, collectors, bins=options.bins, worst=options.worst, step=step)
+    total = fixed + len({s.label for summaries in found for s in summaries})
+    sections = [
+        _inputs_section(evaluations, warnings),
+        _comparison_section(evaluations, same, options.precision),
+        _curves_section(evaluations, options, step),
+        distributions_section(evaluations, found, options.precision, step),
+        worst_section(evaluations, found, options.precision),
+        _reliability_section(evaluations, step),
+        *more,
     ]
-    if warnings:
-        body.append('<ul class="warnings">' + "".join(f"<li>{escape(w)}</li>" for w in warnings) + "</ul>")
-    body.append("</section>")
-    body.append('<section id="comparison"><h2>Comparison</h2>' + comparison_table(evaluations, options.precision))
-    body.append("</section>")
-    body += _curves_section(evaluations, options)
-    distributions, worst = _input_sections(evaluations, collectors, options)
-    return page.document(options.title, body + distributions + worst + _reliability_section(evaluations, options))
+    sections = [s for s in sections if s]
+    header = f'<header><h1>{escape(options.title)}</h1><p class="meta">lossctl {escape(__version__)}</p></header>'
+    if progress is not None:
+        progress(total, total)
+    return page.document(options.title, [header, contents(sections), *sections])

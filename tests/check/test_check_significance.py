@@ -89,6 +89,15 @@ def test_a_baseline_file_of_other_rows_is_an_input_error(invoke, repo, models):
     assert result.exit_code == 2 and "the same rows" in result.stderr
 
 
+def test_a_baseline_file_of_the_rows_in_another_order_is_an_input_error(invoke, repo, models):
+    # Paired row by row, a shuffled baseline would pair unrelated rows: refused, not tested.
+    lines = (repo / "main.csv").read_text().splitlines()
+    (repo / "shuffled.csv").write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n")
+    result = invoke("check", models["worse"], "-l", "mse", "--baseline-file", "shuffled.csv", "--significance", "0.05")
+    assert result.exit_code == 2, result.stderr
+    assert "shuffled.csv: its labels differ from those of the same rows" in result.stderr
+
+
 def test_junit_carries_the_test(invoke, models):
     result = invoke(
         "check", models["worse"], "-l", "mse", "--baseline-file", "main.csv", "--significance", "0.05",

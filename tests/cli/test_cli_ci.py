@@ -164,3 +164,46 @@ def test_slices_of_group_by_take_intervals_in_bounded_memory(run, tmp_path, peak
     doc = document(run("compute", "-l", "mse", "--group-by", "g", "--ci", "g.csv", "--format", "json"))
     assert all("ci" in r for r in doc["results"]) and len(doc["results"]) == 501
     assert peak_mib("compute", "-l", "mse", "-l", "mae", "--group-by", "g", "--ci", str(tmp_path / "g.csv")) < 1000
+
+
+def keyed_models(tmp_path, n: int = 400) -> tuple[str, str, str]:
+    """Two models of the same labels keyed by ``k`` (strings, not positions): a.csv, b.csv in
+    the same order, and b_shuffled.csv, b's rows in another order."""
+    rng = np.random.default_rng(11)
+    y = rng.normal(0.0, 1.0, n)
+    shared = rng.normal(0.0, 1.0, n)  # errors the two models share: pairing removes them
+    keys = [f"row-{7 * i + 3}" for i in range(n)]
+    predictions = {"a.csv": y + shared, "b.csv": y + shared + rng.normal(0.0, 0.2, n)}
+    for name, p in predictions.items():
+        lines = [f"{k},{t!r},{q!r}\n" for k, t, q in zip(keys, y.tolist(), p.tolist(), strict=True)]
+        (tmp_path / name).write_text("k,y_true,y_pred\n" + "".join(lines))
+        if name == "b.csv":
+            order = rng.permutation(n)
+            (tmp_path / "b_shuffled.csv").write_text("k,y_true,y_pred\n" + "".join(lines[i] for i in order))
+    return "a.csv", "b.csv", "b_shuffled.csv"
+
+
+def test_shuffled_models_are_not_paired_by_position(run, tmp_path):
+    # The same labels in another order: pairing row i with row i would pair unrelated rows.
+    a, _, shuffled = keyed_models(tmp_path)
+    result = ok(run("compare", "-l", "mse", "--ci", a, shuffled, "--format", "json", cwd=tmp_path))
+    assert document(result)["comparisons"] == []
+    assert "b_shuffled.csv: not compared with a.csv: its labels differ" in result.stderr
+
+
+def test_on_pairs_models_by_their_key_in_any_order(run, tmp_path):
+    a, b, shuffled = keyed_models(tmp_path)
+    docs = [
+        document(run("compare", "-l", "mse", "--ci", "--on", "k", a, other, "--format", "json", cwd=tmp_path))
+        for other in (b, shuffled)
+    ]
+    ordered, mixed = ([{k: v for k, v in c.items() if k != "model"} for c in d["comparisons"]] for d in docs)
+    assert ordered == mixed and len(ordered) == 1  # the same floats, whatever the order
+    (c,) = docs[1]["comparisons"]
+    values = {r["input"]: r["value"] for r in docs[1]["results"]}
+    assert c["diff"] == values[shuffled] - values[a]
+    # Paired, the shared errors cancel: the difference's interval is far narrower than the
+    # two models' own intervals combined as if independent (the shared errors have sd 1, b's
+    # own 0.2).
+    widths = {r["input"]: r["ci"]["high"] - r["ci"]["low"] for r in docs[1]["results"]}
+    assert c["ci"]["high"] - c["ci"]["low"] < 0.5 * math.hypot(widths[a], widths[shuffled])

@@ -118,6 +118,13 @@ def test_loss_specs_name_alias_parameters_and_expressions(run, files, spec, loss
             )
             / 4,
         ),
+        # --bins 1: one bin, ECE = |mean p - mean y| = |(0.9 + 0.2 + 0.6 + 0.4) / 4 - 2 / 4| = 0.025
+        (
+            "bin.csv",
+            ["-l", "ece", "--bins", "1", "--binning", "equal-mass"],
+            "ece:bins=1,binning=equal-mass",
+            0.025,
+        ),
         # --eps 0.01: p = 1 (y = 1) -> 0.99 and p = 0 (y = 0) -> 0.01 each cost -log 0.99
         ("clip.csv", ["-l", "bce", "--eps", "0.01"], "bce:eps=0.01", (-2 * math.log(0.99) + 2 * math.log(2)) / 4),
         # --margin: contrastive y d^2 + (1-y) max(0, m - d)^2 = 0.25 + 0.5^2 + 0, / 3
@@ -476,3 +483,12 @@ def test_worst_rows_of_a_whole_sample_score_are_refused_with_a_warning(run, file
     assert result.exit_code == 0
     assert "warning: r2 has no per-sample values (a value of the whole sample): no worst rows" in result.stderr
     assert "worst 2 rows of r.csv: mse" in result.stdout
+
+
+def test_a_per_sample_file_says_which_scores_it_leaves_out(run, files):
+    result = run("compute", "-l", "r2", "-l", "mse", "--per-sample", "rows.csv", "r.csv")
+    assert result.exit_code == 0, result.stderr
+    line = "warning: r2 has no per-sample values (a value of the whole sample): no column in the per-sample file"
+    assert line in result.stderr
+    # r.csv's squared errors: 0, 0, 0, 16
+    assert (files / "rows.csv").read_text().splitlines() == ["row,mse", "1,0", "2,0", "3,0", "4,16"]

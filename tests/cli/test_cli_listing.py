@@ -302,3 +302,16 @@ def test_a_bare_group_prints_its_help_and_exits_0(run, group):
     assert result.exit_code == 0 and result.stderr == ""
     assert result.stdout.startswith(f"Usage: lossctl {' '.join(group)}".rstrip() + " [OPTIONS] COMMAND")
     assert "Commands:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command", ["compute", "compare", "check", "diff", "report", "plot samples", "plot curves", "plot reliability"]
+)
+def test_no_command_declares_an_option_twice(command):
+    # Click warns (UserWarning) when two parameters share a flag: the second is unreachable.
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-W", "error::UserWarning", "-m", "lossctl", *command.split(), "--help"]
+    ran = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr

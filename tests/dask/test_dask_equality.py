@@ -168,3 +168,22 @@ def test_intervals_with_groups_and_weights(datasets, both, method):
     intervals = [r.ci for r in mine[0].results]
     assert all(ci is not None and ci.method == method and ci.level == 0.9 for ci in intervals)
     assert intervals == [r.ci for r in theirs[0].results]
+
+
+def test_a_multi_output_regression(tmp_path, both):
+    """Each output's state merges across the partitions as a single column's does."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(5)
+    y = rng.normal(0.0, 1.0, (3000, 2))
+    columns = {"y_a": y[:, 0], "y_b": y[:, 1], "p_a": y[:, 0] + rng.normal(size=3000), "p_b": 2 * y[:, 1]}
+    (tmp_path / "outputs").mkdir()
+    for k in range(3):
+        part = pa.table({name: values[k * 1000 : (k + 1) * 1000] for name, values in columns.items()})
+        pq.write_table(part, tmp_path / "outputs" / f"part-{k}.parquet", row_group_size=300)
+    losses = ["mse", "r2", "median-absolute-error", "wasserstein-distance"]
+    request = build_request(str(tmp_path / "outputs"), losses, y_true="y_*", y_pred="p_*", multioutput="raw")
+    mine, theirs = both(request)
+    assert_same(mine, theirs)
+    assert [r.components for r in mine[0].results] == [r.components for r in theirs[0].results]

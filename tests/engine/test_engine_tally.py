@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from lossctl.engine.binding import Binding
+from lossctl.engine.request import Ci
 from lossctl.engine.tally import Tally
 from lossctl.engine.translate import Translator
 from lossctl.errors import InputError
@@ -55,6 +56,8 @@ def snapshot(t: Tally) -> dict:
             out[name] = {k: [(s.result(), s.n) for s in states] for k, states in value.items()}
         elif name == "worst":
             out[name] = [w.items() for w in value]
+        elif name == "labels":
+            out[name] = value.total
         elif name in ("losses", "translator", "per_sample"):
             continue  # the configuration, not what was tallied
         else:
@@ -65,10 +68,11 @@ def snapshot(t: Tally) -> dict:
 LOSSES = ["mse", "mae", "huber:delta=0.5"]
 
 
-def test_a_tally_merged_from_parts_is_the_tally_of_the_whole():
+@pytest.mark.parametrize("ci", [None, Ci()])
+def test_a_tally_merged_from_parts_is_the_tally_of_the_whole(ci):
     y, p, group = data()
     y[[10, 500, 990]] = np.nan  # dropped rows, counted in both
-    whole = tally(LOSSES, nan="drop", worst=4)
+    whole = tally(LOSSES, nan="drop", worst=4, ci=ci)
     fold(whole, y, p, group, 0, 64)
     parts = []
     for start, stop in [(0, 300), (300, 301), (301, 1000)]:

@@ -99,10 +99,10 @@ def test_quantile_set_gives_each_levels_pinball_loss_as_scikit_learn_does():
     state = loss.state()
     state.update(Batch({"y_true": Y, "quantiles": columns, "sample_weight": weights}))
     got = state.components()
-    assert [name for name, _ in got] == ["0.1", "0.5", "0.9"]
-    for (_, value), k in zip(got, range(3), strict=True):
+    assert [part["level"] for part in got] == [0.1, 0.5, 0.9]
+    for part, k in zip(got, range(3), strict=True):
         expected = mean_pinball_loss(Y, columns[:, k], alpha=levels[k], sample_weight=weights)
-        assert_close(value, expected, rtol=1e-12)
+        assert_close(part["value"], expected, rtol=1e-12)
 
 
 def test_quantile_set_levels_are_the_same_floats_whatever_the_split():

@@ -64,7 +64,7 @@ def test_a_score_without_bins_is_refused(run):
 def test_a_report_has_the_diagram_of_its_calibration_score(run, tmp_path):
     # (A regression report has no diagram: test_report counts its images.)
     page = tmp_path / "binary.html"
-    ok(run("report", "-l", "bce", "-l", "ece", BINARY, "-o", page, "--image-format", "png"))
+    ok(run("report", "-l", "bce", "-l", "ece", BINARY, "-o", page))
     html = page.read_text()
     assert 'id="reliability"' in html and "reliability diagram: ece on" in html
     counts = [format_value(b["count"], 4) for b in json_bins(run, "ece", BINARY)]

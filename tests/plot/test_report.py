@@ -8,6 +8,7 @@ import math
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def run_chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedP
 
 def assert_table_matches_compare(html: str, document: dict, precision: int = 6) -> None:
     cells = value_cells(html)
-    assert len(cells) == len(document["results"])
+    assert len(cells) == len(document["results"])  # no twins here: every result has its cell
     for result in document["results"]:
         cell = cells[(result["input"], result["spec"], None if "group" not in result else str(result["group"]))]
         assert math.isclose(float(cell["data-value"]), result["value"], rel_tol=1e-12, abs_tol=0.0), (cell, result)
@@ -81,11 +82,27 @@ def assert_table_matches_compare(html: str, document: dict, precision: int = 6) 
 
 
 def assert_self_contained(html: str) -> None:
-    without_data = re.sub(r'"data:[^"]*"', '""', html)
-    for forbidden in ("<script", "<link", "http:", "https:", "url(", "@import", "<iframe"):
-        assert forbidden not in without_data.lower(), forbidden
+    without_fragments = html.lower().replace("url(#", "")  # a clip path of the page itself
+    for forbidden in ("<script", "<link", "<img", "http:", "https:", "url(", "@import", "<iframe"):
+        assert forbidden not in without_fragments, forbidden
     assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'' in html
-    assert all(src.startswith("data:image/svg+xml;base64,") for src in re.findall(r'<img src="([^"]*)"', html))
+
+
+# Added to a copy of the page (whose policy forbids scripts): the widths Chromium laid out.
+WIDTH_PROBE = """<script>
+const boxes = [...document.querySelectorAll("*")].filter(
+  (e) => getComputedStyle(e).overflowX !== "visible" && e.scrollWidth > e.clientWidth);
+document.body.dataset.probe = JSON.stringify({page: document.documentElement.scrollWidth,
+  window: document.documentElement.clientWidth, scrolling: boxes.map((e) => e.tagName + "." + e.className)});
+</script>"""
+
+
+def laid_out_widths(report: Path, profile: Path, width: int) -> dict:
+    html = re.sub(r"<meta http-equiv=\"Content-Security-Policy\"[^>]*>", "", report.read_text(encoding="utf-8"))
+    probe = report.with_name("probe.html")
+    probe.write_text(html.replace("</body>", WIDTH_PROBE + "</body>"), encoding="utf-8")
+    dom = run_chromium(probe, profile, f"--window-size={width},2000", "--dump-dom").stdout
+    return json.loads(unescape(re.search(r'data-probe="([^"]*)"', dom).group(1)))
 
 
 def test_report_in_headless_chromium(run, tmp_path):
@@ -95,11 +112,11 @@ def test_report_in_headless_chromium(run, tmp_path):
     report = tmp_path / "report.html"
     html = report.read_text(encoding="utf-8")
     assert_self_contained(html)
-    assert html.count("<img ") == 1 + len(MODELS)  # the curves, and each model's distributions
+    assert html.count('data-figure="curves"') == 1
     # Every regression loss of two models is too wide for the page: the table is turned, a
     # column per model, so that it needs no sideways scrolling.
     table = html[html.index('id="comparison-table"') :]
-    header = table[: table.index("</tr>")]
+    header = table[: table.index("</tr>")].replace("<wbr>", "")  # paths may wrap after a /
     assert all(f">{model}</th>" in header for model in MODELS) and ">mse</th>" not in header
 
     run_chromium(report, tmp_path / "profile-shot", f"--screenshot={tmp_path / 'shot.png'}", "--window-size=1200,2000")
@@ -111,15 +128,33 @@ def test_report_in_headless_chromium(run, tmp_path):
     document = json.loads(ok(run("compare", "--format", "json", *MODELS)).stdout)
     assert_table_matches_compare(dom, document)
     assert '<td class="num best"' in dom  # the lowest value of each column is marked
+    # No sideways scrolling at 1280 px, of the page or of any box in it.
+    widths = laid_out_widths(report, tmp_path / "profile-probe", 1280)
+    assert widths["page"] <= widths["window"] and widths["scrolling"] == [], widths
 
 
-def test_report_of_slices_matches_compare(run, tmp_path):
+def test_report_of_slices_matches_compare(run):
     args = ["-l", "bce", "-l", "brier", "--group-by", "group", str(SAMPLE_DATA / "binary.csv")]
-    html = ok(run("report", *args, "--precision", "4", "--image-format", "png", "--bins", "10")).stdout
+    html = ok(run("report", *args, "--precision", "4", "--bins", "10")).stdout
     document = json.loads(ok(run("compare", "--format", "json", *args)).stdout)
     assert_table_matches_compare(html, document, precision=4)
-    assert all(src.startswith("data:image/png;base64,") for src in re.findall(r'<img src="([^"]*)"', html))
     assert "worst 10: bce" in html
+
+
+def test_twins_are_shown_once(run):
+    # smooth-l1 at beta = 1 is huber at delta = 1 (0.5 r^2 within 1, |r| - 0.5 beyond).
+    args = ["-l", "huber", "-l", "smooth-l1", "-l", "mse", *MODELS]
+    html = ok(run("report", *args)).stdout
+    document = json.loads(ok(run("compare", "--format", "json", *args)).stdout)
+    cells = value_cells(html)
+    assert {loss for _, loss, _ in cells} == {"huber", "mse"}
+    for result in document["results"]:
+        if result["spec"] == "smooth-l1":
+            cell = cells[(result["input"], "huber", None)]
+            assert cell["data-same"] == "smooth-l1"
+            assert math.isclose(float(cell["data-value"]), result["value"], rel_tol=1e-12)
+    assert "(and on every sample): huber = smooth-l1." in html and ">huber = smooth-l1</th>" in html
+    assert ">smooth-l1</th>" not in html and "worst 10: smooth-l1" not in html
 
 
 def test_report_says_which_losses_have_no_curve(run):
@@ -133,3 +168,14 @@ def test_report_needs_files_and_refuses_to_overwrite_them(run, tmp_path):
     data = tmp_path / "p.csv"
     data.write_text("y_true,y_pred\n1,2\n3,3\n", encoding="utf-8")
     failed(run("report", "p.csv", "-o", "p.csv"), "refusing to write p.csv")
+
+
+def test_more_sections_follow_the_report_and_are_listed(run, monkeypatch):
+    from lossctl.plot import html_report
+
+    build = html_report.build_report
+    extra = '<section id="extra"><h2>Extra &amp; more</h2><p>x</p></section>'
+    monkeypatch.setattr(html_report, "build_report", lambda *args, **kw: build(*args, **kw, more=[extra]))
+    html = ok(run("report", "-l", "mse", MODELS[0])).stdout
+    assert html.index('<section id="worst">') < html.index(extra)
+    assert '<a href="#comparison">Comparison</a>' in html and '<a href="#extra">Extra &amp; more</a>' in html
