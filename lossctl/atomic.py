@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lossctl.errors import OutputError, UsageError
+from lossctl.errors import OutputError, UsageError, readable
 
 # What writing a file can run into (a full disk, a quota, a file too large, a read-only file
 # system): one line, not an internal error.
@@ -96,11 +96,12 @@ def _mode_for(target: str) -> int:
 
 
 def write_text(target: str, text: str, inputs: Iterable[str | None] = ()) -> None:
-    """Write ``text`` to ``target`` atomically, refusing to overwrite an input."""
+    """Write ``text`` to ``target`` atomically, as UTF-8 (see `readable`), refusing to
+    overwrite an input."""
     check_output(target, inputs)
     with atomic_path(target) as tmp:
         with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
+            f.write(readable(text))
             f.flush()
             if stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # a device or a pipe has nothing to sync
                 os.fsync(f.fileno())

@@ -8,6 +8,9 @@ row (1-based data row, the first row after the header being row 1) wherever they
 from __future__ import annotations
 
 import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class LossctlError(Exception):
@@ -76,3 +79,24 @@ def printable(text: str) -> str:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def readable(text: str) -> str:
+    """``text`` with every lone surrogate shown as U+FFFD, the replacement character: a file
+    name holding bytes that are not UTF-8 reaches Python as such surrogates (PEP 383), which
+    no UTF-8 file, HTML page or image label can hold."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@contextmanager
+def runtime_warnings_silenced() -> Iterator[None]:
+    """NumPy's RuntimeWarnings (overflow, invalid value, division by zero) kept off stderr,
+    where they would print a line of lossctl's source: lossctl says what overflowed in its own
+    error or warning line. Python's warning filters are the process's, so reader threads are
+    covered too; a Dask worker process sets its own around each task."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield

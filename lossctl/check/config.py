@@ -40,10 +40,13 @@ indices 0-based: ``pyproject.toml: tool.lossctl.checks[1].sevrity: unknown key (
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import json
 import math
 import os
+import re
+import reprlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,9 +115,13 @@ def _bool(value: Any, origin: Origin, where: str) -> bool:
 
 
 def _number(value: Any, origin: Origin, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise origin.error(where, f"must be a finite number, not {value!r}")
-    return float(value)
+    try:
+        number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+    except OverflowError:  # an integer beyond a float's range (TOML integers have any length)
+        number = math.inf
+    if not math.isfinite(number):
+        raise origin.error(where, f"must be a finite number, not {reprlib.repr(value)}")
+    return number
 
 
 def _tolerance(value: Any, origin: Origin, where: str) -> float:
@@ -148,7 +155,11 @@ def _options(value: Any, origin: Origin, where: str) -> str:
     needs to group the checks by input)."""
     if not isinstance(value, dict):
         raise origin.error(where, f"must be a table of storage options, not {value!r}")
-    return json.dumps(value, sort_keys=True)
+
+    def refuse(held: Any) -> None:  # a TOML date or time, which fsspec's JSON options cannot hold
+        raise origin.error(where, f"holds {held!r}: storage options are strings, numbers, booleans, arrays and tables")
+
+    return json.dumps(value, sort_keys=True, default=refuse)
 
 
 def _validator(option: Option) -> Validator:
@@ -295,13 +306,26 @@ def parse(table: dict[str, Any], origin: Origin) -> Settings:
 
 
 def _read_toml(path: Path, shown: str) -> dict[str, Any]:
+    """The TOML document at ``path``; a ``ConfigError`` naming ``shown`` for a file that
+    cannot be read, is not UTF-8 (TOML's only encoding), is not TOML, or nests too deeply."""
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)
     except OSError as exc:
         raise ConfigError(f"cannot read the configuration: {exc.strerror or exc}", file=shown) from None
+    except UnicodeDecodeError as exc:
+        encoding = "UTF-16" if exc.object[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "not UTF-8"
+        raise ConfigError(
+            f"not valid TOML: the text is {encoding} (byte {exc.object[exc.start]:#04x} at offset {exc.start})",
+            file=shown,
+            hint="TOML files are UTF-8; save it as UTF-8",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", file=shown) from None
+    except ValueError:  # Python's limit on the digits of an integer
+        raise ConfigError("not valid TOML: an integer too long to read", file=shown) from None
+    except RecursionError:
+        raise ConfigError("not valid TOML: arrays or tables nested too deeply to read", file=shown) from None
 
 
 def _section(document: dict[str, Any]) -> Any:
@@ -323,6 +347,29 @@ def load(path: Path) -> Settings:
     return parse(table, Origin(file=shown, base=base, section=SECTION))
 
 
+_LOSSCTL_HEADER = re.compile(r"""^\s*\[*\s*["']?tool["']?\s*\.\s*["']?lossctl\b""", re.MULTILINE)
+"""A line that opens lossctl's table (``[tool.lossctl]``, ``[[tool.lossctl.checks]]``) or
+sets a key in it (``tool.lossctl.files = ...``)."""
+
+
+def _has_section(path: Path) -> bool:
+    """Whether the pyproject.toml at ``path`` holds a ``[tool.lossctl]`` table. One that
+    cannot be read as TOML (another tool's broken or UTF-16 file) is lossctl's only if its
+    text opens the table: only then is it an error, which says why it cannot be read."""
+    shown = os.path.relpath(path)
+    try:
+        return _section(_read_toml(path, shown)) is not None
+    except ConfigError:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False
+        utf16 = data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        if _LOSSCTL_HEADER.search(data.decode("utf-16" if utf16 else "utf-8", errors="replace")):
+            raise
+        return False
+
+
 def discover(start: Path) -> Path | None:
     """The configuration file nearest to ``start``, searching up to the repository root."""
     for directory in (start, *start.parents):
@@ -330,7 +377,7 @@ def discover(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         candidate = directory / PYPROJECT
-        if candidate.is_file() and _section(_read_toml(candidate, os.path.relpath(candidate))) is not None:
+        if candidate.is_file() and _has_section(candidate):
             return candidate
         if (directory / ".git").exists():
             return None

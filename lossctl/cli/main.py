@@ -20,7 +20,7 @@ import click
 
 from lossctl import __version__
 from lossctl.cli.groups import HelpGroup
-from lossctl.errors import printable
+from lossctl.errors import printable, runtime_warnings_silenced
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -150,7 +150,8 @@ def main(argv: list[str] | None = None) -> None:
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = {signum: signal.signal(signum, _interrupt) for signum in _ENDING} if in_main_thread else {}
     try:
-        code = _run(argv)
+        with runtime_warnings_silenced():
+            code = _run(argv)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

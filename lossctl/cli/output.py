@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from lossctl.errors import printable
+from lossctl.errors import printable, readable
 
 
 def warn(message: str) -> None:
@@ -16,8 +16,9 @@ def note(message: str) -> None:
 
 
 def write_result(text: str, output: str | None, inputs: list[str | None]) -> None:
+    """The result on stdout (UTF-8 whatever the file names: see `readable`), or in ``output``."""
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(readable(text), nl=False)
         return
     from lossctl.atomic import write_text
 

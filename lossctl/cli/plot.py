@@ -32,6 +32,9 @@ RELIABILITY_IMAGE_SIZE = (640, 560)
 CLASSIFIER_KEYS = ("y_true", "y_pred", "weight", "on", "task", "nan", "input_format", "encoding")
 """The input options of a classifier's file (no forecast columns, no group-by, no weights file)."""
 MIN_IMAGE_SIDE = 100
+MAX_RANGE = 1e300
+"""The largest --range: an axis twice as wide stays a float with room for matplotlib's ticks
+beyond its ends (at 8.9e307 they overflow); mse already overflows past 1.3e154."""
 
 
 drawing_options = compose(
@@ -70,9 +73,11 @@ def echo_text(text) -> None:
     """A ``rich.text.Text`` on stdout: coloured on a terminal (unless NO_COLOR), plain otherwise."""
     from rich.console import Console
 
+    from lossctl.errors import readable
+
     buffer = io.StringIO()
     Console(file=buffer, force_terminal=sys.stdout.isatty(), soft_wrap=True).print(text, end="")
-    click.echo(buffer.getvalue(), nl=False)
+    click.echo(readable(buffer.getvalue()), nl=False)
 
 
 def evaluate_collecting(
@@ -106,7 +111,7 @@ def range_option(f):
     return click.option(
         "--range",
         "span",
-        type=click.FloatRange(0, min_open=True),
+        type=click.FloatRange(0, MAX_RANGE, min_open=True),
         default=3.0,
         show_default=True,
         metavar="A",

@@ -135,6 +135,7 @@ def local_cluster(n_workers: int | None = None) -> Any:
         host="127.0.0.1",
         dashboard_address=None,
         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # its HTTP server: any free port
+        silence_logs="CRITICAL",  # a failed task is lossctl's one error line, not a worker's log and traceback
     )
 
 

@@ -35,7 +35,7 @@ from lossctl.engine.request import Request
 from lossctl.engine.results import Evaluation
 from lossctl.engine.tally import Tally
 from lossctl.engine.weights import read_model_weights
-from lossctl.errors import LossctlError, UsageError
+from lossctl.errors import LossctlError, UsageError, runtime_warnings_silenced
 from lossctl.io.dataset import Dataset, open_dataset
 from lossctl.io.parts import DataFile, Part
 from lossctl.io.reader import Reader
@@ -125,7 +125,10 @@ def _fold_part(job: _Job, part: Part) -> Tally:
     request, the_plan = job.request, job.plan
     tally = the_plan.tally(request, source)  # no per-sample sink: refused on this engine
     try:
-        fold(tally, read_chunks(source, the_plan.binding, request), request.source.group_by, key=pairing_key(request))
+        with runtime_warnings_silenced():
+            fold(
+                tally, read_chunks(source, the_plan.binding, request), request.source.group_by, key=pairing_key(request)
+            )
     except LossctlError as exc:
         raise PartFailed.of(exc) from None
     tally.translator = tally.translator.detached(job.reader.name)

@@ -114,6 +114,9 @@ def open_npz(raw: RawFile) -> ArraySource:
             arrays = {key: loaded[key] for key in loaded.files}
     if not arrays:
         raise InputError("the archive holds no arrays", file=raw.name)
+    for key, array in arrays.items():
+        if not isinstance(array, np.ndarray):  # np.load hands out a member that is not .npy as its bytes
+            raise InputError(f"member {key!r} is not a NumPy array (.npy), and lossctl never unpickles", file=raw.name)
     columns, origins = _expand_all(arrays, separator="_")
     return ArraySource(raw, "npz", columns, origins=origins, values=list(arrays.values()))
 

@@ -23,10 +23,11 @@ from lossctl.io.source import ArrowSource
 
 @contextmanager
 def valid_file(name: str, kind: str) -> Iterator[None]:
-    """Arrow's complaints about a damaged file, as one InputError."""
+    """Arrow's complaints about a damaged file, as one InputError (a column name that is not
+    UTF-8 in the footer among them)."""
     try:
         yield
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise InputError(
             f"not a valid {kind} file ({exc})",
             file=name,
@@ -119,7 +120,8 @@ class ArrowIpcSource(ArrowSource):
         self._raw = raw.in_arrow_memory()
         with valid_file(raw.name, "Arrow"):
             schema = self._open(ipc.IpcReadOptions()).schema
-        if not schema.names:
+            names = schema.names
+        if not names:
             raise InputError("the file has no columns", file=raw.name)
         sizes = (batch.num_rows for batch in self._read(schema, schema.names[:1]))
         if self._random_access:

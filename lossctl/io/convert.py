@@ -72,11 +72,15 @@ def row_count(batch: RawBatch) -> int:
 def convert_batch(
     batch: RawBatch, numeric: list[str], other: list[str], *, file: str, start: int
 ) -> dict[str, np.ndarray]:
-    """One batch converted; `start` is the 0-based data row of its first row in the file."""
+    """One batch converted; `start` is the 0-based data row of its first row in the file.
+
+    Arrow's readers hand out what a file holds unchecked: dictionary indices past the
+    dictionary and text that is not UTF-8 (a damaged Parquet page) are found here, on
+    decoding, and named by file, column and the batch's rows."""
     arrays = {}
-    for name in numeric:
+    for name in [*numeric, *other]:
         try:
-            arrays[name] = to_float64(batch[name])
+            arrays[name] = to_float64(batch[name]) if name in numeric else to_natural(batch[name])
         except NotNumeric as exc:
             raise InputError(
                 f"{exc.text!r} is not a number",
@@ -85,8 +89,11 @@ def convert_batch(
                 row=start + exc.index + 1,
                 hint=NOT_A_NUMBER_HINT,
             ) from None
-    for name in other:
-        arrays[name] = to_natural(batch[name])
+        except (pa.ArrowException, UnicodeDecodeError) as exc:
+            rows = f"rows {start + 1}-{start + row_count(batch)}"
+            raise InputError(
+                f"damaged data in {rows} ({exc})", file=file, column=name, hint="the file may be corrupt"
+            ) from None
     return arrays
 
 

@@ -28,6 +28,7 @@ import pyarrow.csv as pcsv
 
 from lossctl.errors import InputError
 from lossctl.io.convert import compute, convert_batches
+from lossctl.io.quoted import quoted_line_end_error
 from lossctl.io.source import ArrowSource
 from lossctl.io.streams import TextData
 from lossctl.io.windows import TextWindows
@@ -123,8 +124,14 @@ class DelimitedSource(ArrowSource):
         with self._reporting() as ragged:
             tables = self._tables(dict.fromkeys(columns, pa.string()), strict=True, ragged=ragged)
             batches = (batch for table in tables for batch in table.to_batches())
-            for _ in convert_batches(batches, numeric, [], file=self.name):
-                pass
+            try:
+                for _ in convert_batches(batches, numeric, [], file=self.name):
+                    pass
+            except InputError as exc:  # half a quoted cell cut at its line end is no number
+                raise (quoted_line_end_error(self._text, self._delimiter, up_to=exc.row) or exc) from None
+        quoted = quoted_line_end_error(self._text, self._delimiter)
+        if quoted is not None:
+            raise quoted
 
     def _tables(
         self,
@@ -165,6 +172,9 @@ class DelimitedSource(ArrowSource):
         try:
             yield ragged
         except pa.ArrowInvalid as exc:
+            quoted = quoted_line_end_error(self._text, self._delimiter, up_to=ragged.first and ragged.first[0])
+            if quoted is not None:
+                raise quoted from None
             if ragged.first is None:
                 raise InputError(f"cannot be read as {self._label}: {exc}", file=name) from None
             row, fields, expected = ragged.first

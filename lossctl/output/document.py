@@ -45,6 +45,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import reprlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -194,6 +195,18 @@ def _number(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _finite(value: Any) -> float | None:
+    """A JSON number read back as a finite float; None for anything else (a string, a bool,
+    ``1e400`` read as infinity, an integer beyond a float's range)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
@@ -221,10 +234,12 @@ class Baseline:
             raise InputError(f"cannot read the baseline: {exc.strerror or exc}", file=path) from None
         except ValueError as exc:
             raise InputError(f"the baseline is not JSON: {exc}", file=path) from None
+        except RecursionError:
+            raise InputError("the baseline is not a lossctl result: nested too deeply to read", file=path) from None
         schema = read.get("schema", SCHEMA) if isinstance(read, dict) else SCHEMA
         if not isinstance(schema, int) or isinstance(schema, bool) or schema > SCHEMA:
             raise InputError(
-                f"result schema {schema!r}, written by a newer lossctl; this one reads schema {SCHEMA}",
+                f"result schema {reprlib.repr(schema)}, written by a newer lossctl; this one reads schema {SCHEMA}",
                 file=path,
                 hint="upgrade lossctl, or write the baseline again with this version",
             )
@@ -242,24 +257,28 @@ class Baseline:
         file name of ``input_name``, or on its only input; an ``InputError`` when there is
         none, or several that cannot be told apart."""
         value = self._entry(spec, input_name).get("value")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise InputError(f"the baseline value of {spec} is not a number: {value!r}", file=self.path)
-        return float(value)
+        number = _finite(value)
+        if number is None:
+            raise InputError(
+                f"the baseline value of {spec} is not a finite number: {reprlib.repr(value)}", file=self.path
+            )
+        return number
 
     def interval(self, spec: str, input_name: str) -> dict[str, float]:
         """The interval stored with the baseline's value of ``spec`` (``level``, ``low``,
         ``high``, and ``se`` where stored); an ``InputError`` saying how to store one when it has none."""
         ci = self._entry(spec, input_name).get("ci")
         keys = ("level", "low", "high")
-        if not isinstance(ci, dict) or not all(isinstance(ci.get(k), (int, float)) for k in keys):
+        stored = {k: _finite(ci.get(k)) for k in keys} if isinstance(ci, dict) else {}
+        if not stored or None in stored.values():
             raise InputError(
-                f"the baseline of {spec} has no interval, which a significance test needs",
+                f"the baseline of {spec} has no interval of finite numbers, which a significance test needs",
                 file=self.path,
                 hint="write the baseline with lossctl compute --ci --format json -o FILE",
             )
-        stored = {k: float(ci[k]) for k in keys}
-        if isinstance(ci.get("se"), (int, float)) and math.isfinite(ci["se"]):  # written since the se was kept
-            stored["se"] = float(ci["se"])
+        se = _finite(ci.get("se"))
+        if se is not None:  # written since the se was kept
+            stored["se"] = se
         return stored
 
     def _entry(self, spec: str, input_name: str) -> dict[str, Any]:

@@ -116,10 +116,13 @@ def _one_sample(loss: AnyLoss, axis: Axis, x: float, level: float) -> Batch:
 
 
 def _values(loss: AnyLoss, axis: Axis, x: np.ndarray, level: float = 0.0) -> np.ndarray:
-    try:
-        return np.array([loss.evaluate(_one_sample(loss, axis, float(v), level)) for v in x])
-    except LossError as exc:
-        raise UsageError(f"{loss.label} has no {axis.name} curve here: {exc}") from None
+    values = np.empty(len(x))
+    for i, v in enumerate(x):
+        try:
+            values[i] = loss.evaluate(_one_sample(loss, axis, float(v), level))
+        except LossError as exc:
+            raise UsageError(f"{loss.label} has no {axis.name} curve at {axis.name} {v:.6g}: {exc.message}") from None
+    return values
 
 
 def curve_values(loss: AnyLoss, x: np.ndarray) -> np.ndarray:
@@ -136,13 +139,23 @@ def curve_values(loss: AnyLoss, x: np.ndarray) -> np.ndarray:
 
 def _residual_values(loss: AnyLoss, x: np.ndarray) -> np.ndarray:
     """The values at y_true = 0, once checked to be those at y_true = 1: mape, msle and
-    poisson depend on y_true itself (and need y_pred >= 0), and have no residual curve."""
-    try:
-        values = _values(loss, RESIDUAL, x, level=0.0)
-        shifted = _values(loss, RESIDUAL, x, level=1.0)
-    except UsageError:
-        values = shifted = None
-    if values is None or not np.allclose(shifted, values, rtol=LEVEL_TOLERANCE, atol=0.0):
+    poisson depend on y_true itself (and need y_pred >= 0), and have no residual curve. A
+    point both levels refuse alike (a loss that overflows at a residual of 1e308) is the
+    residual's doing: that refusal is the error."""
+    outcomes: list[np.ndarray | UsageError] = []
+    for level in (0.0, 1.0):
+        try:
+            outcomes.append(_values(loss, RESIDUAL, x, level=level))
+        except UsageError as exc:
+            outcomes.append(exc)
+    values, shifted = outcomes
+    if isinstance(values, UsageError) and isinstance(shifted, UsageError) and values.message == shifted.message:
+        raise UsageError(f"{values.message}; draw a narrower range")
+    if (
+        isinstance(values, UsageError)
+        or isinstance(shifted, UsageError)
+        or not np.allclose(shifted, values, rtol=LEVEL_TOLERANCE, atol=0.0)
+    ):
         raise UsageError(
             f"{loss.label} has no residual curve: it depends on y_true itself, not only on y_true - y_pred"
         )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lossctl.errors import UsageError
+from lossctl.errors import UsageError, readable
 from lossctl.plot.curves import CurveSet
 from lossctl.plot.samples import SampleSummary
 
@@ -45,6 +45,13 @@ def require_matplotlib() -> None:
         raise UsageError(f"PNG and SVG images need matplotlib: {INSTALL_HINT}") from None
 
 
+def literal(text: str) -> str:
+    """Text from outside (a file name, ``--title``, a series' name) as matplotlib draws it
+    as written: each ``$`` escaped, since two of them would start mathtext (``a$\\frac$.csv``
+    is no formula), and bytes that are not UTF-8 shown as U+FFFD (see `readable`)."""
+    return readable(text).replace("$", "\\$")
+
+
 def figure_of_size(width: int, height: int) -> Figure:
     require_matplotlib()
     from matplotlib.figure import Figure
@@ -57,7 +64,9 @@ def curves_figure(curves: CurveSet, *, width: int, height: int, y_max: float | N
     figure = figure_of_size(width, height)
     ax = figure.add_subplot()
     for k, curve in enumerate(curves.curves):
-        ax.plot(curve.x, curve.y, label=curve.label, linewidth=1.6, linestyle=LINE_STYLES[k % len(LINE_STYLES)])
+        ax.plot(
+            curve.x, curve.y, label=literal(curve.label), linewidth=1.6, linestyle=LINE_STYLES[k % len(LINE_STYLES)]
+        )
     ax.set_xlim(curves.low, curves.high)
     bottom = min(0.0, *(float(np.min(c.y)) for c in curves.curves))
     ax.set_ylim(bottom, y_max)
@@ -66,7 +75,7 @@ def curves_figure(curves: CurveSet, *, width: int, height: int, y_max: float | N
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
     if title:
-        ax.set_title(title)
+        ax.set_title(literal(title))
     return figure
 
 
@@ -80,7 +89,7 @@ def samples_figure(summaries: list[SampleSummary], *, width: int, height: int, t
         widths = np.diff(summary.edges)
         hist_ax.bar(summary.edges[:-1], summary.counts, width=widths if widths.any() else 1.0, align="edge")
         hist_ax.set_yscale("log")
-        hist_ax.set_title(f"{summary.label}: {summary.n} rows", fontsize="medium")
+        hist_ax.set_title(literal(f"{summary.label}: {summary.n} rows"), fontsize="medium")
         hist_ax.set_xlabel("per-sample loss")
         hist_ax.set_ylabel("rows")
         fraction, share = summary.concentration
@@ -102,7 +111,7 @@ def samples_figure(summaries: list[SampleSummary], *, width: int, height: int, t
         share_ax.set_ylabel("% of the total loss")
         share_ax.grid(alpha=0.3)
     if title:
-        figure.suptitle(title)
+        figure.suptitle(literal(title))
     return figure
 
 

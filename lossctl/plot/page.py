@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from html import escape
 
+from lossctl.errors import readable
+
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 STYLE = """
@@ -75,8 +77,8 @@ def table(
 
 
 def document(title: str, body: list[str]) -> str:
-    """The whole page."""
-    return (
+    """The whole page, UTF-8 whatever the file names (see `readable`)."""
+    return readable(
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'

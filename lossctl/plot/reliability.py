@@ -109,7 +109,7 @@ def bins_table(diagram: Diagram) -> str:
 
 def reliability_figure(diagram: Diagram, *, width: int, height: int, title: str = "") -> Figure:
     """The diagram as a matplotlib figure of ``width`` x ``height`` pixels."""
-    from lossctl.plot.images import figure_of_size
+    from lossctl.plot.images import figure_of_size, literal
 
     figure = figure_of_size(width, height)
     ax = figure.add_subplot()
@@ -128,12 +128,18 @@ def reliability_figure(diagram: Diagram, *, width: int, height: int, title: str 
                     ha="center",
                     fontsize="x-small",
                 )
-        ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o", markersize=4, label=name)
+        ax.plot(
+            [b["confidence"] for b in bins],
+            [b["accuracy"] for b in bins],
+            marker="o",
+            markersize=4,
+            label=literal(name),
+        )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.08)
     ax.set_xlabel("mean predicted probability (confidence)")
     ax.set_ylabel("observed frequency (accuracy)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="upper left")
-    ax.set_title(title or diagram.title, fontsize="medium")
+    ax.set_title(literal(title or diagram.title), fontsize="medium")
     return figure

@@ -40,6 +40,20 @@ def _y_interval(curves: CurveSet, y_max: float | None) -> tuple[float, float]:
     return low, (high if high > low else low + 1.0)
 
 
+FAR_DOTS = 1e12
+"""How far off the canvas a point is placed at most, in dots: a value beyond it (or an
+infinite one) leaves the canvas on the same side, at a slope no cell can tell apart."""
+
+
+def _dots(values: np.ndarray, low: float, high: float, dots: int) -> np.ndarray:
+    """Where ``values`` fall on ``dots`` dots spanning [low, high] (0 at ``low``), within
+    FAR_DOTS. Halves are subtracted, so that an interval as wide as the floats (``--range
+    1e308``) does not overflow; the scale is a ratio, so that one as narrow as a subnormal
+    (``--y-max 1e-320``) does not either."""
+    fraction = (values / 2 - low / 2) / (high / 2 - low / 2)
+    return np.clip(fraction * (dots - 1), -FAR_DOTS, FAR_DOTS)
+
+
 def _x_labels(curves: CurveSet, columns: int) -> str:
     """The interval's ends under the canvas's ends, and its middle under its middle."""
     low, high = format_value(curves.low, AXIS_DIGITS), format_value(curves.high, AXIS_DIGITS)
@@ -83,12 +97,10 @@ def render_curves(curves: CurveSet, *, width: int, height: int, y_max: float | N
         )
 
     canvas = BrailleCanvas(columns, height)
-    x_scale = (canvas.dot_width - 1) / (curves.high - curves.low)
-    y_scale = (canvas.dot_height - 1) / (y_high - y_low)
     markers: dict[tuple[int, int], int] = {}
     for k, curve in enumerate(curves.curves):
-        xs = (curve.x - curves.low) * x_scale
-        ys = (y_high - curve.y) * y_scale
+        xs = _dots(curve.x, curves.low, curves.high, canvas.dot_width)
+        ys = (canvas.dot_height - 1) - _dots(curve.y, y_low, y_high, canvas.dot_height)
         for i in range(len(xs) - 1):
             canvas.line((xs[i], ys[i]), (xs[i + 1], ys[i + 1]), k)
         target = curves.low + (curves.high - curves.low) * (k + 1) / (len(curves.curves) + 1)
