@@ -54,7 +54,8 @@ from pathlib import Path
 from typing import Any
 
 from lossctl.check.checks import AGAINST_BASELINE, BASELINE, BASELINE_FILE, CRITERIA, SEVERITIES, Check
-from lossctl.errors import ConfigError, LossctlError, UsageError
+from lossctl.errors import ConfigError, InputError, LossctlError, UsageError
+from lossctl.io.limits import read_document
 from lossctl.options.declared import BY_KEY, CONFIG_KEYS, FLAG, PATH, TABLE, TEXT, Option
 
 if sys.version_info >= (3, 11):
@@ -307,12 +308,14 @@ def parse(table: dict[str, Any], origin: Origin) -> Settings:
 
 def _read_toml(path: Path, shown: str) -> dict[str, Any]:
     """The TOML document at ``path``; a ``ConfigError`` naming ``shown`` for a file that
-    cannot be read, is not UTF-8 (TOML's only encoding), is not TOML, or nests too deeply."""
+    cannot be read, is larger than a document may be, is not UTF-8 (TOML's only encoding), is
+    not TOML, or nests too deeply."""
     try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
+        return tomllib.loads(read_document(str(path), what="in a configuration").decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read the configuration: {exc.strerror or exc}", file=shown) from None
+    except InputError as exc:  # the size limit: /dev/zero, an endless pipe
+        raise ConfigError(exc.message, file=shown, hint=exc.hint) from None
     except UnicodeDecodeError as exc:
         encoding = "UTF-16" if exc.object[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "not UTF-8"
         raise ConfigError(

@@ -243,10 +243,8 @@ def _write_picture(result, output: str, inputs: list, kwargs: dict) -> None:
 
     if output.lower().endswith(".html"):
         from lossctl.atomic import write_text
-        from lossctl.plot.images import require_matplotlib
         from lossctl.plot.sweep import sweep_page
 
-        require_matplotlib()
         write_text(output, sweep_page(result, title=kwargs["title"], precision=kwargs["precision"]), inputs)
     else:
         from lossctl.plot.images import write_image

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from lossctl import __version__
 from lossctl.errors import InputError
+from lossctl.io.limits import read_document
 from lossctl.output.gate import Outcome, passed
 
 if TYPE_CHECKING:
@@ -228,8 +229,7 @@ class Baseline:
     def load(cls, path: str) -> Baseline:
         """Read and check the document at ``path``; an ``InputError`` naming it otherwise."""
         try:
-            with open(path, encoding="utf-8") as f:
-                read = json.load(f)
+            read = json.loads(read_document(path, what="in a baseline"))
         except OSError as exc:
             raise InputError(f"cannot read the baseline: {exc.strerror or exc}", file=path) from None
         except ValueError as exc:

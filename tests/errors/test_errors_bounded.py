@@ -394,3 +394,23 @@ def test_a_scheduler_that_is_not_dask(tmp_path, baseline_mib, service, why):
     )
     line = _failed(ran, baseline_mib)
     assert line.startswith(f"Error: cannot connect to the Dask scheduler at {service}: {why}")
+
+
+@pytest.mark.parametrize(
+    ("args", "limit"),
+    [
+        (["check", "-l", "mse", "--baseline", "/dev/zero"], "in a baseline"),
+        (["check", "--config", "/dev/zero"], "in a configuration"),
+    ],
+)
+def test_an_endless_baseline_or_configuration_reaches_the_documents_limit(args, limit):
+    # /dev/zero never ends: read whole, it grew to MemoryError; read to the limit, one line.
+    ran = subprocess.run(
+        [sys.executable, "-m", "lossctl", *args, str(Path(__file__).parents[2] / "sample_data" / "preds.csv")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 2, ran.stderr
+    (line,) = ran.stderr.strip().splitlines()
+    assert f"more than 64 MiB {limit}, the most lossctl reads" in line
