@@ -13,6 +13,8 @@ INPUT_KEYS = (
     "y_true",
     "y_pred",
     "weight",
+    "u_weights",
+    "v_weights",
     "lower",
     "upper",
     "std",

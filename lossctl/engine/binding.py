@@ -169,6 +169,11 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
     weight = pick("weight", choice.weight, label="sample weight", flag="--weight")
     if weight:
         binding.columns["sample_weight"] = weight
+    if layout == SCALAR:  # the own weights of two samples
+        for role, named in (("u_weights", choice.u_weights), ("v_weights", choice.v_weights)):
+            cols = pick(role, named, label=f"{role} of a sample", flag=f"--{role.replace('_', '-')}")
+            if cols:
+                binding.columns[role] = cols
     # One rule, whether the predictions were found or named: a column (or group) named
     # logit... holds logits.
     predictions = binding.columns.get("y_pred")

@@ -36,6 +36,8 @@ class ColumnChoice(NamedTuple):
     y_true: str | None = None
     y_pred: str | None = None
     weight: str | None = None
+    u_weights: str | None = None  # the weights of y_true's sample, for a distance between samples
+    v_weights: str | None = None  # those of y_pred's
     forecast: tuple[tuple[str, str], ...] = ()  # (role, column or glob) pairs
 
 

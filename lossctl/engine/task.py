@@ -107,6 +107,7 @@ _ON_REQUEST = {
     "poisson-nll": "reads log-rates by default",
     "multilabel-soft-margin": "multilabel-bce of logits",
     "tversky": "dice at its defaults",
+    "energy-distance": "a second distance of the two samples",
 }
 """Losses computed only when named, and why: they read inputs a plain file does not announce,
 repeat another loss at their defaults, or are no mean of the rows."""
@@ -202,6 +203,15 @@ def unbound_roles(loss: Any, bound: Mapping[str, Any]) -> list[str]:
 def reads_samples(loss: Any) -> bool:
     """Whether a loss reads the prediction file (regularization reads only the weights)."""
     return not set(loss.tasks) <= {WEIGHTS}
+
+
+def reads_two_samples(losses: list) -> bool:
+    """Whether every loss that reads samples reads two of them side by side (a distance
+    between distributions): each column is a sample, of its own size."""
+    from lossctl.losses import reads_two_samples as compares_samples
+
+    sample_losses = [loss for loss in losses if reads_samples(loss)]
+    return bool(sample_losses) and all(compares_samples(loss) for loss in sample_losses)
 
 
 def layout_of_losses(losses: list, roles: Mapping[str, Any], y_pred_is_glob: bool) -> str | None:

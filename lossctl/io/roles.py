@@ -23,6 +23,8 @@ SCALAR_ROLES: dict[str, tuple[str, ...]] = {
         "probability", "probabilities", "logit", "output", "mean", "mu", "loc",
     ),
     "weight": ("weight", "sample_weight", "weights", "w"),
+    "u_weights": ("u_weights", "u_weight"),
+    "v_weights": ("v_weights", "v_weight"),
     "distance": ("distance", "dist", "d"),
     "d_ap": ("d_ap", "dist_ap", "d_pos", "pos_dist"),
     "d_an": ("d_an", "dist_an", "d_neg", "neg_dist"),

@@ -19,9 +19,13 @@ from lossctl.losses.errors import InputDomainError
 
 SAMPLE_ROLES = (
     *("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative"),
-    *("lower", "upper", "scale", "variance", "members", "quantiles"),
+    *("lower", "upper", "scale", "variance", "members", "quantiles", "u_weights", "v_weights"),
 )
 ROLES = SAMPLE_ROLES + ("weights",)
+WEIGHT_ROLES = ("sample_weight", "u_weights", "v_weights")
+SAMPLES = {"y_true": "u_weights", "y_pred": "v_weights"}
+"""The two samples a distribution loss compares (u, v), and the role of each one's own
+weights; without them ``sample_weight`` weighs both."""
 # Rows of a probability matrix must sum to 1 within this absolute tolerance: loose enough for
 # probabilities written with a few decimals, tight enough to catch logits or scores.
 ROW_SUM_TOLERANCE = 1e-3
@@ -34,6 +38,21 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+def weight_role(arrays: Mapping[str, Any], role: str) -> str | None:
+    """The role of the weights of the sample ``role`` (``y_true`` or ``y_pred``), if any."""
+    own = SAMPLES[role]
+    return own if own in arrays else "sample_weight" if "sample_weight" in arrays else None
+
+
+def present(arrays: Mapping[str, np.ndarray], role: str) -> np.ndarray:
+    """Where the sample ``role`` has a value: neither its value nor its weight is NaN (a
+    missing cell). Two samples of different sizes are two columns, the shorter one ending
+    in missing cells."""
+    weights = weight_role(arrays, role)
+    absent = np.isnan(arrays[role])
+    return ~(absent if weights is None else absent | np.isnan(arrays[weights]))
+
+
 def _first(mask: np.ndarray) -> int:
     """Index of the first sample (row) where ``mask`` is true."""
     flat = mask if mask.ndim == 1 else mask.any(axis=tuple(range(1, mask.ndim)))
@@ -41,23 +60,29 @@ def _first(mask: np.ndarray) -> int:
 
 
 class Batch:
-    """Arrays by role (``y_true``, ``y_pred``, ``sample_weight``, ``weights``, ...)."""
+    """Arrays by role (``y_true``, ``y_pred``, ``sample_weight``, ``weights``, ...).
 
-    def __init__(self, arrays: Mapping[str, Any]) -> None:
+    ``samples``: the rows hold two independent samples (``y_true`` and ``y_pred``, each with
+    its weights), as a distribution loss reads them; a NaN there is no value of its sample
+    (``sample``), not an invalid input."""
+
+    def __init__(self, arrays: Mapping[str, Any], *, samples: bool = False) -> None:
         self.arrays: dict[str, np.ndarray] = {}
         for role, values in arrays.items():
             if values is None:
                 continue
             if role not in ROLES:
                 raise ValueError(f"unknown input role {role!r}; roles are {', '.join(ROLES)}")
-            self.arrays[role] = self._as_float(role, values)
+            absent = samples and (role in SAMPLES or role in WEIGHT_ROLES)
+            self.arrays[role] = self._as_float(role, values, absent)
+        self.samples = samples
         self.notes: dict[str, int] = {}
         self._cache: dict[tuple, Any] = {}
         self.replicates: np.ndarray | None = None  # each row's replicate group, for intervals
         self._check_lengths()
 
     @staticmethod
-    def _as_float(role: str, values: Any) -> np.ndarray:
+    def _as_float(role: str, values: Any, absent: bool = False) -> np.ndarray:
         dtype = np.asarray(values).dtype
         if dtype.kind in "cmM":  # complex (the imaginary part would be dropped), dates, durations
             raise InputDomainError(f"values must be real numbers, not {dtype}", role=role)
@@ -71,11 +96,11 @@ class Batch:
             a = a[:, 0]
         if role == "weights":
             a = a.reshape(-1)
-        if not np.isfinite(a).all():
-            i = _first(~np.isfinite(a))
+        if not np.isfinite(a).all() and not (absent and not np.isinf(a).any()):
+            i = _first(np.isinf(a) if absent else ~np.isfinite(a))
             kind = "NaN" if np.isnan(a[i]).any() else "an infinite value"
             raise InputDomainError(f"{kind} is not a valid input", role=role, index=i)
-        if role == "sample_weight":
+        if role in WEIGHT_ROLES:
             if a.ndim != 1:
                 raise InputDomainError(f"sample weights must be 1-D, got shape {a.shape}", role=role)
             if (a < 0).any():
@@ -94,7 +119,7 @@ class Batch:
 
     def subset(self, rows: np.ndarray) -> Batch:
         """The batch of the rows ``rows`` (indices), with their replicate groups."""
-        part = Batch({role: a[rows] for role, a in self.arrays.items()})
+        part = Batch({role: a[rows] for role, a in self.arrays.items()}, samples=self.samples)
         if self.replicates is not None:
             part.replicates = self.replicates[rows]
         return part
@@ -118,6 +143,19 @@ class Batch:
     @property
     def sample_weight(self) -> np.ndarray | None:
         return self.arrays.get("sample_weight")
+
+    def sample(self, role: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """The sample ``role`` (``y_true``: u, ``y_pred``: v) and its weights (None: every
+        weight 1), without the rows where it has no value."""
+        values = self.vector(role)
+        weights = weight_role(self.arrays, role)
+        w = None if weights is None else self.vector(weights)
+        if not self.samples:
+            return values, w
+        keep = present(self.arrays, role)
+        if keep.all():
+            return values, w
+        return values[keep], None if w is None else w[keep]
 
     def note(self, message: str, count: int) -> None:
         """Record ``count`` silent adjustments described by ``message``."""

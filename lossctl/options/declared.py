@@ -56,6 +56,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("y_true", "Column of the labels (a name, or a glob such as 'target_*').", SOURCE),
     Option("y_pred", "Column of the predictions (a name, or a glob such as 'logit_*').", SOURCE),
     Option("weight", "Column of per-sample weights.", SOURCE),
+    Option("u_weights", "Column of the weights of the y_true sample (distances between distributions).", SOURCE),
+    Option("v_weights", "Column of the weights of the y_pred sample (distances between distributions).", SOURCE),
     Option("lower", "Column of a prediction interval's lower ends (interval-score, coverage).", SOURCE),
     Option("upper", "Column of a prediction interval's upper ends (interval-score, coverage).", SOURCE),
     Option("std", "Column of a Gaussian forecast's standard deviations (crps-gaussian).", SOURCE),

@@ -54,6 +54,8 @@ def build_request(
             get("y_true"),
             get("y_pred"),
             get("weight"),
+            get("u_weights"),
+            get("v_weights"),
             tuple((role, get(key)) for role, key in FORECAST_OPTIONS.items() if get(key) is not None),
         ),
         group_by=get("group_by"),

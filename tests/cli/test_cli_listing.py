@@ -88,7 +88,7 @@ BY_TASK = {
     "pair": {"contrastive", "hinge-embedding"},
     "triplet": {"triplet"},
     "critic": {"wasserstein"},
-    "distribution": {"wasserstein-distance"},
+    "distribution": {"wasserstein-distance", "energy-distance"},
     "weights": {"l1", "l2", "elastic-net"},
     "forecast": {"interval-score", "coverage", "crps-gaussian", "crps-ensemble", "gaussian-nll", "quantile-set"},
 }

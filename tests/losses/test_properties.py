@@ -94,6 +94,12 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         return {"y_true": draw(vectors(reals(), n)), "y_pred": draw(vectors(reals(), n))}
     if task == "weights":
         return {"weights": draw(vectors(reals(), n))}
+    if task == "weighted-samples":  # two samples, each with integer weights of its own (exact CDFs)
+        weights = vectors(st.integers(1, 4).map(float), n)
+        return {
+            **{"y_true": draw(vectors(reals(), n)), "y_pred": draw(vectors(reals(), n))},
+            **{"u_weights": draw(weights), "v_weights": draw(weights)},
+        }
     if task == "forecast":  # a target; a mean and its std (and variance); an interval; five members
         mean, std = draw(vectors(reals(), n)), draw(vectors(st.floats(1e-2, 10.0), n))
         members = draw(st.lists(vectors(reals(), 5), min_size=n, max_size=n).map(np.array))
@@ -182,6 +188,9 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("kl-divergence", {"log_target": True}, "log-targets"),
     ("sparsemax", {}, "multiclass"),
     ("sparsemax", {}, "binary-logits"),
+    # pairs and distances
+    ("wasserstein-distance", {}, "weighted-samples"),
+    ("energy-distance", {}, "weighted-samples"),
 ]
 
 
