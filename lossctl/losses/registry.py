@@ -16,6 +16,7 @@ from lossctl.losses import (
     extremes,
     focal,
     forecast,
+    jensen_shannon,
     margins,
     median,
     multiclass,
@@ -60,6 +61,7 @@ CATALOG: tuple[LossSpec, ...] = (
     + critic.SPECS
     + d2.SPECS
     + distance.SPECS
+    + jensen_shannon.SPECS
     + regularization.SPECS
 )
 

@@ -72,6 +72,7 @@ BY_TASK = {
         "sparsemax",
         "distillation",
         "ranking-softmax",
+        "jensen-shannon",
         "d2:brier",
         "d2:cross-entropy",
         *("ece", "mce", "rmsce", "brier-reliability", "brier-resolution", "brier-uncertainty"),

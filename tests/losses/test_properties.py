@@ -191,6 +191,7 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     # pairs and distances
     ("wasserstein-distance", {}, "weighted-samples"),
     ("energy-distance", {}, "weighted-samples"),
+    ("jensen-shannon", {"base": 2.0}, "multiclass"),
 ]
 
 
