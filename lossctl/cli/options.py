@@ -15,6 +15,8 @@ INPUT_KEYS = (
     "weight",
     "u_weights",
     "v_weights",
+    "x1",
+    "x2",
     "lower",
     "upper",
     "std",

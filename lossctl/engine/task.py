@@ -27,11 +27,12 @@ from lossctl.losses.tasks import (
     PAIR,
     REGRESSION,
     TRIPLET,
+    VECTORS,
     WEIGHTS,
 )
 
 SCORES = "scores"
-FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, MULTILABEL, PAIR, TRIPLET, CRITIC, FORECAST)
+FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, MULTILABEL, PAIR, TRIPLET, CRITIC, FORECAST, VECTORS)
 """What ``--task`` may say a file holds (weights are a file of their own: --model-weights)."""
 
 SCALAR = "scalar"
@@ -48,9 +49,10 @@ _LAYOUT_OF_TASK = {
     TRIPLET: TRIPLET_LAYOUT,
     WEIGHTS: NONE,
     FORECAST: FORECAST_LAYOUT,
+    VECTORS: MATRIX,  # two groups of columns, as a class matrix and a target matrix
 }
-_TASK_OF_LAYOUT = {layout: task for task, layout in _LAYOUT_OF_TASK.items()}  # a matrix: multiclass, unless
-# its values say multi-label (``lossctl.engine.detect``)
+_TASK_OF_LAYOUT = {layout: task for task, layout in _LAYOUT_OF_TASK.items() if task != VECTORS}  # a matrix:
+# multiclass, unless its values say multi-label (``lossctl.engine.detect``)
 FORECAST_ROLES = ("y_pred", "lower", "upper", "scale", "variance", "members", "quantiles")
 """What a forecast may hold besides its target: a point (the mean), an interval's ends, a
 standard deviation, a variance, ensemble members, quantiles."""
@@ -90,6 +92,7 @@ _DEFAULTS = {
     CRITIC: (CRITIC,),
     WEIGHTS: (WEIGHTS,),
     FORECAST: (FORECAST,),
+    VECTORS: (VECTORS,),
 }
 _SCORE_LOSSES = ("hinge", "squared-hinge", "perceptron", "sparsemax", "wasserstein")
 _PROBABILITY_LOSSES = ("hinge", "squared-hinge", "perceptron", "sparsemax")
@@ -188,11 +191,30 @@ def layout_of_roles(roles: Mapping[str, Any]) -> str:
         r in roles for r in ("scale", "variance", "members", "quantiles")
     ):
         return FORECAST_LAYOUT
-    if "distance" in roles:
+    if "distance" in roles or pair_inputs(roles):
         return PAIR_LAYOUT
     if "matrix" in roles:
         return MATRIX
     return SCALAR
+
+
+def pair_inputs(roles: Mapping[str, Any]) -> dict[str, Any]:
+    """The two inputs of a pair the column names give: two score columns (roles x1, x2) or two
+    groups of embedding columns (x1_*, x2_*: roles embedding1, embedding2); empty when they
+    give none."""
+    for first, second in (("x1", "x2"), ("embedding1", "embedding2")):
+        if first in roles and second in roles:
+            return {first: roles[first], second: roles[second]}
+    return {}
+
+
+def task_of_losses(losses: list) -> str | None:
+    """The task the named losses imply where their layout does not: ``vectors`` (a class
+    matrix's layout) when every loss that reads samples compares vectors."""
+    sample_losses = [loss for loss in losses if reads_samples(loss)]
+    if sample_losses and all(set(loss.tasks) == {VECTORS} for loss in sample_losses):
+        return VECTORS
+    return None
 
 
 def unbound_roles(loss: Any, bound: Mapping[str, Any]) -> list[str]:
@@ -228,7 +250,7 @@ def layout_of_losses(losses: list, roles: Mapping[str, Any], y_pred_is_glob: boo
             layouts.add(FORECAST_LAYOUT)
         elif PAIR in tasks:
             layouts.add(PAIR_LAYOUT)
-        elif tasks <= {MULTICLASS, MULTILABEL}:
+        elif tasks <= {MULTICLASS, MULTILABEL} or tasks == {VECTORS}:
             layouts.add(MATRIX)
         elif tasks & {MULTICLASS, MULTILABEL}:  # binary or a matrix: a matrix when the columns say so
             layouts.add(MATRIX if "matrix" in roles or y_pred_is_glob else SCALAR)

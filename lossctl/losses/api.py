@@ -31,6 +31,7 @@ AnyLoss = Loss | CombinedLoss
 ARRAY_KEYWORDS = (
     *("d_ap", "d_an", "anchor", "positive", "negative", "weights"),
     *("lower", "upper", "scale", "variance", "members", "quantiles", "u_weights", "v_weights"),
+    *("x1", "x2", "embedding1", "embedding2"),
 )
 
 __all__ = ["compute", "interval", "per_sample", "catalog", "resolve", "AnyLoss"]
@@ -99,6 +100,8 @@ def _configured(loss: str | AnyLoss, y_true: Any, y_pred: Any, sample_weight: An
     configured = resolve(loss, params)
     if configured.role_sets == (("weights",),) and "weights" not in arrays and y_pred is None:
         y_true, arrays["weights"] = None, y_true
+    if "x1" in arrays and any("embedding1" in roles for roles in configured.role_sets):  # torch's names
+        arrays["embedding1"], arrays["embedding2"] = arrays.pop("x1"), arrays.pop("x2", None)
     arrays = {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight, **arrays}
     if reads_two_samples(configured):
         return configured, Batch(_side_by_side(arrays), samples=True)
@@ -139,7 +142,8 @@ def compute(
     ``negative`` for triplet, ``weights`` (model parameters) for l1, l2 and elastic-net (or
     their one positional array: ``compute("l2", w, lambda_=1e-4)``), ``lower``/``upper``,
     ``scale`` (a standard deviation), ``variance``, ``members`` or ``quantiles`` for the
-    forecast scores, ``u_weights``/``v_weights`` for the two samples of a distance between
+    forecast scores, ``x1``/``x2`` (two scores, or two embeddings) for margin-ranking and
+    cosine-embedding, ``u_weights``/``v_weights`` for the two samples of a distance between
     distributions (``y_true`` and ``y_pred``, which may differ in size, as SciPy's).
 
     A regression loss of 2-D ``y_true`` and ``y_pred`` (a column per output) is a multi-output

@@ -23,6 +23,7 @@ from lossctl.losses import (
     multilabel,
     normalized,
     overlap,
+    pairs,
     percentage,
     poisson_nll,
     ranking,
@@ -62,6 +63,7 @@ CATALOG: tuple[LossSpec, ...] = (
     + d2.SPECS
     + distance.SPECS
     + jensen_shannon.SPECS
+    + pairs.SPECS
     + regularization.SPECS
 )
 

@@ -58,6 +58,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("weight", "Column of per-sample weights.", SOURCE),
     Option("u_weights", "Column of the weights of the y_true sample (distances between distributions).", SOURCE),
     Option("v_weights", "Column of the weights of the y_pred sample (distances between distributions).", SOURCE),
+    Option("x1", "A pair's first score column, or first embedding (a glob such as 'a_*').", SOURCE),
+    Option("x2", "A pair's second score column, or second embedding (a glob such as 'b_*').", SOURCE),
     Option("lower", "Column of a prediction interval's lower ends (interval-score, coverage).", SOURCE),
     Option("upper", "Column of a prediction interval's upper ends (interval-score, coverage).", SOURCE),
     Option("std", "Column of a Gaussian forecast's standard deviations (crps-gaussian).", SOURCE),

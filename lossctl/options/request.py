@@ -56,6 +56,8 @@ def build_request(
             get("weight"),
             get("u_weights"),
             get("v_weights"),
+            get("x1"),
+            get("x2"),
             tuple((role, get(key)) for role, key in FORECAST_OPTIONS.items() if get(key) is not None),
         ),
         group_by=get("group_by"),

@@ -86,11 +86,12 @@ BY_TASK = {
         "tversky",
         "jaccard",
     },
-    "pair": {"contrastive", "hinge-embedding"},
+    "pair": {"contrastive", "hinge-embedding", "margin-ranking", "cosine-embedding"},
     "triplet": {"triplet"},
     "critic": {"wasserstein"},
     "distribution": {"wasserstein-distance", "energy-distance"},
     "weights": {"l1", "l2", "elastic-net"},
+    "vectors": {"cosine-similarity"},
     "forecast": {"interval-score", "coverage", "crps-gaussian", "crps-ensemble", "gaussian-nll", "quantile-set"},
 }
 # README: aliases and parameters named in the table and the text.

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.spatial.distance import jensenshannon
 
-from .conftest import document, value, write
+from .conftest import document, failed, value, write
 
 
 def test_jensen_shannon_of_a_class_matrix(run, files):
@@ -24,3 +24,40 @@ def test_jensen_shannon_of_a_class_matrix(run, files):
     # Row 1 by hand: m = [0.75, 0.25], KL(t||m) = log(4/3), KL(p||m) = 0.5 log(2/3) + 0.5 log 2.
     row_1 = math.sqrt((math.log(4 / 3) + 0.5 * math.log(2 / 3) + 0.5 * math.log(2)) / 2)
     assert jensenshannon(t[0], p[0]) == pytest.approx(row_1, rel=1e-12)
+
+
+def test_margin_ranking_from_two_score_columns(run, files):
+    # Targets 1, -1, 1; scores (0.5, 0.2), (0.3, 0.9), (0.1, 0.4): hinge terms 0, 0, 0.3 (margin 0).
+    write(files / "mr.csv", "y,x1,x2\n1,0.5,0.2\n-1,0.3,0.9\n1,0.1,0.4\n")
+    doc = document(
+        run("compute", "-l", "margin-ranking", "-l", "margin-ranking:margin=0.5", "mr.csv", "--format", "json")
+    )
+    assert doc["inputs"][0]["task"] == "pair"
+    assert doc["inputs"][0]["roles"] == {"y_true": ["y"], "x1": ["x1"], "x2": ["x2"]}
+    assert [r["value"] for r in doc["results"]] == pytest.approx([0.3 / 3, (0.2 + 0.8) / 3], rel=1e-12)
+    compared = document(run("compare", "mr.csv", "--format", "json"))  # the pair losses these columns fit
+    assert [r["loss"] for r in compared["results"]] == ["margin-ranking"]
+
+
+def test_cosine_embedding_from_two_groups_of_columns(run, files):
+    # Row 1: (1, 0) and (1, 1), similar: 1 - 1/sqrt 2; row 2: (1, 2) and (2, 1), dissimilar: cos 0.8.
+    write(files / "ce.csv", "label,a_0,a_1,b_0,b_1\n1,1,0,1,1\n-1,1,2,2,1\n")
+    args = ("compute", "-l", "cosine-embedding", "ce.csv", "--x1", "a_*", "--x2", "b_*", "--format", "json")
+    expected = ((1 - 1 / math.sqrt(2)) + 0.8) / 2
+    assert value(run(*args)) == pytest.approx(expected, rel=1e-11)  # torch's 1e-12 in the squared norms
+    write(files / "named.csv", "label,x1_0,x1_1,x2_0,x2_1\n1,1,0,1,1\n-1,1,2,2,1\n")
+    assert value(run("compute", "-l", "cosine-embedding", "named.csv", "--format", "json")) == pytest.approx(
+        expected, rel=1e-11
+    )
+    failed(run("compute", "-l", "margin-ranking", "named.csv"), "margin-ranking needs two scores (x1, x2)")
+
+
+def test_cosine_similarity_of_two_groups_of_columns(run, files):
+    # Keras' example: rows (0, 1)/(1, 0), (1, 1)/(1, 1), (1, 1)/(-1, -1): -0, -1, 1; mean 0.
+    write(files / "cs.csv", "t_0,t_1,p_0,p_1\n0,1,1,0\n1,1,1,1\n1,1,-1,-1\n3,4,4,3\n")
+    doc = document(
+        run("compute", "-l", "cosine-similarity", "cs.csv", "--y-true", "t_*", "--y-pred", "p_*", "--format", "json")
+    )
+    assert doc["inputs"][0]["task"] == "vectors"
+    # the fourth row: (3, 4).(4, 3) / 25 = 24/25.
+    assert doc["results"][0]["value"] == pytest.approx((0.0 - 1.0 + 1.0 - 0.96) / 4, rel=1e-12)

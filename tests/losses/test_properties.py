@@ -94,6 +94,14 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         return {"y_true": draw(vectors(reals(), n)), "y_pred": draw(vectors(reals(), n))}
     if task == "weights":
         return {"weights": draw(vectors(reals(), n))}
+    if task == "two-scores":  # a +-1 target and two scores
+        signs = labels(n, (-1.0, 1.0))
+        return {"y_true": draw(signs), "x1": draw(vectors(reals(), n)), "x2": draw(vectors(reals(), n))}
+    if task in ("two-embeddings", "vectors"):  # two embeddings and a +-1 target, or a target and a predicted vector
+        rows = st.lists(vectors(reals(1e-3, 10.0), 3), min_size=n, max_size=n).map(np.array)
+        if task == "vectors":
+            return {"y_true": draw(rows), "y_pred": draw(rows)}
+        return {"y_true": draw(labels(n, (-1.0, 1.0))), "embedding1": draw(rows), "embedding2": draw(rows)}
     if task == "weighted-samples":  # two samples, each with integer weights of its own (exact CDFs)
         weights = vectors(st.integers(1, 4).map(float), n)
         return {
@@ -120,6 +128,10 @@ INPUTS = {
     "nrmse": "spread",
     "wmape": "positive",
     "nll": "log-probabilities",
+    # pairs and distances
+    "margin-ranking": "two-scores",
+    "cosine-embedding": "two-embeddings",
+    "cosine-similarity": "vectors",
 }
 # The parameters a loss cannot do without (a file's column names give them).
 PARAMS = {"quantile-set": {"levels": [0.1, 0.5, 0.9]}, "poisson-nll": {"log_input": False, "full": True}}
@@ -192,6 +204,8 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("wasserstein-distance", {}, "weighted-samples"),
     ("energy-distance", {}, "weighted-samples"),
     ("jensen-shannon", {"base": 2.0}, "multiclass"),
+    ("margin-ranking", {"margin": 0.5}, "two-scores"),
+    ("cosine-embedding", {"margin": 0.2}, "two-embeddings"),
 ]
 
 
