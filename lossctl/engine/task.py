@@ -218,8 +218,11 @@ def task_of_losses(losses: list) -> str | None:
 
 
 def unbound_roles(loss: Any, bound: Mapping[str, Any]) -> list[str]:
-    """The roles ``loss`` reads that no column of a forecast fills."""
-    return [role for role in loss.role_sets[0] if role not in bound]
+    """The roles ``loss`` reads that no column fills: none when one of its sets of roles
+    (contrastive's label and distance, or label and two embeddings) is filled, else those of
+    its first set."""
+    missing = [[role for role in roles if role not in bound] for roles in loss.role_sets]
+    return [] if any(not m for m in missing) else missing[0]
 
 
 def reads_samples(loss: Any) -> bool:

@@ -61,3 +61,26 @@ def test_cosine_similarity_of_two_groups_of_columns(run, files):
     assert doc["inputs"][0]["task"] == "vectors"
     # the fourth row: (3, 4).(4, 3) / 25 = 24/25.
     assert doc["results"][0]["value"] == pytest.approx((0.0 - 1.0 + 1.0 - 0.96) / 4, rel=1e-12)
+
+
+def test_triplet_distance_swap(run, files):
+    # a = (0, 0), p = (3, 0), n = (3, 1), eps = 0: d(a, p) = 3, d(a, n) = sqrt 10, d(p, n) = 1.
+    write(files / "emb.csv", "anchor_0,anchor_1,positive_0,positive_1,negative_0,negative_1\n0,0,3,0,3,1\n")
+    plain = value(run("compute", "-l", "triplet:eps=0", "emb.csv", "--format", "json"))
+    swapped = value(run("compute", "-l", "triplet:eps=0,swap=true", "emb.csv", "--format", "json"))
+    assert plain == pytest.approx(3 - math.sqrt(10) + 1, rel=1e-12)
+    assert swapped == pytest.approx(3 - 1 + 1, rel=1e-12)  # d(p, n) = 1 replaces d(a, n)
+    write(files / "tr.csv", "d_ap,d_an\n1,3\n")
+    failed(run("compute", "-l", "triplet:swap=true", "tr.csv"), "swap needs the embeddings")
+
+
+def test_contrastive_from_two_embeddings(run, files):
+    # Rows: (1, 0)-(1, 1) similar, d = 1: 1; (1, 2)-(2, 1) dissimilar, d = sqrt 2 > margin 1: 0;
+    # (0, 0)-(1, 0) similar, d = 1: 1. Mean 2/3.
+    write(files / "ce01.csv", "label,x1_0,x1_1,x2_0,x2_1\n1,1,0,1,1\n0,1,2,2,1\n1,0,0,1,0\n")
+    assert value(run("compute", "-l", "contrastive", "ce01.csv", "--format", "json")) == pytest.approx(2 / 3)
+    # margin 2: the dissimilar pair adds (2 - sqrt 2)^2.
+    expected = (2 + (2 - math.sqrt(2)) ** 2) / 3
+    assert value(run("compute", "-l", "contrastive:margin=2", "ce01.csv", "--format", "json")) == pytest.approx(
+        expected
+    )

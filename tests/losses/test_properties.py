@@ -102,6 +102,9 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         if task == "vectors":
             return {"y_true": draw(rows), "y_pred": draw(rows)}
         return {"y_true": draw(labels(n, (-1.0, 1.0))), "embedding1": draw(rows), "embedding2": draw(rows)}
+    if task == "pair-embeddings":  # a pair label and two embeddings
+        rows = st.lists(vectors(reals(1e-3, 10.0), 3), min_size=n, max_size=n).map(np.array)
+        return {"y_true": draw(labels(n)), "embedding1": draw(rows), "embedding2": draw(rows)}
     if task == "weighted-samples":  # two samples, each with integer weights of its own (exact CDFs)
         weights = vectors(st.integers(1, 4).map(float), n)
         return {
@@ -206,6 +209,8 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("jensen-shannon", {"base": 2.0}, "multiclass"),
     ("margin-ranking", {"margin": 0.5}, "two-scores"),
     ("cosine-embedding", {"margin": 0.2}, "two-embeddings"),
+    ("triplet", {"swap": True, "p": 1.0}, "triplet-embeddings"),
+    ("contrastive", {"margin": 2.0}, "pair-embeddings"),
 ]
 
 

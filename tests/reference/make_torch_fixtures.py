@@ -416,6 +416,11 @@ def triplet_cases(b: Builder) -> None:
         per = F.triplet_margin_loss(a, pos, neg, margin=margin, p=2, eps=1e-6, reduction="none")
         mean = F.triplet_margin_loss(a, pos, neg, margin=margin, p=2, eps=1e-6)
         b.add("triplet", {"margin": margin}, roles, call, per, mean)
+    for p in (2.0, 1.0):  # the distance swap: d(a, n) is the smaller of d(a, n) and d(p, n)
+        call = f"F.triplet_margin_loss(anchor, positive, negative, margin=1.0, p={p}, eps=1e-6, swap=True)"
+        per = F.triplet_margin_loss(a, pos, neg, p=p, swap=True, reduction="none")
+        mean = F.triplet_margin_loss(a, pos, neg, p=p, swap=True)
+        b.add("triplet", {"p": p, "swap": True}, roles, call, per, mean)
 
 
 def main() -> None:
