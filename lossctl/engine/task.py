@@ -199,13 +199,14 @@ def layout_of_roles(roles: Mapping[str, Any]) -> str:
 
 
 def pair_inputs(roles: Mapping[str, Any]) -> dict[str, Any]:
-    """The two inputs of a pair the column names give: two score columns (roles x1, x2) or two
-    groups of embedding columns (x1_*, x2_*: roles embedding1, embedding2); empty when they
-    give none."""
+    """The two inputs of a pair the column names give: two score columns (roles x1, x2) and
+    two groups of embedding columns (x1_*, x2_*: roles embedding1, embedding2), those there
+    are; empty when there are none."""
+    found = {}
     for first, second in (("x1", "x2"), ("embedding1", "embedding2")):
         if first in roles and second in roles:
-            return {first: roles[first], second: roles[second]}
-    return {}
+            found |= {first: roles[first], second: roles[second]}
+    return found
 
 
 def task_of_losses(losses: list) -> str | None:

@@ -14,10 +14,10 @@ from lossctl.losses.tasks import PAIR, TRIPLET
 
 def contrastive(batch: Batch, *, margin: float) -> np.ndarray:
     """``y d^2 + (1 - y) max(0, margin - d)^2`` for a distance d >= 0 and a pair label y
-    (1 = similar pair, 0 = dissimilar); d given (``y_pred``), or the Euclidean distance
+    (1 = similar pair, 0 = dissimilar); d given (``y_pred``), or else the Euclidean distance
     ``||x1 - x2||_2`` of two embeddings."""
     y = batch.binary_target(soft=True)
-    if batch.has("embedding1", "embedding2"):
+    if not batch.has("y_pred") and batch.has("embedding1", "embedding2"):
         d = np.linalg.norm(batch.matrix("embedding1") - batch.matrix("embedding2"), axis=1)
     else:
         d = batch.require_at_least("y_pred", 0.0, why="is negative: contrastive needs distances >= 0")

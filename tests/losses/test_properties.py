@@ -211,6 +211,8 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("cosine-embedding", {"margin": 0.2}, "two-embeddings"),
     ("triplet", {"swap": True, "p": 1.0}, "triplet-embeddings"),
     ("contrastive", {"margin": 2.0}, "pair-embeddings"),
+    ("mse", {"reduction": "sum"}, "regression"),
+    ("cross-entropy", {"class_weights": [1.0, 2.0, 3.5], "reduction": "sum"}, "multiclass"),
 ]
 
 
