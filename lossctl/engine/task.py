@@ -111,6 +111,7 @@ _ON_REQUEST = {
     "multilabel-soft-margin": "multilabel-bce of logits",
     "tversky": "dice at its defaults",
     "energy-distance": "a second distance of the two samples",
+    "ntxent": "reads group labels and embeddings",
 }
 """Losses computed only when named, and why: they read inputs a plain file does not announce,
 repeat another loss at their defaults, or are no mean of the rows."""

@@ -22,6 +22,7 @@ from lossctl.losses import (
     multiclass,
     multilabel,
     normalized,
+    ntxent,
     overlap,
     pairs,
     percentage,
@@ -64,6 +65,7 @@ CATALOG: tuple[LossSpec, ...] = (
     + distance.SPECS
     + jensen_shannon.SPECS
     + pairs.SPECS
+    + ntxent.SPECS
     + regularization.SPECS
 )
 

@@ -91,7 +91,7 @@ BY_TASK = {
     "critic": {"wasserstein"},
     "distribution": {"wasserstein-distance", "energy-distance"},
     "weights": {"l1", "l2", "elastic-net"},
-    "vectors": {"cosine-similarity"},
+    "vectors": {"cosine-similarity", "ntxent"},
     "forecast": {"interval-score", "coverage", "crps-gaussian", "crps-ensemble", "gaussian-nll", "quantile-set"},
 }
 # README: aliases and parameters named in the table and the text.

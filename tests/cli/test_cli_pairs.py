@@ -84,3 +84,21 @@ def test_contrastive_from_two_embeddings(run, files):
     assert value(run("compute", "-l", "contrastive:margin=2", "ce01.csv", "--format", "json")) == pytest.approx(
         expected
     )
+
+
+def test_ntxent_of_an_embedding_matrix_grouped_by_label(run, files):
+    # optax's example: 1-D embeddings of one sign, two groups of two: every cosine is 1, each
+    # positive pair's softmax is 1/3: log 3. The rows' order does not matter.
+    write(files / "nt.csv", "label,emb_0\n0,0.0897\n1,0.8623\n0,1.6291\n1,0.1361\n")
+    doc = document(run("compute", "-l", "ntxent", "nt.csv", "--y-pred", "emb_*", "--format", "json"))
+    assert doc["inputs"][0]["task"] == "vectors"
+    assert doc["results"][0]["value"] == pytest.approx(math.log(3), rel=1e-12)
+    # Two dimensions: rows (1, 0), (1, 0.1) in group 0 and (0, 1) in group 1, T = 1: each of the
+    # two positive pairs has s = cos = 1/sqrt(1.01) and one negative of cos 0 and 0.1/sqrt(1.01).
+    write(files / "nt2.csv", "label,emb_0,emb_1\n0,1,0\n0,1,0.1\n1,0,1\n")
+    c = 1 / math.sqrt(1.01)
+    expected = (
+        -math.log(math.exp(c) / (math.exp(c) + 1)) - math.log(math.exp(c) / (math.exp(c) + math.exp(0.1 * c)))
+    ) / 2
+    got = value(run("compute", "-l", "ntxent:temperature=1", "nt2.csv", "--y-pred", "emb_*", "--format", "json"))
+    assert got == pytest.approx(expected, rel=1e-12)

@@ -3,6 +3,8 @@ values are in test_reference_torch.py, from tests/reference/torch_fixtures.npz).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from scipy.spatial.distance import cosine
@@ -56,3 +58,43 @@ def test_kerass_documented_example():
 def test_vectors_of_different_widths_are_refused():
     with pytest.raises(lossctl.losses.InputDomainError, match="columns"):
         lossctl.compute("cosine-similarity", np.ones((2, 3)), np.ones((2, 2)))
+
+
+def ntxent_by_definition(labels: np.ndarray, embeddings: np.ndarray, temperature: float) -> float:
+    """optax.ntxent's definition, pair by pair in plain Python: for each ordered positive pair
+    (i, j), -log(e^s_ij / (e^s_ij + sum over k of another group e^s_ik)); their mean."""
+    unit = [e / max(float(np.sqrt(e @ e)), 2.0**-52) for e in embeddings]
+    n = len(labels)
+
+    def s(i: int, j: int) -> float:
+        return float(unit[i] @ unit[j]) / temperature
+
+    terms = []
+    for i in range(n):
+        negatives = math.fsum(math.exp(s(i, k)) for k in range(n) if labels[k] != labels[i])
+        for j in range(n):
+            if j != i and labels[j] == labels[i]:
+                terms.append(-math.log(math.exp(s(i, j)) / (math.exp(s(i, j)) + negatives)))
+    return math.fsum(terms) / len(terms)
+
+
+def test_ntxent_of_optaxs_documented_example():
+    # optax.ntxent's docstring: 1-D embeddings of one sign, labels [0, 0, 1, 1]: every cosine is
+    # 1, each positive pair's softmax is 1/3 (itself and two negatives): log 3 = 1.0986123.
+    embeddings = np.array([[0.08969027], [1.6291292], [0.8622629], [0.13612625]])
+    assert_close(lossctl.compute("ntxent", np.array([0.0, 0.0, 1.0, 1.0]), embeddings), math.log(3.0))
+
+
+@pytest.mark.parametrize("temperature", [0.07, 0.5, 2.0])
+def test_ntxent_by_its_definition(temperature):
+    rng = rng_for("ntxent", temperature)
+    labels, embeddings = rng.integers(0, 5, 40).astype(float), rng.normal(size=(40, 8))
+    expected = ntxent_by_definition(labels, embeddings, temperature)
+    assert_close(lossctl.compute("ntxent", labels, embeddings, temperature=temperature), expected, rtol=1e-11)
+
+
+def test_ntxent_needs_a_positive_pair_and_no_weights():
+    with pytest.raises(lossctl.losses.LossError, match="no positive pairs"):
+        lossctl.compute("ntxent", np.array([0.0, 1.0]), np.eye(2))
+    with pytest.raises(lossctl.losses.InputDomainError, match="no sample weights"):
+        lossctl.compute("ntxent", np.array([0.0, 0.0]), np.eye(2), sample_weight=[1.0, 2.0])

@@ -102,6 +102,11 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         if task == "vectors":
             return {"y_true": draw(rows), "y_pred": draw(rows)}
         return {"y_true": draw(labels(n, (-1.0, 1.0))), "embedding1": draw(rows), "embedding2": draw(rows)}
+    if task == "groups":  # a group label per row (rows 0 and 1 a positive pair) and an embedding
+        y = draw(labels(n, (0.0, 1.0, 2.0)))
+        y[1] = y[0]
+        rows = st.lists(vectors(reals(1e-3, 10.0), 3), min_size=n, max_size=n).map(np.array)
+        return {"y_true": y, "y_pred": draw(rows)}
     if task == "pair-embeddings":  # a pair label and two embeddings
         rows = st.lists(vectors(reals(1e-3, 10.0), 3), min_size=n, max_size=n).map(np.array)
         return {"y_true": draw(labels(n)), "embedding1": draw(rows), "embedding2": draw(rows)}
@@ -135,6 +140,7 @@ INPUTS = {
     "margin-ranking": "two-scores",
     "cosine-embedding": "two-embeddings",
     "cosine-similarity": "vectors",
+    "ntxent": "groups",
 }
 # The parameters a loss cannot do without (a file's column names give them).
 PARAMS = {"quantile-set": {"levels": [0.1, 0.5, 0.9]}, "poisson-nll": {"log_input": False, "full": True}}
@@ -213,6 +219,7 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("contrastive", {"margin": 2.0}, "pair-embeddings"),
     ("mse", {"reduction": "sum"}, "regression"),
     ("cross-entropy", {"class_weights": [1.0, 2.0, 3.5], "reduction": "sum"}, "multiclass"),
+    ("ntxent", {"temperature": 0.5}, "groups"),
 ]
 
 
@@ -244,7 +251,7 @@ def test_merge_law(variant, data):
     loss = resolve(name, params)
     n = data.draw(st.integers(2, 30), label="n")
     arrays = data.draw(task_inputs(task, n), label="arrays")
-    if task != "weights" and data.draw(st.booleans(), label="weighted"):
+    if task not in ("weights", "groups") and data.draw(st.booleans(), label="weighted"):  # ntxent: no weights
         # Integer weights keep the weighted CDFs of the Wasserstein distance exact.
         arrays["sample_weight"] = data.draw(vectors(st.integers(1, 4).map(float), n), label="sample_weight")
     cuts = data.draw(st.sets(st.integers(1, n - 1), max_size=min(n - 1, 6)), label="cuts")
