@@ -24,6 +24,7 @@ from lossctl.losses.tasks import VECTORS
 
 MAX_ROWS = 8192  # every pair of rows is compared: 64M similarities
 EPSILON = float(np.finfo(np.float64).eps)  # optax's floor of each norm
+_TOO_MANY = f"ntxent compares every pair of rows: at most {MAX_ROWS} rows (a training batch)"
 
 
 class NtxentState:
@@ -43,14 +44,14 @@ class NtxentState:
         labels, embeddings = batch.vector("y_true"), batch.get("y_pred")
         embeddings = embeddings[:, None] if embeddings.ndim == 1 else batch.matrix("y_pred")  # 1-D embeddings
         if self.n + len(labels) > MAX_ROWS:
-            raise LossError(f"ntxent compares every pair of rows: at most {MAX_ROWS} rows (a training batch)")
+            raise InputDomainError(_TOO_MANY, role="y_pred", index=MAX_ROWS - self.n)
         self.labels.append(labels)
         self.embeddings.append(embeddings)
         self.n += len(labels)
 
     def merge(self, other: NtxentState) -> NtxentState:
         if self.n + other.n > MAX_ROWS:
-            raise LossError(f"ntxent compares every pair of rows: at most {MAX_ROWS} rows (a training batch)")
+            raise LossError(_TOO_MANY)
         self.labels += other.labels
         self.embeddings += other.embeddings
         self.n += other.n
