@@ -102,3 +102,12 @@ def test_ntxent_of_an_embedding_matrix_grouped_by_label(run, files):
     ) / 2
     got = value(run("compute", "-l", "ntxent:temperature=1", "nt2.csv", "--y-pred", "emb_*", "--format", "json"))
     assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_soft_targets_beside_a_class_matrix_are_no_multi_output_regression(run, files):
+    # kl-divergence and jensen-shannon read t_* as target distributions, not as outputs.
+    write(files / "soft.csv", "t_0,t_1,prob_0,prob_1\n0.5,0.5,0.25,0.75\n")
+    doc = document(run("compute", "-l", "kl", "-l", "js", "soft.csv", "--y-true", "t_*", "--format", "json"))
+    assert doc["inputs"][0]["task"] == "multiclass"
+    kl = 0.5 * math.log(0.5 / 0.25) + 0.5 * math.log(0.5 / 0.75)
+    assert doc["results"][0]["value"] == pytest.approx(kl, rel=1e-12)
