@@ -18,7 +18,7 @@ import numpy as np
 from lossctl.engine.rows import RowNumbers
 from lossctl.engine.translate import Translator
 from lossctl.errors import InputError
-from lossctl.losses.batch import SAMPLES, present
+from lossctl.losses.samples import SAMPLES, present
 
 
 def _bad(a: np.ndarray, nan: bool) -> np.ndarray:

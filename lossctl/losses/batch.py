@@ -24,9 +24,6 @@ SAMPLE_ROLES = (
 )
 ROLES = SAMPLE_ROLES + ("weights",)
 WEIGHT_ROLES = ("sample_weight", "u_weights", "v_weights")
-SAMPLES = {"y_true": "u_weights", "y_pred": "v_weights"}
-"""The two samples a distribution loss compares (u, v), and the role of each one's own
-weights; without them ``sample_weight`` weighs both."""
 # Rows of a probability matrix must sum to 1 within this absolute tolerance: loose enough for
 # probabilities written with a few decimals, tight enough to catch logits or scores.
 ROW_SUM_TOLERANCE = 1e-3
@@ -37,21 +34,6 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     finite for any finite logits."""
     shifted = z - z.max(axis=1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-def weight_role(arrays: Mapping[str, Any], role: str) -> str | None:
-    """The role of the weights of the sample ``role`` (``y_true`` or ``y_pred``), if any."""
-    own = SAMPLES[role]
-    return own if own in arrays else "sample_weight" if "sample_weight" in arrays else None
-
-
-def present(arrays: Mapping[str, np.ndarray], role: str) -> np.ndarray:
-    """Where the sample ``role`` has a value: neither its value nor its weight is NaN (a
-    missing cell). Two samples of different sizes are two columns, the shorter one ending
-    in missing cells."""
-    weights = weight_role(arrays, role)
-    absent = np.isnan(arrays[role])
-    return ~(absent if weights is None else absent | np.isnan(arrays[weights]))
 
 
 def _first(mask: np.ndarray) -> int:
@@ -65,7 +47,7 @@ class Batch:
 
     ``samples``: the rows hold two independent samples (``y_true`` and ``y_pred``, each with
     its weights), as a distribution loss reads them; a NaN there is no value of its sample
-    (``sample``), not an invalid input."""
+    (``lossctl.losses.samples``), not an invalid input."""
 
     def __init__(self, arrays: Mapping[str, Any], *, samples: bool = False) -> None:
         self.arrays: dict[str, np.ndarray] = {}
@@ -74,7 +56,7 @@ class Batch:
                 continue
             if role not in ROLES:
                 raise ValueError(f"unknown input role {role!r}; roles are {', '.join(ROLES)}")
-            absent = samples and (role in SAMPLES or role in WEIGHT_ROLES)
+            absent = samples and role in ("y_true", "y_pred", *WEIGHT_ROLES)
             self.arrays[role] = self._as_float(role, values, absent)
         self.samples = samples
         self.notes: dict[str, int] = {}
@@ -144,19 +126,6 @@ class Batch:
     @property
     def sample_weight(self) -> np.ndarray | None:
         return self.arrays.get("sample_weight")
-
-    def sample(self, role: str) -> tuple[np.ndarray, np.ndarray | None]:
-        """The sample ``role`` (``y_true``: u, ``y_pred``: v) and its weights (None: every
-        weight 1), without the rows where it has no value."""
-        values = self.vector(role)
-        weights = weight_role(self.arrays, role)
-        w = None if weights is None else self.vector(weights)
-        if not self.samples:
-            return values, w
-        keep = present(self.arrays, role)
-        if keep.all():
-            return values, w
-        return values[keep], None if w is None else w[keep]
 
     def note(self, message: str, count: int) -> None:
         """Record ``count`` silent adjustments described by ``message``."""

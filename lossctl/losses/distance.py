@@ -25,6 +25,7 @@ import numpy as np
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import LossError
 from lossctl.losses.runs import Run, Runs, aligned_ranges
+from lossctl.losses.samples import sample
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.state import representable
 from lossctl.losses.summation import Accumulator
@@ -46,8 +47,8 @@ class DistanceState:
 
     def update(self, batch: Batch) -> None:
         try:
-            self.u.add(*batch.sample("y_true"))
-            self.v.add(*batch.sample("y_pred"))
+            self.u.add(*sample(batch, "y_true"))
+            self.v.add(*sample(batch, "y_pred"))
         except ValueError as exc:
             raise LossError(str(exc)) from None
 
