@@ -22,6 +22,7 @@ from lossctl.engine.task import (
     PAIR_LAYOUT,
     SCALAR,
     TRIPLET_LAYOUT,
+    pair_inputs,
 )
 from lossctl.errors import InputError, UsageError
 from lossctl.io import detect_roles, is_glob, is_logit, quantile_level, select_columns
@@ -83,6 +84,18 @@ _FORECAST_LABELS = {
 def forecast_hint(role: str) -> tuple[str, str]:
     """What a forecast role holds, in words, and the option that names its column."""
     return _FORECAST_LABELS[role], "--" + {**FORECAST_OPTIONS, "y_pred": "y-pred"}[role]
+
+
+def _pair_columns(roles: dict, choice: ColumnChoice, columns: list[str], file: str) -> dict[str, list[str]]:
+    """The columns of a pair's two inputs (two scores, or two embeddings' groups): named with
+    --x1 and --x2 (both), else found by name; empty when there are none."""
+    if choice.x1 is not None or choice.x2 is not None:
+        if choice.x1 is None or choice.x2 is None:
+            raise UsageError("--x1 and --x2 name a pair's two inputs: give both")
+        first, second = (select_columns(columns, named, file=file) for named in (choice.x1, choice.x2))
+        scores = len(first) == len(second) == 1
+        return {"x1": first, "x2": second} if scores else {"embedding1": first, "embedding2": second}
+    return {role: list(match.columns) for role, match in pair_inputs(roles).items()}
 
 
 def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Binding:
@@ -157,18 +170,26 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
         binding.multi_output = True
     else:
         need("y_true", pick("y_true", choice.y_true, label="label", flag="--y-true"), "labels (y_true)", "--y-true")
-        pred_role = "distance" if layout == PAIR_LAYOUT and "distance" in roles else "y_pred"
-        need(
-            "y_pred",
-            pick(pred_role, choice.y_pred, label="prediction", flag="--y-pred"),
-            "distance" if layout == PAIR_LAYOUT else "predictions (y_pred)",
-            "--y-pred",
-        )
-        if binding.columns["y_true"] == binding.columns["y_pred"]:
-            raise UsageError(f"y_true and y_pred are the same column {binding.columns['y_true'][0]!r}")
+        pair = _pair_columns(roles, choice, columns, file) if layout == PAIR_LAYOUT else {}
+        binding.columns.update(pair)
+        if not pair or "distance" in roles or choice.y_pred is not None:
+            pred_role = "distance" if layout == PAIR_LAYOUT and "distance" in roles else "y_pred"
+            need(
+                "y_pred",
+                pick(pred_role, choice.y_pred, label="prediction", flag="--y-pred"),
+                "distance" if layout == PAIR_LAYOUT else "predictions (y_pred)",
+                "--y-pred",
+            )
+            if binding.columns["y_true"] == binding.columns["y_pred"]:
+                raise UsageError(f"y_true and y_pred are the same column {binding.columns['y_true'][0]!r}")
     weight = pick("weight", choice.weight, label="sample weight", flag="--weight")
     if weight:
         binding.columns["sample_weight"] = weight
+    if layout == SCALAR:  # the own weights of two samples
+        for role, named in (("u_weights", choice.u_weights), ("v_weights", choice.v_weights)):
+            cols = pick(role, named, label=f"{role} of a sample", flag=f"--{role.replace('_', '-')}")
+            if cols:
+                binding.columns[role] = cols
     # One rule, whether the predictions were found or named: a column (or group) named
     # logit... holds logits.
     predictions = binding.columns.get("y_pred")

@@ -34,6 +34,7 @@ from lossctl.engine.plan import Plan, plan
 from lossctl.engine.request import Request
 from lossctl.engine.results import Evaluation
 from lossctl.engine.tally import Tally
+from lossctl.engine.translate import Translator
 from lossctl.engine.weights import read_model_weights
 from lossctl.errors import LossctlError, UsageError, runtime_warnings_silenced
 from lossctl.io.dataset import Dataset, open_dataset
@@ -72,6 +73,7 @@ def evaluate(request: Request, losses: list) -> tuple[Evaluation, list[str]]:
     execution = request.execution
     with connect(execution.scheduler) as client:
         tally = _run(Futures(client, execution.worker_timeout), dataset, job, execution.progress)
+    tally.translator = Translator(source, the_plan.binding)  # names a row found only now (a gap of a sample)
     if weights is not None:
         tally.feed_weights(weights)
     evaluation, warnings = summarize(tally, the_plan.task, the_plan.binding, source, request)

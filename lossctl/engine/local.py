@@ -8,7 +8,7 @@ from lossctl.engine.plan import plan
 from lossctl.engine.request import Request
 from lossctl.engine.results import Evaluation
 from lossctl.engine.tally import Tally
-from lossctl.engine.task import Task, reads_samples
+from lossctl.engine.task import Task, reads_samples, reads_two_samples
 from lossctl.engine.translate import Translator
 from lossctl.engine.weights import read_model_weights
 from lossctl.errors import UsageError
@@ -16,15 +16,16 @@ from lossctl.io import join_sources, open_source
 from lossctl.losses.tasks import WEIGHTS
 
 
-def open_input(request: Request):
-    """The request's input: its file, joined with its labels file when there is one."""
+def open_input(request: Request, *, ragged: bool = False):
+    """The request's input: its file, joined with its labels file when there is one (by row
+    order; ``ragged``: two samples, one in each file, of sizes of their own)."""
     source = request.source
     predictions = open_source(
         source.path, input_format=source.input_format, encoding=source.encoding, storage_options=source.storage_options
     )
     if source.labels is not None:
         labels = open_source(source.labels, input_format=source.input_format, encoding=source.encoding)
-        return join_sources(predictions, labels, on=source.on)
+        return join_sources(predictions, labels, on=source.on, ragged=ragged)
     if source.on is not None and request.outputs.ci is None:
         raise UsageError(
             "--on joins a prediction file with a labels file, or pairs models' rows for an interval (--ci); "
@@ -36,7 +37,7 @@ def open_input(request: Request):
 def evaluate_local(request: Request, losses: list) -> tuple[Evaluation, list[str]]:
     """The request on its input, ``losses`` being its named losses, resolved (none: the
     defaults of the detected task)."""
-    source = open_input(request)
+    source = open_input(request, ragged=reads_two_samples(losses))
     the_plan, chunks = plan(request, source, losses)
     tally = the_plan.tally(request, source)
     weights = read_model_weights(request.source, the_plan.losses)

@@ -21,12 +21,14 @@ from lossctl.engine.tally import Tally
 from lossctl.engine.task import (
     FORECAST_LAYOUT,
     MATRIX,
+    PAIR_LAYOUT,
     SCALAR,
     Task,
     default_losses,
     layout_of_losses,
     layout_of_roles,
     layout_of_task,
+    task_of_losses,
     unbound_roles,
 )
 from lossctl.engine.translate import Translator
@@ -101,6 +103,30 @@ def _forecast_losses(losses: list, binding: Binding, file: str, *, strict: bool)
     return kept
 
 
+_PAIR_INPUTS = {
+    "y_pred": "a distance (y_pred)",
+    "x1": "two scores (x1, x2)",
+    "embedding1": "two embeddings (x1_*, x2_*)",
+}
+
+
+def _pair_losses(losses: list, binding: Binding, file: str, *, strict: bool) -> list:
+    """The pair losses whose columns the file has (a distance, or two scores or embeddings):
+    a named loss without them is an error; a default one is left out."""
+    kept = []
+    for loss in losses:
+        missing = unbound_roles(loss, binding.columns)
+        if not missing:
+            kept.append(loss)
+        elif strict:
+            raise InputError(
+                f"{loss.label} needs {_PAIR_INPUTS.get(missing[0], ', '.join(missing))}",
+                file=file,
+                hint="name the columns with --y-pred, or --x1 and --x2",
+            )
+    return kept
+
+
 def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
     """The plan of a pass over ``source``, and its chunks (the first one, read to tell the
     task, included). ``losses`` are the request's named losses, resolved; when there are
@@ -108,7 +134,9 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
     choice = request.losses
     roles = detect_roles(source.columns)
     y_pred = request.source.columns.y_pred
+    named_task = request.source.task
     if choice.names:
+        named_task = named_task or task_of_losses(losses)
         layout = layout_of_losses(losses, roles, y_pred is not None and is_glob(y_pred))
         if layout is None:
             names = ", ".join(loss.label for loss in losses)
@@ -132,7 +160,7 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
         first_roles = (
             chunk_roles(binding, first, source) if layout in (SCALAR, MATRIX) and not binding.outputs() else None
         )
-        task = detect_task(layout, request.source.task, from_logits, first_roles)
+        task = detect_task(layout, named_task, from_logits, first_roles)
         if binding.outputs() and request.source.task is None:
             task = Task(REGRESSION)  # several target columns paired with prediction columns
         elif layout == MATRIX and not choice.names and request.source.task is None and real_targets(first_roles):
@@ -148,6 +176,8 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
             losses = _forecast_losses(losses, binding, source.name, strict=bool(choice.names))
         if binding.outputs():
             losses = _multi_output(losses, binding.outputs(), request.source.multioutput, task)
+        if layout == PAIR_LAYOUT:
+            losses = _pair_losses(losses, binding, source.name, strict=bool(choice.names))
         result = Plan(binding, task, losses, bool(choice.names))
     except BaseException:
         chunks.close()  # stops the reader thread now, not when the traceback is collected

@@ -36,6 +36,10 @@ class ColumnChoice(NamedTuple):
     y_true: str | None = None
     y_pred: str | None = None
     weight: str | None = None
+    u_weights: str | None = None  # the weights of y_true's sample, for a distance between samples
+    v_weights: str | None = None  # those of y_pred's
+    x1: str | None = None  # a pair's first score, or its first embedding (a glob)
+    x2: str | None = None
     forecast: tuple[tuple[str, str], ...] = ()  # (role, column or glob) pairs
 
 

@@ -15,11 +15,11 @@ import numpy as np
 
 from lossctl.engine.groups import split_by_group
 from lossctl.engine.keys import key_ids
-from lossctl.engine.missing import apply_policy, missing_rows
+from lossctl.engine.missing import SampleEnds, apply_policy, missing_rows
 from lossctl.engine.request import Ci, PerSampleSink
 from lossctl.engine.results import LossResult
 from lossctl.engine.rows import RowNumbers
-from lossctl.engine.task import reads_samples
+from lossctl.engine.task import reads_samples, reads_two_samples
 from lossctl.engine.translate import Translator
 from lossctl.engine.weights import ModelWeights
 from lossctl.engine.worst import WorstK
@@ -70,6 +70,8 @@ class Tally:
         self.rows = 0
         self.dropped = 0
         self.labels = Accumulator()  # with an interval: the labels' fingerprint (``_fingerprint``)
+        # Two samples side by side (only distances between distributions): where each ends.
+        self.ends = SampleEnds() if reads_two_samples(losses) else None
 
     def empty(self) -> Tally:
         """A tally of no rows, for the same losses and options."""
@@ -114,16 +116,21 @@ class Tally:
         rows = RowNumbers(start, n)
         ids = key_ids(keys) if keys is not None and self.ci is not None else None
         self.rows += n
-        missing = missing_rows(role_arrays)
+        samples = self.ends is not None
+        missing = missing_rows(role_arrays, nan=not samples)
         if missing is not None:
-            kept = apply_policy(self.nan, missing, role_arrays, rows, group, self.translator)
+            kept = apply_policy(self.nan, missing, role_arrays, rows, group, self.translator, nan=not samples)
             role_arrays, rows, group = kept.role_arrays, kept.rows, kept.group
             self.dropped += kept.dropped
             self.propagated = self.propagated or kept.propagated
+        if samples:
+            self.ends.add(rows, role_arrays)
+            if self.nan == "error":
+                self.ends.check(self.translator)
         if not len(rows):
             return
         try:
-            batch = Batch(role_arrays)
+            batch = Batch(role_arrays, samples=samples)
         except InputDomainError as exc:
             raise self.translator.error(exc, rows) from None
         if self.ci is not None:  # each row's replicate group, from its position (or key)
@@ -191,12 +198,16 @@ class Tally:
         for message, count in later.notes.items():
             self.notes[message] = self.notes.get(message, 0) + count
         self.propagated = self.propagated or later.propagated
+        if self.ends is not None:
+            self.ends.merge(later.ends)
         self.rows += later.rows
         self.dropped += later.dropped
         self.labels.merge(later.labels)
 
     def results(self) -> tuple[list[LossResult], list[str]]:
         """A result per loss, then per group and loss; a warning per skipped loss."""
+        if self.ends is not None:
+            self._settle_gaps()
         out, warnings = [], []
         for i, (loss, state) in enumerate(zip(self.losses, self.states, strict=True)):
             if i in self.failed:
@@ -241,6 +252,17 @@ class Tally:
                         )
                     )
         return out, warnings
+
+    def _settle_gaps(self) -> None:
+        """The NaN policy on the gaps of two samples side by side, once every row is in: a
+        gap may be found only when a later part's value follows it."""
+        if self.nan == "error":
+            self.ends.check(self.translator)
+        elif self.nan == "propagate":
+            self.propagated = self.propagated or self.ends.gaps() > 0
+        else:
+            self.dropped += self.ends.gaps()
+            self.ends = SampleEnds()  # counted once, should results be asked for again
 
     def _state(self, loss, slice_of_rows: bool = False):
         """A new state of ``loss``; with an interval asked for, one that tracks its row

@@ -27,11 +27,12 @@ from lossctl.losses.tasks import (
     PAIR,
     REGRESSION,
     TRIPLET,
+    VECTORS,
     WEIGHTS,
 )
 
 SCORES = "scores"
-FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, MULTILABEL, PAIR, TRIPLET, CRITIC, FORECAST)
+FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, MULTILABEL, PAIR, TRIPLET, CRITIC, FORECAST, VECTORS)
 """What ``--task`` may say a file holds (weights are a file of their own: --model-weights)."""
 
 SCALAR = "scalar"
@@ -48,9 +49,10 @@ _LAYOUT_OF_TASK = {
     TRIPLET: TRIPLET_LAYOUT,
     WEIGHTS: NONE,
     FORECAST: FORECAST_LAYOUT,
+    VECTORS: MATRIX,  # two groups of columns, as a class matrix and a target matrix
 }
-_TASK_OF_LAYOUT = {layout: task for task, layout in _LAYOUT_OF_TASK.items()}  # a matrix: multiclass, unless
-# its values say multi-label (``lossctl.engine.detect``)
+_TASK_OF_LAYOUT = {layout: task for task, layout in _LAYOUT_OF_TASK.items() if task != VECTORS}  # a matrix:
+# multiclass, unless its values say multi-label (``lossctl.engine.detect``)
 FORECAST_ROLES = ("y_pred", "lower", "upper", "scale", "variance", "members", "quantiles")
 """What a forecast may hold besides its target: a point (the mean), an interval's ends, a
 standard deviation, a variance, ensemble members, quantiles."""
@@ -90,6 +92,7 @@ _DEFAULTS = {
     CRITIC: (CRITIC,),
     WEIGHTS: (WEIGHTS,),
     FORECAST: (FORECAST,),
+    VECTORS: (VECTORS,),
 }
 _SCORE_LOSSES = ("hinge", "squared-hinge", "perceptron", "sparsemax", "wasserstein")
 _PROBABILITY_LOSSES = ("hinge", "squared-hinge", "perceptron", "sparsemax")
@@ -107,6 +110,8 @@ _ON_REQUEST = {
     "poisson-nll": "reads log-rates by default",
     "multilabel-soft-margin": "multilabel-bce of logits",
     "tversky": "dice at its defaults",
+    "energy-distance": "a second distance of the two samples",
+    "ntxent": "reads group labels and embeddings",
 }
 """Losses computed only when named, and why: they read inputs a plain file does not announce,
 repeat another loss at their defaults, or are no mean of the rows."""
@@ -187,21 +192,53 @@ def layout_of_roles(roles: Mapping[str, Any]) -> str:
         r in roles for r in ("scale", "variance", "members", "quantiles")
     ):
         return FORECAST_LAYOUT
-    if "distance" in roles:
+    if "distance" in roles or pair_inputs(roles):
         return PAIR_LAYOUT
     if "matrix" in roles:
         return MATRIX
     return SCALAR
 
 
+def pair_inputs(roles: Mapping[str, Any]) -> dict[str, Any]:
+    """The two inputs of a pair the column names give: two score columns (roles x1, x2) and
+    two groups of embedding columns (x1_*, x2_*: roles embedding1, embedding2), those there
+    are; empty when there are none."""
+    found = {}
+    for first, second in (("x1", "x2"), ("embedding1", "embedding2")):
+        if first in roles and second in roles:
+            found |= {first: roles[first], second: roles[second]}
+    return found
+
+
+def task_of_losses(losses: list) -> str | None:
+    """The task the named losses imply where their layout does not: ``vectors`` (a class
+    matrix's layout) when every loss that reads samples compares vectors."""
+    sample_losses = [loss for loss in losses if reads_samples(loss)]
+    if sample_losses and all(set(loss.tasks) == {VECTORS} for loss in sample_losses):
+        return VECTORS
+    return None
+
+
 def unbound_roles(loss: Any, bound: Mapping[str, Any]) -> list[str]:
-    """The roles ``loss`` reads that no column of a forecast fills."""
-    return [role for role in loss.role_sets[0] if role not in bound]
+    """The roles ``loss`` reads that no column fills: none when one of its sets of roles
+    (contrastive's label and distance, or label and two embeddings) is filled, else those of
+    its first set."""
+    missing = [[role for role in roles if role not in bound] for roles in loss.role_sets]
+    return [] if any(not m for m in missing) else missing[0]
 
 
 def reads_samples(loss: Any) -> bool:
     """Whether a loss reads the prediction file (regularization reads only the weights)."""
     return not set(loss.tasks) <= {WEIGHTS}
+
+
+def reads_two_samples(losses: list) -> bool:
+    """Whether every loss that reads samples reads two of them side by side (a distance
+    between distributions): each column is a sample, of its own size."""
+    from lossctl.losses import reads_two_samples as compares_samples
+
+    sample_losses = [loss for loss in losses if reads_samples(loss)]
+    return bool(sample_losses) and all(compares_samples(loss) for loss in sample_losses)
 
 
 def layout_of_losses(losses: list, roles: Mapping[str, Any], y_pred_is_glob: bool) -> str | None:
@@ -218,7 +255,7 @@ def layout_of_losses(losses: list, roles: Mapping[str, Any], y_pred_is_glob: boo
             layouts.add(FORECAST_LAYOUT)
         elif PAIR in tasks:
             layouts.add(PAIR_LAYOUT)
-        elif tasks <= {MULTICLASS, MULTILABEL}:
+        elif tasks <= {MULTICLASS, MULTILABEL} or tasks == {VECTORS}:
             layouts.add(MATRIX)
         elif tasks & {MULTICLASS, MULTILABEL}:  # binary or a matrix: a matrix when the columns say so
             layouts.add(MATRIX if "matrix" in roles or y_pred_is_glob else SCALAR)

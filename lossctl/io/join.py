@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import NamedTuple
@@ -14,7 +15,7 @@ from lossctl.io.columns import unknown_column
 from lossctl.io.source import Source
 
 
-def join_sources(left: Source, right: Source, *, on: str | None = None) -> Source:
+def join_sources(left: Source, right: Source, *, on: str | None = None, ragged: bool = False) -> Source:
     """`left` and `right` side by side, row by row.
 
     Without `on`, rows are paired by position: both inputs must have as many rows (counting
@@ -22,7 +23,9 @@ def join_sources(left: Source, right: Source, *, on: str | None = None) -> Sourc
     ...) must hold the same key on every row, else the rows would be paired wrongly (a pass
     over that column of each). With `on`, rows are paired by equal values of the key
     column `on`, present in both: every key must appear exactly once on each side, and the
-    result's rows follow `left`'s order.
+    result's rows follow `left`'s order. With `ragged` (two samples, one in each file, of
+    sizes of their own), rows are paired by position and the shorter input's columns end in
+    missing values (NaN).
 
     The result's columns are `left`'s, then `right`'s (without its key column). A column of
     `right` whose name `left` already has is exposed as `<name>@<stem>`, `<stem>` being the
@@ -30,7 +33,7 @@ def join_sources(left: Source, right: Source, *, on: str | None = None) -> Sourc
     Its display name is `"<left name> + <right name>"` and its format `join`. Errors in the
     data name the file and row they come from.
     """
-    return JoinedSource(left, right, on=on)
+    return JoinedSource(left, right, on=on, ragged=ragged)
 
 
 class _Request(NamedTuple):
@@ -57,8 +60,9 @@ class _Request(NamedTuple):
 class JoinedSource(Source):
     """The Source `join_sources` returns (see there)."""
 
-    def __init__(self, left: Source, right: Source, *, on: str | None) -> None:
+    def __init__(self, left: Source, right: Source, *, on: str | None, ragged: bool = False) -> None:
         self._left, self._right = left, right
+        self._ragged = ragged and on is None
         self._origins: dict[str, tuple[Source, str]] = {name: (left, name) for name in left.columns}
         stem = PurePath(right.name).name.split(".")[0].strip("<>") or "right"
         self.right_names: dict[str, str] = {}
@@ -71,7 +75,10 @@ class JoinedSource(Source):
                 exposed = f"{exposed}@{stem}"
             self._origins[exposed] = (right, name)
             self.right_names[name] = exposed
-        if on is None:
+        if self._ragged:
+            self._order = None
+            num_rows = max(left.count_rows(), right.count_rows())
+        elif on is None:
             self._order = None
             num_rows = _equal_lengths(left, right)
             for key in _shared_keys(left, right):
@@ -104,6 +111,9 @@ class JoinedSource(Source):
 
     def raw_batches(self, numeric: list[str], other: list[str], chunk_rows: int) -> Iterator[dict[str, np.ndarray]]:
         left, right = (self._request(side, numeric, other) for side in (self._left, self._right))
+        if self._ragged:
+            yield from _padded(left, right, chunk_rows)
+            return
         if self._order is None:
             sides = [side.chunks(chunk_rows) for side in (left, right) if side]
             for chunks in zip(*sides, strict=True):
@@ -127,6 +137,25 @@ class JoinedSource(Source):
             [self._origins[name][1] for name in mine(other)],
             {self._origins[name][1]: name for name in wanted},
         )
+
+
+def _padded(left: _Request, right: _Request, chunk_rows: int) -> Iterator[dict[str, np.ndarray]]:
+    """Both sides' chunks side by side, the shorter side's columns padded with NaN (None for
+    text) to the longer's rows, once it ends."""
+    sides = [side for side in (left, right) if side]
+    for chunks in itertools.zip_longest(*(side.chunks(chunk_rows) for side in sides)):
+        rows = max(chunk.num_rows for chunk in chunks if chunk is not None)
+        batch = {}
+        for side, chunk in zip(sides, chunks, strict=True):
+            arrays = {name: np.empty(0) for name in side.exposed.values()} if chunk is None else chunk.arrays
+            for name, values in arrays.items():
+                pad = (
+                    np.full(rows - len(values), np.nan)
+                    if values.dtype.kind == "f"
+                    else np.full(rows - len(values), None)
+                )
+                batch[name] = np.concatenate((values, pad))
+        yield batch
 
 
 def _equal_lengths(left: Source, right: Source) -> int:

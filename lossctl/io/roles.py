@@ -23,6 +23,10 @@ SCALAR_ROLES: dict[str, tuple[str, ...]] = {
         "probability", "probabilities", "logit", "output", "mean", "mu", "loc",
     ),
     "weight": ("weight", "sample_weight", "weights", "w"),
+    "u_weights": ("u_weights", "u_weight"),
+    "v_weights": ("v_weights", "v_weight"),
+    "x1": ("x1", "input1", "score1"),
+    "x2": ("x2", "input2", "score2"),
     "distance": ("distance", "dist", "d"),
     "d_ap": ("d_ap", "dist_ap", "d_pos", "pos_dist"),
     "d_an": ("d_an", "dist_an", "d_neg", "neg_dist"),
@@ -41,6 +45,8 @@ GROUP_ROLES: dict[str, tuple[str, ...]] = {
     "negative": ("negative",),
     "members": ("member", "members", "ensemble", "ens", "sample", "draw"),
     "quantiles": ("q", "quantile"),
+    "embedding1": ("x1", "input1", "emb1", "embedding1"),
+    "embedding2": ("x2", "input2", "emb2", "embedding2"),
 }
 """Multi-column roles and their column prefixes: `prob_0`, `prob_1`, ... or `p_cat`, `p_dog`."""
 

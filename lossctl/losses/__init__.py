@@ -17,6 +17,7 @@ _HOMES = {
     "Interval": "intervals",
     "per_sample": "api",
     "resolve": "api",
+    "reads_two_samples": "api",
     "Batch": "batch",
     "CombinedLoss": "combined",
     "ExpressionError": "errors",

@@ -30,7 +30,8 @@ from lossctl.losses.tasks import DISTRIBUTION, REGRESSION
 AnyLoss = Loss | CombinedLoss
 ARRAY_KEYWORDS = (
     *("d_ap", "d_an", "anchor", "positive", "negative", "weights"),
-    *("lower", "upper", "scale", "variance", "members", "quantiles"),
+    *("lower", "upper", "scale", "variance", "members", "quantiles", "u_weights", "v_weights"),
+    *("x1", "x2", "embedding1", "embedding2"),
 )
 
 __all__ = ["compute", "interval", "per_sample", "catalog", "resolve", "AnyLoss"]
@@ -99,8 +100,29 @@ def _configured(loss: str | AnyLoss, y_true: Any, y_pred: Any, sample_weight: An
     configured = resolve(loss, params)
     if configured.role_sets == (("weights",),) and "weights" not in arrays and y_pred is None:
         y_true, arrays["weights"] = None, y_true
-    batch = Batch({"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight, **arrays})
-    return configured, batch
+    if "x1" in arrays and any("embedding1" in roles for roles in configured.role_sets):  # torch's names
+        arrays["embedding1"], arrays["embedding2"] = arrays.pop("x1"), arrays.pop("x2", None)
+    arrays = {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight, **arrays}
+    if reads_two_samples(configured):
+        return configured, Batch(_side_by_side(arrays), samples=True)
+    return configured, Batch(arrays)
+
+
+def reads_two_samples(loss: AnyLoss) -> bool:
+    """Whether ``loss`` compares ``y_true`` and ``y_pred`` as two samples (a distance between
+    distributions), which may differ in size."""
+    return set(loss.tasks) == {DISTRIBUTION}
+
+
+def _side_by_side(arrays: dict[str, Any]) -> dict[str, Any]:
+    """Two samples of different sizes as the rows of a file hold them: the shorter sample (and
+    its weights) padded with NaN, no value. A NaN given is refused, as any other loss's."""
+    given = {role: Batch({role: values}).arrays[role] for role, values in arrays.items() if values is not None}
+    rows = max((len(values) for values in given.values()), default=0)
+    return {
+        role: np.pad(values, [(0, rows - len(values))] + [(0, 0)] * (values.ndim - 1), constant_values=np.nan)
+        for role, values in given.items()
+    }
 
 
 def compute(
@@ -120,7 +142,9 @@ def compute(
     ``negative`` for triplet, ``weights`` (model parameters) for l1, l2 and elastic-net (or
     their one positional array: ``compute("l2", w, lambda_=1e-4)``), ``lower``/``upper``,
     ``scale`` (a standard deviation), ``variance``, ``members`` or ``quantiles`` for the
-    forecast scores.
+    forecast scores, ``x1``/``x2`` (two scores, or two embeddings) for margin-ranking and
+    cosine-embedding, ``u_weights``/``v_weights`` for the two samples of a distance between
+    distributions (``y_true`` and ``y_pred``, which may differ in size, as SciPy's).
 
     A regression loss of 2-D ``y_true`` and ``y_pred`` (a column per output) is a multi-output
     regression: ``multioutput`` is ``"uniform"`` (the default: the mean of the outputs'

@@ -19,9 +19,11 @@ from lossctl.losses.errors import InputDomainError
 
 SAMPLE_ROLES = (
     *("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative"),
-    *("lower", "upper", "scale", "variance", "members", "quantiles"),
+    *("lower", "upper", "scale", "variance", "members", "quantiles", "u_weights", "v_weights"),
+    *("x1", "x2", "embedding1", "embedding2"),
 )
 ROLES = SAMPLE_ROLES + ("weights",)
+WEIGHT_ROLES = ("sample_weight", "u_weights", "v_weights")
 # Rows of a probability matrix must sum to 1 within this absolute tolerance: loose enough for
 # probabilities written with a few decimals, tight enough to catch logits or scores.
 ROW_SUM_TOLERANCE = 1e-3
@@ -41,23 +43,29 @@ def _first(mask: np.ndarray) -> int:
 
 
 class Batch:
-    """Arrays by role (``y_true``, ``y_pred``, ``sample_weight``, ``weights``, ...)."""
+    """Arrays by role (``y_true``, ``y_pred``, ``sample_weight``, ``weights``, ...).
 
-    def __init__(self, arrays: Mapping[str, Any]) -> None:
+    ``samples``: the rows hold two independent samples (``y_true`` and ``y_pred``, each with
+    its weights), as a distribution loss reads them; a NaN there is no value of its sample
+    (``lossctl.losses.samples``), not an invalid input."""
+
+    def __init__(self, arrays: Mapping[str, Any], *, samples: bool = False) -> None:
         self.arrays: dict[str, np.ndarray] = {}
         for role, values in arrays.items():
             if values is None:
                 continue
             if role not in ROLES:
                 raise ValueError(f"unknown input role {role!r}; roles are {', '.join(ROLES)}")
-            self.arrays[role] = self._as_float(role, values)
+            absent = samples and role in ("y_true", "y_pred", *WEIGHT_ROLES)
+            self.arrays[role] = self._as_float(role, values, absent)
+        self.samples = samples
         self.notes: dict[str, int] = {}
         self._cache: dict[tuple, Any] = {}
         self.replicates: np.ndarray | None = None  # each row's replicate group, for intervals
         self._check_lengths()
 
     @staticmethod
-    def _as_float(role: str, values: Any) -> np.ndarray:
+    def _as_float(role: str, values: Any, absent: bool = False) -> np.ndarray:
         dtype = np.asarray(values).dtype
         if dtype.kind in "cmM":  # complex (the imaginary part would be dropped), dates, durations
             raise InputDomainError(f"values must be real numbers, not {dtype}", role=role)
@@ -71,11 +79,11 @@ class Batch:
             a = a[:, 0]
         if role == "weights":
             a = a.reshape(-1)
-        if not np.isfinite(a).all():
-            i = _first(~np.isfinite(a))
+        if not np.isfinite(a).all() and not (absent and not np.isinf(a).any()):
+            i = _first(np.isinf(a) if absent else ~np.isfinite(a))
             kind = "NaN" if np.isnan(a[i]).any() else "an infinite value"
             raise InputDomainError(f"{kind} is not a valid input", role=role, index=i)
-        if role == "sample_weight":
+        if role in WEIGHT_ROLES:
             if a.ndim != 1:
                 raise InputDomainError(f"sample weights must be 1-D, got shape {a.shape}", role=role)
             if (a < 0).any():
@@ -94,7 +102,7 @@ class Batch:
 
     def subset(self, rows: np.ndarray) -> Batch:
         """The batch of the rows ``rows`` (indices), with their replicate groups."""
-        part = Batch({role: a[rows] for role, a in self.arrays.items()})
+        part = Batch({role: a[rows] for role, a in self.arrays.items()}, samples=self.samples)
         if self.replicates is not None:
             part.replicates = self.replicates[rows]
         return part

@@ -224,7 +224,7 @@ def d2_spec(base: LossSpec) -> LossSpec:
         reference=f"scikit-learn {_PEERS[base.name].split('(')[0]}; Hastie, Tibshirani & Wainwright (2015), 3.2",
         tasks=base.tasks,
         per_sample=None,
-        params=tuple(p for p in base.params if p.name not in _MOVES_THE_CONSTANT),
+        params=tuple(p for p in base.params if p.name not in (*_MOVES_THE_CONSTANT, "reduction")),
         roles=base.roles,
         make_state=partial(_d2_state, base),
         conventions=(

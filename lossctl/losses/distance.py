@@ -1,8 +1,12 @@
-"""The 1-D Wasserstein distance of two samples, exact in bounded memory and on any engine.
+"""The 1-D Wasserstein and energy distances of two samples, exact in bounded memory and on any
+engine.
 
-``W1(u, v) = integral |F_u(x) - F_v(x)| dx``: between consecutive distinct values x_k < x_k+1
-of the two samples merged, ``|F_u(x_k) - F_v(x_k)| (x_k+1 - x_k)``, as
-scipy.stats.wasserstein_distance (its ``_cdf_distance`` with p = 1). The samples are kept as
+``W1(u, v) = integral |F_u(x) - F_v(x)| dx`` and ``E(u, v) = sqrt(2 integral (F_u(x) -
+F_v(x))^2 dx)``: between consecutive distinct values x_k < x_k+1 of the two samples merged,
+the CDFs are constant, so the integrals are sums of ``|F_u(x_k) - F_v(x_k)|^p (x_k+1 - x_k)``
+(p = 1, p = 2), as scipy.stats.wasserstein_distance and energy_distance (their
+``_cdf_distance``; Szekely (2002), E-statistics, for the energy distance as that integral).
+The two samples may differ in size and have weights of their own. The samples are kept as
 sorted runs (``runs``) and read back a range of values at a time. ``F(x_k)`` is the weight of
 the values up to x_k over the sample's total: the weights are added one after the other in
 the merged order (by value, then weight, u before v), so every CDF value is the same float
@@ -14,11 +18,14 @@ at exactly 1.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import LossError
 from lossctl.losses.runs import Run, Runs, aligned_ranges
+from lossctl.losses.samples import sample
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.state import representable
 from lossctl.losses.summation import Accumulator
@@ -26,20 +33,22 @@ from lossctl.losses.tasks import DISTRIBUTION
 
 
 class DistanceState:
-    """The two samples (``y_true``: u, ``y_pred``: v) of the Wasserstein distance, in runs."""
+    """The two samples (``y_true``: u, ``y_pred``: v) of a distance between distributions, in
+    runs; ``power`` 1 gives W1, 2 the energy distance."""
 
-    def __init__(self) -> None:
+    def __init__(self, power: int) -> None:
+        self.power = power
         self.u, self.v = Runs(), Runs()
 
     @property
     def n(self) -> int:
-        return self.u.count
+        """The values of the larger sample: the rows that hold one."""
+        return max(self.u.count, self.v.count)
 
     def update(self, batch: Batch) -> None:
-        weights = batch.sample_weight
         try:
-            self.u.add(batch.vector("y_true"), weights)
-            self.v.add(batch.vector("y_pred"), weights)
+            self.u.add(*sample(batch, "y_true"))
+            self.v.add(*sample(batch, "y_pred"))
         except ValueError as exc:
             raise LossError(str(exc)) from None
 
@@ -53,12 +62,14 @@ class DistanceState:
 
     def result(self) -> float:
         if not self.u.count or not self.v.count:
-            raise LossError("no samples")
-        return representable(wasserstein_distance(self.u, self.v))
+            raise LossError("no samples" if not (self.u.count or self.v.count) else "one of the samples is empty")
+        integral = cdf_distance(self.u, self.v, self.power)
+        return representable(integral if self.power == 1 else math.sqrt(2.0 * integral))
 
 
-def wasserstein_distance(u: Runs, v: Runs) -> float:
-    """``W1`` of the two samples (see the module's docstring)."""
+def cdf_distance(u: Runs, v: Runs, power: int) -> float:
+    """``integral |F_u - F_v|^power dx`` of the two samples (see the module's docstring),
+    summed exactly and rounded once."""
     totals = _totals(u, v)
     if not (totals[0] > 0 and totals[1] > 0):
         raise LossError("the sample weights sum to zero")
@@ -69,7 +80,7 @@ def wasserstein_distance(u: Runs, v: Runs) -> float:
         points, cumulative = _merged(ranges, carry)
         if not len(points):
             continue
-        gaps = np.abs(cumulative[0] / totals[0] - cumulative[1] / totals[1])
+        gaps = np.abs(cumulative[0] / totals[0] - cumulative[1] / totals[1]) ** power
         with np.errstate(over="ignore"):
             if last is not None:
                 _add(distance, np.array([last[1]]), np.array([points[0] - last[0]]))
@@ -88,7 +99,7 @@ def _add(distance: Accumulator, gaps: np.ndarray, widths: np.ndarray) -> None:
 
 def _totals(u: Runs, v: Runs) -> list[float]:
     """Each sample's total weight, summed as the CDFs are (its count when unweighted)."""
-    if not u.weighted:
+    if not (u.weighted or v.weighted):
         return [float(u.count), float(v.count)]
     carry = [0.0, 0.0]
     for ranges in aligned_ranges(u, v):
@@ -118,8 +129,21 @@ def _merged(ranges: list[Run], carry: list[float]) -> tuple[np.ndarray, list[np.
     return values[last_of_value], [c[last_of_value] for c in cumulative]
 
 
-def _distance_state(spec: LossSpec, params: dict) -> DistanceState:
-    return DistanceState()
+def _wasserstein_state(spec: LossSpec, params: dict) -> DistanceState:
+    return DistanceState(1)
+
+
+def _energy_state(spec: LossSpec, params: dict) -> DistanceState:
+    return DistanceState(2)
+
+
+_SAMPLES = (
+    "Compares the two columns as samples (their order does not matter), each with its own weights "
+    "(--u-weights and --v-weights columns; --weight weighs both) and of its own size: two columns of "
+    "different lengths (the shorter one ending in empty cells) or two files (--labels, joined row by "
+    "row, the shorter padded). Exact in bounded memory: the samples are sorted in runs on disk (about "
+    "16 MiB at a time in memory) and merged range by range; on the Dask engine the parts' runs are merged."
+)
 
 
 SPECS = (
@@ -133,14 +157,28 @@ SPECS = (
         reference="Villani (2009), Optimal Transport; scipy.stats.wasserstein_distance",
         tasks=(DISTRIBUTION,),
         per_sample=None,
-        make_state=_distance_state,
-        conventions=(
-            "Compares the two columns as samples (their order does not matter), as "
-            "scipy.stats.wasserstein_distance(y_true, y_pred, w, w) with the sample weights for both. "
-            "Exact in bounded memory: the samples are sorted in runs on disk (about 16 MiB at a time in "
-            "memory) and merged range by range; on the Dask engine the parts' runs are merged."
-        ),
+        make_state=_wasserstein_state,
+        conventions=_SAMPLES + " As scipy.stats.wasserstein_distance(y_true, y_pred, u_weights, v_weights).",
         peers="scipy.stats.wasserstein_distance",
         properties="a metric between distributions; no per-sample values",
+    ),
+    LossSpec(
+        name="energy-distance",
+        aliases=("energy",),
+        family="wasserstein",
+        summary="1-D energy distance between the y_true and y_pred samples.",
+        formula="sqrt(2 integral (F_true(x) - F_pred(x))^2 dx) = sqrt(2 E|X-Y| - E|X-X'| - E|Y-Y'|)",
+        latex=r"D(u, v) = \sqrt{2 \int_{-\infty}^{\infty} (F_u(x) - F_v(x))^2\,dx}",
+        reference="Szekely (2002), E-statistics: the energy of statistical samples; scipy.stats.energy_distance",
+        tasks=(DISTRIBUTION,),
+        per_sample=None,
+        make_state=_energy_state,
+        conventions=(
+            _SAMPLES + " As scipy.stats.energy_distance(y_true, y_pred, u_weights, v_weights): the square root "
+            "of twice the Cramer-von Mises integral (some texts call its square, 2 E|X-Y| - E|X-X'| - E|Y-Y'|, "
+            "the energy distance: square the value for it)."
+        ),
+        peers="scipy.stats.energy_distance; dcor.energy_distance (its square)",
+        properties="a metric between distributions; 0 iff the distributions are equal; no per-sample values",
     ),
 )

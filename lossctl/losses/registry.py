@@ -16,12 +16,15 @@ from lossctl.losses import (
     extremes,
     focal,
     forecast,
+    jensen_shannon,
     margins,
     median,
     multiclass,
     multilabel,
     normalized,
+    ntxent,
     overlap,
+    pairs,
     percentage,
     poisson_nll,
     ranking,
@@ -60,6 +63,9 @@ CATALOG: tuple[LossSpec, ...] = (
     + critic.SPECS
     + d2.SPECS
     + distance.SPECS
+    + jensen_shannon.SPECS
+    + pairs.SPECS
+    + ntxent.SPECS
     + regularization.SPECS
 )
 

@@ -17,18 +17,34 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import LossError
-from lossctl.losses.params import Param, bind
+from lossctl.losses.params import Choice, Names, Param, bind
 from lossctl.losses.state import MeanState, State, finite_terms
 from lossctl.losses.tasks import WEIGHTS
 
 PREDICTION = (("y_true", "y_pred"),)
 
 
+REDUCTION = Choice(
+    "reduction",
+    "mean",
+    "mean: the (weighted) mean of the per-sample losses; sum: their (weighted) sum",
+    domain=Names(("mean", "sum")),
+)
+"""Every loss that is a mean of per-sample terms takes it (PyTorch's and Keras' reduction;
+``none`` is ``--per-sample``)."""
+
+
 def mean_state(spec: LossSpec, params: dict[str, Any]) -> State:
-    """The default accumulation: a (weighted) mean of the per-sample terms."""
-    term = partial(spec.per_sample, **params)
-    denominator = partial(spec.denominator, **params) if spec.denominator else None
-    return MeanState(term, denominator, spec.finish)
+    """The default accumulation: a (weighted) mean of the per-sample terms, or their sum."""
+    terms = _term_params(params)
+    term = partial(spec.per_sample, **terms)
+    denominator = partial(spec.denominator, **terms) if spec.denominator else None
+    return MeanState(term, denominator, spec.finish, total=params.get("reduction") == "sum")
+
+
+def _term_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of the per-sample terms: all but how they are reduced."""
+    return {key: value for key, value in params.items() if key != REDUCTION.name}
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,12 @@ class LossSpec:
     higher_is_better: bool | None = False
     """True for a score, False for a loss, None for a result that is best at a nominal value
     (coverage): no best is marked, and a baseline check fails on a change either way."""
+
+    def __post_init__(self) -> None:
+        """A mean of per-sample terms (without a ``finish``: rmse's root is no reduction)
+        takes ``reduction``."""
+        if self.make_state is mean_state and self.per_sample is not None and self.finish is None:
+            object.__setattr__(self, "params", (*self.params, REDUCTION))
 
     def configure(self, **given: Any) -> Loss:
         """This loss with ``given`` parameters checked and the others at their defaults."""
@@ -106,7 +128,7 @@ class Loss:
     def per_sample(self, batch: Batch) -> np.ndarray:
         if self.spec.per_sample is None:
             raise LossError(f"{self.name} has no per-sample values: it is defined on the whole sample only")
-        return finite_terms(partial(self.spec.per_sample, **self.params), batch)
+        return finite_terms(partial(self.spec.per_sample, **_term_params(self.params)), batch)
 
     def evaluate(self, batch: Batch) -> float:
         state = self.state()

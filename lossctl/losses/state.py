@@ -89,10 +89,18 @@ class MeanState:
     RMSE).
     """
 
-    def __init__(self, term: Term, denominator: Term | None = None, finish: Callable[[float], float] | None = None):
+    def __init__(
+        self,
+        term: Term,
+        denominator: Term | None = None,
+        finish: Callable[[float], float] | None = None,
+        *,
+        total: bool = False,
+    ):
         self.term = term
         self.denominator = denominator
         self.finish = finish
+        self.total = total  # the sum sum(w * l) (reduction='sum'), not the mean
         self.numerator: Accumulator | GroupedAccumulator = Accumulator()
         self.weight: Accumulator | GroupedAccumulator = Accumulator()
         self.n = 0
@@ -146,6 +154,8 @@ class MeanState:
         why when there is none."""
         if self.moments is None:
             raise LossError("no row moments were kept for a normal interval")
+        if self.total:
+            raise LossError("no normal interval for a sum (reduction=sum): use the bootstrap")
         return self.moments.variance(self.numerator.total, self.weight.total)
 
     def delta_interval(self, z: float) -> tuple[float, float, float]:
@@ -169,6 +179,8 @@ class MeanState:
 
     def statistic(self, sums: np.ndarray) -> np.ndarray:
         """The result of every row of ``sums`` (floats, in ``sums()`` order), vectorized."""
+        if self.total:
+            return sums[..., 0]
         with np.errstate(divide="ignore", invalid="ignore"):
             means = sums[..., 0] / sums[..., 1]
         return _finished(means, self.finish)
@@ -181,6 +193,10 @@ class MeanState:
         return ratio(self.numerator, self.weight)
 
     def result(self) -> float:
+        if self.total:
+            if self.n == 0:
+                raise LossError("no samples to sum")
+            return representable(self.numerator.value)
         m = self.mean()
         return representable(self.finish(m) if self.finish else m)
 

@@ -80,6 +80,7 @@ def test_without_loss_binary_probabilities_get_the_probability_losses(run, files
                 "cross-entropy",
                 "focal",
                 "generalized-cross-entropy",
+                "jensen-shannon",
                 "kl-divergence",
                 "multi-margin",
                 "multiclass-hinge",

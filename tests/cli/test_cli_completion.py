@@ -98,4 +98,4 @@ def test_in_bash():
     lines = proc.stdout.splitlines()
     assert lines[0].split() == ["huber"], proc.stderr
     assert lines[1].split() == ["spam-bce"]
-    assert lines[2:] == [":delta=", "delta="]
+    assert lines[2:] == [":delta= :reduction=", "delta="]  # huber takes delta and reduction

@@ -500,3 +500,13 @@ def test_a_per_sample_file_says_which_scores_it_leaves_out(run, files):
         "3,3,3,0",
         "4,4,8,16",
     ]
+
+
+def test_reduction_sum(run, files):
+    # r.csv: errors [0, 0, 0, -4]: the sum of |e| is 4, of e^2 16 (the means: 1 and 4).
+    doc = document(run("compute", "-l", "mae:reduction=sum", "-l", "mse:reduction=sum", "r.csv", "--format", "json"))
+    assert [(r["spec"], r["value"]) for r in doc["results"]] == [
+        ("mae:reduction=sum", 4.0),
+        ("mse:reduction=sum", 16.0),
+    ]
+    failed(run("compute", "-l", "rmse:reduction=sum", "r.csv"), "rmse takes no parameter 'reduction'")

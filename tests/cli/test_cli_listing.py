@@ -72,6 +72,7 @@ BY_TASK = {
         "sparsemax",
         "distillation",
         "ranking-softmax",
+        "jensen-shannon",
         "d2:brier",
         "d2:cross-entropy",
         *("ece", "mce", "rmsce", "brier-reliability", "brier-resolution", "brier-uncertainty"),
@@ -85,11 +86,12 @@ BY_TASK = {
         "tversky",
         "jaccard",
     },
-    "pair": {"contrastive", "hinge-embedding"},
+    "pair": {"contrastive", "hinge-embedding", "margin-ranking", "cosine-embedding"},
     "triplet": {"triplet"},
     "critic": {"wasserstein"},
-    "distribution": {"wasserstein-distance"},
+    "distribution": {"wasserstein-distance", "energy-distance"},
     "weights": {"l1", "l2", "elastic-net"},
+    "vectors": {"cosine-similarity", "ntxent"},
     "forecast": {"interval-score", "coverage", "crps-gaussian", "crps-ensemble", "gaussian-nll", "quantile-set"},
 }
 # README: aliases and parameters named in the table and the text.

@@ -24,6 +24,9 @@ from .conftest import REGRESSION_CSV, csv_rows, document, ok, write
 ROLES = {"y_true": ["y_true"], "y_pred": ["y_pred"]}
 
 
+MEAN = {"reduction": "mean"}  # every mean of per-sample losses says how it reduces them
+
+
 def test_compute_table_is_exact_for_the_issue_command_verbatim(run, tmp_path):
     write(tmp_path / "preds.csv", REGRESSION_CSV)
     result = ok(run("compute", "--loss", "huber", "--delta", "1.0", "preds.csv"))
@@ -164,12 +167,20 @@ def test_compare_models_json_is_exact(run, files):
         for name in ("r.csv", "b.csv")
     ]
     results = [
-        {"input": "r.csv", "loss": "mse", "spec": "mse", "params": {}, "value": 4.0, "n": 4, "higher_is_better": False},
+        {
+            "input": "r.csv",
+            "loss": "mse",
+            "spec": "mse",
+            "params": MEAN,
+            "value": 4.0,
+            "n": 4,
+            "higher_is_better": False,
+        },
         {
             "input": "r.csv",
             "loss": "huber",
             "spec": "huber:delta=2",
-            "params": {"delta": 2.0},
+            "params": {"delta": 2.0, **MEAN},
             "value": 1.5,
             "n": 4,
             "higher_is_better": False,
@@ -178,7 +189,7 @@ def test_compare_models_json_is_exact(run, files):
             "input": "b.csv",
             "loss": "mse",
             "spec": "mse",
-            "params": {},
+            "params": MEAN,
             "value": 2.25,
             "n": 4,
             "higher_is_better": False,
@@ -187,7 +198,7 @@ def test_compare_models_json_is_exact(run, files):
             "input": "b.csv",
             "loss": "huber",
             "spec": "huber:delta=2",
-            "params": {"delta": 2.0},
+            "params": {"delta": 2.0, **MEAN},
             "value": 1.125,
             "n": 4,
             "higher_is_better": False,
@@ -210,7 +221,7 @@ def test_compute_json_is_exact_with_the_defaults_filled_in(run, files):
                 "input": "r.csv",
                 "loss": "huber",
                 "spec": "huber",
-                "params": {"delta": 1.0},
+                "params": {"delta": 1.0, **MEAN},
                 "value": 0.875,
                 "n": 4,
                 "higher_is_better": False,
@@ -247,6 +258,7 @@ def test_bce_json_params_hold_every_default(run, files):
         "log_floor": None,
         "pos_weight": 1.0,
         "label_smoothing": 0.0,
+        "reduction": "mean",  # of the per-sample losses (PyTorch's default)
     }
     assert (result["loss"], result["spec"], result["n"]) == ("bce", "bce", 4)
     assert doc["inputs"][0]["task"] == "binary"

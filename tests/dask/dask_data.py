@@ -48,8 +48,12 @@ def multiclass(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
 
 
 def pairs(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """A pair label, the pair's distance, two scores and two embeddings of 3 dimensions."""
     label = rng.integers(0, 2, n).astype(float)
-    return {"label": label, "distance": np.abs(rng.normal(1.5 - label, 0.5, n))}
+    inputs = {"label": label, "distance": np.abs(rng.normal(1.5 - label, 0.5, n))}
+    inputs |= {"x1": rng.normal(label, 1.0, n), "x2": rng.normal(0.0, 1.0, n)}
+    embeddings = rng.normal(0.0, 1.0, (2, n, 3))
+    return inputs | {f"x{k + 1}_{j}": embeddings[k, :, j] for k in range(2) for j in range(3)}
 
 
 def triplets(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:

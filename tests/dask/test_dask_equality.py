@@ -7,11 +7,14 @@ import math
 
 import numpy as np
 import pytest
+import scipy.stats
+from dask_cluster import on_dask
 from dask_data import MAKERS, table, write
 
 from lossctl.engine import cluster as engine
+from lossctl.engine.evaluate import evaluate
 from lossctl.engine.task import Task, default_losses
-from lossctl.errors import UsageError
+from lossctl.errors import InputError, UsageError
 from lossctl.losses.tasks import REGRESSION
 from lossctl.options.request import build_request
 
@@ -187,3 +190,39 @@ def test_a_multi_output_regression(tmp_path, both):
     mine, theirs = both(request)
     assert_same(mine, theirs)
     assert [r.components for r in mine[0].results] == [r.components for r in theirs[0].results]
+
+
+def test_two_samples_of_different_sizes_with_weights_of_their_own(tmp_path, both):
+    """The shorter sample ends in missing cells three parts before the end; each sample has
+    weights of its own; a gap of y_true in the first file, followed by values in later parts,
+    is dropped by both engines and counted alike."""
+    columns = table("regression", 5000)
+    columns["y_pred"][2100:] = np.nan
+    columns["u_weights"], columns["v_weights"] = columns.pop("weight"), np.linspace(0.5, 2.0, 5000)
+    columns["v_weights"][2100:] = np.nan
+    columns["y_true"][[7, 400]] = np.nan
+    root = write(tmp_path / "sizes", columns, files=3, row_group_rows=600)
+    losses = ["wasserstein-distance", "energy-distance"]
+    mine, theirs = both(build_request(str(root), losses, nan="drop"))
+    assert mine[0].dropped == 2
+    assert_same(mine, theirs)
+    keep = ~np.isnan(columns["y_true"])
+    u, v = columns["y_true"][keep], columns["y_pred"][:2100]
+    u_weights, v_weights = columns["u_weights"][keep], columns["v_weights"][:2100]
+    expected = [scipy.stats.wasserstein_distance(u, v, u_weights, v_weights)]
+    expected.append(scipy.stats.energy_distance(u, v, u_weights, v_weights))
+    assert [r.value for r in mine[0].results] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(InputError, match="column 'y_true', row 8: missing value"):
+        both(build_request(str(root), losses))
+
+
+def test_a_gap_at_the_end_of_a_part_is_found_when_the_parts_merge(tmp_path, scheduler):
+    """Empty cells that end the first file are followed by values in the second: a gap that
+    no part sees alone, found where the tallies merge, on both engines, at the same row."""
+    columns = table("regression", 3000)
+    columns["y_true"][1495:1500] = np.nan
+    root = write(tmp_path / "gap", columns, files=2, row_group_rows=500)
+    request = build_request(str(root), ["energy-distance"])
+    for run in (evaluate, lambda r: evaluate(on_dask(r, scheduler))):
+        with pytest.raises(InputError, match="column 'y_true', row 1496: missing value"):
+            run(request)

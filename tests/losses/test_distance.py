@@ -1,6 +1,8 @@
-"""The 1-D Wasserstein distance in bounded memory: with runs spilled to disk and merged range by
-range it is scipy.stats.wasserstein_distance to 1e-12, the same float whatever the split of the
-rows and the order of the merges, and the same after a trip through pickle (a Dask worker's)."""
+"""The 1-D Wasserstein and energy distances in bounded memory: with runs spilled to disk and
+merged range by range they are scipy.stats.wasserstein_distance and energy_distance to 1e-12
+(weights of each sample's own, samples of different sizes), the same float whatever the split
+of the rows and the order of the merges, and the same after a trip through pickle (a Dask
+worker's)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import lossctl
 from lossctl.losses import Batch, LossError, resolve
 from lossctl.losses import runs as runs_module
 
 from ._support import assert_close, rng_for
 
+SCIPY = {"wasserstein-distance": scipy.stats.wasserstein_distance, "energy-distance": scipy.stats.energy_distance}
 SMALL = {"BUFFER_VALUES": 300, "RANGE_VALUES": 200, "SAMPLE_EVERY": 8, "READ_VALUES": 7}
 
 
@@ -39,17 +43,17 @@ def samples(kind: str, n: int, seed: str) -> tuple[np.ndarray, np.ndarray]:
     return rng.standard_normal(n) * 10.0 ** rng.integers(-200, 200, n), rng.lognormal(0, 3, n)
 
 
-def folded(u, v, w, rows: int = 250):
+def folded(u, v, w, rows: int = 250, loss: str = "wasserstein-distance"):
     """One state, fed ``rows`` rows at a time."""
-    state = resolve("wasserstein-distance").state()
+    state = resolve(loss).state()
     for lo in range(0, len(u), rows):
         part = slice(lo, lo + rows)
         state.update(Batch({"y_true": u[part], "y_pred": v[part], "sample_weight": None if w is None else w[part]}))
     return state
 
 
-def state_of(u, v, w, cuts) -> list:
-    loss = resolve("wasserstein-distance")
+def state_of(u, v, w, cuts, name: str = "wasserstein-distance") -> list:
+    loss = resolve(name)
     states = []
     for lo, hi in zip([0, *cuts], [*cuts, len(u)], strict=True):
         state = loss.state()
@@ -58,14 +62,74 @@ def state_of(u, v, w, cuts) -> list:
     return states
 
 
+@pytest.mark.parametrize("loss", list(SCIPY))
 @pytest.mark.parametrize("kind", ["continuous", "ties", "magnitudes"])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_spilled_runs_give_scipys_distance(small_memory, kind, weighted):
+def test_spilled_runs_give_scipys_distance(small_memory, kind, weighted, loss):
     u, v = samples(kind, 5000, "scipy")
     w = rng_for("weights", kind).uniform(0.1, 3.0, len(u)) if weighted else None
-    state = folded(u, v, w)
+    state = folded(u, v, w, loss=loss)
     assert sum(run.paths is not None for run in state.u.sorted_runs()) > 1  # several run files
-    assert_close(state.result(), scipy.stats.wasserstein_distance(u, v, w, w))
+    assert_close(state.result(), SCIPY[loss](u, v, w, w))
+
+
+@pytest.mark.parametrize("loss", list(SCIPY))
+@pytest.mark.parametrize("kind", ["continuous", "ties", "magnitudes"])
+@pytest.mark.parametrize("weights", ["none", "u", "v", "both"])
+def test_samples_of_different_sizes_and_weights_of_their_own(small_memory, kind, weights, loss):
+    """SciPy's u_weights and v_weights, and two sizes, through the API: the shorter sample is
+    padded with missing values as a file's shorter column is, and then left out."""
+    u, v = samples(kind, 3000, "sizes")
+    v = v[:1700]
+    rng = rng_for("own weights", kind)
+    u_weights = rng.uniform(0.1, 3.0, len(u)) if weights in ("u", "both") else None
+    v_weights = rng.integers(0, 4, len(v)).astype(float) if weights in ("v", "both") else None
+    if v_weights is not None:
+        v_weights[0] = 1.0  # a zero weight leaves a value out, but not every value
+    expected = SCIPY[loss](u, v, u_weights, v_weights)
+    assert_close(lossctl.compute(loss, u, v, u_weights=u_weights, v_weights=v_weights), expected)
+    assert_close(lossctl.compute(loss, v, u, u_weights=v_weights, v_weights=u_weights), expected)  # symmetric
+
+
+# The examples of SciPy's docstrings, with the values they print.
+DOCUMENTED = [
+    ("wasserstein-distance", [0, 1, 3], [5, 6, 8], {}, 5.0),
+    ("wasserstein-distance", [0, 1], [0, 1], {"u_weights": [3, 1], "v_weights": [2, 2]}, 0.25),
+    (
+        "wasserstein-distance",
+        [3.4, 3.9, 7.5, 7.8],
+        [4.5, 1.4],
+        {"u_weights": [1.4, 0.9, 3.1, 7.2], "v_weights": [3.2, 3.5]},
+        4.0781331438047861,
+    ),
+    ("energy-distance", [0], [2], {}, 2.0000000000000004),
+    ("energy-distance", [0, 8], [0, 8], {"u_weights": [3, 1], "v_weights": [2, 2]}, 1.0000000000000002),
+    (
+        "energy-distance",
+        [0.7, 7.4, 2.4, 6.8],
+        [1.4, 8.0],
+        {"u_weights": [2.1, 4.2, 7.4, 8.0], "v_weights": [7.6, 8.8]},
+        0.88003340976158217,
+    ),
+]
+
+
+@pytest.mark.parametrize(("loss", "u", "v", "weights", "documented"), DOCUMENTED)
+def test_scipys_documented_examples(loss, u, v, weights, documented):
+    assert_close(lossctl.compute(loss, u, v, **weights), documented)
+
+
+def test_energy_distance_by_hand():
+    # u = {0}, v = {2}: F_u - F_v = 1 on [0, 2): sqrt(2 * 2) = 2 (SciPy's docstring: 2.0000).
+    assert lossctl.compute("energy-distance", [0.0], [2.0]) == 2.0
+    # u = {0, 1}, v = {0, 1, 2}: F_u - F_v = 1/2 - 1/3 = 1/6 on [0, 1), 1 - 2/3 = 1/3 on [1, 2):
+    # sqrt(2 (1/36 + 1/9)) = sqrt(5/18) = 0.5270462766947299.
+    assert_close(lossctl.compute("energy-distance", [0.0, 1.0], [0.0, 1.0, 2.0]), (5 / 18) ** 0.5)
+
+
+def test_a_nan_given_to_the_api_is_refused():
+    with pytest.raises(lossctl.losses.InputDomainError, match="NaN"):
+        lossctl.compute("energy-distance", [0.0, np.nan], [1.0])
 
 
 @settings(max_examples=25, deadline=None)
@@ -80,9 +144,10 @@ def test_the_same_float_whatever_the_split_and_the_merge_order(data):
         n = data.draw(st.integers(2, 700))
         u, v = samples(kind, n, "split")
         w = rng_for("split weights", n).uniform(0.1, 3.0, n) if data.draw(st.booleans()) else None
-        (whole,) = state_of(u, v, w, [])
+        name = data.draw(st.sampled_from(list(SCIPY)))
+        (whole,) = state_of(u, v, w, [], name)
         cuts = sorted(data.draw(st.sets(st.integers(1, n - 1), max_size=6)))
-        states = state_of(u, v, w, cuts)
+        states = state_of(u, v, w, cuts, name)
         while len(states) > 1:
             i, j = data.draw(st.lists(st.integers(0, len(states) - 1), min_size=2, max_size=2, unique=True))
             states[i].merge(pickle.loads(pickle.dumps(states[j])))  # as a Dask worker sends it

@@ -94,6 +94,28 @@ def task_inputs(draw, task: str, n: int) -> dict[str, np.ndarray]:
         return {"y_true": draw(vectors(reals(), n)), "y_pred": draw(vectors(reals(), n))}
     if task == "weights":
         return {"weights": draw(vectors(reals(), n))}
+    if task == "two-scores":  # a +-1 target and two scores
+        signs = labels(n, (-1.0, 1.0))
+        return {"y_true": draw(signs), "x1": draw(vectors(reals(), n)), "x2": draw(vectors(reals(), n))}
+    if task in ("two-embeddings", "vectors"):  # two embeddings and a +-1 target, or a target and a predicted vector
+        rows = st.lists(vectors(reals(1e-3, 10.0), 3), min_size=n, max_size=n).map(np.array)
+        if task == "vectors":
+            return {"y_true": draw(rows), "y_pred": draw(rows)}
+        return {"y_true": draw(labels(n, (-1.0, 1.0))), "embedding1": draw(rows), "embedding2": draw(rows)}
+    if task == "groups":  # a group label per row (rows 0 and 1 a positive pair) and an embedding
+        y = draw(labels(n, (0.0, 1.0, 2.0)))
+        y[1] = y[0]
+        rows = st.lists(vectors(reals(1e-3, 10.0), 3), min_size=n, max_size=n).map(np.array)
+        return {"y_true": y, "y_pred": draw(rows)}
+    if task == "pair-embeddings":  # a pair label and two embeddings
+        rows = st.lists(vectors(reals(1e-3, 10.0), 3), min_size=n, max_size=n).map(np.array)
+        return {"y_true": draw(labels(n)), "embedding1": draw(rows), "embedding2": draw(rows)}
+    if task == "weighted-samples":  # two samples, each with integer weights of its own (exact CDFs)
+        weights = vectors(st.integers(1, 4).map(float), n)
+        return {
+            **{"y_true": draw(vectors(reals(), n)), "y_pred": draw(vectors(reals(), n))},
+            **{"u_weights": draw(weights), "v_weights": draw(weights)},
+        }
     if task == "forecast":  # a target; a mean and its std (and variance); an interval; five members
         mean, std = draw(vectors(reals(), n)), draw(vectors(st.floats(1e-2, 10.0), n))
         members = draw(st.lists(vectors(reals(), 5), min_size=n, max_size=n).map(np.array))
@@ -114,6 +136,11 @@ INPUTS = {
     "nrmse": "spread",
     "wmape": "positive",
     "nll": "log-probabilities",
+    # pairs and distances
+    "margin-ranking": "two-scores",
+    "cosine-embedding": "two-embeddings",
+    "cosine-similarity": "vectors",
+    "ntxent": "groups",
 }
 # The parameters a loss cannot do without (a file's column names give them).
 PARAMS = {"quantile-set": {"levels": [0.1, 0.5, 0.9]}, "poisson-nll": {"log_input": False, "full": True}}
@@ -182,6 +209,17 @@ VARIANTS: list[tuple[str, dict[str, Any], str]] = [
     ("kl-divergence", {"log_target": True}, "log-targets"),
     ("sparsemax", {}, "multiclass"),
     ("sparsemax", {}, "binary-logits"),
+    # pairs and distances
+    ("wasserstein-distance", {}, "weighted-samples"),
+    ("energy-distance", {}, "weighted-samples"),
+    ("jensen-shannon", {"base": 2.0}, "multiclass"),
+    ("margin-ranking", {"margin": 0.5}, "two-scores"),
+    ("cosine-embedding", {"margin": 0.2}, "two-embeddings"),
+    ("triplet", {"swap": True, "p": 1.0}, "triplet-embeddings"),
+    ("contrastive", {"margin": 2.0}, "pair-embeddings"),
+    ("mse", {"reduction": "sum"}, "regression"),
+    ("cross-entropy", {"class_weights": [1.0, 2.0, 3.5], "reduction": "sum"}, "multiclass"),
+    ("ntxent", {"temperature": 0.5}, "groups"),
 ]
 
 
@@ -213,7 +251,7 @@ def test_merge_law(variant, data):
     loss = resolve(name, params)
     n = data.draw(st.integers(2, 30), label="n")
     arrays = data.draw(task_inputs(task, n), label="arrays")
-    if task != "weights" and data.draw(st.booleans(), label="weighted"):
+    if task not in ("weights", "groups") and data.draw(st.booleans(), label="weighted"):  # ntxent: no weights
         # Integer weights keep the weighted CDFs of the Wasserstein distance exact.
         arrays["sample_weight"] = data.draw(vectors(st.integers(1, 4).map(float), n), label="sample_weight")
     cuts = data.draw(st.sets(st.integers(1, n - 1), max_size=min(n - 1, 6)), label="cuts")

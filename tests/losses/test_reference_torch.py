@@ -41,6 +41,7 @@ def test_fixture_records_torch_version_and_covers_every_loss():
     expected = {"huber", "smooth-l1", "bce", "focal", "cross-entropy", "kl-divergence", "distillation", "triplet"}
     expected |= {"ranking-softmax", "multi-margin", "nll", "poisson-nll", "hinge-embedding"}
     expected |= {"multilabel-bce", "multilabel-soft-margin", "multilabel-margin"}
+    expected |= {"margin-ranking", "cosine-embedding"}
     assert {"ignore_index", "log_target"} <= {key for case in CASES for key in case["params"]}
     assert losses == expected
     assert {case["size"] for case in CASES} >= {1, 2, 7, 1000}

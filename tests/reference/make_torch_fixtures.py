@@ -78,6 +78,10 @@ def make_inputs(rng: np.random.Generator) -> dict[int, dict[str, np.ndarray]]:
         arrays["ignored_classes"] = np.where(np.arange(len(arrays["classes"])) % 3 == 1, -100.0, arrays["classes"])
         shifted = arrays["teacher_logits"] - arrays["teacher_logits"].max(axis=1, keepdims=True)
         arrays["log_targets"] = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    pairs = np.random.default_rng(SEED + 1)  # a stream of their own: the arrays above keep their values
+    for n in SIZES:
+        inputs[n] |= {"x1": pairs.normal(0.0, 2.0, n), "x2": pairs.normal(0.0, 2.0, n)}
+        inputs[n] |= {f"embedding{k}": pairs.normal(0.0, 1.0, (n, EMBEDDING_DIM)) for k in (1, 2)}
     # Logits of +-1000, where a naive sigmoid or softmax overflows.
     inputs[EXTREME] = {
         "labels": np.array([0, 1, 1, 0, 1, 0, 1, 0.0]),
@@ -209,6 +213,23 @@ def pair_cases(b: Builder) -> None:
         per = F.hinge_embedding_loss(b["distances"], b["signs"], margin=margin, reduction="none")
         mean = F.hinge_embedding_loss(b["distances"], b["signs"], margin=margin)
         b.add("hinge-embedding", {"margin": margin}, roles, call, per, mean)
+
+
+def two_input_cases(b: Builder) -> None:
+    """MarginRankingLoss of two scores and CosineEmbeddingLoss of two embeddings, targets -1 / +1."""
+    roles = {"y_true": "signs", "x1": "x1", "x2": "x2"}
+    for margin in (0.0, 0.5):
+        call = f"F.margin_ranking_loss(x1, x2, signs, margin={margin})"
+        per = F.margin_ranking_loss(b["x1"], b["x2"], b["signs"], margin=margin, reduction="none")
+        mean = F.margin_ranking_loss(b["x1"], b["x2"], b["signs"], margin=margin)
+        b.add("margin-ranking", {"margin": margin}, roles, call, per, mean)
+    roles = {"y_true": "signs", "embedding1": "embedding1", "embedding2": "embedding2"}
+    for margin in (0.0, 0.3):
+        call = f"F.cosine_embedding_loss(embedding1, embedding2, signs, margin={margin})"
+        e1, e2, y = b["embedding1"], b["embedding2"], b["signs"]
+        per = F.cosine_embedding_loss(e1, e2, y, margin=margin, reduction="none")
+        mean = F.cosine_embedding_loss(e1, e2, y, margin=margin)
+        b.add("cosine-embedding", {"margin": margin}, roles, call, per, mean)
 
 
 def binary_probability_cases(b: Builder) -> None:
@@ -395,6 +416,11 @@ def triplet_cases(b: Builder) -> None:
         per = F.triplet_margin_loss(a, pos, neg, margin=margin, p=2, eps=1e-6, reduction="none")
         mean = F.triplet_margin_loss(a, pos, neg, margin=margin, p=2, eps=1e-6)
         b.add("triplet", {"margin": margin}, roles, call, per, mean)
+    for p in (2.0, 1.0):  # the distance swap: d(a, n) is the smaller of d(a, n) and d(p, n)
+        call = f"F.triplet_margin_loss(anchor, positive, negative, margin=1.0, p={p}, eps=1e-6, swap=True)"
+        per = F.triplet_margin_loss(a, pos, neg, p=p, swap=True, reduction="none")
+        mean = F.triplet_margin_loss(a, pos, neg, p=p, swap=True)
+        b.add("triplet", {"p": p, "swap": True}, roles, call, per, mean)
 
 
 def main() -> None:
@@ -414,6 +440,7 @@ def main() -> None:
             regression_cases,
             poisson_cases,
             pair_cases,
+            two_input_cases,
             binary_probability_cases,
             binary_logit_cases,
             multiclass_label_cases,
