@@ -87,8 +87,8 @@ def _in_a_process(
 
 # Hypothesis budgets. The fuzz tests (marked ``slow``) take their example count from the profile:
 # "default" keeps ``make test`` bounded and reproducible (the same examples on every run);
-# "fuzz" (``make fuzz``, nightly) draws fresh examples, forty times as many.
-settings.register_profile("default", max_examples=30, deadline=None, derandomize=True, database=None)
+# "fuzz" (``make fuzz``, nightly) draws fresh examples, sixty times as many.
+settings.register_profile("default", max_examples=20, deadline=None, derandomize=True, database=None)
 settings.register_profile("fuzz", max_examples=1200, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
