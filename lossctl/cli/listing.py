@@ -51,6 +51,8 @@ def list_losses(task: str | None, fmt: str) -> None:
                 "tasks": list(s.tasks),
                 "params": {p.name: p.default for p in s.params},
                 "summary": s.summary,
+                "streams": not s.held,
+                **({"held": s.held} if s.held else {}),
             }
             for s in specs
         ]

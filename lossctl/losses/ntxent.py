@@ -115,5 +115,6 @@ SPECS = (
         ),
         peers="optax.ntxent(embeddings, labels, temperature); pytorch-metric-learning NTXentLoss",
         properties="compares every pair of rows; invariant to the scale of each embedding",
+        held="it compares every pair of rows: the rows of one batch are held, at most 8192",
     ),
 )

@@ -71,6 +71,9 @@ class LossSpec:
     higher_is_better: bool | None = False
     """True for a score, False for a loss, None for a result that is best at a nominal value
     (coverage): no best is marked, and a baseline check fails on a change either way."""
+    held: str = ""
+    """Why the loss holds its rows in memory rather than streaming them in bounded memory (empty:
+    it streams, as every mean, every sorted-run median or distance does)."""
 
     def __post_init__(self) -> None:
         """A mean of per-sample terms (without a ``finish``: rmse's root is no reduction)
