@@ -49,10 +49,13 @@ class _Bracket:
 def _sign_changes(x: np.ndarray, d: np.ndarray) -> list[tuple[float, float, float, bool]]:
     """Each change of sign of ``d`` along ``x``: (low, high, sign at low, tie), ``tie`` when
     the points strictly between ``low`` and ``high`` are exact ties (then low and high are
-    the tie run's ends)."""
+    the tie run's ends). A point without a value (NaN) breaks the curve: no change of sign is
+    told across it."""
     nonzero = [k for k in range(len(d)) if d[k] != 0 and not math.isnan(d[k])]
     out = []
     for k, m in zip(nonzero, nonzero[1:], strict=False):
+        if any(math.isnan(d[j]) for j in range(k + 1, m)):
+            continue
         if np.sign(d[k]) != np.sign(d[m]):
             out.append((float(x[k]), float(x[m]), float(np.sign(d[k])), m > k + 1))
     return out

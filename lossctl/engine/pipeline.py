@@ -19,6 +19,7 @@ from lossctl.engine.request import Request
 from lossctl.engine.results import Evaluation
 from lossctl.engine.tally import Tally
 from lossctl.engine.task import Task
+from lossctl.errors import InputError
 
 # How far the reader may run ahead of the losses, on its own thread: a Parquet row group or a
 # window of CSV text, so that the next one is read while this one is folded.
@@ -108,6 +109,12 @@ def fold(
 
 def summarize(tally: Tally, task: Task, binding: Binding, source, request: Request) -> tuple[Evaluation, list[str]]:
     """The evaluation of a finished tally over ``source``, and the tally's warnings."""
+    if tally.repeated() is not None:
+        raise InputError(
+            "a key repeats: rows paired on a key (--on) need each key once",
+            file=source.name,
+            column=pairing_key(request),
+        )
     results, warnings = tally.results()
     evaluation = Evaluation(
         input=source.name,

@@ -70,6 +70,7 @@ class Tally:
         self.rows = 0
         self.dropped = 0
         self.labels = Accumulator()  # with an interval: the labels' fingerprint (``_fingerprint``)
+        self.keys: list[np.ndarray] = []  # the key ids of rows paired by key (``--on`` with an interval)
         # Two samples side by side (only distances between distributions): where each ends.
         self.ends = SampleEnds() if reads_two_samples(losses) else None
 
@@ -114,7 +115,10 @@ class Tally:
         columns shown beside its worst rows and per-sample values (``context``, by name)."""
         n = len(next(iter(role_arrays.values())))
         rows = RowNumbers(start, n)
-        ids = key_ids(keys) if keys is not None and self.ci is not None else None
+        ids = None
+        if self.ci is not None:  # each row's position (or key), before any row is dropped
+            ids = np.arange(start, start + n) if keys is None else self._keyed(key_ids(keys))
+            self._fingerprint(role_arrays, ids)
         self.rows += n
         samples = self.ends is not None
         missing = missing_rows(role_arrays, nan=not samples)
@@ -133,10 +137,8 @@ class Tally:
             batch = Batch(role_arrays, samples=samples)
         except InputDomainError as exc:
             raise self.translator.error(exc, rows) from None
-        if self.ci is not None:  # each row's replicate group, from its position (or key)
-            ids = rows.array() if ids is None else ids[rows.array() - start]
-            batch.replicates = groups_of_rows(ids, self.ci.seed)
-            self._fingerprint(role_arrays, ids)
+        if ids is not None:  # each row's replicate group, from its position (or key)
+            batch.replicates = groups_of_rows(ids[rows.array() - start], self.ci.seed)
         # One batch per group value, built once and shared by every loss.
         by_group = [
             (key, batch.subset(rows_of_key)) for key, rows_of_key in ([] if group is None else split_by_group(group))
@@ -167,9 +169,10 @@ class Tally:
 
     def _fingerprint(self, role_arrays: dict[str, np.ndarray], ids: np.ndarray) -> None:
         """Add ``sum(f(id) * label)``, ``f`` a hash in [1, 2) of the row's position or key (a
-        class matrix's row read as ``sum_k (k + 1) y_k``), exactly: two inputs paired row by
-        row are scored on the same labels only if their sums agree (``comparison``). Each
-        term is one row's, so the sum does not depend on the chunks."""
+        class matrix's row read as ``sum_k (k + 1) y_k``; a missing label as 0), exactly: two
+        inputs paired row by row are scored on the same labels only if their sums agree
+        (``comparison``), whatever rows a missing prediction drops from either. Each term is
+        one row's, so the sum does not depend on the chunks."""
         labels = role_arrays.get("y_true")
         if labels is None:
             return
@@ -177,7 +180,22 @@ class Tally:
         if labels.ndim == 2:
             labels = sum((k + 1.0) * labels[:, k] for k in range(labels.shape[1]))
         with np.errstate(over="ignore", invalid="ignore"):
-            self.labels.add(labels * row_factors(ids, self.ci.seed))
+            terms = labels * row_factors(ids, self.ci.seed)
+        self.labels.add(np.where(np.isfinite(terms), terms, 0.0))
+
+    def _keyed(self, ids: np.ndarray) -> np.ndarray:
+        """The rows' key ids, kept to tell, at the end, whether a key repeats (``repeated``)."""
+        self.keys.append(ids)
+        return ids
+
+    def repeated(self) -> int | None:
+        """The first key id that repeats among the rows paired by key (None: each once): a key
+        that repeats puts its rows in one replicate group, which no interval can resample."""
+        if not self.keys:
+            return None
+        ids = np.sort(np.concatenate(self.keys))
+        same = np.flatnonzero(ids[1:] == ids[:-1])
+        return int(ids[same[0]]) if len(same) else None
 
     def merge(self, later: Tally) -> None:
         """Fold in ``later``, the tally of the rows that follow this one's. Row order is kept:
@@ -203,6 +221,7 @@ class Tally:
         self.rows += later.rows
         self.dropped += later.dropped
         self.labels.merge(later.labels)
+        self.keys += later.keys
 
     def results(self) -> tuple[list[LossResult], list[str]]:
         """A result per loss, then per group and loss; a warning per skipped loss."""

@@ -45,6 +45,9 @@ def _number(text: str, flag: str, what: str) -> float:
     return value
 
 
+MAX_POINTS = 10_000  # a point is one more loss of the pass: 10,000 take seconds on a small file
+
+
 def parse_range(text: str, flag: str) -> SweepRange:
     """The range ``text`` of the option ``flag``; a one-line ``UsageError`` naming the flag if
     it is malformed: STOP not above START, fewer than 2 points, a log range not above 0."""
@@ -66,6 +69,10 @@ def parse_range(text: str, flag: str) -> SweepRange:
         raise UsageError(f"{flag} {text!r}: the stop ({parts[1]}) must be above the start ({parts[0]})")
     if points < 2:
         raise UsageError(f"{flag} {text!r}: a range needs at least 2 points, not {points}")
+    if points > MAX_POINTS:
+        raise UsageError(
+            f"{flag} {text!r}: at most {MAX_POINTS:,} points (each is one more loss of every pass), not {points:,}"
+        )
     if scale == "log" and start <= 0:
         raise UsageError(f"{flag} {text!r}: a log range starts above 0, not at {parts[0]}")
     return SweepRange(start, stop, points, scale == "log")

@@ -207,3 +207,43 @@ def test_on_pairs_models_by_their_key_in_any_order(run, tmp_path):
     # own 0.2).
     widths = {r["input"]: r["ci"]["high"] - r["ci"]["low"] for r in docs[1]["results"]}
     assert c["ci"]["high"] - c["ci"]["low"] < 0.5 * math.hypot(widths[a], widths[shuffled])
+
+
+def test_a_missing_prediction_dropped_from_one_model_keeps_the_pairing(run, tmp_path):
+    # The labels are the same: a prediction left out (--nan drop) changes no fingerprint.
+    a, b, _ = keyed_models(tmp_path)
+    lines = (tmp_path / b).read_text().splitlines()
+    key, label, _ = lines[6].split(",")
+    lines[6] = f"{key},{label},"
+    (tmp_path / "b_gap.csv").write_text("\n".join(lines) + "\n")
+    doc = document(
+        run("compare", "-l", "mse", "--ci", "--nan", "drop", a, "b_gap.csv", "--format", "json", cwd=tmp_path)
+    )
+    assert len(doc["comparisons"]) == 1 and not any("labels differ" in w for w in doc["warnings"])
+
+
+def test_keys_written_as_integers_or_floats_pair_alike(run, tmp_path):
+    a, _, shuffled = keyed_models(tmp_path)
+    numbered = [
+        line.replace("row-", "", 1) if i else line for i, line in enumerate((tmp_path / a).read_text().splitlines())
+    ]
+    (tmp_path / "a_int.csv").write_text("\n".join(numbered) + "\n")
+    floats = [
+        line.replace("row-", "", 1).replace(",", ".0,", 1) if i else line
+        for i, line in enumerate((tmp_path / shuffled).read_text().splitlines())
+    ]
+    (tmp_path / "b_float.csv").write_text("\n".join(floats) + "\n")
+    doc = document(
+        run("compare", "-l", "mse", "--ci", "--on", "k", "a_int.csv", "b_float.csv", "--format", "json", cwd=tmp_path)
+    )
+    assert len(doc["comparisons"]) == 1  # 3 and 3.0 are one key
+
+
+def test_a_key_that_repeats_cannot_pair(run, tmp_path):
+    a, b, _ = keyed_models(tmp_path)
+    lines = (tmp_path / b).read_text().splitlines()
+    lines[2] = lines[1].split(",")[0] + "," + ",".join(lines[2].split(",")[1:])  # row 2 takes row 1's key
+    (tmp_path / "b_twice.csv").write_text("\n".join(lines) + "\n")
+    result = run("compare", "-l", "mse", "--ci", "--on", "k", a, "b_twice.csv", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "b_twice.csv, column 'k': a key repeats" in result.stderr

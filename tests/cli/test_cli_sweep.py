@@ -289,6 +289,7 @@ def test_values_that_are_not_numbers_are_null(run, tmp_path):
         (["--delta", "1:10:cubic:5"], ["lin or log"]),
         (["--delta", "1:x:5"], ["stop", "'x'"]),
         (["--delta", "1:10:2.5"], ["whole number"]),
+        (["--delta", "1:2:100000000"], ["at most 10,000 points"]),
         (["--delta", "1:10:5", "--beta", "1:2:3"], ["one parameter at a time"]),
         (["--delta", "0:10:5"], ["delta=0", "outside its domain"]),
         ([], ["range"]),

@@ -77,3 +77,13 @@ def test_no_change_of_rank_no_crossing():
     evaluate = Counting()
     assert find_crossings(x, values_on(x)[:2], MODELS[:2], evaluate, log=False) == ([], 0)
     assert evaluate.calls == 0
+
+
+def test_a_point_without_a_value_breaks_the_curve():
+    # NaN at x = 2 (a loss without a value there) between two points where the models change
+    # order: no change of sign is told across the gap, nothing is taken for a tie, no error.
+    x = np.array([1.0, 2.0, 3.0])
+    values = np.array([[1.0, math.nan, 3.0], [2.0, math.nan, 2.0]])
+    evaluate = Counting()
+    assert find_crossings(x, values, MODELS[:2], evaluate, log=False) == ([], 0)
+    assert evaluate.calls == 0

@@ -88,3 +88,5 @@ def test_rows_dropped_in_either_file_are_not_ranked(tmp_path):
     requests = [build_request(str(tmp_path / f"{n}.parquet"), ["mse"], ci=0.95, nan="drop") for n in "ab"]
     found = diff(*requests, top=2)
     assert [r.row for r in found.rows] == [7, 0]  # change 49 - 1, then 0 - 1 (the earliest of the ties)
+    # the same labels: still paired, whatever prediction each file left out
+    assert [c.loss for c in found.comparisons] == ["mse"]
