@@ -105,8 +105,9 @@ def _lines(result: LossResult) -> list[tuple[str, float, LossResult]]:
     """A result's line, then a line per component (``quantile-set at 0.1``, ``mse of y_a``)."""
     lines = [(result.label, result.value, result)]
     for part in result.components or []:
-        which = f"at {part['level']:g}" if "level" in part else f"of {part['output']}"
-        lines.append((f"{result.loss.name} {which}", part["value"], result))
+        # a level's line by the loss's name (its levels are the parts), an output's by its label
+        which = f"{result.loss.name} at {part['level']:g}" if "level" in part else f"{result.label} of {part['output']}"
+        lines.append((which, part["value"], result))
     return lines
 
 
