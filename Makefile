@@ -25,9 +25,10 @@ demo: $(BIN)/lossctl
 	$(BIN)/lossctl compare sample_data/model_a.csv sample_data/model_b.csv
 	$(BIN)/lossctl compute --loss huber --delta 1.0 sample_data/preds.csv
 
-# In parallel, one worker per core; the fuzz tests run on the bounded "default" hypothesis profile.
+# In parallel, one worker per core, every test but the generated fuzz cases (marked slow), on the
+# reproducible "default" hypothesis profile.
 test: $(TOOLS)
-	$(BIN)/python -m pytest -n auto --dist worksteal
+	$(BIN)/python -m pytest -n auto --dist worksteal -m "not slow"
 
 # Nightly: only the fuzz tests, on the long "fuzz" profile (fresh examples on every run).
 fuzz: $(TOOLS)

@@ -85,9 +85,9 @@ def _in_a_process(
     return Ran(done.returncode, done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace"))
 
 
-# Hypothesis budgets. The fuzz tests (marked ``slow``) take their example count from the profile:
-# "default" keeps ``make test`` bounded and reproducible (the same examples on every run);
-# "fuzz" (``make fuzz``, nightly) draws fresh examples, sixty times as many.
+# Hypothesis budgets: "default" keeps the property tests bounded and reproducible (the same
+# examples on every run; ``make test``, which leaves out the fuzz tests marked ``slow``); "fuzz"
+# (``make fuzz``, nightly: the fuzz tests only) draws fresh examples, sixty times as many.
 settings.register_profile("default", max_examples=20, deadline=None, derandomize=True, database=None)
 settings.register_profile("fuzz", max_examples=1200, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
