@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from lossctl.cli.completion import complete_files, complete_losses
+from lossctl.cli.completion import complete_files
 from lossctl.cli.evaluation import compute_and_emit
 from lossctl.cli.options import (
     LevelCommand,
     engine_options,
+    fitting_losses_option,
     input_options,
     interval_options,
     labels_option,
@@ -27,14 +28,7 @@ Examples:
   lossctl compare model_a.csv model_b.csv          # a row per model, best in bold
   lossctl compare --group-by region binary.parquet""",
 )
-@click.option(
-    "--loss",
-    "-l",
-    "losses",
-    multiple=True,
-    shell_complete=complete_losses,
-    help="A loss to compare (repeatable); default: every loss that fits.",
-)
+@fitting_losses_option
 @labels_option
 @reference_option
 @click.argument("files", nargs=-1, shell_complete=complete_files)

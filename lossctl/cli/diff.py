@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from lossctl.cli.completion import complete_files, complete_losses
+from lossctl.cli.completion import complete_files
 from lossctl.cli.options import (
     INPUT_KEYS,
     LevelCommand,
     declared_options,
     evaluation_values,
+    fitting_losses_option,
     format_option,
     interval_options,
     output_file_option,
@@ -29,14 +30,7 @@ Examples:
 )
 @click.argument("file_a", shell_complete=complete_files)
 @click.argument("file_b", shell_complete=complete_files)
-@click.option(
-    "--loss",
-    "-l",
-    "losses",
-    multiple=True,
-    shell_complete=complete_losses,
-    help="A loss to compare (repeatable); default: every loss that fits.",
-)
+@fitting_losses_option
 @click.option(
     "--top",
     type=click.IntRange(0),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from lossctl.cli.completion import complete_choices, complete_files
+from lossctl.cli.completion import complete_choices, complete_files, complete_losses
 from lossctl.options.declared import BY_KEY, CHOICE, FLAG, INTEGER, LEVEL, NUMBER, PARAMETERS, PATH, Option
 from lossctl.output.render import FORMATS
 
@@ -176,3 +176,15 @@ def evaluation_values(kwargs: dict) -> dict:
     """The declared options among a command's keyword arguments (a new dict: the command's
     own are left as they are)."""
     return {key: value for key, value in kwargs.items() if key in BY_KEY}
+
+
+fitting_losses_option = click.option(
+    "--loss",
+    "-l",
+    "losses",
+    multiple=True,
+    shell_complete=complete_losses,
+    help="A loss to compare (repeatable); default: every loss that fits.",
+)
+"""``--loss``/``-l`` of the commands that compare models (compare, diff, report): the losses
+named, or every loss that fits the input."""

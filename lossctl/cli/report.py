@@ -7,6 +7,7 @@ import click
 
 from lossctl.cli.options import (
     drawing_parameter_options,
+    fitting_losses_option,
     input_options,
     labels_option,
     no_progress_option,
@@ -24,7 +25,7 @@ Examples:
   lossctl report --group-by group sample_data/binary.csv -o report.html"""
 )
 @click.argument("files", nargs=-1, required=True)
-@click.option("--loss", "-l", "losses", multiple=True, help="A loss (repeatable); default: every loss that fits.")
+@fitting_losses_option
 @labels_option
 @drawing_parameter_options
 @input_options
