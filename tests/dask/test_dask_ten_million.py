@@ -1,4 +1,5 @@
-"""Ten million rows (with ``make fuzz``; ``make test`` reads 400,000): the skill, calibration and forecast scores of a
+"""Ten million rows (``HYPOTHESIS_PROFILE=fuzz pytest tests/dask/test_dask_ten_million.py``;
+``make test`` reads 400,000): the skill, calibration and forecast scores of a
 Parquet dataset read in chunks, of the same arrays held in memory (the Python API) and of the
 Dask engine are the same floats. The quick suite checks the same at thousands of rows
 (``test_dask_equality``, ``tests/engine/test_reproducible.py``)."""
@@ -16,8 +17,6 @@ from dask_cluster import on_dask
 import lossctl
 from lossctl.engine.evaluate import evaluate
 from lossctl.options.request import build_request
-
-pytestmark = pytest.mark.slow
 
 ROWS = 10_000_000 if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else 400_000
 
