@@ -184,14 +184,12 @@ def test_dev_zero_reaches_a_limit(tmp_path, baseline_mib, args, limit):
     assert "/dev/zero" in line or "<stdin>" in line
 
 
-@pytest.mark.slow
 def test_model_weights_from_dev_zero(tmp_path, baseline_mib):
     """`--model-weights /dev/zero` is a stream like any other: its format cannot be told."""
     line = _failed(_run(tmp_path, "compute", "-l", "l2", "--model-weights", "/dev/zero"), baseline_mib)
     assert line.startswith("Error: /dev/zero: unknown format")
 
 
-@pytest.mark.slow
 def test_endless_model_weights_reach_the_held_limit(tmp_path, baseline_mib):
     """Model weights are held (l2 sums their squares once all are read): an endless stream of
     them reaches `limits.HELD_BYTES`, here set to 8 MiB (1,048,576 float64 values)."""
@@ -250,7 +248,6 @@ def test_a_small_archive_of_a_huge_csv_is_read_in_windows(tmp_path, baseline_mib
     assert _digest(path) == before
 
 
-@pytest.mark.slow
 def test_a_binary_file_that_inflates_reaches_the_held_limit(tmp_path, baseline_mib):
     """A Parquet file must be held whole to be read; gzipped, it is held once decompressed, up
     to `limits.HELD_BYTES` (set to 64 MiB here): 1 GiB of it is refused after 64 MiB."""
@@ -287,7 +284,6 @@ def test_an_npz_member_claiming_a_trillion_rows(invoke, tmp_path):
     assert "claim.npz" in line and "the header of array 'y_true' claims shape (1000000000000,)" in line
 
 
-@pytest.mark.slow
 def test_an_npz_member_that_inflates_past_the_held_limit(tmp_path, baseline_mib):
     """An honest member of 256 MiB of zeros (some 250 kB deflated), with `limits.HELD_BYTES`
     set to 64 MiB: refused by the archive's directory, before anything is inflated."""
