@@ -18,6 +18,7 @@ import numpy as np
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import LossError
 from lossctl.losses.params import Choice, Names, Param, bind
+from lossctl.losses.reductions import MEAN, REDUCTIONS, SUM
 from lossctl.losses.state import MeanState, State, finite_terms
 from lossctl.losses.tasks import WEIGHTS
 
@@ -26,9 +27,9 @@ PREDICTION = (("y_true", "y_pred"),)
 
 REDUCTION = Choice(
     "reduction",
-    "mean",
+    MEAN,
     "mean: the (weighted) mean of the per-sample losses; sum: their (weighted) sum",
-    domain=Names(("mean", "sum")),
+    domain=Names(REDUCTIONS),
 )
 """Every loss that is a mean of per-sample terms takes it (PyTorch's and Keras' reduction;
 ``none`` is ``--per-sample``)."""
@@ -39,7 +40,7 @@ def mean_state(spec: LossSpec, params: dict[str, Any]) -> State:
     terms = _term_params(params)
     term = partial(spec.per_sample, **terms)
     denominator = partial(spec.denominator, **terms) if spec.denominator else None
-    return MeanState(term, denominator, spec.finish, total=params.get("reduction") == "sum")
+    return MeanState(term, denominator, spec.finish, total=params.get("reduction") == SUM)
 
 
 def _term_params(params: dict[str, Any]) -> dict[str, Any]:

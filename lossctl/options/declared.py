@@ -17,6 +17,7 @@ from lossctl.io.formats import FORMATS as INPUT_FORMATS
 from lossctl.losses.averaging import MULTIOUTPUT
 from lossctl.losses.bin_edges import BINNINGS
 from lossctl.losses.ci import DEFAULT_SEED, METHODS
+from lossctl.losses.reductions import REDUCTIONS
 
 TEXT = "text"
 PATH = "path"  # a file; in a configuration, relative to the configuration's directory
@@ -131,6 +132,9 @@ OPTIONS: tuple[Option, ...] = (
     _parameter("lambda_", "Strength of l1 / l2 regularization."),
     _parameter("bins", "Number of bins of the calibration scores (ece, mce, rmsce, the Brier parts).", INTEGER),
     _parameter("binning", "How the calibration bins are cut.", CHOICE, BINNINGS),
+    _parameter(
+        "reduction", "The mean of the per-sample losses, or their sum (every loss that is a mean).", CHOICE, REDUCTIONS
+    ),
     _parameter("power", "Tweedie power of tweedie-deviance."),
     _parameter("threshold", "Threshold of cost-sensitive-bce and zero-one."),
     _parameter("ignore_index", "Rows whose label is this class do not count (cross-entropy, nll, multi-margin)."),

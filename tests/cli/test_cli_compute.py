@@ -118,6 +118,8 @@ def test_loss_specs_name_alias_parameters_and_expressions(run, files, spec, loss
             )
             / 4,
         ),
+        # --reduction sum: r.csv's squared errors 0, 0, 0, 16 summed, not averaged
+        ("r.csv", ["-l", "mse", "--reduction", "sum"], "mse:reduction=sum", 16.0),
         # --bins 1: one bin, ECE = |mean p - mean y| = |(0.9 + 0.2 + 0.6 + 0.4) / 4 - 2 / 4| = 0.025
         (
             "bin.csv",
