@@ -10,13 +10,16 @@ import click
 
 from lossctl.cli.options import compose, declared_options, labels_option, no_progress_option, precision_option
 from lossctl.cli.output import note, warn, write_result
-from lossctl.options.declared import BY_KEY, PARAMETERS
+from lossctl.options.declared import BY_KEY, INTEGER, NUMBER, PARAMETERS
 
 TERMINAL_HEIGHT = 16
 PICTURES = ("png", "svg", "html")
 MURPHY_POINTS = 101  # default thresholds of a Murphy diagram
 SWEEP_INPUT_KEYS = ("y_true", "y_pred", "weight", "on", "task", "nan", "input_format", "encoding")
 RANGE = "X|START:STOP[:lin|log]:N"
+SWEPT = tuple(key for key in PARAMETERS if BY_KEY[key].type in (NUMBER, INTEGER))
+"""The parameters a sweep takes as ranges: the numbers (a choice, as binning or reduction, is
+given in the loss's spec: -l mse:reduction=sum)."""
 
 
 def _range_option(key: str):
@@ -26,7 +29,7 @@ def _range_option(key: str):
     )
 
 
-range_options = compose(*(_range_option(key) for key in PARAMETERS))
+range_options = compose(*(_range_option(key) for key in SWEPT))
 
 
 @click.command(
@@ -125,7 +128,7 @@ def _loss_sweep(loss: str, files: tuple[str, ...], kwargs: dict):
 
     if kwargs["theta"] is not None:
         raise UsageError("--theta gives the thresholds of --murphy")
-    ranges = {key: parse_range(kwargs[key], BY_KEY[key].flag) for key in PARAMETERS if kwargs[key] is not None}
+    ranges = {key: parse_range(kwargs[key], BY_KEY[key].flag) for key in SWEPT if kwargs[key] is not None}
     swept = [key for key, r in ranges.items() if r.points > 1]
     if len(swept) > 1:
         raise UsageError(f"sweep one parameter at a time, not {' and '.join(BY_KEY[k].flag for k in swept)}")
@@ -162,7 +165,7 @@ def _murphy(files: tuple[str, ...], kwargs: dict):
     from lossctl.losses.elementary import EXTENT, FUNCTIONALS, elementary_score
     from lossctl.options.sweep_range import SweepRange, parse_range
 
-    given = [BY_KEY[key].flag for key in PARAMETERS if kwargs[key] is not None]
+    given = [BY_KEY[key].flag for key in SWEPT if kwargs[key] is not None]
     if given:
         raise UsageError(f"--murphy sweeps the threshold: {given[0]} does not apply")
     functional, _, level_text = kwargs["murphy"].partition(":")
