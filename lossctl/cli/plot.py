@@ -86,7 +86,6 @@ def evaluate_collecting(
     """Evaluate ``losses`` (default: every loss that fits; with ``calibration``, and a
     classifier's ece) on each file as ``compare`` does, keeping every per-sample value; the
     evaluations, one ``SampleCollector`` per file, and the warnings (already shown on stderr)."""
-    from lossctl.engine.tally import NO_PER_SAMPLE_COLUMN
     from lossctl.plot.samples import SampleCollector
 
     collectors: list[SampleCollector] = []
@@ -98,9 +97,8 @@ def evaluate_collecting(
     evaluations, warnings = evaluate_files(
         losses, files, labels, kwargs, strict=False, sink=collector, calibration=calibration
     )
-    # The sink here feeds figures, not a --per-sample file: the figures say which losses are
-    # values of the whole sample (and plot samples refuses when none has per-sample values).
-    warnings = [message for message in warnings if not message.endswith(NO_PER_SAMPLE_COLUMN)]
+    # The sink here feeds figures, which say which losses are values of the whole sample (plot
+    # samples refuses when none has per-sample values): the engine warns of no missing column.
     for message in warnings:
         warn(message)
     return evaluations, collectors, warnings

@@ -29,9 +29,6 @@ from lossctl.losses.intervals import interval, tracked
 from lossctl.losses.replication import groups_of_rows, row_factors
 from lossctl.losses.summation import Accumulator
 
-# The end of the warning for a value of the whole sample given a per-sample sink.
-NO_PER_SAMPLE_COLUMN = "no column in the per-sample file"
-
 
 class Tally:
     """The states of ``losses`` over the rows folded so far.
@@ -234,9 +231,7 @@ class Tally:
                 continue
             worst = self.worst[i].items() if self.worst is not None else None
             worst_context = self.worst[i].contexts() if self.worst is not None and self.worst[i].context else None
-            if i in self.whole:
-                asked = (("no worst rows", self.worst), (NO_PER_SAMPLE_COLUMN, self.per_sample))
-                lacking = ", ".join(what for what, sink in asked if sink is not None)
+            if i in self.whole and (lacking := self._lacking()):
                 warnings.append(f"{loss.label} has no per-sample values (a value of the whole sample): {lacking}")
             ci = self._interval(loss, state, warnings)
             kept = state if self.ci else None
@@ -282,6 +277,13 @@ class Tally:
         else:
             self.dropped += self.ends.gaps()
             self.ends = SampleEnds()  # counted once, should results be asked for again
+
+    def _lacking(self) -> str:
+        """What a loss of the whole sample leaves out of what was asked: worst rows, a column of
+        the --per-sample file (a sink that feeds figures says it on its own)."""
+        written = getattr(self.per_sample, "writes_file", False)
+        asked = (("no worst rows", self.worst is not None), ("no column in the per-sample file", written))
+        return ", ".join(what for what, wanted in asked if wanted)
 
     def _state(self, loss, slice_of_rows: bool = False):
         """A new state of ``loss``; with an interval asked for, one that tracks its row

@@ -15,6 +15,7 @@ class PerSampleWriter:
     the whole run succeeds."""
 
     takes_context = True  # the engine passes the shown input columns (see Tally.feed)
+    writes_file = True  # the engine says which losses have no column in it (see Tally.results)
 
     def __init__(self, target: str, inputs: list[str | None]) -> None:
         check_output(target, inputs)
