@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from lossctl.losses.batch import Batch
+from lossctl.losses.huber_profile import huber_sum, huber_terms
 from lossctl.losses.params import NON_NEGATIVE, POSITIVE, UNIT, Param
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import REGRESSION
@@ -35,15 +36,7 @@ def huber(batch: Batch, *, delta: float) -> np.ndarray:
     Computed branch-free as ``q (|r| - q/2)`` with ``q = min(|r|, delta)``, which is each
     branch exactly (optax ``huber_loss`` uses the same split into quadratic and linear parts).
     """
-    return batch.cached(("huber", delta), lambda: _huber(batch.abs_residual(), delta))
-
-
-def _huber(a: np.ndarray, delta: float) -> np.ndarray:
-    q = np.minimum(a, delta)
-    out = np.multiply(q, -0.5)
-    out += a
-    out *= q
-    return out
+    return batch.cached(("huber", delta), lambda: huber_terms(batch.abs_residual(), delta))
 
 
 def smooth_l1(batch: Batch, *, beta: float) -> np.ndarray:
@@ -231,6 +224,7 @@ SPECS = (
         reference="Huber (1964), Robust Estimation of a Location Parameter, Ann. Math. Stat. 35(1)",
         tasks=(REGRESSION,),
         per_sample=huber,
+        summed=huber_sum,
         params=(Param("delta", 1.0, "where the loss turns from quadratic to linear", domain=POSITIVE),),
         conventions="0.5 r^2 inside delta, as PyTorch HuberLoss, Keras Huber and optax huber_loss.",
         peers="torch.nn.HuberLoss(delta), keras.losses.Huber, optax.huber_loss",

@@ -40,7 +40,8 @@ def mean_state(spec: LossSpec, params: dict[str, Any]) -> State:
     terms = _term_params(params)
     term = partial(spec.per_sample, **terms)
     denominator = partial(spec.denominator, **terms) if spec.denominator else None
-    return MeanState(term, denominator, spec.finish, total=params.get("reduction") == SUM)
+    summed = partial(spec.summed, **terms) if spec.summed else None
+    return MeanState(term, denominator, spec.finish, total=params.get("reduction") == SUM, summed=summed)
 
 
 def _term_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -65,6 +66,9 @@ class LossSpec:
     roles: tuple[tuple[str, ...], ...] = PREDICTION
     make_state: Callable[[LossSpec, dict[str, Any]], State] = mean_state
     denominator: Callable[..., np.ndarray] | None = None
+    summed: Callable[..., int | None] | None = None
+    """The exact ``sum(w * per_sample)`` of a batch where it can be had for less than the terms
+    (None from it: sum the terms); the same integer as summing them (huber's profile)."""
     finish: Callable[[float], float] | None = None
     conventions: str = ""
     peers: str = ""

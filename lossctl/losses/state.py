@@ -96,8 +96,10 @@ class MeanState:
         finish: Callable[[float], float] | None = None,
         *,
         total: bool = False,
+        summed: Callable[[Batch], int | None] | None = None,
     ):
         self.term = term
+        self.summed = summed  # the exact sum of the terms without them, when it can (LossSpec.summed)
         self.denominator = denominator
         self.finish = finish
         self.total = total  # the sum sum(w * l) (reduction='sum'), not the mean
@@ -117,7 +119,13 @@ class MeanState:
     def update(self, batch: Batch) -> None:
         denominators = self.denominator(batch) if self.denominator is not None else None
         group = batch.replicates if isinstance(self.numerator, GroupedAccumulator) else None
-        self.add(_terms(self.term, batch), batch.sample_weight, denominators, group)
+        plain = group is None and denominators is None and self.moments is None
+        total = self.summed(batch) if plain and self.summed is not None else None
+        if total is None:
+            self.add(_terms(self.term, batch), batch.sample_weight, denominators, group)
+        else:
+            self.numerator.add_exact(total)
+            self._weigh(batch.sample_weight, None, None, len(batch))
 
     def add(
         self,
@@ -129,6 +137,12 @@ class MeanState:
         """Fold in per-sample terms, their sample weights and denominators (default 1), and
         with ``track``, each row's replicate group."""
         accumulate(self.numerator, values, w, "y_pred", group)
+        self._weigh(w, denominators, group, len(values))
+        if self.moments is not None:
+            self.moments.add(values, w, denominators)
+
+    def _weigh(self, w: np.ndarray | None, denominators: np.ndarray | None, group: np.ndarray | None, n: int) -> None:
+        """Fold in the denominators of ``n`` rows: ``sum(w * d)``, ``sum(w)`` or the count."""
         if denominators is not None:
             accumulate(self.weight, denominators, w, "y_pred", group)
         elif w is not None:
@@ -136,10 +150,8 @@ class MeanState:
         elif group is not None:
             self.weight.add_counts(group)
         else:
-            self.weight.add_scalar(len(values))
-        self.n += len(values)
-        if self.moments is not None:
-            self.moments.add(values, w, denominators)
+            self.weight.add_scalar(n)
+        self.n += n
 
     def merge(self, other: MeanState) -> MeanState:
         self.numerator.merge(other.numerator)
@@ -251,57 +263,6 @@ class PenalizedMeanState:
 
     def statistic(self, sums: np.ndarray) -> np.ndarray:
         return self.mean.statistic(sums[..., :2]) + sums[..., 2]
-
-
-class GroupDifferenceState:
-    """``mean(term | group 0) - mean(term | group 1)``: the Wasserstein critic's two means."""
-
-    def __init__(self, term: Term, group: Callable[[Batch], np.ndarray], names: tuple[str, str]):
-        self.term = term
-        self.group = group
-        self.names = names
-        self.means = (MeanState(term), MeanState(term))
-
-    @property
-    def n(self) -> int:
-        return self.means[0].n + self.means[1].n
-
-    def update(self, batch: Batch) -> None:
-        values = finite_terms(self.term, batch)
-        in_first = self.group(batch)
-        w = batch.sample_weight
-        group = batch.replicates if isinstance(self.means[0].numerator, GroupedAccumulator) else None
-        for state, mask in zip(self.means, (in_first, ~in_first), strict=True):
-            state.add(values[mask], None if w is None else w[mask], None, None if group is None else group[mask])
-
-    def merge(self, other: GroupDifferenceState) -> GroupDifferenceState:
-        for mine, theirs in zip(self.means, other.means, strict=True):
-            mine.merge(theirs)
-        return self
-
-    def result(self) -> float:
-        for state, name in zip(self.means, self.names, strict=True):
-            if state.n == 0:
-                raise LossError(f"no {name} samples: the loss needs both groups")
-        return representable(self.means[0].mean() - self.means[1].mean())
-
-    def track(self, moments: bool = True, groups: bool = True) -> None:
-        for state in self.means:
-            state.track(moments, groups)
-
-    def delta_interval(self, z: float) -> tuple[float, float, float]:
-        """``value -/+ z se``, ``se = sqrt(v_0 + v_1)``: the two means are of disjoint rows."""
-        value, se = self.result(), math.sqrt(self.means[0].variance() + self.means[1].variance())
-        return value - z * se, value + z * se, se
-
-    def sums(self) -> list[int]:
-        return [*self.means[0].sums(), *self.means[1].sums()]
-
-    def group_sums(self) -> np.ndarray:
-        return np.hstack((self.means[0].group_sums(), self.means[1].group_sums()))
-
-    def statistic(self, sums: np.ndarray) -> np.ndarray:
-        return self.means[0].statistic(sums[..., :2]) - self.means[1].statistic(sums[..., 2:])
 
 
 class SumState:

@@ -28,6 +28,7 @@ is summed rather than lost.
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
@@ -42,6 +43,9 @@ _BLOCK = 1 << 15  # terms per scatter: work arrays that stay in cache
 _FEW = 32  # up to this many terms, a Python loop is faster than the bins
 _FLUSH = 1 << 24  # terms per set of bins: |integer parts| < 2**27 and |fractions| < 1 in steps
 # of 2**-28, so 2**24 of either sum to less than 2**53, exactly
+_LANES = 4
+_LANE_BINS = np.arange(_BLOCK) % _LANES * _BINS + _OFFSET  # each term's bin of exponent 0, dealt in turn
+_scratch = threading.local()  # each thread's bins for `exact_sum` and work arrays (`_work`)
 
 
 def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int | None:
@@ -76,11 +80,23 @@ def _few(values: np.ndarray, weights: np.ndarray | None) -> int | None:
 
 
 def _binned(values: np.ndarray, weights: np.ndarray | None) -> int | None:
-    """`exact_sum` of at most ``_FLUSH`` terms: every bin's partial sums stay below 2**53."""
-    sums = np.zeros(_BINS, dtype=np.complex128)
-    if not _scatter(sums, values, weights, None):
-        return None
-    return _read(sums)[0]
+    """`exact_sum` of at most ``_FLUSH`` terms: every bin's partial sums stay below 2**53.
+    The bins are the thread's own, zeroed again where they were used, so that a batch pays
+    for the bins its terms' exponents touch, not for all of them; and there are ``_LANES``
+    sets of them, consecutive terms in different sets, so that terms of one exponent (a
+    sorted batch has runs of them) do not each wait for the last one's addition."""
+    sums = getattr(_scratch, "bins", None)
+    if sums is None:
+        sums = _scratch.bins = np.zeros(_LANES * _BINS, dtype=np.complex128)
+    span = [_BINS, -1]
+    finite = _scatter(sums, values, weights, None, span)
+    low, high = span
+    window = sums.reshape(_LANES, _BINS)[:, low : high + 1]
+    # The lanes' bins add exactly: every term of a bin, whatever its lane, is one of the
+    # _FLUSH that keep the bin's sum below 2**53.
+    total = _read(window.sum(axis=0), low)[0] if finite and low <= high else 0
+    window[:] = 0
+    return total if finite else None
 
 
 def _scatter(
@@ -90,38 +106,51 @@ def _scatter(
     offsets: np.ndarray | None,
     span: list[int] | None = None,
 ) -> bool:
-    """Add the terms into ``sums``, a row of ``_BINS`` bins per group (``offsets``: each
-    term's group times ``_BINS``; one group when None). The two parts of a term are the real
-    and imaginary parts of one complex number, so that a single scatter (``np.add.at``) adds
-    both into the bin of its exponent. ``span``, when given, widens to the first and last
-    exponent bin used. False, with ``sums`` unusable, if a term is infinite or NaN."""
-    size = min(_BLOCK, len(values))
-    mantissas, exponents = np.empty(size), np.empty(size, dtype=np.intc)
-    bins, parts = np.empty(size, dtype=np.intp), np.empty(size, dtype=np.complex128)
+    """Add the terms into ``sums``, a row of ``_BINS`` bins per group: ``offsets`` are each
+    term's group times ``_BINS`` (None: ``_LANES`` rows, the terms dealt in turn, for
+    `_binned`). The two parts of a term are the real and imaginary parts of one complex
+    number, so that a single scatter (``np.add.at``) adds both into the bin of its exponent.
+    ``span``, when given, widens to the first and last exponent bin used. False, with
+    ``sums`` unusable, if a term is infinite or NaN."""
+    mantissas, exponents, bins, parts = _work()
     for start in range(0, len(values), _BLOCK):
         block = values[start : start + _BLOCK]
         k = len(block)
         m, e, b, part = mantissas[:k], exponents[:k], bins[:k], parts[:k]
         np.frexp(block, out=(m, e))
-        offset = None if offsets is None else offsets[start : start + _BLOCK]
+        first = _LANE_BINS[:k] if offsets is None else offsets[start : start + _BLOCK] + _OFFSET
         if weights is not None:
             m, e = _exact_products(m, e, weights[start : start + _BLOCK])
-            b, part = np.empty(len(m), dtype=np.intp), np.empty(len(m), dtype=np.complex128)
-            offset = None if offset is None else np.concatenate((offset, offset))
+            b, part = bins[: 2 * k], parts[: 2 * k]
+            first = np.concatenate((first, first))
         # A term is infinite or NaN exactly where its fraction is (frexp keeps both), and the
         # fractions, below 1, cannot overflow their sum: one contiguous sum checks them all.
         if not np.isfinite(m.sum()):
             return False
-        np.add(e, _OFFSET, out=b)
-        if span is not None and len(b):
-            span[0], span[1] = min(span[0], int(b.min())), max(span[1], int(b.max()))
-        if offset is not None:
-            b += offset
+        if span is not None and len(e):
+            span[0], span[1] = min(span[0], int(e.min()) + _OFFSET), max(span[1], int(e.max()) + _OFFSET)
+        np.add(e, first, out=b)
         m *= 2.0**_SPLIT
         np.trunc(m, out=part.real)
         np.subtract(m, part.real, out=part.imag)
         np.add.at(sums, b, part)
     return True
+
+
+def _work() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The thread's work arrays for a block: fractions, exponents, bins and parts (room for
+    a weighted block's two terms a row). Made once: a fresh array of this size is mapped
+    from the system and faulted in page by page at each use, which costs more than the
+    scatter itself."""
+    work = getattr(_scratch, "work", None)
+    if work is None:
+        work = _scratch.work = (
+            np.empty(_BLOCK),
+            np.empty(_BLOCK, dtype=np.intc),
+            np.empty(2 * _BLOCK, dtype=np.intp),
+            np.empty(2 * _BLOCK, dtype=np.complex128),
+        )
+    return work
 
 
 def _read(sums: np.ndarray, first: int = 0) -> list[int]:
@@ -189,6 +218,10 @@ class Accumulator:
             return False
         self.total += total
         return True
+
+    def add_exact(self, total: int) -> None:
+        """Add an exact sum (an integer multiple of ``2**-UNIT``) found elsewhere."""
+        self.total += total
 
     def add_scalar(self, x: float) -> None:
         """Add one finite number."""

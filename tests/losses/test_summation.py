@@ -147,3 +147,25 @@ def test_a_weighted_mean_of_ten_million_rows_is_exactly_rounded():
     value = lossctl.compute("mse", np.full(n, 0.1), np.full(n, 0.3), sample_weight=np.full(n, 0.1))
     # sum(w * term) / sum(w) with every weight equal is the term itself, exactly.
     assert value == term
+
+
+def test_a_failed_sum_leaves_nothing_behind_for_the_next():
+    """The bins are reused from one sum to the next: a sum that stops at a NaN in its second
+    block of terms, after the first block was scattered, must not leak into the next sum."""
+    rng = rng_for("failed sum")
+    values = extreme(rng, 70_000)
+    spoiled = values.copy()
+    spoiled[50_000] = math.nan
+    assert exact_sum(spoiled) is None
+    assert as_fraction(exact_sum(values)) == exact(values)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sorted_terms_with_long_runs_of_one_exponent(weighted):
+    """Sorted terms fall into each exponent's bin in long runs, which are dealt over several
+    sets of bins and added back: the sum stays exact (the bins of one exponent together hold
+    fewer terms than keep their sum below 2**53)."""
+    rng = rng_for("sorted runs", weighted)
+    values = np.sort(np.abs(rng.standard_normal(70_000)))
+    weights = rng.random(len(values)) if weighted else None
+    assert as_fraction(exact_sum(values, weights)) == exact(values, weights)
