@@ -17,6 +17,7 @@ INPUT_KEYS = (
     "v_weights",
     "x1",
     "x2",
+    "query",
     "lower",
     "upper",
     "std",

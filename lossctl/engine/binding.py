@@ -98,9 +98,10 @@ def _pair_columns(roles: dict, choice: ColumnChoice, columns: list[str], file: s
     return {role: list(match.columns) for role, match in pair_inputs(roles).items()}
 
 
-def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Binding:
+def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice, *, queries: bool = False) -> Binding:
     """The binding of ``columns`` for a loss ``layout``; an error naming the file when a role
-    cannot be filled, or is ambiguous."""
+    cannot be filled, or is ambiguous. ``queries``: the losses rank lists, which a single
+    column's layout holds as rows grouped by a query column."""
     roles = detect_roles(columns)
     binding = Binding()
     if layout == NONE:
@@ -185,6 +186,15 @@ def bind(file: str, columns: list[str], layout: str, choice: ColumnChoice) -> Bi
     weight = pick("weight", choice.weight, label="sample weight", flag="--weight")
     if weight:
         binding.columns["sample_weight"] = weight
+    if queries and layout == SCALAR:
+        query = pick("query", choice.query, label="query id", flag="--query")
+        if not query:
+            raise InputError(
+                "no query column: ranking lists are rows grouped by a query id, or a list per row",
+                file=file,
+                hint="name the query column with --query, or give lists as --y-true 'rel_*' --y-pred 'score_*'",
+            )
+        binding.columns["query"] = query
     if layout == SCALAR:  # the own weights of two samples
         for role, named in (("u_weights", choice.u_weights), ("v_weights", choice.v_weights)):
             cols = pick(role, named, label=f"{role} of a sample", flag=f"--{role.replace('_', '-')}")

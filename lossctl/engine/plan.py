@@ -36,7 +36,7 @@ from lossctl.errors import InputError, UsageError
 from lossctl.io import detect_roles, is_glob, is_key_name
 from lossctl.losses import resolve
 from lossctl.losses.multioutput import MultiOutputLoss
-from lossctl.losses.tasks import DISTRIBUTION, REGRESSION
+from lossctl.losses.tasks import DISTRIBUTION, RANKING, REGRESSION
 
 
 @dataclass
@@ -146,7 +146,8 @@ def plan(request: Request, source, losses: list) -> tuple[Plan, Chunks]:
     else:
         task = request.source.task
         layout = layout_of_task(task) if task is not None else layout_of_roles(roles)
-    binding = bind(source.name, source.columns, layout, request.source.columns)
+    queries = named_task == RANKING or any(RANKING in loss.tasks for loss in losses)
+    binding = bind(source.name, source.columns, layout, request.source.columns, queries=queries)
     binding.classes = _text_classes(request, source, binding, layout)
     if request.outputs.worst or request.outputs.per_sample is not None:
         on = request.source.on

@@ -41,6 +41,7 @@ class ColumnChoice(NamedTuple):
     x1: str | None = None  # a pair's first score, or its first embedding (a glob)
     x2: str | None = None
     forecast: tuple[tuple[str, str], ...] = ()  # (role, column or glob) pairs
+    query: str | None = None  # each row's query id: the rows of a query are one ranking list
 
 
 @dataclass(frozen=True)

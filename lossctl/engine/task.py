@@ -25,6 +25,7 @@ from lossctl.losses.tasks import (
     MULTICLASS,
     MULTILABEL,
     PAIR,
+    RANKING,
     REGRESSION,
     TRIPLET,
     VECTORS,
@@ -32,7 +33,7 @@ from lossctl.losses.tasks import (
 )
 
 SCORES = "scores"
-FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, MULTILABEL, PAIR, TRIPLET, CRITIC, FORECAST, VECTORS)
+FILE_TASKS = (REGRESSION, BINARY, SCORES, MULTICLASS, MULTILABEL, PAIR, TRIPLET, CRITIC, FORECAST, VECTORS, RANKING)
 """What ``--task`` may say a file holds (weights are a file of their own: --model-weights)."""
 
 SCALAR = "scalar"
@@ -93,12 +94,12 @@ _DEFAULTS = {
     WEIGHTS: (WEIGHTS,),
     FORECAST: (FORECAST,),
     VECTORS: (VECTORS,),
+    RANKING: (RANKING,),
 }
 _SCORE_LOSSES = ("hinge", "squared-hinge", "perceptron", "sparsemax", "wasserstein")
 _PROBABILITY_LOSSES = ("hinge", "squared-hinge", "perceptron", "sparsemax")
 _ON_REQUEST = {
     "distillation": "reads a teacher's logits as y_true",
-    "ranking-softmax": "reads relevance lists",
     "nll": "reads log-probabilities",
     "tweedie-deviance": "mse at its default power",
     "expectile": "half the mse at its default tau",
@@ -212,10 +213,12 @@ def pair_inputs(roles: Mapping[str, Any]) -> dict[str, Any]:
 
 def task_of_losses(losses: list) -> str | None:
     """The task the named losses imply where their layout does not: ``vectors`` (a class
-    matrix's layout) when every loss that reads samples compares vectors."""
+    matrix's layout) when every loss that reads samples compares vectors, ``ranking`` when
+    every one ranks lists."""
     sample_losses = [loss for loss in losses if reads_samples(loss)]
-    if sample_losses and all(set(loss.tasks) == {VECTORS} for loss in sample_losses):
-        return VECTORS
+    for task in (VECTORS, RANKING):
+        if sample_losses and all(set(loss.tasks) == {task} for loss in sample_losses):
+            return task
     return None
 
 
@@ -257,7 +260,7 @@ def layout_of_losses(losses: list, roles: Mapping[str, Any], y_pred_is_glob: boo
             layouts.add(PAIR_LAYOUT)
         elif tasks <= {MULTICLASS, MULTILABEL} or tasks == {VECTORS}:
             layouts.add(MATRIX)
-        elif tasks & {MULTICLASS, MULTILABEL}:  # binary or a matrix: a matrix when the columns say so
+        elif tasks & {MULTICLASS, MULTILABEL, RANKING}:  # a matrix when the columns say so
             layouts.add(MATRIX if "matrix" in roles or y_pred_is_glob else SCALAR)
         else:
             layouts.add(SCALAR)

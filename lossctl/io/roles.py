@@ -15,7 +15,7 @@ from lossctl.io.columns import matrix_order, unknown_column
 SCALAR_ROLES: dict[str, tuple[str, ...]] = {
     "y_true": (
         "y_true", "target", "label", "labels", "actual", "truth", "y", "true", "ground_truth",
-        "targets", "y_label", "true_label", "gt", "actuals", "observed",
+        "targets", "y_label", "true_label", "gt", "actuals", "observed", "relevance",
     ),
     "y_pred": (
         "y_pred", "pred", "prediction", "predictions", "predicted", "preds", "yhat", "y_hat",
@@ -24,6 +24,7 @@ SCALAR_ROLES: dict[str, tuple[str, ...]] = {
     ),
     "weight": ("weight", "sample_weight", "weights", "w"),
     "u_weights": ("u_weights", "u_weight"),
+    "query": ("query", "qid", "query_id"),
     "v_weights": ("v_weights", "v_weight"),
     "x1": ("x1", "input1", "score1"),
     "x2": ("x2", "input2", "score2"),

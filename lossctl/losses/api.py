@@ -31,7 +31,7 @@ AnyLoss = Loss | CombinedLoss
 ARRAY_KEYWORDS = (
     *("d_ap", "d_an", "anchor", "positive", "negative", "weights"),
     *("lower", "upper", "scale", "variance", "members", "quantiles", "u_weights", "v_weights"),
-    *("x1", "x2", "embedding1", "embedding2"),
+    *("x1", "x2", "embedding1", "embedding2", "query"),
 )
 
 __all__ = ["compute", "interval", "per_sample", "catalog", "resolve", "AnyLoss"]

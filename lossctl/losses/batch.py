@@ -20,7 +20,7 @@ from lossctl.losses.errors import InputDomainError
 SAMPLE_ROLES = (
     *("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative"),
     *("lower", "upper", "scale", "variance", "members", "quantiles", "u_weights", "v_weights"),
-    *("x1", "x2", "embedding1", "embedding2"),
+    *("x1", "x2", "embedding1", "embedding2", "query"),
 )
 ROLES = SAMPLE_ROLES + ("weights",)
 WEIGHT_ROLES = ("sample_weight", "u_weights", "v_weights")

@@ -129,6 +129,8 @@ def methods_of(state) -> str:
 
 
 def _why_not(state) -> str:
+    if hasattr(state, "why_no_interval"):
+        return state.why_no_interval
     if not resamplable(state):
         return "a loss of the whole samples (not a mean of rows)"
     return "a loss of no sampled rows (the model's weights are not a sample)"

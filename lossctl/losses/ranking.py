@@ -1,8 +1,10 @@
-"""Listwise ranking: each row one query's list of items, scores against graded relevance.
+"""Listwise ranking: a query's list of items, scores against graded relevance.
 
-A file holds one list per row: the items' scores in one group of columns (``--y-pred
-'score_*'``) and their relevance labels in another (``--y-true 'rel_*'``), the layout of
-optax's ``[..., list_size]`` arrays.
+Two layouts of the same lists. One list per row: the items' scores in one group of columns
+(``--y-pred 'score_*'``) and their relevance labels in another (``--y-true 'rel_*'``), the
+layout of optax's ``[..., list_size]`` arrays. Or one item per row, as learning-to-rank files
+(LETOR, MSLR) hold them: a query id column (``query``, ``qid`` or ``--query``), a relevance
+label and a score; the rows of a query make its list, wherever they are in the file.
 """
 
 from __future__ import annotations
@@ -10,9 +12,16 @@ from __future__ import annotations
 import numpy as np
 
 from lossctl.losses.batch import Batch, log_softmax
-from lossctl.losses.errors import InputDomainError
-from lossctl.losses.spec import LossSpec
-from lossctl.losses.tasks import MULTICLASS
+from lossctl.losses.errors import InputDomainError, LossError
+from lossctl.losses.reductions import SUM
+from lossctl.losses.spec import REDUCTION, LossSpec
+from lossctl.losses.state import MeanState, representable
+from lossctl.losses.summation import Accumulator, ratio
+from lossctl.losses.tasks import RANKING
+
+MAX_ROWS = 1 << 23
+"""Items held to group by query (four floats each: 256 MiB at most)."""
+_TOO_MANY = f"ranking-softmax groups the rows by query: at most {MAX_ROWS} rows"
 
 
 def ranking_softmax(batch: Batch) -> np.ndarray:
@@ -29,27 +38,132 @@ def ranking_softmax(batch: Batch) -> np.ndarray:
     return -np.einsum("ij,ij->i", relevance, log_softmax(scores))
 
 
+def _checked_relevance(relevance: np.ndarray) -> np.ndarray:
+    if (relevance < 0).any():
+        raise InputDomainError("relevance labels must be >= 0", role="y_true", index=int(np.argmax(relevance < 0)))
+    return relevance
+
+
+def query_lists_sum(query: np.ndarray, relevance: np.ndarray, scores: np.ndarray, w: np.ndarray | None):
+    """The exact sum over queries of ``-sum_i w_i r_i log softmax(s)_i`` (the items of a query
+    in the order of ``query``, then score, relevance and weight: a canonical order, so that
+    each list's log-sum-exp is the same float however the rows came), and the number of
+    queries."""
+    weights = np.ones(len(query)) if w is None else w
+    order = np.lexsort((weights, relevance, scores, query))
+    query, relevance, scores, weights = query[order], relevance[order], scores[order], weights[order]
+    starts = np.flatnonzero(np.r_[True, query[1:] != query[:-1]])
+    top = np.maximum.reduceat(scores, starts)
+    size = np.diff(np.r_[starts, len(query)])
+    shifted = scores - np.repeat(top, size)  # each list's largest score subtracted first
+    log_norm = np.log(np.add.reduceat(np.exp(shifted), starts))
+    terms = weights * relevance * (np.repeat(log_norm, size) - shifted)
+    total = Accumulator()
+    if not total.add(np.add.reduceat(terms, starts)):
+        raise LossError("the loss overflows float64")
+    return total, len(starts)
+
+
+class RankingState:
+    """ranking-softmax in either layout: the mean over rows of each row's list (a class
+    matrix's layout), or, with a query column, the rows held and grouped by query, each
+    query's list one term of the mean over queries (optax's ``weights``: a row's weight
+    multiplies its relevance)."""
+
+    why_no_interval = "lists grouped by a query column: an interval resamples rows, and a query's rows are one list"
+
+    def __init__(self, total: bool) -> None:
+        self.total = total  # reduction=sum: the sum over lists, not the mean
+        self.lists = MeanState(ranking_softmax, total=total)
+        self.items: list[tuple[np.ndarray, ...]] = []  # by query: (query, relevance, score, weight)
+        self.n = 0
+
+    def track(self, moments: bool = True, groups: bool = True) -> None:
+        self.lists.track(moments, groups)
+
+    def update(self, batch: Batch) -> None:
+        if not batch.has("query"):
+            self.lists.update(batch)
+            return
+        if self.n + len(batch) > MAX_ROWS:
+            raise InputDomainError(_TOO_MANY, role="query", index=MAX_ROWS - self.n)
+        relevance = _checked_relevance(batch.vector("y_true"))
+        w = batch.sample_weight
+        self.items.append(
+            (batch.vector("query"), relevance, batch.vector("y_pred"), np.ones(len(batch)) if w is None else w)
+        )
+        self.n += len(batch)
+
+    def merge(self, other: RankingState) -> RankingState:
+        if self.n + other.n > MAX_ROWS:
+            raise LossError(_TOO_MANY)
+        self.lists.merge(other.lists)
+        self.items += other.items
+        self.n += other.n
+        return self
+
+    def result(self) -> float:
+        if not self.items:
+            return self.lists.result()
+        if self.lists.n:
+            raise LossError("lists of two layouts: one list per row and rows grouped by query")
+        query, relevance, scores, w = (np.concatenate(column) for column in zip(*self.items, strict=True))
+        total, queries = query_lists_sum(query, relevance, scores, w)
+        if self.total:
+            return representable(total.value)
+        count = Accumulator()
+        count.add_scalar(float(queries))
+        return representable(ratio(total, count))
+
+    def sums(self) -> list[int]:
+        """The list layout's sums (an interval of the mean over rows); none for the lists of a
+        query column, which are no sample of rows."""
+        return [] if self.items else self.lists.sums()
+
+    def group_sums(self) -> np.ndarray:
+        return self.lists.group_sums()
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        return self.lists.statistic(sums)
+
+    def delta_interval(self, z: float) -> tuple[float, float, float]:
+        if self.items:
+            raise LossError(f"no interval for {self.why_no_interval}")
+        return self.lists.delta_interval(z)
+
+
+def _ranking_state(spec: LossSpec, params: dict) -> RankingState:
+    return RankingState(total=params["reduction"] == SUM)
+
+
 SPECS = (
     LossSpec(
         name="ranking-softmax",
         aliases=("listwise-softmax", "softmax-ranking"),
         family="ranking",
         summary="Listwise ranking: cross-entropy of the scores' softmax against graded relevance.",
-        formula="-sum_i r_i log(exp(s_i) / sum_j exp(s_j)), one list per row",
+        formula="-sum_i r_i log(exp(s_i) / sum_j exp(s_j)) per list (a row, or a query's rows), mean over lists",
         latex=r"\frac{1}{n}\sum_{q} -\sum_i r_{qi} \log\frac{e^{s_{qi}}}{\sum_j e^{s_{qj}}}",
         reference=(
             "Cao, Qin, Liu, Tsai & Li (2007), Learning to Rank: From Pairwise Approach to Listwise "
             "Approach, ICML; optax.losses.ranking_softmax_loss"
         ),
-        tasks=(MULTICLASS,),
+        tasks=(RANKING,),
         per_sample=ranking_softmax,
+        make_state=_ranking_state,
+        params=(REDUCTION,),
         conventions=(
             "Relevance labels as given, not normalized, and the mean over lists, as optax "
             "ranking_softmax_loss (and rax softmax_loss); ListNet's top-one form normalizes them to sum "
-            "to 1 first. Relevance labels in one group of columns (y_true), scores in another (y_pred): "
-            "--y-true 'rel_*' --y-pred 'score_*'; computed only when named."
+            "to 1 first. A list per row: relevance labels in one group of columns (y_true), scores in "
+            "another (y_pred): --y-true 'rel_*' --y-pred 'score_*', a sample weight weighs the row's list. "
+            "Or an item per row, grouped by a query column (query, qid, query_id or --query): the rows of "
+            "a query are its list wherever they are in the file, and a sample weight multiplies the item's "
+            "relevance (optax's weights); a list whose labels are all 0 counts as a loss of 0, as optax."
         ),
         peers="optax.losses.ranking_softmax_loss, rax.softmax_loss",
         properties="0 only in the limit of one relevant item scored infinitely above the rest; shift-invariant in s",
+        held=f"lists grouped by a query column are held until every row is read (at most {MAX_ROWS} rows); lists "
+        "one per row stream",
     ),
 )

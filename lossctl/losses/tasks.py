@@ -12,4 +12,8 @@ DISTRIBUTION = "distribution"  # two samples compared as distributions
 WEIGHTS = "weights"  # a model's parameters (regularization)
 FORECAST = "forecast"  # a real target and a forecast distribution: an interval, mean and std, an ensemble
 VECTORS = "vectors"  # a target vector and a predicted vector per row (two groups of columns)
-TASKS = (REGRESSION, BINARY, MULTICLASS, MULTILABEL, PAIR, TRIPLET, CRITIC, DISTRIBUTION, WEIGHTS, FORECAST, VECTORS)
+RANKING = "ranking"  # relevance labels and scores of items in lists: a list per row, or rows grouped by query
+TASKS = (
+    *(REGRESSION, BINARY, MULTICLASS, MULTILABEL, PAIR, TRIPLET, CRITIC, DISTRIBUTION, WEIGHTS, FORECAST),
+    *(VECTORS, RANKING),
+)

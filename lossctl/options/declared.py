@@ -61,6 +61,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("v_weights", "Column of the weights of the y_pred sample (distances between distributions).", SOURCE),
     Option("x1", "A pair's first score column, or first embedding (a glob such as 'a_*').", SOURCE),
     Option("x2", "A pair's second score column, or second embedding (a glob such as 'b_*').", SOURCE),
+    Option("query", "Column of each row's query id: the rows of a query are one list (ranking-softmax).", SOURCE),
     Option("lower", "Column of a prediction interval's lower ends (interval-score, coverage).", SOURCE),
     Option("upper", "Column of a prediction interval's upper ends (interval-score, coverage).", SOURCE),
     Option("std", "Column of a Gaussian forecast's standard deviations (crps-gaussian).", SOURCE),

@@ -59,6 +59,7 @@ def build_request(
             get("x1"),
             get("x2"),
             tuple((role, get(key)) for role, key in FORECAST_OPTIONS.items() if get(key) is not None),
+            get("query"),
         ),
         group_by=get("group_by"),
         model_weights=get("model_weights"),

@@ -71,7 +71,6 @@ BY_TASK = {
         "hamming",
         "sparsemax",
         "distillation",
-        "ranking-softmax",
         "jensen-shannon",
         "d2:brier",
         "d2:cross-entropy",
@@ -92,6 +91,7 @@ BY_TASK = {
     "distribution": {"wasserstein-distance", "energy-distance"},
     "weights": {"l1", "l2", "elastic-net"},
     "vectors": {"cosine-similarity", "ntxent"},
+    "ranking": {"ranking-softmax"},
     "forecast": {"interval-score", "coverage", "crps-gaussian", "crps-ensemble", "gaussian-nll", "quantile-set"},
 }
 # README: aliases and parameters named in the table and the text.
