@@ -35,6 +35,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from lossctl import __version__
+from lossctl.output.columns import Formatter, column_format, count
 from lossctl.output.document import SCHEMA, input_json, interval_json
 from lossctl.output.grid import Grid
 from lossctl.output.numbers import format_value
@@ -135,8 +136,13 @@ def _finite(value: Any) -> Any:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
-def _bounds(ci: Interval | None, precision: int) -> str:
-    return "-" if ci is None else f"[{format_value(ci.low, precision)}, {format_value(ci.high, precision)}]"
+def _bounds(ci: Interval | None, show: Formatter) -> str:
+    return "-" if ci is None else f"[{show(ci.low)}, {show(ci.high)}]"
+
+
+def _changes(diffs: list[float], cis: list[Interval | None], precision: int) -> Formatter:
+    """How changes and their intervals show: alike (``output.columns``)."""
+    return column_format([*diffs, *(x for ci in cis if ci is not None for x in (ci.low, ci.high))], precision)
 
 
 def _p(p_value: float | None) -> str:
@@ -171,18 +177,21 @@ def diff_grids(d: Diff, precision: int) -> list[Grid]:
 def changes_grid(d: Diff, precision: int) -> Grid:
     """A row per loss: A's value, B's, ``b - a``, its interval, p-value and verdict."""
     lines = loss_lines(d)
-    rows = [
-        [
-            line["spec"],
-            format_value(line["a"], precision),
-            format_value(line["b"], precision),
-            format_value(line["diff"], precision),
-            _bounds(line["ci"], precision),
-            _p(line["p_value"]),
-            line["verdict"] or "-",
-        ]
-        for line in lines
-    ]
+    rows = []
+    for line in lines:  # a loss's values shown alike, and its change with its interval
+        values = column_format([line["a"], line["b"]], precision)
+        change = _changes([line["diff"]], [line["ci"]], precision)
+        rows.append(
+            [
+                line["spec"],
+                values(line["a"]),
+                values(line["b"]),
+                change(line["diff"]),
+                _bounds(line["ci"], change),
+                _p(line["p_value"]),
+                line["verdict"] or "-",
+            ]
+        )
     level = next((line["ci"] for line in lines if line["ci"] is not None), None)
     caption = _paired_by(d)
     if level is not None:
@@ -207,11 +216,13 @@ def _style(verdict: str) -> str:
 def _rows_grid(d: Diff, precision: int) -> Grid:
     keyed = d.key is not None
     headers = ["row", *([d.key] if keyed else []), "label", "pred a", "pred b", "loss a", "loss b", "change"]
+    losses = column_format([x for r in d.rows for x in (r.loss_a, r.loss_b)], precision)
+    changes = column_format([r.change for r in d.rows], precision)
     rows = []
     for r in d.rows:
-        cells = [str(r.row + 1), *([_shown(r.key, precision)] if keyed else []), _shown(r.label, precision)]
-        cells += [_shown(v, precision) for v in (r.prediction_a, r.prediction_b, r.loss_a, r.loss_b, r.change)]
-        rows.append(cells)
+        cells = [count(r.row + 1), *([_shown(r.key, precision)] if keyed else []), _shown(r.label, precision)]
+        cells += [_shown(v, precision) for v in (r.prediction_a, r.prediction_b)]
+        rows.append([*cells, losses(r.loss_a), losses(r.loss_b), changes(r.change)])
     return Grid(
         title=f"the {len(rows)} rows whose {d.loss} changed most"
         if len(rows) > 1
@@ -227,14 +238,16 @@ def _rows_grid(d: Diff, precision: int) -> Grid:
 def slices_grid(d: Diff, precision: int) -> Grid:
     """A row per slice of the first loss: both values, ``b - a``, its interval, p-value and
     verdict (``!`` where the slice disagrees), the disagreement said in the caption."""
+    values = column_format([x for s in d.slices for x in (s.a, s.b)], precision)
+    change = _changes([s.diff for s in d.slices], [s.ci for s in d.slices], precision)
     rows = [
         [
             _shown(s.group, precision),
-            str(s.n),
-            format_value(s.a, precision),
-            format_value(s.b, precision),
-            format_value(s.diff, precision),
-            _bounds(s.ci, precision),
+            count(s.n),
+            values(s.a),
+            values(s.b),
+            change(s.diff),
+            _bounds(s.ci, change),
             _p(s.p_value),
             s.verdict + (" !" if s.disagrees else ""),
         ]

@@ -3,10 +3,11 @@
 lines for stderr. JUnit XML and the JSON document render the same outcomes.
 
 Messages show numbers in full (``repr``: the shortest text that reads back as the same float),
-as they are compared. The table shows each row's numbers with as many significant digits as
-tell them apart, six at least: ``17.4558 | 93.4191 | -81.3%``, but ``1.3333333333333335 |
-<= 1.3333333333333333`` for a gate that fails by one unit in the last place, never ``1.33333 >
-1.33333``. The verdict is coloured on a terminal.
+as they are compared. The table shows each row's value, baseline and limit alike
+(``output.columns``: one number of decimals, six significant digits for the largest, more
+where two of them would print alike): ``17.4558 | 93.4191 | -81.3%``, but
+``1.3333333333333335 | <= 1.3333333333333333`` for a gate that fails by one unit in the last
+place, never ``1.33333 > 1.33333``. The verdict is coloured on a terminal.
 The JSON document (``--format json``) is ``output.document``'s, with the checks.
 """
 
@@ -15,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lossctl.output.columns import Formatter, column_format
 from lossctl.output.grid import Grid
-from lossctl.output.numbers import format_value
 from lossctl.output.render import markdown as grid_markdown
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ TITLE = "lossctl check"
 FAIL, WARN, PASS = "fail", "warn", "pass"
 """The verdicts: a check that holds passes; one that does not gets its severity."""
 STYLES = {PASS: "green", FAIL: "bold red", WARN: "yellow"}
-MIN_DIGITS, MAX_DIGITS = 6, 17
+PRECISION = 6  # significant digits of the largest number of a row
 
 
 @dataclass(frozen=True)
@@ -61,20 +62,11 @@ def summary(outcomes: list[Outcome]) -> str:
     return f"{len(outcomes)} {noun}: {count[PASS]} passed, {count[FAIL]} failed, {count[WARN]} warned"
 
 
-def digits(numbers: list[float]) -> int:
-    """The fewest significant digits, six at least, at which the different ``numbers`` show
-    differently (17 tell any two floats apart)."""
-    for d in range(MIN_DIGITS, MAX_DIGITS):
-        if len({format_value(x, d) for x in numbers}) == len(set(numbers)):
-            return d
-    return MAX_DIGITS
-
-
-def _limit(outcome: Outcome, d: int) -> str:
+def _limit(outcome: Outcome, show: Formatter) -> str:
     if outcome.p_value is not None:  # a significance test: the change's interval, p
         low, high = outcome.interval
         return f"[{low:.3g}, {high:.3g}], p = {outcome.p_value:.3g} (fails below {outcome.check.significance:g})"
-    return f"{outcome.op} {format_value(outcome.limit, d)}"
+    return f"{outcome.op} {show(outcome.limit)}"
 
 
 def _change(outcome: Outcome) -> str:
@@ -91,10 +83,9 @@ def grid(outcomes: list[Outcome], *, caption: bool = True) -> Grid:
     against = any(o.baseline is not None for o in outcomes)
     rows, styles = [], {}
     for r, o in enumerate(outcomes):
-        d = digits([o.value, o.limit, *([o.baseline] if o.baseline is not None else [])])
-        shown = format_value(o.baseline, d) if o.baseline is not None else ""
-        middle = [shown, _change(o)] if against else []
-        rows.append([o.check.name, o.input, format_value(o.value, d), *middle, _limit(o, d), o.verdict.upper()])
+        show = column_format([o.value, o.limit, o.baseline], PRECISION)
+        middle = [show(o.baseline), _change(o)] if against else []
+        rows.append([o.check.name, o.input, show(o.value), *middle, _limit(o, show), o.verdict.upper()])
         styles[(r, len(rows[-1]) - 1)] = STYLES[o.verdict]
     return Grid(
         title=TITLE,

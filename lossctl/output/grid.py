@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lossctl.errors import printable
-from lossctl.output.numbers import format_value, shown_input
+from lossctl.output.columns import Formatter, column_format, count
+from lossctl.output.numbers import shown_input
 
 if TYPE_CHECKING:
     from lossctl.engine.comparison import Comparison, Skill
@@ -74,13 +75,15 @@ def _single(evaluation: Evaluation, precision: int) -> Grid:
         groups = list(dict.fromkeys(r.group for r in grouped))
         cell = {(r.group, r.label): r for r in grouped}
         overall = {r.label: r for r in results if r.group is None}
+        table = [[cell.get((g, lab)) if g is not None else overall.get(lab) for lab in labels] for g in [*groups, None]]
+        shown = [_column([row[c] for row in table], precision) for c in range(len(labels))]
         values, rows = [], []
-        for g in [*groups, None]:
-            row_results = [cell.get((g, lab)) if g is not None else overall.get(lab) for lab in labels]
+        for g, row_results in zip([*groups, None], table, strict=True):
             values.append([r.value if r else None for r in row_results])
             n = max((r.n for r in row_results if r), default=0)
             name = "(all)" if g is None else str(g)
-            rows.append([name, str(n), *[_cell(r, precision) if r else "" for r in row_results]])
+            cells = [_cell(r, show) if r else "" for r, show in zip(row_results, shown, strict=True)]
+            rows.append([name, count(n), *cells])
         return Grid(
             title=f"{evaluation.input} by {evaluation.group_by}",
             headers=[evaluation.group_by, "n", *labels],
@@ -90,14 +93,17 @@ def _single(evaluation: Evaluation, precision: int) -> Grid:
             caption=evaluation.describe(),
         )
     lines = [line for r in results for line in _lines(r)]
-    rows = [[label, format_value(value, precision), str(r.n)] for label, value, r in lines]
+    # A row per loss: each value (and its interval) shown on its own, different losses being no
+    # column of comparable numbers.
+    shown = [column_format([value, *(_ends([r]) if value is r.value else [])], precision) for _, value, r in lines]
+    rows = [[label, show(value), count(r.n)] for (label, value, r), show in zip(lines, shown, strict=True)]
     headers, numeric = ["loss", "value", "n"], [False, True, True]
     levels = {r.ci.level for r in results if r.ci is not None}
     if levels:  # one level per run
         headers.append(f"{max(levels) * 100:g}% interval")
         numeric.append(True)
-        for row, (_, value, r) in zip(rows, lines, strict=True):
-            row.append(_interval(r, precision) if value is r.value else "")
+        for row, (_, value, r), show in zip(rows, lines, shown, strict=True):
+            row.append(_interval(r, show) if value is r.value else "")
     return Grid(title=evaluation.input, headers=headers, rows=rows, numeric=numeric, caption=evaluation.describe())
 
 
@@ -117,31 +123,43 @@ def _higher(results: list[LossResult], labels: list[str]) -> list[bool | None]:
     return [by_label[label] for label in labels]
 
 
-def _interval(result: LossResult, precision: int) -> str:
-    """``[low, high]`` of a result's interval, or ``-`` without one."""
-    return "-" if result.ci is None else _bounds(result.ci, precision)
+def _column(results: list[LossResult | None], precision: int) -> Formatter:
+    """How a column of results shows its numbers: their values and their intervals' ends,
+    with the same decimals."""
+    present = [r for r in results if r is not None]
+    return column_format([r.value for r in present] + _ends(present), precision)
 
 
-def _bounds(ci: Interval, precision: int) -> str:
-    return f"[{format_value(ci.low, precision)}, {format_value(ci.high, precision)}]"
+def _ends(results: list[LossResult]) -> list[float]:
+    return [x for r in results if r.ci is not None for x in (r.ci.low, r.ci.high)]
 
 
-def _cell(result: LossResult, precision: int) -> str:
+def _interval(result: LossResult, show: Formatter) -> str:
+    """``[low, high]`` of a result's interval (shown as its value is), or ``-`` without one."""
+    return "-" if result.ci is None else _bounds(result.ci, show)
+
+
+def _bounds(ci: Interval, show: Formatter) -> str:
+    return f"[{show(ci.low)}, {show(ci.high)}]"
+
+
+def _cell(result: LossResult, show: Formatter) -> str:
     """A value, followed by its interval when it has one."""
-    text = format_value(result.value, precision)
-    return text if result.ci is None else f"{text} {_interval(result, precision)}"
+    text = show(result.value)
+    return text if result.ci is None else f"{text} {_interval(result, show)}"
 
 
 def _models(evaluations: list[Evaluation], precision: int, significant: dict[str, bool] | None) -> Grid:
     labels = list(dict.fromkeys(r.label for e in evaluations for r in e.results if r.group is None))
+    table = [{r.label: r for r in e.results if r.group is None} for e in evaluations]
+    shown = {lab: _column([by_label.get(lab) for by_label in table], precision) for lab in labels}
     values = []
     rows = []
-    for e in evaluations:
-        by_label = {r.label: r for r in e.results if r.group is None}
-        row_values = [by_label[lab].value if lab in by_label else None for lab in labels]
-        values.append(row_values)
+    for e, by_label in zip(evaluations, table, strict=True):
+        values.append([by_label[lab].value if lab in by_label else None for lab in labels])
         n = max((r.n for r in by_label.values()), default=0)
-        rows.append([e.input, str(n), *[_cell(by_label[lab], precision) if lab in by_label else "" for lab in labels]])
+        cells = [_cell(by_label[lab], shown[lab]) if lab in by_label else "" for lab in labels]
+        rows.append([e.input, count(n), *cells])
     # Only models scored on the same labels are ranked: the same task, and as many rows.
     peers = [(e.task, e.rows) for e in evaluations]
     higher = _higher([r for e in evaluations for r in e.results], labels)
@@ -171,12 +189,14 @@ def comparisons_grid(comparisons: list[Comparison], precision: int) -> Grid:
     labels = list(dict.fromkeys(c.loss for c in comparisons))
     models = list(dict.fromkeys(c.model for c in comparisons))
     cell = {(c.model, c.loss): c for c in comparisons}
+    shown = {lab: column_format([c.diff for c in comparisons if c.loss == lab], precision) for lab in labels}
     rows = []
     for model in models:
         row = [model]
         for label in labels:
             c = cell.get((model, label))
-            row.append("" if c is None else f"{format_value(c.diff, precision)} {_bounds(c.ci, precision)} {c.verdict}")
+            show = shown[label]
+            row.append("" if c is None else f"{show(c.diff)} {_bounds(c.ci, show)} {c.verdict}")
         rows.append(row)
     first = comparisons[0]
     return Grid(
@@ -196,9 +216,8 @@ def skills_grid(skills: list[Skill], precision: int) -> Grid:
     labels = list(dict.fromkeys(s.loss for s in skills))
     models = list(dict.fromkeys(s.model for s in skills))
     value = {(s.model, s.loss): s.value for s in skills}
-    rows = [
-        [m, *(format_value(value[m, lab], precision) if (m, lab) in value else "" for lab in labels)] for m in models
-    ]
+    shown = {lab: column_format([s.value for s in skills if s.loss == lab], precision) for lab in labels}
+    rows = [[m, *(shown[lab](value[m, lab]) if (m, lab) in value else "" for lab in labels)] for m in models]
     return Grid(
         title=f"skill against {skills[0].reference}: 1 - loss / its loss",
         headers=["model", *labels],
@@ -217,8 +236,9 @@ def worst_grid(evaluation: Evaluation, precision: int) -> list[Grid]:
             continue
         contexts = r.worst_context or [{} for _ in r.worst]
         names = [name for name in contexts[0] if name != r.label]
+        show = column_format([value for _, value in r.worst], precision)
         rows = [
-            [str(row + 1), *(shown_input(context[name], precision) for name in names), format_value(value, precision)]
+            [count(row + 1), *(shown_input(context[name], precision) for name in names), show(value)]
             for (row, value), context in zip(r.worst, contexts, strict=True)
         ]
         kinds = [all(isinstance(c[name], int | float) for c in contexts) for name in names]

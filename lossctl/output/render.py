@@ -15,8 +15,8 @@ FORMATS = ("table", "json", "csv", "markdown")
 
 
 def rich_table(grid: Grid, *, colour: bool):
-    """A ``rich.table.Table``; the best value of each compared column in bold green, or
-    followed by ``*`` where there is no colour to show it."""
+    """A ``rich.table.Table``; the best value of each compared column followed by ``*`` (which
+    a copy and paste keeps), and in bold green on a terminal."""
     from rich.cells import cell_len
     from rich.markup import escape
     from rich.table import Table
@@ -24,7 +24,7 @@ def rich_table(grid: Grid, *, colour: bool):
     table = Table(title=escape(grid.title))
     for c, (header, numeric) in enumerate(zip(grid.headers, grid.numeric, strict=True)):
         whole = numeric or c in grid.keys  # numbers and the names a user types next are never cut
-        marked = [f"{row[c]} *" if (r, c) in grid.best and not colour else row[c] for r, row in enumerate(grid.rows)]
+        marked = [f"{row[c]} *" if (r, c) in grid.best else row[c] for r, row in enumerate(grid.rows)]
         width = max(map(cell_len, [header, *marked])) if whole else None
         table.add_column(
             escape(header), justify="right" if numeric else "left", no_wrap=whole, min_width=width, overflow="fold"
@@ -33,7 +33,7 @@ def rich_table(grid: Grid, *, colour: bool):
         cells = [escape(cell) for cell in row]
         for c in range(len(cells)):
             if (r, c) in grid.best:
-                cells[c] = f"[bold green]{cells[c]}[/]" if colour else f"{cells[c]} *"
+                cells[c] = f"[bold green]{cells[c]} *[/]" if colour else f"{cells[c]} *"
             elif (r, c) in grid.styles and colour:
                 cells[c] = f"[{grid.styles[(r, c)]}]{cells[c]}[/]"
         table.add_row(*cells)

@@ -27,6 +27,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from lossctl import __version__
+from lossctl.output.columns import column_format
 from lossctl.output.document import SCHEMA, input_json
 from lossctl.output.grid import Grid
 from lossctl.output.numbers import format_value
@@ -41,9 +42,11 @@ def sweep_grid(result: SweepResult, precision: int) -> Grid:
     it), unless the result is best at no end (coverage)."""
     several = len(result.models) > 1 and result.higher_is_better is not None
     rows = []
+    points = column_format(result.x.tolist(), precision)
+    values = column_format(result.values.ravel().tolist(), precision)  # one loss: its values alike
     for k, x in enumerate(result.x):
         column = result.values[:, k]
-        row = [format_value(float(x), precision), *(format_value(float(v), precision) for v in column)]
+        row = [points(float(x)), *(values(float(v)) for v in column)]
         if several:
             numbers = [float(v) for v in column if not math.isnan(v)]
             top = (max if result.higher_is_better else min)(numbers, default=None)

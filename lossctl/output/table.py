@@ -12,7 +12,8 @@ from lossctl.output.render import markdown, rich_table
 
 
 def render_tables(grids: list) -> str:
-    """The grids as rich tables; colour only on a terminal (rich honours NO_COLOR)."""
+    """The grids as rich tables; colour only on a terminal (rich honours NO_COLOR), the best
+    values starred with or without it."""
     from rich.console import Console
 
     terminal = sys.stdout.isatty()
@@ -20,7 +21,7 @@ def render_tables(grids: list) -> str:
     width = output_width(shutil.get_terminal_size((0, 0)).columns if terminal else None)
     console = Console(file=buffer, force_terminal=terminal, width=width, soft_wrap=True)
     colour = terminal and not console.no_color
-    marker = "" if colour else " *"
+    marker = " *"  # beside the colour too: it survives a copy and paste
     for grid in grids:
         shown = fitting(grid, width, marker)
         if shown is not None:
@@ -29,9 +30,9 @@ def render_tables(grids: list) -> str:
             console.print(grid.title, style="italic", markup=False, highlight=False, soft_wrap=False)
             for line in records(grid, marker, width):
                 console.print(line, markup=False, highlight=False, soft_wrap=False, overflow="fold")
-        if grid.best and not colour:
+        if grid.best:
             console.print(
-                "* best value of its column (the lowest loss, the highest score)",
+                "* best value of each loss (the lowest loss, the highest score)",
                 style="dim",
                 markup=False,
                 highlight=False,

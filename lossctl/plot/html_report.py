@@ -112,7 +112,7 @@ def comparison_table(evaluations: list[Evaluation], precision: int, same: dict[s
         rows.append(row)
     html = page.table(grid.headers, rows, numeric=grid.numeric, caption=grid.title, table_id="comparison-table")
     if grid.best:
-        html += '<p class="note">In bold green: the best value of its column (the lowest loss, the highest score).</p>'
+        html += '<p class="note">In bold green: the best value of each loss (the lowest loss, the highest score).</p>'
     return html
 
 

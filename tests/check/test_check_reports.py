@@ -63,10 +63,11 @@ def test_markdown(repo, invoke):
         "\n"
         "| check | input | value | limit | verdict |\n"
         "|---|---|---:|---|---|\n"
-        # Six significant digits tell each value from its limit (4/3 and 1.5, 2/3 and 0.5, 2/3 and 0.6).
-        "| mse max 1.5 | preds.csv | 1.33333 | <= 1.5 | PASS |\n"
-        "| mae max 0.5 | preds.csv | 0.666667 | <= 0.5 | FAIL |\n"
-        "| mae max 0.6 | preds.csv | 0.666667 | <= 0.6 | WARN |\n"
+        # Six significant digits tell each value from its limit (4/3 and 1.5, 2/3 and 0.5, 2/3 and 0.6);
+        # a row's numbers share the decimals its most precise one needs (1.33333: five, 0.666667: six).
+        "| mse max 1.5 | preds.csv | 1.33333 | <= 1.50000 | PASS |\n"
+        "| mae max 0.5 | preds.csv | 0.666667 | <= 0.500000 | FAIL |\n"
+        "| mae max 0.6 | preds.csv | 0.666667 | <= 0.600000 | WARN |\n"
         "\n"
         "3 checks: 1 passed, 1 failed, 1 warned\n"
     )
@@ -152,9 +153,10 @@ def test_no_summary_leaves_the_step_summary_alone(repo, invoke, monkeypatch):
 
 def test_the_table_shows_enough_digits_to_tell_value_from_limit(repo, invoke):
     # mse(preds.csv) = 4/3 = 1.3333333333333333; the float just below it, 1.333333333333333,
-    # fails: 16 digits tell them apart (1.333333333333333 and 1.3333333333333333 agree to 15).
+    # fails: 16 decimals tell them apart (1.333333333333333 and 1.3333333333333333 agree to 15),
+    # and the limit, 1.33333333333333303727..., shows as many.
     rows = invoke("check", "preds.csv", "--loss", "mse", "--max", "1.333333333333333", "--format", "markdown").stdout
-    assert "| 1.3333333333333333 | <= 1.333333333333333 | FAIL |" in rows
+    assert "| 1.3333333333333333 | <= 1.3333333333333330 | FAIL |" in rows
 
 
 def test_a_baseline_table_shows_the_baseline_and_the_change(repo, invoke):
@@ -162,7 +164,7 @@ def test_a_baseline_table_shows_the_baseline_and_the_change(repo, invoke):
     assert invoke("compute", "-l", "mse", "better.csv", "--format", "json", "-o", "base.json").exit_code == 0
     markdown = invoke("check", "preds.csv", "-l", "mse", "--baseline", "base.json", "--format", "markdown").stdout
     assert "| check | input | value | baseline | change | limit | verdict |" in markdown
-    assert "| 1.33333 | 0.333333 | +300.00% | <= 0.333333 | FAIL |" in markdown
+    assert "| 1.333333 | 0.333333 | +300.00% | <= 0.333333 | FAIL |" in markdown  # 0.333333: six decimals
 
 
 def test_an_input_error_still_writes_the_junit_report_and_the_step_summary(repo, invoke, monkeypatch):

@@ -108,9 +108,9 @@ def test_models_against_one_labels_file(run, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == "models compared"
     rows = [line for line in lines if line.startswith("│")]
-    assert rows == [
-        "│ ma.csv + lab.csv │ 4 │      4 │ 1 * │",
-        "│ mb.csv + lab.csv │ 4 │ 2.25 * │ 1.5 │",
+    assert rows == [  # a column's values with the decimals its most precise one needs
+        "│ ma.csv + lab.csv │ 4 │   4.00 │ 1.0 * │",
+        "│ mb.csv + lab.csv │ 4 │ 2.25 * │   1.5 │",
     ]
     doc = document(run("compare", "--labels", "lab.csv", "-l", "mse", "ma.csv", "mb.csv", "--format", "json"))
     assert [(r["input"], r["value"]) for r in doc["results"]] == [("ma.csv + lab.csv", 4.0), ("mb.csv + lab.csv", 2.25)]
@@ -167,7 +167,7 @@ def test_only_models_scored_on_the_same_labels_are_ranked(run, tmp_path):
     write(tmp_path / "d.csv", "y_true,y_pred\n0,0.3\n1,0.7\n1,0.7\n0,0.3\n")
     out = ok(run("compare", "-l", "mse", "a.csv", "b.csv", "c.csv", "d.csv", "--format", "markdown")).stdout
     rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ") and ".csv" in line}
-    assert "**1**" in rows["a.csv"]
+    assert "**1.00**" in rows["a.csv"]  # the column's 0.25 and 0.09 need two decimals
     assert not any("**" in rows[name] for name in ("b.csv", "c.csv", "d.csv"))
     assert "only inputs of the same task and number of rows are ranked against each other" in out
 

@@ -312,12 +312,12 @@ def test_worst_table_is_exact_with_one_based_rows(run, worst_csv):
         "worst.csv: 4 rows, task regression\n"
         "y_true=y_true, y_pred=y_pred\n"
         "worst 2 rows of worst.csv: mse\n"
-        "┏━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━┓\n"
-        "┃ row ┃ y_true ┃ y_pred ┃  mse ┃\n"
-        "┡━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━┩\n"
-        "│   4 │      4 │      8 │   16 │\n"
-        "│   2 │      2 │    2.5 │ 0.25 │\n"
-        "└─────┴────────┴────────┴──────┘\n"
+        "┏━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┓\n"
+        "┃ row ┃ y_true ┃ y_pred ┃   mse ┃\n"
+        "┡━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━┩\n"
+        "│   4 │      4 │      8 │ 16.00 │\n"  # the column's 0.25 needs two decimals
+        "│   2 │      2 │    2.5 │  0.25 │\n"
+        "└─────┴────────┴────────┴───────┘\n"
     )
 
 
@@ -382,7 +382,7 @@ def test_group_by_table_is_exact(run, groups):
         "│ b      │ 2 │   8 │\n"
         "│ (all)  │ 4 │   4 │\n"
         "└────────┴───┴─────┘\n"
-        "* best value of its column (the lowest loss, the highest score)\n"
+        "* best value of each loss (the lowest loss, the highest score)\n"
         "g.csv: 4 rows, task regression\n"
         "y_true=y_true, y_pred=y_pred\n"
     )

@@ -112,16 +112,17 @@ def test_compare_one_file_values_at_full_precision(run, files):
 
 def test_compare_models_table_is_exact_and_marks_the_best_of_each_column(run, files):
     result = ok(run("compare", "-l", "mse", "-l", "mae", "-l", "huber", "r.csv", "b.csv"))
-    # mse: 4 vs 2.25 -> b.csv; mae: 1 vs 1.5 -> r.csv; huber: 0.875 vs 1 -> r.csv (module docstring)
+    # mse: 4 vs 2.25 -> b.csv; mae: 1 vs 1.5 -> r.csv; huber: 0.875 vs 1 -> r.csv (module docstring);
+    # each column with the decimals its most precise value needs: 4.00, 1.0, 1.000
     assert result.stdout == (
         "models compared\n"
-        "┏━━━━━━━┳━━━┳━━━━━━━━┳━━━━━┳━━━━━━━━━┓\n"
-        "┃ input ┃ n ┃    mse ┃ mae ┃   huber ┃\n"
-        "┡━━━━━━━╇━━━╇━━━━━━━━╇━━━━━╇━━━━━━━━━┩\n"
-        "│ r.csv │ 4 │      4 │ 1 * │ 0.875 * │\n"
-        "│ b.csv │ 4 │ 2.25 * │ 1.5 │       1 │\n"
-        "└───────┴───┴────────┴─────┴─────────┘\n"
-        "* best value of its column (the lowest loss, the highest score)\n"
+        "┏━━━━━━━┳━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━━━┓\n"
+        "┃ input ┃ n ┃    mse ┃   mae ┃   huber ┃\n"
+        "┡━━━━━━━╇━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━━━┩\n"
+        "│ r.csv │ 4 │   4.00 │ 1.0 * │ 0.875 * │\n"
+        "│ b.csv │ 4 │ 2.25 * │   1.5 │   1.000 │\n"
+        "└───────┴───┴────────┴───────┴─────────┘\n"
+        "* best value of each loss (the lowest loss, the highest score)\n"
         "r.csv: 4 rows, task regression\n"
         "y_true=y_true, y_pred=y_pred\n"
         "b.csv: 4 rows, task regression\n"
@@ -138,8 +139,8 @@ def test_compare_models_markdown_is_exact(run, files):
         "\n"
         "| input | n | mse | mae | huber |\n"
         "|---|---:|---:|---:|---:|\n"
-        "| r.csv | 4 | 4 | **1** | **0.875** |\n"
-        "| b.csv | 4 | **2.25** | 1.5 | 1 |\n"
+        "| r.csv | 4 | 4.00 | **1.0** | **0.875** |\n"
+        "| b.csv | 4 | **2.25** | 1.5 | 1.000 |\n"
         "\n"
         "r.csv: 4 rows, task regression; y_true=y_true, y_pred=y_pred; "
         "b.csv: 4 rows, task regression; y_true=y_true, y_pred=y_pred\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from lossctl.output.columns import column_format
 from lossctl.output.fit import narrowest, turned
 from lossctl.output.grid import Grid
-from lossctl.output.numbers import format_value
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
@@ -27,8 +27,9 @@ def test_compare_of_every_regression_loss_fits(invoke, columns):
     out = _shown(invoke, columns, "compare", *files)
     assert "…" not in out
     assert max(map(len, out.splitlines())) <= columns
-    for r in results:
-        assert r["spec"] in out and format_value(r["value"], 6) in out
+    for r in results:  # each loss's values shown alike across the models (output.columns)
+        show = column_format([other["value"] for other in results if other["spec"] == r["spec"]])
+        assert r["spec"] in out and show(r["value"]) in out
     if columns == 80:  # two models and twenty losses: turned, a column per model
         header = next(line for line in out.splitlines() if "model_a.csv" in line)
         assert "model_b.csv" in header

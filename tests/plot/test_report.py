@@ -12,7 +12,7 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from lossctl.output.numbers import format_value
+from lossctl.output.columns import column_format
 
 from ._support import SAMPLE_DATA, failed, ok, png_size
 
@@ -79,7 +79,11 @@ def assert_table_matches_compare(html: str, document: dict, precision: int = 6) 
     for result in document["results"]:
         cell = cells[(result["input"], result["spec"], None if "group" not in result else str(result["group"]))]
         assert math.isclose(float(cell["data-value"]), result["value"], rel_tol=1e-12, abs_tol=0.0), (cell, result)
-        assert cell["text"] == format_value(result["value"], precision)
+        # a loss's values shown alike across the inputs or slices of its column (output.columns)
+        show = column_format(
+            [other["value"] for other in document["results"] if other["spec"] == result["spec"]], precision
+        )
+        assert cell["text"] == show(result["value"])
 
 
 def assert_self_contained(html: str) -> None:
