@@ -17,6 +17,8 @@ terms gives, bit for bit: the profile changes the cost, never the value.
 
 from __future__ import annotations
 
+import struct
+import threading
 from itertools import accumulate
 
 import numpy as np
@@ -27,7 +29,11 @@ from lossctl.losses.summation import GroupedAccumulator, exact_sum
 DIRECT = 1
 """Deltas a batch sums row by row before it builds a profile: one loss at one delta (compute,
 compare) never pays for a profile, which costs about three direct sums (a radix sort, the
-quadratic terms and their sums by block) and repays them from the fourth delta on."""
+quadratic terms and their sums by block) and repays them from the fourth delta on. A batch
+after one that was asked for more builds it at once (a sweep asks every batch alike); which
+batch builds one changes the cost only."""
+
+_last = threading.local()  # how many deltas the last batch of this thread was asked for
 BLOCK_ROWS = 2048  # rows (in the order of the keys) per exact sum of quadratic terms kept
 _KEY_SHIFT = np.uint64(47)  # 64 - 1 sign bit - 11 exponent bits - 5 fraction bits
 
@@ -53,6 +59,11 @@ def _key(a: np.ndarray) -> np.ndarray:
     return (np.asarray(a, dtype=np.float64).view(np.uint64) >> _KEY_SHIFT).astype(np.uint16)
 
 
+def _key_of(x: float) -> int:
+    """``_key`` of one number."""
+    return struct.unpack("<Q", struct.pack("<d", x))[0] >> int(_KEY_SHIFT)
+
+
 class _Profile:
     """A batch's ``|r|`` in the order of their keys, each row's weight and quadratic term
     with it, and the exact sums of the quadratic terms before each block of rows."""
@@ -61,10 +72,13 @@ class _Profile:
         self.a, self.w = a, w  # in the batch's order until the profile is built
         self.asked = 0
         self.ready: bool | None = None  # built; False: no profile (direct sums)
+        self.direct = DIRECT if getattr(_last, "asked", 0) <= DIRECT else 0
+        _last.asked = 0
 
     def total(self, delta: float) -> int | None:
         self.asked += 1
-        if self.asked <= DIRECT:
+        _last.asked = self.asked
+        if self.asked <= self.direct:
             return None
         if self.ready is None:
             self.ready = self._build()
@@ -90,8 +104,8 @@ class _Profile:
         quadratic terms of the rest of the rows below it and of the rows of its key inside
         it, and the linear terms of the others, in one exact sum; None if a linear term
         overflows (the direct sum names its row)."""
-        key = _key(np.array([delta]))[0]
-        start, end = int(np.searchsorted(self.keys, key, "left")), int(np.searchsorted(self.keys, key, "right"))
+        key = _key_of(delta)
+        start, end = int(self.keys.searchsorted(key, "left")), int(self.keys.searchsorted(key, "right"))
         block = start // BLOCK_ROWS
         first = block * BLOCK_ROWS
         inside = self.a[start:end] <= delta

@@ -5,10 +5,13 @@ against rational arithmetic in test_summation.py): the same integer, bit for bit
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
 import lossctl
+from lossctl.losses import huber_profile
 from lossctl.losses.batch import Batch
 from lossctl.losses.huber_profile import BLOCK_ROWS, DIRECT, huber_sum
 from lossctl.losses.regression import huber
@@ -28,9 +31,22 @@ def profiled(batch: Batch, deltas: list[float]) -> list[int | None]:
     return [huber_sum(batch, delta=d) for d in deltas]
 
 
-def test_the_first_deltas_of_a_batch_are_summed_directly():
+@pytest.fixture
+def fresh_thread(monkeypatch):
+    """No batch asked before on this thread (the profile remembers the last batch's deltas)."""
+    monkeypatch.setattr(huber_profile, "_last", threading.local())
+
+
+def test_the_first_deltas_of_a_batch_are_summed_directly(fresh_thread):
     batch = Batch({"y_true": np.arange(10.0), "y_pred": np.zeros(10)})
     assert [huber_sum(batch, delta=2.0) for _ in range(DIRECT)] == [None] * DIRECT
+
+
+def test_a_batch_after_one_asked_for_several_deltas_builds_its_profile_at_once(fresh_thread):
+    first, second = (Batch({"y_true": np.arange(10.0) + k, "y_pred": np.zeros(10)}) for k in range(2))
+    for delta in (1.0, 2.0, 3.0):
+        huber_sum(first, delta=delta)
+    assert huber_sum(second, delta=2.0) == direct(second, 2.0)
 
 
 @pytest.mark.parametrize("weighted", [False, True])
