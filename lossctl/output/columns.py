@@ -1,15 +1,16 @@
 """Numbers of one column shown alike: one number of decimals for the column, so that its
 values line up on the decimal point and read against each other, digits in groups of three.
 
-Each value needs the decimals that show it to ``precision`` significant digits (trailing
-zeros dropped: 1.5 needs one, 0.0581761 seven); the column takes the most any of its values
-needs, so none shows fewer digits than alone, and the others are padded with zeros
-(``4.000`` over ``0.875``). Where two different values would still print alike, decimals are
-added until they differ. A column whose values span more than ``SPAN`` (or that is beyond
-what positional notation reads well: from 1e15, below 1e-4) is shown in scientific notation,
-every value with the same number of digits. Whole numbers (counts, a loss that is exactly an
-integer everywhere) show no decimals. Thousands are grouped with commas (``12,345.678``), in
-tables only: JSON, CSV and the per-sample files keep every digit, ungrouped.
+The column's largest value gets ``precision`` significant digits and its smallest non-zero
+value at least ``LEAST``; but no more decimals than its values need at ``precision``
+significant digits (trailing zeros dropped: 1.5 needs one), so ``0.875`` pads ``4`` to
+``4.000`` and a lone ``1.5`` stays ``1.5``. Where two different values would still print
+alike, decimals are added until they differ. A column whose values span more than ``SPAN``
+(or that is beyond what positional notation reads well: from 1e15, below 1e-4) is shown in
+scientific notation, every value with the same number of digits. Whole numbers (counts, a
+loss that is exactly an integer everywhere) show no decimals. Thousands are grouped with
+commas (``12,345.678``), in tables only: JSON, CSV and the per-sample files keep every digit,
+ungrouped.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable
 
 from lossctl.output.numbers import format_value
 
+LEAST = 3  # significant digits the smallest non-zero value of a column keeps at least
 SPAN = 1e6  # largest / smallest non-zero value beyond which a column is scientific
 _MOST = 40  # decimals enough to tell apart any two values a column shows positionally (>= 1e-10)
 
@@ -39,8 +41,14 @@ def column_format(values: Iterable[float | None], precision: int = 6) -> Formatt
     if top >= 1e15 or top < 1e-4 or top / bottom > SPAN:
         digits = max(len(f"{v:.{precision - 1}e}".partition("e")[0].rstrip("0").partition(".")[2]) for v in finite)
         return _special(_distinct(finite, digits, lambda digits: lambda v: f"{v:.{digits}e}"))
-    decimals = max(_decimals(v, precision) for v in finite)
+    wanted = max(0, precision - 1 - _exponent(top), LEAST - 1 - _exponent(bottom))
+    decimals = min(wanted, max(_decimals(v, precision) for v in finite))
     return _special(_distinct(finite, decimals, lambda digits: lambda v: f"{v:,.{digits}f}"))
+
+
+def _exponent(x: float) -> int:
+    """The decimal exponent of the leading digit of ``x`` (> 0): 2 for 123.4, -3 for 0.0012."""
+    return math.floor(math.log10(x))
 
 
 def _decimals(value: float, precision: int) -> int:

@@ -77,8 +77,8 @@ def test_ci_level_is_checked(run, files):
 def test_compare_cells_carry_the_interval(run, files):
     out = ok(run("compare", "-l", "mse", "--ci", "r.csv", "b.csv")).stdout
     # b.csv: every error 1.5, so its squared errors do not vary: the interval is [2.25, 2.25].
-    # r.csv's interval ends need five decimals (-3.83986): the column shows every number with five.
-    assert "2.25000 [2.25000, 2.25000]" in out
+    # The column's largest number, 11.8399, has four decimals at six digits: every number has four.
+    assert "2.2500 [2.2500, 2.2500]" in out
 
 
 def models(tmp_path, n: int = 400, spreads: tuple[float, ...] = (2.0, 0.5)) -> list[str]:

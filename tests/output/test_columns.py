@@ -14,12 +14,15 @@ from hypothesis import strategies as st
 from lossctl.output.columns import column_format, count
 
 CASES = [
-    # each value to six significant digits, the column as many decimals as its values need
+    # the largest value to six significant digits, no more decimals than the values need
     ([93.4191234, 17.4558123], ["93.4191", "17.4558"]),
     ([0.0581761, 0.0743177], ["0.0581761", "0.0743177"]),
     # 0.875 needs three decimals: the whole numbers beside it are padded to them
     ([4.0, 1.0, 0.875], ["4.000", "1.000", "0.875"]),
     ([1.5], ["1.5"]),
+    # the largest to six digits (four decimals for 46.7), the smallest to three at least: a
+    # column over four decades does not show 0.0248070 against 46.7095255
+    ([0.024807, 46.7095255], ["0.0248", "46.7095"]),
     ([-2.5, 0.125], ["-2.500", "0.125"]),
     # thousands grouped
     ([12345.678], ["12,345.7"]),
