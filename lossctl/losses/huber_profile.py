@@ -104,7 +104,7 @@ class _Profile:
         quadratic terms of the rest of the rows below it and of the rows of its key inside
         it, and the linear terms of the others, in one exact sum; None if a linear term
         overflows (the direct sum names its row)."""
-        key = _key_of(delta)
+        key = np.uint16(_key_of(delta))  # of the keys' type: searchsorted casts them otherwise
         start, end = int(self.keys.searchsorted(key, "left")), int(self.keys.searchsorted(key, "right"))
         block = start // BLOCK_ROWS
         first = block * BLOCK_ROWS
