@@ -22,6 +22,11 @@ Two binnings:
 every calibration score (``calibration``), keeps their binned sums, and its ``table`` gives
 the bins of positive weight of each problem (a ``Table`` of ``Bin`` sums), which
 ``CalibrationState.bins`` shows as rows, for a reliability diagram.
+
+Intervals (``--ci``): an equal-width bin's sums are sums over rows, so with ``track`` each
+replicate group's bin sums are kept too (``EqualWidth.by_group``), and the jackknife and the
+bootstrap recompute the score from them (``CalibrationState.statistic``). Equal-mass edges
+depend on every row; their scores have no interval here.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from lossctl.losses import runs
 from lossctl.losses.batch import Batch
 from lossctl.losses.bin_edges import EQUAL_WIDTH
 from lossctl.losses.errors import InputDomainError, LossError
+from lossctl.losses.replication import GROUPS
 from lossctl.losses.runs import Runs, aligned_ranges, inverted_cdf
 from lossctl.losses.state import accumulate, representable
 from lossctl.losses.summation import Accumulator, GroupedAccumulator, to_float
@@ -46,6 +52,7 @@ SHARED_FLOOR = 1 << 15  # values buffered per sample at the least, however many 
 TOP_LABEL, CLASSWISE = "top-label", "classwise"
 WEIGHT, OUTCOME = 0, 2  # a cell's sums: sum w, sum w c, sum w o, in this order
 _AT_ONCE = 256  # cells summed by one grouped accumulator: its bins stay a few MiB
+MAX_RESAMPLED_CELLS = 1024  # problems x bins an interval resamples at most (2000 resamples of 3 sums each)
 
 
 @dataclass(frozen=True)
@@ -116,16 +123,38 @@ class EqualWidth:
     def __init__(self, bins: int) -> None:
         self.bins = bins
         self.cells: dict[int, list[int]] = {}
+        self.by_group: dict[int, list[int]] | None = None  # with track: cell ``g P B + c`` of group g
 
-    def add(self, confidence: np.ndarray, outcome: np.ndarray, weights: np.ndarray | None) -> None:
-        """Fold in a batch: ``confidence`` and ``outcome`` are samples x problems."""
+    def add(
+        self, confidence: np.ndarray, outcome: np.ndarray, weights: np.ndarray | None, group: np.ndarray | None = None
+    ) -> None:
+        """Fold in a batch: ``confidence`` and ``outcome`` are samples x problems; with
+        ``track``, ``group`` is each sample's replicate group."""
         problems = confidence.shape[1]
         cell = (np.arange(problems) * self.bins + equal_width_index(confidence, self.bins)).ravel()
         w = None if weights is None else np.repeat(weights, problems)
-        _add_into(self.cells, cell_sums(cell, [(None, w), (confidence.ravel(), w), (outcome.ravel(), w)]))
+        terms = [(None, w), (confidence.ravel(), w), (outcome.ravel(), w)]
+        _add_into(self.cells, cell_sums(cell, terms))
+        if self.by_group is not None and group is not None:
+            _add_into(self.by_group, cell_sums(np.repeat(group, problems) * (problems * self.bins) + cell, terms))
 
     def merge(self, other: EqualWidth) -> None:
         _add_into(self.cells, other.cells)
+        if self.by_group is not None and other.by_group is not None:
+            _add_into(self.by_group, other.by_group)
+
+    def dense(self, problems: int) -> tuple[list[int], np.ndarray]:
+        """The sums of every cell, ``3 P B`` of them in cell order (zeros for the cells not
+        met), exact; and each replicate group's, rounded: a row per group."""
+        width = problems * self.bins
+        totals = [0] * (3 * width)
+        for key, sums in self.cells.items():
+            totals[3 * key : 3 * key + 3] = sums
+        groups = np.zeros((GROUPS, 3 * width))
+        for key, sums in self.by_group.items():
+            g, c = divmod(key, width)
+            groups[g, 3 * c : 3 * c + 3] = [to_float(t) for t in sums]
+        return totals, groups
 
     def table(self, weight: int, problems: int) -> Table:
         out: list[list[Bin]] = [[] for _ in range(problems)]
@@ -223,9 +252,17 @@ class CalibrationState:
     number of rows; ``measure`` makes the score of the ``Table``."""
 
     def __init__(
-        self, measure: Callable[[Table], float], *, bins: int, binning: str, multiclass: str, from_logits: bool
+        self,
+        measure: Callable[[Table], float],
+        *,
+        bins: int,
+        binning: str,
+        multiclass: str,
+        from_logits: bool,
+        resampled: Callable[..., np.ndarray] | None = None,
     ) -> None:
         self.measure = measure
+        self.resampled = resampled  # the score of cell sums (W_b, C_b, A_b, W), vectorized; None: no interval
         self.read = partial(problems, from_logits=from_logits, multiclass=multiclass)
         self.binned = EqualWidth(bins) if binning == EQUAL_WIDTH else EqualMass(bins)
         self.weight = Accumulator()
@@ -242,7 +279,10 @@ class CalibrationState:
             self.weight.add_scalar(len(confidence))
         else:
             accumulate(self.weight, w, None, "sample_weight")
-        self.binned.add(confidence, outcome, w)
+        if isinstance(self.binned, EqualWidth):
+            self.binned.add(confidence, outcome, w, batch.replicates)
+        else:
+            self.binned.add(confidence, outcome, w)
         self.n += len(confidence)
 
     def _see(self, problems: int) -> None:
@@ -267,6 +307,46 @@ class CalibrationState:
 
     def result(self) -> float:
         return representable(self.measure(self.table()))
+
+    @property
+    def why_no_interval(self) -> str:
+        if self.resampled is None:
+            return "a maximum over bins: one worst bin of few rows decides it, and no sum over rows"
+        if not isinstance(self.binned, EqualWidth):
+            return "equal-mass bins: their edges are quantiles of every row, no sum over rows (use equal-width bins)"
+        return f"more than {MAX_RESAMPLED_CELLS} bins x classes: the resamples would not fit in bounded memory"
+
+    def _resamplable(self) -> bool:
+        return (
+            self.resampled is not None
+            and isinstance(self.binned, EqualWidth)
+            and max(self.problems, 1) * self.binned.bins <= MAX_RESAMPLED_CELLS
+        )
+
+    def track(self, moments: bool = True, groups: bool = True) -> None:
+        """Each replicate group's bin sums (equal-width bins only): the intervals are the
+        jackknife's and the bootstrap's, conditional on nothing (the edges are fixed)."""
+        if self._resamplable():
+            self.binned.by_group = {}
+
+    def sums(self) -> list[int]:
+        """Every cell's exact sums, ``W_b, C_b, A_b`` for each bin of each problem; none (no
+        interval) for a score that is no function of them."""
+        if not self._resamplable() or (self.n and self.binned.by_group is None):
+            return []
+        if self.n == 0:
+            return [0]  # no rows yet: the method is known
+        return self.binned.dense(self.problems)[0]
+
+    def group_sums(self) -> np.ndarray:
+        return self.binned.dense(self.problems)[1]
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        """The score of every row of ``sums`` (floats, in ``sums()`` order), vectorized."""
+        cells = sums.reshape(*sums.shape[:-1], self.problems, self.binned.bins, 3)
+        weight, confidence, outcome = cells[..., 0], cells[..., 1], cells[..., 2]
+        total = weight[..., 0, :].sum(axis=-1)
+        return self.resampled(weight, confidence, outcome, total)
 
     def bins(self) -> list[dict[str, float | int]]:
         """The bins, for a reliability diagram: for each bin of positive
