@@ -38,17 +38,17 @@ from functools import partial
 
 import numpy as np
 
-from lossctl.losses import binary, deviance, multiclass, regression
+from lossctl.losses import binary, deviance, multiclass, regression, runs
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
 from lossctl.losses.expression import SKILL_PREFIX
 from lossctl.losses.replication import GROUPS
-from lossctl.losses.runs import BUFFER_VALUES, Runs, aligned_ranges, inverted_cdf, totals
+from lossctl.losses.runs import Runs, aligned_ranges, inverted_cdf, totals
 from lossctl.losses.spec import Loss, LossSpec
 from lossctl.losses.state import MeanState
 from lossctl.losses.summation import exact_sum
 
-GROUP_FLOOR = 1 << 14  # values buffered per replicate group at the least
+GROUP_FLOOR = 8  # values buffered per replicate group at the least
 
 PREFIX = SKILL_PREFIX
 MEAN, QUANTILE, BASE_RATE = "the mean", "the quantile", "the base rate"
@@ -121,7 +121,7 @@ class D2State:
         """Sums by replicate group, for the model and (in the second pass) for the constant:
         the intervals are the jackknife's and the bootstrap's."""
         self.model.track(moments=False)
-        share = max(BUFFER_VALUES // GROUPS, GROUP_FLOOR)
+        share = max(runs.BUFFER_VALUES // GROUPS, GROUP_FLOOR)  # one buffer's worth in all
         self.grouped = [Runs(share) for _ in range(GROUPS)]
 
     def update(self, batch: Batch) -> None:
