@@ -316,6 +316,18 @@ class CalibrationState:
             return "equal-mass bins: their edges are quantiles of every row, no sum over rows (use equal-width bins)"
         return f"more than {MAX_RESAMPLED_CELLS} bins x classes: the resamples would not fit in bounded memory"
 
+    @property
+    def interval_note(self) -> str:
+        """What ``explain`` adds to the intervals' methods: when not to trust them."""
+        if self.resampled is None:
+            return ""
+        return (
+            "Equal-width bins only (each bin's sums are sums over rows; equal-mass bins have none). "
+            "The binned score is biased upward when the model is nearly calibrated (each bin adds the "
+            "mean |noise| of its accuracy, about sqrt(bins / n)): there the interval lies above the truth; "
+            "trust it where every bin's gap is well above that noise."
+        )
+
     def _resamplable(self) -> bool:
         return (
             self.resampled is not None
