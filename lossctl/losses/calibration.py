@@ -29,10 +29,11 @@ correctly rounded sum of the rounded per-class values). The scores are of the wh
 no per-sample values. ``CalibrationState.bins`` gives the bins themselves, for a reliability
 diagram.
 
-Intervals (``--ci``, equal-width bins): each bin's sums are sums over rows, so the
-jackknife and the bootstrap recompute a score from its replicate groups' bin sums (``RESAMPLED``:
-the same formulas in floating point). Not ``mce``, a maximum over bins, which no smooth
-function of sums gives; not equal-mass bins, whose edges are quantiles of every row. The
+Intervals (``--ci``): each bin's sums are sums over rows, so the jackknife and the
+bootstrap recompute a score from its replicate groups' bin sums (``RESAMPLED``: the same
+formulas in floating point); equal-mass bins are those of the whole sample, the interval
+conditional on their edges. Not ``mce``, a maximum over bins, which no smooth function of
+sums gives. The
 plug-in ECE (and RMSCE, and the reliability) is biased upward: each bin's ``|acc_b - conf_b|``
 adds the mean absolute value of its sampling noise, of order ``sqrt(B / n)``, so for a nearly
 calibrated model (a gap per bin not well above that noise) the score and its interval sit
@@ -51,13 +52,8 @@ from typing import Any
 import numpy as np
 
 from lossctl.losses.bin_edges import BINNINGS, EQUAL_WIDTH
-from lossctl.losses.binning import (
-    CLASSWISE,
-    TOP_LABEL,
-    Bin,
-    CalibrationState,
-    Table,
-)
+from lossctl.losses.bin_sums import Bin, Table
+from lossctl.losses.binning import CLASSWISE, TOP_LABEL, CalibrationState
 from lossctl.losses.params import FROM_LOGITS, Choice, Count, Interval, Names
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import BINARY, MULTICLASS

@@ -176,7 +176,7 @@ def test_intervals_with_groups_and_weights(datasets, both, method):
 @pytest.mark.parametrize("method", ["normal", "bootstrap"])
 def test_intervals_of_calibration_and_skill_scores(datasets, both, method):
     """Bins by replicate group and the targets' runs by group merge across the partitions."""
-    losses = ["ece", "rmsce", "brier-resolution", "d2:bce"]
+    losses = ["ece", "rmsce", "brier-resolution", "d2:bce", "rmsce:binning=equal-mass"]
     request = build_request(str(datasets["binary"]), losses, chunk_rows=700, ci=0.9, ci_method=method, seed=5)
     mine, theirs = both(request)
     assert_same(mine, theirs)

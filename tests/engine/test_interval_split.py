@@ -43,7 +43,7 @@ def test_interval_does_not_depend_on_the_split(method, chunk_rows, row_group_row
 
 SCORES = {
     "regression": ["d2:mae", "d2:mse", "d2:quantile:quantile=0.8", "d2:poisson"],
-    "binary": ["ece", "rmsce", "brier-resolution", "brier-uncertainty", "d2:bce"],
+    "binary": ["ece", "rmsce", "brier-resolution", "brier-uncertainty", "d2:bce", "rmsce:binning=equal-mass"],
 }
 
 

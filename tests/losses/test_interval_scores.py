@@ -122,16 +122,26 @@ def test_the_normal_interval_of_ece_is_the_hand_jackknife():
     assert (ci.low + ci.high) / 2 == pytest.approx(ece(np.ones(n, bool)), rel=1e-12)
 
 
-@pytest.mark.parametrize("loss", ["d2:mae", "d2:quantile:quantile=0.3", "d2:bce", "d2:cross-entropy"])
+@pytest.mark.parametrize(
+    "loss",
+    [
+        "d2:mae",
+        "d2:quantile:quantile=0.3",
+        "d2:bce",
+        "d2:cross-entropy",
+        "ece:binning=equal-mass",
+        "rmsce:binning=equal-mass,multiclass=classwise",
+    ],
+)
 @pytest.mark.parametrize("method", ["normal", "bootstrap"])
 def test_runs_spilled_by_group_and_merged_through_pickle_give_the_same_interval(monkeypatch, loss, method):
     spill_small_runs(monkeypatch)
     rng = np.random.default_rng(8)
     n = 1200
-    if loss == "d2:cross-entropy":
+    if loss in ("d2:cross-entropy", "rmsce:binning=equal-mass,multiclass=classwise"):
         y = rng.integers(0, 3, n).astype(float)
         p = rng.dirichlet([2.0, 2.0, 2.0], n)
-    elif loss == "d2:bce":
+    elif loss in ("d2:bce", "ece:binning=equal-mass"):
         p = rng.uniform(0.05, 0.95, n)
         y = (rng.random(n) < p).astype(float)
     else:
@@ -153,10 +163,31 @@ def test_runs_spilled_by_group_and_merged_through_pickle_give_the_same_interval(
     assert merged.result() == lossctl.compute(loss, y, p, sample_weight=w)
 
 
-def test_mce_and_equal_mass_bins_say_why_they_have_no_interval():
+def test_mce_says_why_it_has_no_interval():
     rng = np.random.default_rng(9)
     y, c = overconfident(rng, 500)
     with pytest.raises(LossError, match="a maximum over bins"):
         lossctl.interval("mce", y, c)
-    with pytest.raises(LossError, match="equal-mass bins"):
-        lossctl.interval("ece:binning=equal-mass", y, c)
+
+
+def test_equal_mass_intervals_are_conditional_on_the_edges_of_every_row():
+    # Bins given by hand at the equal-mass edges of the whole sample (its weighted quantiles,
+    # numpy's inverted CDF), then each group deleted in turn: the jackknife of rmsce by hand.
+    rng = np.random.default_rng(10)
+    n, bins = 3000, 6
+    y, c = overconfident(rng, n)
+    group = groups_of_rows(np.arange(n), seed=7)
+    inner = np.quantile(c, np.arange(1, bins) / bins, method="inverted_cdf")
+    k = np.searchsorted(inner, c)  # a confidence equal to an edge in the bin below
+
+    def rmsce(rows: np.ndarray) -> float:
+        gaps = [
+            (y[rows & (k == b)].sum() - c[rows & (k == b)].sum()) ** 2 / (rows & (k == b)).sum() for b in range(bins)
+        ]
+        return math.sqrt(sum(gaps) / rows.sum())
+
+    deleted = np.array([rmsce(group != g) for g in range(GROUPS)])
+    se = math.sqrt((GROUPS - 1) / GROUPS * np.sum((deleted - deleted.mean()) ** 2))
+    ci = lossctl.interval(f"rmsce:binning=equal-mass,bins={bins}", y, c, method="normal", seed=7)
+    assert ci.se == pytest.approx(se, rel=1e-9)
+    assert (ci.low + ci.high) / 2 == pytest.approx(rmsce(np.ones(n, bool)), rel=1e-12)
