@@ -72,24 +72,33 @@ class EqualWidth:
         cell = (np.arange(problems) * self.bins + equal_width_index(confidence, self.bins)).ravel()
         w = None if weights is None else np.repeat(weights, problems)
         terms = [(None, w), (confidence.ravel(), w), (outcome.ravel(), w)]
-        add_into(self.cells, cell_sums(cell, terms))
-        if self.grouped:
+        if self.grouped:  # the cells of every row are the groups' summed (``totals``)
             add_into(self.by_group, cell_sums(np.repeat(group, problems) * (problems * self.bins) + cell, terms))
+        else:
+            add_into(self.cells, cell_sums(cell, terms))
 
     def merge(self, other: EqualWidth) -> None:
         add_into(self.cells, other.cells)
-        if self.grouped:
-            add_into(self.by_group, other.by_group)
+        add_into(self.by_group, other.by_group)
 
     def dense(self, weight: int, problems: int) -> tuple[list[int], np.ndarray]:
         """Every cell's exact sums, and each replicate group's, rounded (``bin_sums.dense``)."""
         return dense(self.by_group, problems * self.bins)
 
+    def totals(self, problems: int) -> dict[int, list[int]]:
+        """The sums of every cell met, over every row (with ``track``, the groups' summed)."""
+        cells = {key: list(sums) for key, sums in self.cells.items()}
+        width = problems * self.bins
+        for key, sums in self.by_group.items():
+            add_into(cells, {key % width: sums})
+        return cells
+
     def table(self, weight: int, problems: int) -> Table:
         out: list[list[Bin]] = [[] for _ in range(problems)]
-        for key in sorted(self.cells):
+        cells = self.totals(problems)
+        for key in sorted(cells):
             j, k = divmod(key, self.bins)
-            sums = self.cells[key]
+            sums = cells[key]
             if sums[WEIGHT] > 0:
                 out[j].append(Bin(k / self.bins, (k + 1) / self.bins, *sums))
         return Table(weight, out)
