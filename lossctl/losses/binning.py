@@ -13,60 +13,37 @@ Two binnings:
   the floats nearest ``k/B`` (so a probability written 0.3 is in ``[0.3, 0.4)``, where a
   linspace's 0.30000000000000004 would put it in the bin below). The sums are streamed: a
   batch adds to its bins', states merge by adding them.
-- ``EqualMass``: the edges are the weighted quantiles of the confidences at ``k/B``, known only
-  once every sample has been seen. The confidences (and those of the samples whose outcome is
-  1) are kept in sorted runs (``runs``: bounded memory, spilled to disk past a million); the
-  edges are one pass over them, the bin sums a second.
+- ``EqualMass`` (``equal_mass``): the edges are the weighted quantiles of the confidences at
+  ``k/B``, known only once every sample has been seen: sorted runs, two passes.
 
 ``problems`` reads the calibration problems of a batch; ``CalibrationState``, the state of
 every calibration score (``calibration``), keeps their binned sums, and its ``table`` gives
 the bins of positive weight of each problem (a ``Table`` of ``Bin`` sums), which
 ``CalibrationState.bins`` shows as rows, for a reliability diagram.
+
+Intervals (``--ci``): an equal-width bin's sums are sums over rows, so with ``track`` each
+replicate group's bin sums are kept too (``EqualWidth.by_group``; equal-mass bins keep their
+runs by group, ``equal_mass``, the interval then conditional on the edges of every row), and
+the jackknife and the bootstrap recompute the score from them (``CalibrationState.statistic``).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from fractions import Fraction
 from functools import partial
 
 import numpy as np
 
-from lossctl.losses import runs
 from lossctl.losses.batch import Batch
 from lossctl.losses.bin_edges import EQUAL_WIDTH
+from lossctl.losses.bin_sums import WEIGHT, Bin, Table, add_into, cell_sums, dense
+from lossctl.losses.equal_mass import EqualMass
 from lossctl.losses.errors import InputDomainError, LossError
-from lossctl.losses.runs import Runs, aligned_ranges, inverted_cdf
 from lossctl.losses.state import accumulate, representable
-from lossctl.losses.summation import Accumulator, GroupedAccumulator, to_float
+from lossctl.losses.summation import Accumulator, to_float
 
-SHARED_FLOOR = 1 << 15  # values buffered per sample at the least, however many classes
 TOP_LABEL, CLASSWISE = "top-label", "classwise"
-WEIGHT, OUTCOME = 0, 2  # a cell's sums: sum w, sum w c, sum w o, in this order
-_AT_ONCE = 256  # cells summed by one grouped accumulator: its bins stay a few MiB
-
-
-@dataclass(frozen=True)
-class Bin:
-    """One bin of positive weight: its edges and its exact sums (multiples of ``2**-UNIT``):
-    ``weight = sum w``, ``confidence = sum w c``, ``outcome = sum w o``."""
-
-    low: float
-    high: float
-    weight: int
-    confidence: int
-    outcome: int
-
-
-@dataclass(frozen=True)
-class Table:
-    """The bins of every problem (one for binary and top-label, one per class for classwise),
-    and the total weight ``W``, the same for every problem: each sample is in each."""
-
-    weight: int
-    problems: list[list[Bin]]
+MAX_RESAMPLED_CELLS = 1024  # problems x bins an interval resamples at most (2000 resamples of 3 sums each)
 
 
 def equal_width_index(confidence: np.ndarray, bins: int) -> np.ndarray:
@@ -76,39 +53,6 @@ def equal_width_index(confidence: np.ndarray, bins: int) -> np.ndarray:
     return np.searchsorted(edges, confidence, side="right").astype(np.intp)
 
 
-def cell_sums(cell: np.ndarray, terms: list[tuple[np.ndarray | None, np.ndarray | None]]) -> dict[int, list[int]]:
-    """For each distinct ``cell``, the exact sum of every term over the rows of that cell. A
-    term ``(values, weights)`` sums ``weights * values``; values None sums the weights, and
-    both None counts the rows."""
-    present, inverse = np.unique(cell, return_inverse=True)
-    out: dict[int, list[int]] = {}
-    for first in range(0, len(present), _AT_ONCE):
-        rows = slice(None) if len(present) <= _AT_ONCE else (inverse >= first) & (inverse < first + _AT_ONCE)
-        group = inverse[rows] - first
-        columns = []
-        for values, weights in terms:
-            total = GroupedAccumulator(min(_AT_ONCE, len(present) - first))
-            w = None if weights is None else weights[rows]
-            if values is not None:
-                accumulate(total, values[rows], w, "y_pred", group)
-            elif w is not None:
-                accumulate(total, w, None, "sample_weight", group)
-            else:
-                total.add_counts(group)
-            columns.append(total.totals)
-        for i, key in enumerate(present[first : first + _AT_ONCE].tolist()):
-            out[key] = [column[i] for column in columns]
-    return out
-
-
-def _add_into(cells: dict[int, list[int]], sums: dict[int, list[int]], first: int = 0) -> None:
-    """Add ``sums`` to ``cells``, a cell's sums from the ``first``-th of its three on."""
-    for key, values in sums.items():
-        mine = cells.setdefault(key, [0, 0, 0])
-        for i, value in enumerate(values, start=first):
-            mine[i] += value
-
-
 class EqualWidth:
     """The exact sums of every (problem, bin) cell met so far: cell ``j B + k`` is bin ``k`` of
     problem ``j``. Only the cells met are kept, however many bins."""
@@ -116,89 +60,48 @@ class EqualWidth:
     def __init__(self, bins: int) -> None:
         self.bins = bins
         self.cells: dict[int, list[int]] = {}
+        self.grouped = False  # with track: the cells of each replicate group too
+        self.by_group: dict[int, list[int]] = {}  # cell ``g P B + c`` of group g
 
-    def add(self, confidence: np.ndarray, outcome: np.ndarray, weights: np.ndarray | None) -> None:
-        """Fold in a batch: ``confidence`` and ``outcome`` are samples x problems."""
+    def add(
+        self, confidence: np.ndarray, outcome: np.ndarray, weights: np.ndarray | None, group: np.ndarray | None = None
+    ) -> None:
+        """Fold in a batch: ``confidence`` and ``outcome`` are samples x problems; with
+        ``track``, ``group`` is each sample's replicate group."""
         problems = confidence.shape[1]
         cell = (np.arange(problems) * self.bins + equal_width_index(confidence, self.bins)).ravel()
         w = None if weights is None else np.repeat(weights, problems)
-        _add_into(self.cells, cell_sums(cell, [(None, w), (confidence.ravel(), w), (outcome.ravel(), w)]))
+        terms = [(None, w), (confidence.ravel(), w), (outcome.ravel(), w)]
+        if self.grouped:  # the cells of every row are the groups' summed (``totals``)
+            add_into(self.by_group, cell_sums(np.repeat(group, problems) * (problems * self.bins) + cell, terms))
+        else:
+            add_into(self.cells, cell_sums(cell, terms))
 
     def merge(self, other: EqualWidth) -> None:
-        _add_into(self.cells, other.cells)
+        add_into(self.cells, other.cells)
+        add_into(self.by_group, other.by_group)
+
+    def dense(self, weight: int, problems: int) -> tuple[list[int], np.ndarray]:
+        """Every cell's exact sums, and each replicate group's, rounded (``bin_sums.dense``)."""
+        return dense(self.by_group, problems * self.bins)
+
+    def totals(self, problems: int) -> dict[int, list[int]]:
+        """The sums of every cell met, over every row (with ``track``, the groups' summed)."""
+        cells = {key: list(sums) for key, sums in self.cells.items()}
+        width = problems * self.bins
+        for key, sums in self.by_group.items():
+            add_into(cells, {key % width: sums})
+        return cells
 
     def table(self, weight: int, problems: int) -> Table:
         out: list[list[Bin]] = [[] for _ in range(problems)]
-        for key in sorted(self.cells):
+        cells = self.totals(problems)
+        for key in sorted(cells):
             j, k = divmod(key, self.bins)
-            sums = self.cells[key]
+            sums = cells[key]
             if sums[WEIGHT] > 0:
                 out[j].append(Bin(k / self.bins, (k + 1) / self.bins, *sums))
         return Table(weight, out)
-
-
-class EqualMass:
-    """Every confidence of each problem in sorted runs, with its weight, and apart those whose
-    outcome is 1: the bins are made when every sample has been seen."""
-
-    def __init__(self, bins: int) -> None:
-        self.bins = bins
-        self.samples: list[tuple[Runs, Runs]] = []  # per problem: (every sample, the hits)
-
-    def add(self, confidence: np.ndarray, outcome: np.ndarray, weights: np.ndarray | None) -> None:
-        if not self.samples:
-            self.samples = _samples(confidence.shape[1])
-        for j, (every, hits) in enumerate(self.samples):
-            hit = outcome[:, j] == 1.0
-            try:
-                every.add(confidence[:, j], weights)
-                hits.add(confidence[hit, j], None if weights is None else weights[hit])
-            except ValueError as exc:  # weights for some batches only
-                raise LossError(str(exc)) from None
-
-    def merge(self, other: EqualMass) -> None:
-        if not other.samples:
-            return
-        if not self.samples:
-            self.samples = _samples(len(other.samples))
-        for (every, hits), (their_every, their_hits) in zip(self.samples, other.samples, strict=True):
-            try:
-                every.merge(their_every)
-                hits.merge(their_hits)
-            except ValueError as exc:
-                raise LossError(str(exc)) from None
-
-    def table(self, weight: int, problems: int) -> Table:
-        return Table(weight, [self._bins(every, hits, weight) for every, hits in self.samples])
-
-    def _bins(self, every: Runs, hits: Runs, weight: int) -> list[Bin]:
-        """A problem's bins: ``quantile_edges``, then a second pass that sums each bin, a
-        confidence equal to an edge in the bin below it (``searchsorted``, side left)."""
-        inner = np.array(quantile_edges(every, self.bins, weight))
-        cells: dict[int, list[int]] = {}
-        lowest, highest = math.inf, -math.inf
-        for (values, weights), (hit_values, hit_weights) in aligned_ranges(every, hits):
-            if len(values):
-                lowest, highest = min(lowest, values[0]), max(highest, values[-1])
-                _add_into(cells, cell_sums(np.searchsorted(inner, values), [(None, weights), (values, weights)]))
-            if len(hit_values):
-                _add_into(cells, cell_sums(np.searchsorted(inner, hit_values), [(None, hit_weights)]), OUTCOME)
-        edges = [float(lowest), *inner.tolist(), float(highest)]
-        return [Bin(edges[k], edges[k + 1], *cells[k]) for k in sorted(cells) if cells[k][WEIGHT] > 0]
-
-
-def _samples(problems: int) -> list[tuple[Runs, Runs]]:
-    """Two sorted samples per problem, sharing one buffer's worth of memory between them (down
-    to ``SHARED_FLOOR`` values each): classwise bins of a hundred classes hold no more than one
-    sample's buffer would, in more (and smaller) run files."""
-    share = max(runs.BUFFER_VALUES // (2 * problems), SHARED_FLOOR)
-    return [(Runs(share), Runs(share)) for _ in range(problems)]
-
-
-def quantile_edges(runs: Runs, bins: int, weight: int) -> list[float]:
-    """The inner edges ``e_k``, k = 1 .. B-1: the smallest confidence whose cumulative weight,
-    in ascending order, reaches ``k W / B`` (``runs.inverted_cdf``)."""
-    return inverted_cdf(runs, [Fraction(k * weight, bins) for k in range(1, bins)])
 
 
 def problems(batch: Batch, *, from_logits: bool, multiclass: str) -> tuple[np.ndarray, np.ndarray]:
@@ -223,13 +126,22 @@ class CalibrationState:
     number of rows; ``measure`` makes the score of the ``Table``."""
 
     def __init__(
-        self, measure: Callable[[Table], float], *, bins: int, binning: str, multiclass: str, from_logits: bool
+        self,
+        measure: Callable[[Table], float],
+        *,
+        bins: int,
+        binning: str,
+        multiclass: str,
+        from_logits: bool,
+        resampled: Callable[..., np.ndarray] | None = None,
     ) -> None:
         self.measure = measure
+        self.resampled = resampled  # the score of cell sums (W_b, C_b, A_b, W), vectorized; None: no interval
         self.read = partial(problems, from_logits=from_logits, multiclass=multiclass)
         self.binned = EqualWidth(bins) if binning == EQUAL_WIDTH else EqualMass(bins)
         self.weight = Accumulator()
         self.n = 0
+        self._cells: tuple[list[int], np.ndarray] | None = None  # the dense sums, once computed
         self.problems = 0  # 1, or the classes of a classwise score; 0 before any sample
 
     def update(self, batch: Batch) -> None:
@@ -242,8 +154,9 @@ class CalibrationState:
             self.weight.add_scalar(len(confidence))
         else:
             accumulate(self.weight, w, None, "sample_weight")
-        self.binned.add(confidence, outcome, w)
+        self.binned.add(confidence, outcome, w, batch.replicates)
         self.n += len(confidence)
+        self._cells = None
 
     def _see(self, problems: int) -> None:
         if self.problems and problems and problems != self.problems:
@@ -255,6 +168,7 @@ class CalibrationState:
         self.weight.merge(other.weight)
         self.binned.merge(other.binned)
         self.n += other.n
+        self._cells = None
         return self
 
     def table(self) -> Table:
@@ -267,6 +181,59 @@ class CalibrationState:
 
     def result(self) -> float:
         return representable(self.measure(self.table()))
+
+    @property
+    def why_no_interval(self) -> str:
+        if self.resampled is None:
+            return "a maximum over bins: one worst bin of few rows decides it, and no sum over rows"
+        return f"more than {MAX_RESAMPLED_CELLS} bins x classes: the resamples would not fit in bounded memory"
+
+    @property
+    def interval_note(self) -> str:
+        """What ``explain`` adds to the intervals' methods: when not to trust them."""
+        if self.resampled is None:
+            return ""
+        return (
+            "Each bin's sums are sums over rows; equal-mass bins are those of the whole sample (the "
+            "interval is conditional on their edges). "
+            "The binned score is biased upward when the model is nearly calibrated (each bin adds the "
+            "mean |noise| of its accuracy, about sqrt(bins / n)): there the interval lies above the truth; "
+            "trust it where every bin's gap is well above that noise."
+        )
+
+    def _resamplable(self) -> bool:
+        return self.resampled is not None and max(self.problems, 1) * self.binned.bins <= MAX_RESAMPLED_CELLS
+
+    def track(self, moments: bool = True, groups: bool = True) -> None:
+        """Each replicate group's bin sums (of equal-mass bins: their runs, summed in the
+        second pass): the intervals are the jackknife's and the bootstrap's."""
+        if self._resamplable():
+            self.binned.grouped = True
+
+    def sums(self) -> list[int]:
+        """Every cell's exact sums, ``W_b, C_b, A_b`` for each bin of each problem; none (no
+        interval) for a score that is no function of them."""
+        if not self._resamplable() or (self.n and not self.binned.grouped):
+            return []
+        if self.n == 0:
+            return [0]  # no rows yet: the method is known
+        return self._dense()[0]
+
+    def group_sums(self) -> np.ndarray:
+        return self._dense()[1]
+
+    def _dense(self) -> tuple[list[int], np.ndarray]:
+        """The cells' sums and their groups', once (an equal-mass second pass is not cheap)."""
+        if self._cells is None:
+            self._cells = self.binned.dense(self.table().weight, self.problems)
+        return self._cells
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        """The score of every row of ``sums`` (floats, in ``sums()`` order), vectorized."""
+        cells = sums.reshape(*sums.shape[:-1], self.problems, self.binned.bins, 3)
+        weight, confidence, outcome = cells[..., 0], cells[..., 1], cells[..., 2]
+        total = weight[..., 0, :].sum(axis=-1)
+        return self.resampled(weight, confidence, outcome, total)
 
     def bins(self) -> list[dict[str, float | int]]:
         """The bins, for a reliability diagram: for each bin of positive

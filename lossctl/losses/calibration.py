@@ -26,8 +26,19 @@ Every per-bin sum is exact (``binning``: equal-width bins streamed, equal-mass o
 sorted runs) and each score is computed from them in rational arithmetic, rounded once
 (RMSCE: the square root of the rounded mean square; classwise means of MCE and RMSCE: a
 correctly rounded sum of the rounded per-class values). The scores are of the whole sample:
-no per-sample values, no interval. ``CalibrationState.bins`` gives the bins themselves,
-for a reliability diagram.
+no per-sample values. ``CalibrationState.bins`` gives the bins themselves, for a reliability
+diagram.
+
+Intervals (``--ci``): each bin's sums are sums over rows, so the jackknife and the
+bootstrap recompute a score from its replicate groups' bin sums (``RESAMPLED``: the same
+formulas in floating point); equal-mass bins are those of the whole sample, the interval
+conditional on their edges. Not ``mce``, a maximum over bins, which no smooth function of
+sums gives. The
+plug-in ECE (and RMSCE, and the reliability) is biased upward: each bin's ``|acc_b - conf_b|``
+adds the mean absolute value of its sampling noise, of order ``sqrt(B / n)``, so for a nearly
+calibrated model (a gap per bin not well above that noise) the score and its interval sit
+above the population value, and the interval is not to be trusted (Kumar, Liang & Ma 2019,
+section 5; Roelofs et al. 2022, Mitigating bias in calibration error estimation).
 """
 
 from __future__ import annotations
@@ -38,14 +49,11 @@ from fractions import Fraction
 from functools import partial
 from typing import Any
 
+import numpy as np
+
 from lossctl.losses.bin_edges import BINNINGS, EQUAL_WIDTH
-from lossctl.losses.binning import (
-    CLASSWISE,
-    TOP_LABEL,
-    Bin,
-    CalibrationState,
-    Table,
-)
+from lossctl.losses.bin_sums import Bin, Table
+from lossctl.losses.binning import CLASSWISE, TOP_LABEL, CalibrationState
 from lossctl.losses.params import FROM_LOGITS, Choice, Count, Interval, Names
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import BINARY, MULTICLASS
@@ -128,6 +136,53 @@ def uncertainty(table: Table) -> float:
     return sum(a * (w - a) for a in hits) / w**2
 
 
+# -- the scores of cell sums, vectorized: for intervals ------------------------------------------
+# Arrays of shape (..., problems, bins): the weight W_b, confidence C_b and outcome A_b sums of
+# each cell; W (...,) the total weight. A bin of no weight (in a resample) counts for nothing.
+
+
+def _per_bin(numerator: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``numerator / W_b``, 0 where the bin has no weight."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(weight > 0, numerator / weight, 0.0)
+
+
+def resampled_expected_error(weight, confidence, outcome, total):
+    problems = weight.shape[-2]
+    return np.abs(outcome - confidence).sum(axis=(-2, -1)) / (problems * total)
+
+
+def resampled_root_mean_square_error(weight, confidence, outcome, total):
+    squares = _per_bin((outcome - confidence) ** 2, weight).sum(axis=-1)
+    return np.sqrt(squares / total[..., None]).mean(axis=-1)
+
+
+def resampled_reliability(weight, confidence, outcome, total):
+    return _per_bin((outcome - confidence) ** 2, weight).sum(axis=(-2, -1)) / total
+
+
+def resampled_resolution(weight, confidence, outcome, total):
+    hits = outcome.sum(axis=-1, keepdims=True)
+    w = total[..., None, None]
+    return _per_bin((outcome * w - weight * hits) ** 2, weight).sum(axis=(-2, -1)) / total**3
+
+
+def resampled_uncertainty(weight, confidence, outcome, total):
+    hits = outcome.sum(axis=-1)
+    w = total[..., None]
+    return (hits * (w - hits)).sum(axis=-1) / total**2
+
+
+RESAMPLED = {
+    expected_error: resampled_expected_error,
+    root_mean_square_error: resampled_root_mean_square_error,
+    reliability: resampled_reliability,
+    resolution: resampled_resolution,
+    uncertainty: resampled_uncertainty,
+}
+"""Each score's formula in floating point, of arrays of cell sums (``maximum_error``: none)."""
+
+
 # -- the specs ----------------------------------------------------------------------------------
 
 
@@ -139,6 +194,7 @@ def _state(measure: Callable[[Table], float], spec: LossSpec, params: dict[str, 
         binning=params.get("binning", EQUAL_WIDTH),
         multiclass=params["multiclass"],
         from_logits=params["from_logits"],
+        resampled=RESAMPLED.get(measure),
     )
 
 

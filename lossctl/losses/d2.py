@@ -15,23 +15,40 @@ smallest target whose cumulative weight reaches ``q sum w``. Any minimizer of th
 loss gives the same reference loss, so scikit-learn's averaged inverted CDF agrees with it
 to rounding. Every sum is exact and the score is rounded once, so it is the same float
 however the rows were split.
+
+Intervals (``--ci``): the score is ``1 - (A/W) / (B/V)``, ``A, W`` the model's loss and weight
+sums and ``B, V`` the constant's, and the jackknife and the bootstrap take all four as sums
+over the replicate groups, the constant's loss at the constant ``c`` of the whole sample. A
+deleted group or a resample would have its own best constant ``c'``; but ``c`` minimizes the
+constant's loss, so (envelope theorem) moving it from ``c'`` to ``c`` changes the mean loss
+by ``O(|c - c'|^2) = O(1/n)`` for a smooth expected loss (the pinball loss included, where
+the targets have a density at the quantile), below the ``O(1/sqrt(n))`` standard error:
+an estimated parameter whose estimating function has zero mean derivative leaves the
+statistic's asymptotic distribution unchanged (Randles 1982, On the asymptotic normality of
+statistics with estimated parameters, Annals of Statistics 10(2)). For that the targets are
+kept in sorted runs by replicate group, so that the second pass sums the constant's loss of
+each group.
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from functools import partial
 
 import numpy as np
 
-from lossctl.losses import binary, deviance, multiclass, regression
+from lossctl.losses import binary, deviance, multiclass, regression, runs
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
 from lossctl.losses.expression import SKILL_PREFIX
+from lossctl.losses.replication import GROUPS
 from lossctl.losses.runs import Runs, aligned_ranges, inverted_cdf, totals
 from lossctl.losses.spec import Loss, LossSpec
 from lossctl.losses.state import MeanState
 from lossctl.losses.summation import exact_sum
+
+GROUP_FLOOR = 8  # values buffered per replicate group at the least
 
 PREFIX = SKILL_PREFIX
 MEAN, QUANTILE, BASE_RATE = "the mean", "the quantile", "the base rate"
@@ -76,13 +93,23 @@ _PEERS = {
 
 
 class D2State:
-    """The model's loss (the loss's own state) and the targets in sorted runs."""
+    """The model's loss (the loss's own state) and the targets in sorted runs: one sample, or
+    with ``track``, one per replicate group."""
+
+    bounds = (-math.inf, 1.0)  # a score is at most 1, and so are its interval's ends
+    interval_note = (
+        "The constant's loss is taken at the whole sample's constant in every deleted group and "
+        "resample: refitting it changes the loss by O(1/n), below the O(1/sqrt(n)) standard error "
+        "(envelope theorem; Randles 1982)."
+    )
 
     def __init__(self, loss: Loss, reference: str) -> None:
         self.loss = loss
         self.reference = reference
         self.model = loss.state()
         self.targets = Runs()
+        self.grouped: list[Runs] | None = None  # with track: the targets of each replicate group
+        self._reference: MeanState | None = None  # the constant's loss by group, once computed
         self.classes = 0  # the width of a class matrix; 0 for one prediction per row
         self.span = (np.inf, -np.inf)  # the least and the greatest target
 
@@ -90,15 +117,35 @@ class D2State:
     def n(self) -> int:
         return self.model.n
 
+    def track(self, moments: bool = True, groups: bool = True) -> None:
+        """Sums by replicate group, for the model and (in the second pass) for the constant:
+        the intervals are the jackknife's and the bootstrap's."""
+        self.model.track(moments=False)
+        share = max(runs.BUFFER_VALUES // GROUPS, GROUP_FLOOR)  # one buffer's worth in all
+        self.grouped = [Runs(share) for _ in range(GROUPS)]
+
     def update(self, batch: Batch) -> None:
         self.model.update(batch)
+        self._reference = None
         targets = self._targets(batch)
         if len(targets):
             self.span = (min(self.span[0], targets.min()), max(self.span[1], targets.max()))
         try:
-            self.targets.add(targets, batch.sample_weight)
+            if self.grouped is None:
+                self.targets.add(targets, batch.sample_weight)
+            else:
+                self._add_by_group(targets, batch.sample_weight, batch.replicates)
         except ValueError as exc:
             raise LossError(str(exc)) from None
+
+    def _add_by_group(self, targets: np.ndarray, weights: np.ndarray | None, group: np.ndarray) -> None:
+        """Each replicate group's targets (and weights) into its own runs."""
+        order = np.argsort(group, kind="stable")
+        cuts = np.searchsorted(group[order], np.arange(GROUPS + 1))
+        for g in range(GROUPS):
+            rows = order[cuts[g] : cuts[g + 1]]
+            if len(rows):
+                self.grouped[g].add(targets[rows], None if weights is None else weights[rows])
 
     def _targets(self, batch: Batch) -> np.ndarray:
         """What the constant is computed from: the targets, the binary labels, or the class
@@ -115,8 +162,11 @@ class D2State:
 
     def merge(self, other: D2State) -> D2State:
         self.model.merge(other.model)
+        self._reference = None
         try:
             self.targets.merge(other.targets)
+            for mine, theirs in zip(self.grouped or [], other.grouped or [], strict=True):
+                mine.merge(theirs)
         except ValueError as exc:
             raise LossError(str(exc)) from None
         self.classes = max(self.classes, other.classes)
@@ -136,29 +186,66 @@ class D2State:
         c, d = baseline.numerator.total, baseline.weight.total
         return float(1 - Fraction(a * d, b * c))
 
+    def every_target(self) -> Runs:
+        """The targets of every row: the one sample, or every group's runs together."""
+        if self.grouped is None:
+            return self.targets
+        every = Runs()
+        for sample in self.grouped:
+            every.merge(sample)
+        return every
+
     def _baseline(self) -> MeanState:
-        """The reference loss: the loss of the constant, a second pass over the targets."""
+        """The reference loss: the loss of the constant, a second pass over the targets (with
+        ``track``, summed by replicate group)."""
+        if self._reference is not None:
+            return self._reference
         constant = self._constant()
-        reading = _reading_probabilities(self.loss)
-        state = reading.state()
+        state = _reading_probabilities(self.loss).state()
+        samples = [self.targets] if self.grouped is None else self.grouped
+        if self.grouped is not None:
+            state.track(moments=False)
         try:
-            for [(values, weights)] in aligned_ranges(self.targets):
-                if len(values):
+            for ranges in aligned_ranges(*samples):
+                present = [(v, w) for v, w in ranges if len(v)]
+                if present:
+                    values = np.concatenate([v for v, _ in present])
+                    weights = None if present[0][1] is None else np.concatenate([w for _, w in present])
                     predicted = np.tile(constant, (len(values), 1)) if self.classes else np.full(len(values), constant)
-                    state.update(Batch({"y_true": values, "y_pred": predicted, "sample_weight": weights}))
+                    batch = Batch({"y_true": values, "y_pred": predicted, "sample_weight": weights})
+                    batch.replicates = np.repeat(np.arange(len(ranges)), [len(v) for v, _ in ranges])
+                    state.update(batch)
         except InputDomainError as exc:
             shown = ", ".join(f"{v:.6g}" for v in np.atleast_1d(constant))
             raise LossError(
                 f"the best constant prediction, {shown}, is outside {self.loss.name}'s domain: {exc}"
             ) from None
+        self._reference = state
         return state
+
+    def sums(self) -> list[int]:
+        """The exact sums of the score: the model's loss and weight, then the constant's."""
+        if self.n == 0:
+            return [*self.model.sums(), 0, 0]
+        if self.span[0] == self.span[1]:
+            raise LossError("no interval: the targets are constant, the score is 1 or 0 by convention")
+        return [*self.model.sums(), *self._baseline().sums()]
+
+    def group_sums(self) -> np.ndarray:
+        """``sums()`` of each replicate group, rounded: the constant's at the whole sample's."""
+        return np.hstack((self.model.group_sums(), self._baseline().group_sums()))
+
+    def statistic(self, sums: np.ndarray) -> np.ndarray:
+        """``1 - (A/W) / (B/V)`` for every row of ``sums`` (in ``sums()`` order)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return 1.0 - (sums[..., 0] / sums[..., 1]) / (sums[..., 2] / sums[..., 3])
 
     def _constant(self) -> float | np.ndarray:
         if self.reference == QUANTILE:
-            return weighted_quantile(self.targets, self.loss.params.get("quantile", 0.5))
+            return weighted_quantile(self.every_target(), self.loss.params.get("quantile", 0.5))
         if self.classes:
-            return class_rates(self.targets, self.classes)
-        return weighted_mean(self.targets)
+            return class_rates(self.every_target(), self.classes)
+        return weighted_mean(self.every_target())
 
 
 def _forced(model: int) -> float:

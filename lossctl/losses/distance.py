@@ -36,6 +36,11 @@ class DistanceState:
     """The two samples (``y_true``: u, ``y_pred``: v) of a distance between distributions, in
     runs; ``power`` 1 gives W1, 2 the energy distance."""
 
+    why_no_interval = (
+        "a loss of the whole samples (a distance between two distributions, no sum over rows: "
+        "deleting a replicate group changes every CDF value, a pass over the merged runs per group, 64 passes)"
+    )
+
     def __init__(self, power: int) -> None:
         self.power = power
         self.u, self.v = Runs(), Runs()

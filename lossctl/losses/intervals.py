@@ -125,7 +125,7 @@ def methods_of(state) -> str:
         f"normal: value -/+ z se, by {normal}; bootstrap: percentiles of {RESAMPLES} resamples of "
         f"{GROUPS} row groups. Both assume independent rows; with few rows or heavy tails prefer "
         "the bootstrap."
-    )
+    ) + (f" {note}" if (note := getattr(state, "interval_note", "")) else "")
 
 
 def _why_not(state) -> str:

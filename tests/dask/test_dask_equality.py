@@ -159,7 +159,7 @@ def test_intervals_with_groups_and_weights(datasets, both, method):
     """--ci on both engines: the same interval, bit for bit, per loss and per group."""
     request = build_request(
         str(datasets["regression"]),
-        ["mse", "rmse", "mae", "mse + 0.5*mae"],
+        ["mse", "rmse", "mae", "mse + 0.5*mae", "d2:mae", "d2:mse"],
         group_by="region",
         chunk_rows=700,
         ci=0.9,
@@ -170,6 +170,18 @@ def test_intervals_with_groups_and_weights(datasets, both, method):
     assert_same(mine, theirs)
     intervals = [r.ci for r in mine[0].results]
     assert all(ci is not None and ci.method == method and ci.level == 0.9 for ci in intervals)
+    assert intervals == [r.ci for r in theirs[0].results]
+
+
+@pytest.mark.parametrize("method", ["normal", "bootstrap"])
+def test_intervals_of_calibration_and_skill_scores(datasets, both, method):
+    """Bins by replicate group and the targets' runs by group merge across the partitions."""
+    losses = ["ece", "rmsce", "brier-resolution", "d2:bce", "rmsce:binning=equal-mass"]
+    request = build_request(str(datasets["binary"]), losses, chunk_rows=700, ci=0.9, ci_method=method, seed=5)
+    mine, theirs = both(request)
+    assert_same(mine, theirs)
+    intervals = [r.ci for r in mine[0].results]
+    assert all(ci is not None and ci.method == method for ci in intervals)
     assert intervals == [r.ci for r in theirs[0].results]
 
 
