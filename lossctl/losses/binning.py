@@ -134,8 +134,10 @@ class CalibrationState:
         multiclass: str,
         from_logits: bool,
         resampled: Callable[..., np.ndarray] | None = None,
+        binned: bool = True,
     ) -> None:
         self.measure = measure
+        self.binned_score = binned  # a score of the bins (False: of the base rate alone)
         self.resampled = resampled  # the score of cell sums (W_b, C_b, A_b, W), vectorized; None: no interval
         self.read = partial(problems, from_logits=from_logits, multiclass=multiclass)
         self.binned = EqualWidth(bins) if binning == EQUAL_WIDTH else EqualMass(bins)
@@ -193,6 +195,8 @@ class CalibrationState:
         """What ``explain`` adds to the intervals' methods: when not to trust them."""
         if self.resampled is None:
             return ""
+        if not self.binned_score:
+            return "A function of the base rate alone: no bins, and no bias from binning."
         return (
             "Each bin's sums are sums over rows; equal-mass bins are those of the whole sample (the "
             "interval is conditional on their edges). "

@@ -195,6 +195,7 @@ def _state(measure: Callable[[Table], float], spec: LossSpec, params: dict[str, 
         multiclass=params["multiclass"],
         from_logits=params["from_logits"],
         resampled=RESAMPLED.get(measure),
+        binned=measure is not uncertainty,
     )
 
 

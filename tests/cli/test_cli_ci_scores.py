@@ -39,3 +39,11 @@ def test_explain_says_how_the_interval_of_ece_is_made(run):
     out = ok(run("explain", "ece")).stdout
     line = next(line for line in out.splitlines() if line.startswith("intervals (--ci)"))
     assert "jackknife" in line and "bootstrap" in line and "biased upward" in line
+
+
+def test_explain_brier_uncertainty_says_it_has_no_binning_bias(run):
+    """brier-uncertainty is base_rate (1 - base_rate): no bins, so the warning of the binned
+    scores' upward bias is not its."""
+    out = run("explain", "brier-uncertainty").stdout
+    line = next(line for line in out.splitlines() if line.startswith("intervals (--ci): "))
+    assert "no bias from binning" in line and "biased upward" not in line
