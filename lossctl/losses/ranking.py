@@ -156,7 +156,7 @@ SPECS = (
             "ranking_softmax_loss (and rax softmax_loss); ListNet's top-one form normalizes them to sum "
             "to 1 first. A list per row: relevance labels in one group of columns (y_true), scores in "
             "another (y_pred): --y-true 'rel_*' --y-pred 'score_*', a sample weight weighs the row's list. "
-            "Or an item per row, grouped by a query column (query, qid, query_id or --query; ids numbers or "
+            "Or an item per row, grouped by a query column (query, qid, query_id, group or --query; ids numbers or "
             "text): the rows of a query are its list, contiguous (sorted by query, as LETOR and MSLR files; "
             "a query that comes back after another started is an error), and a sample weight multiplies the item's "
             "relevance (optax's weights); a list whose labels are all 0 counts as a loss of 0, as optax."

@@ -197,3 +197,12 @@ def test_the_command_line_names_file_column_row_and_id_of_an_unsorted_query(invo
         "sort the file by query",
     ):
         assert part in ran.stderr
+
+
+def test_a_column_named_group_is_the_query_column(invoke, tmp_path):
+    """The documented example with its query column named ``group``: 0.497 (worked above)."""
+    path = tmp_path / "grouped.csv"
+    path.write_text("group,relevance,score\n7,1,2\n7,0,1\n9,0,1\n9,0,0.5\n9,1,1.5\n")
+    ran = invoke("compute", "-l", "ranking-softmax", path, "--format", "json")
+    assert ran.exit_code == 0, ran.stderr
+    assert f"{ran.json()['results'][0]['value']:.3f}" == "0.497"
