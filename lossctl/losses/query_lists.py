@@ -48,6 +48,7 @@ class QueryLists:
         self.closed_ids: set = set()
         self.n_closed = 0
         self.rows = 0
+        self.broken = ""  # a query found again at a merge: the result's error (a merge cannot fail)
 
     def update(self, query: np.ndarray, relevance: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> None:
         """Add a batch's rows; ``InputDomainError`` naming the row of a query seen before."""
@@ -60,20 +61,27 @@ class QueryLists:
                 raise InputDomainError(_came_back(query[start]), role="query", index=start)
 
     def merge(self, later: QueryLists) -> None:
-        """Add the state of the rows that follow this one's."""
+        """Add the state of the rows that follow this one's (a query in both, but not at the
+        seam, breaks the state: its result is then that error)."""
         self.rows += later.rows
+        self.broken = self.broken or later.broken
         if later.closed_ids & self._ids():
-            raise LossError(_came_back(min(later.closed_ids & self._ids(), key=str)))
+            self.broken = self.broken or _came_back(min(later.closed_ids & self._ids(), key=str))
+        if self.broken:
+            return
         for k, item in enumerate(later.open):
             if k == 1:  # the lists between the later state's first and last
                 self.closed.merge(later.closed)
                 self.closed_ids |= later.closed_ids
                 self.n_closed += later.n_closed
             if not self._append(OpenList(item.query, list(item.parts))):
-                raise LossError(_came_back(item.query))
+                self.broken = _came_back(item.query)
+                return
 
     def total(self) -> tuple[Accumulator, int]:
         """The exact sum of every list's loss, and the number of lists."""
+        if self.broken:
+            raise LossError(self.broken)
         total = Accumulator()
         total.merge(self.closed)
         for item in self.open:

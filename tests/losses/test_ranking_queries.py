@@ -88,7 +88,7 @@ def test_a_query_that_comes_back_names_its_row_and_id():
     assert caught.value.index == 2  # the first row of a query already closed
 
 
-def test_a_query_that_comes_back_in_a_later_part_is_an_error_at_the_merge():
+def test_a_query_that_comes_back_in_a_later_part_is_the_error_of_the_merged_result():
     loss = get_spec("ranking-softmax").configure()
     rows = {"y_true": np.array([1.0, 0.0, 1.0, 0.0]), "y_pred": np.zeros(4), "query": np.array([1, 2, 3, 1])}
     with pytest.raises(LossError, match="query id 1 came back"):
