@@ -52,9 +52,11 @@ class QueryLists:
 
     def update(self, query: np.ndarray, relevance: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> None:
         """Add a batch's rows; ``InputDomainError`` naming the row of a query seen before."""
-        starts = np.flatnonzero(np.r_[True, query[1:] != query[:-1]]) if len(query) else np.array([], int)
-        ends = np.r_[starts[1:], len(query)]
         self.rows += len(query)
+        if not len(query):
+            return
+        starts = np.flatnonzero(np.r_[True, query[1:] != query[:-1]])
+        ends = np.r_[starts[1:], len(query)]
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             part = slice(start, end)
             if not self._append(OpenList(query[start], [(relevance[part], scores[part], weights[part])])):

@@ -80,6 +80,16 @@ def test_cut_anywhere_and_merged_in_order_changes_no_bit():
         assert every_row.result() == whole
 
 
+def test_empty_parts_change_nothing():
+    """Parts of no rows (a chunk whose rows were all dropped) between, before and after others."""
+    case = CASES[2]
+    a = arrays(case)
+    rows = {"y_true": a["relevance"], "y_pred": a["score"], "query": a["query"], "sample_weight": a["weight"]}
+    n = len(a["query"])
+    state = in_order(get_spec("ranking-softmax").configure(), rows, [0, 0, n // 2, n // 2, n, n])
+    assert state.result() == compute(case)
+
+
 def test_a_query_that_comes_back_names_its_row_and_id():
     with pytest.raises(
         InputDomainError, match="query id 'a' came back after other queries: .*sort the file by query"
