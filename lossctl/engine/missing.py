@@ -22,14 +22,18 @@ from lossctl.losses.samples import SAMPLES, present
 
 
 def _bad(a: np.ndarray, nan: bool) -> np.ndarray:
-    return ~np.isfinite(a) if nan else np.isinf(a)
+    """Missing or infinite values (without ``nan``: infinite only); of a column in its own type
+    (a query id), an empty cell (None) is missing, and no value is infinite."""
+    if a.dtype.kind in "fc":
+        return ~np.isfinite(a) if nan else np.isinf(a)
+    return np.equal(a, None) if nan and a.dtype == object else np.zeros(a.shape, dtype=bool)
 
 
 def missing_rows(role_arrays: dict[str, np.ndarray], *, nan: bool = True) -> np.ndarray | None:
     """Per row, whether any input of the row is missing (NaN) or infinite (without ``nan``:
     infinite only); ``None`` when every input is finite, the usual case, which one test per
     input shows without building the rows' mask."""
-    if all(np.isfinite(a).all() for a in role_arrays.values()):
+    if not any(_bad(a, True).any() for a in role_arrays.values()):
         return None
     missing = None
     for a in role_arrays.values():
@@ -64,7 +68,7 @@ def apply_policy(
         i = int(np.argmax(missing))
         role = next(r for r, a in role_arrays.items() if _bad(a[i], nan).any())
         value = role_arrays[role][i]
-        what = "missing value (empty cell or NaN)" if np.isnan(value).any() else "infinite value"
+        what = "missing value (empty cell or NaN)" if value is None or np.isnan(value).any() else "infinite value"
         file, column, row = translator.locate(role, rows[i])
         raise InputError(
             what,

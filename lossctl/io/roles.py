@@ -24,7 +24,7 @@ SCALAR_ROLES: dict[str, tuple[str, ...]] = {
     ),
     "weight": ("weight", "sample_weight", "weights", "w"),
     "u_weights": ("u_weights", "u_weight"),
-    "query": ("query", "qid", "query_id"),
+    "query": ("query", "qid", "query_id", "group"),
     "v_weights": ("v_weights", "v_weight"),
     "x1": ("x1", "input1", "score1"),
     "x2": ("x2", "input2", "score2"),

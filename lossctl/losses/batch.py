@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from lossctl.losses.errors import InputDomainError
+from lossctl.losses.ids import query_ids
 
 SAMPLE_ROLES = (
     *("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative"),
@@ -24,9 +25,7 @@ SAMPLE_ROLES = (
 )
 ROLES = SAMPLE_ROLES + ("weights",)
 WEIGHT_ROLES = ("sample_weight", "u_weights", "v_weights")
-# Rows of a probability matrix must sum to 1 within this absolute tolerance: loose enough for
-# probabilities written with a few decimals, tight enough to catch logits or scores.
-ROW_SUM_TOLERANCE = 1e-3
+ROW_SUM_TOLERANCE = 1e-3  # of a probability row's sum: loose for a few decimals, tight for logits
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -57,7 +56,7 @@ class Batch:
             if role not in ROLES:
                 raise ValueError(f"unknown input role {role!r}; roles are {', '.join(ROLES)}")
             absent = samples and role in ("y_true", "y_pred", *WEIGHT_ROLES)
-            self.arrays[role] = self._as_float(role, values, absent)
+            self.arrays[role] = query_ids(values) if role == "query" else self._as_float(role, values, absent)
         self.samples = samples
         self.notes: dict[str, int] = {}
         self._cache: dict[tuple, Any] = {}

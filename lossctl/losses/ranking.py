@@ -4,7 +4,7 @@ Two layouts of the same lists. One list per row: the items' scores in one group 
 (``--y-pred 'score_*'``) and their relevance labels in another (``--y-true 'rel_*'``), the
 layout of optax's ``[..., list_size]`` arrays. Or one item per row, as learning-to-rank files
 (LETOR, MSLR) hold them: a query id column (``query``, ``qid`` or ``--query``), a relevance
-label and a score; the rows of a query make its list, wherever they are in the file.
+label and a score; the rows of a query, contiguous, make its list (``query_lists``: streamed).
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ import numpy as np
 
 from lossctl.losses.batch import Batch, log_softmax
 from lossctl.losses.errors import InputDomainError, LossError
+from lossctl.losses.query_lists import QueryLists
 from lossctl.losses.reductions import SUM
 from lossctl.losses.spec import REDUCTION, LossSpec
 from lossctl.losses.state import MeanState, representable
 from lossctl.losses.summation import Accumulator, ratio
 from lossctl.losses.tasks import RANKING
-
-MAX_ROWS = 1 << 23
-"""Items held to group by query (four floats each: 256 MiB at most)."""
-_TOO_MANY = f"ranking-softmax groups the rows by query: at most {MAX_ROWS} rows"
 
 
 def ranking_softmax(batch: Batch) -> np.ndarray:
@@ -66,17 +63,22 @@ def query_lists_sum(query: np.ndarray, relevance: np.ndarray, scores: np.ndarray
 
 class RankingState:
     """ranking-softmax in either layout: the mean over rows of each row's list (a class
-    matrix's layout), or, with a query column, the rows held and grouped by query, each
-    query's list one term of the mean over queries (optax's ``weights``: a row's weight
-    multiplies its relevance)."""
+    matrix's layout), or, with a query column, the lists of contiguous rows of a query
+    streamed (``QueryLists``), each query's list one term of the mean over queries (optax's
+    ``weights``: a row's weight multiplies its relevance)."""
 
     why_no_interval = "lists grouped by a query column: an interval resamples rows, and a query's rows are one list"
 
     def __init__(self, total: bool) -> None:
         self.total = total  # reduction=sum: the sum over lists, not the mean
         self.lists = MeanState(ranking_softmax, total=total)
-        self.items: list[tuple[np.ndarray, ...]] = []  # by query: (query, relevance, score, weight)
-        self.n = 0
+        self.queries = QueryLists(query_lists_sum)
+        self.by_query = False  # rows grouped by a query column were seen
+
+    @property
+    def n(self) -> int:
+        """The rows read: lists, or items of lists grouped by query."""
+        return self.lists.n + self.queries.rows
 
     def track(self, moments: bool = True, groups: bool = True) -> None:
         self.lists.track(moments, groups)
@@ -85,30 +87,27 @@ class RankingState:
         if not batch.has("query"):
             self.lists.update(batch)
             return
-        if self.n + len(batch) > MAX_ROWS:
-            raise InputDomainError(_TOO_MANY, role="query", index=MAX_ROWS - self.n)
         relevance = _checked_relevance(batch.vector("y_true"))
         w = batch.sample_weight
-        self.items.append(
-            (batch.vector("query"), relevance, batch.vector("y_pred"), np.ones(len(batch)) if w is None else w)
+        self.queries.update(
+            batch.vector("query"), relevance, batch.vector("y_pred"), np.ones(len(batch)) if w is None else w
         )
-        self.n += len(batch)
+        self.by_query = True
 
     def merge(self, other: RankingState) -> RankingState:
-        if self.n + other.n > MAX_ROWS:
-            raise LossError(_TOO_MANY)
         self.lists.merge(other.lists)
-        self.items += other.items
-        self.n += other.n
+        self.queries.merge(other.queries)
+        self.by_query |= other.by_query
         return self
 
     def result(self) -> float:
-        if not self.items:
+        if not self.by_query:
             return self.lists.result()
         if self.lists.n:
             raise LossError("lists of two layouts: one list per row and rows grouped by query")
-        query, relevance, scores, w = (np.concatenate(column) for column in zip(*self.items, strict=True))
-        total, queries = query_lists_sum(query, relevance, scores, w)
+        total, queries = self.queries.total()
+        if not queries:
+            raise LossError("no samples")
         if self.total:
             return representable(total.value)
         count = Accumulator()
@@ -118,7 +117,7 @@ class RankingState:
     def sums(self) -> list[int]:
         """The list layout's sums (an interval of the mean over rows); none for the lists of a
         query column, which are no sample of rows."""
-        return [] if self.items else self.lists.sums()
+        return [] if self.by_query else self.lists.sums()
 
     def group_sums(self) -> np.ndarray:
         return self.lists.group_sums()
@@ -127,7 +126,7 @@ class RankingState:
         return self.lists.statistic(sums)
 
     def delta_interval(self, z: float) -> tuple[float, float, float]:
-        if self.items:
+        if self.by_query:
             raise LossError(f"no interval for {self.why_no_interval}")
         return self.lists.delta_interval(z)
 
@@ -157,13 +156,12 @@ SPECS = (
             "ranking_softmax_loss (and rax softmax_loss); ListNet's top-one form normalizes them to sum "
             "to 1 first. A list per row: relevance labels in one group of columns (y_true), scores in "
             "another (y_pred): --y-true 'rel_*' --y-pred 'score_*', a sample weight weighs the row's list. "
-            "Or an item per row, grouped by a query column (query, qid, query_id or --query): the rows of "
-            "a query are its list wherever they are in the file, and a sample weight multiplies the item's "
+            "Or an item per row, grouped by a query column (query, qid, query_id, group or --query; ids numbers or "
+            "text): the rows of a query are its list, contiguous (sorted by query, as LETOR and MSLR files; "
+            "a query that comes back after another started is an error), and a sample weight multiplies the item's "
             "relevance (optax's weights); a list whose labels are all 0 counts as a loss of 0, as optax."
         ),
         peers="optax.losses.ranking_softmax_loss, rax.softmax_loss",
         properties="0 only in the limit of one relevant item scored infinitely above the rest; shift-invariant in s",
-        held=f"lists grouped by a query column are held until every row is read (at most {MAX_ROWS} rows); lists "
-        "one per row stream",
     ),
 )

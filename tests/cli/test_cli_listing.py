@@ -175,12 +175,10 @@ def test_list_names_aliases_parameters_and_defaults(run):
     # DESIGN, "Conventions": focal gamma 2 and no alpha; eps the float64 machine epsilon
     assert (entries["focal"]["params"]["gamma"], entries["focal"]["params"]["alpha"]) == (2.0, None)
     assert entries["bce"]["params"]["eps"] == 2.0**-52
-    # Every loss streams in bounded memory (means, sorted-run medians and distances) but NT-Xent,
-    # which compares every pair of a batch's rows, and ranking-softmax, whose lists grouped by a
-    # query column are held until every row is read; each says so.
-    assert {name for name, entry in entries.items() if not entry["streams"]} == {"ntxent", "ranking-softmax"}
+    # Every loss streams in bounded memory (means, sorted-run medians, distances, and the lists of
+    # contiguous rows of a query) but NT-Xent, which compares every pair of a batch's rows; it says so.
+    assert {name for name, entry in entries.items() if not entry["streams"]} == {"ntxent"}
     assert "every pair of rows" in entries["ntxent"]["held"]
-    assert "query column" in entries["ranking-softmax"]["held"]
 
 
 def test_list_table_and_markdown_show_the_same_catalog(run):

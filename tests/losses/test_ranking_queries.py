@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import lossctl
-from lossctl.losses import get_spec
-from lossctl.losses.errors import InputDomainError
+from lossctl.losses import Batch, get_spec
+from lossctl.losses.errors import InputDomainError, LossError
 
-from ._support import assert_close, merged_in_parts, rng_for
+from ._support import assert_close, rng_for
 
 FIXTURES = json.loads((Path(__file__).parents[1] / "reference" / "ranking_fixtures.json").read_text())
 CASES = FIXTURES["cases"]
@@ -49,18 +50,67 @@ def test_optax_documented_example_by_hand():
     assert f"{value:.3f}" == "0.497"
 
 
-def test_the_order_of_the_rows_split_and_merged_changes_no_bit():
-    case = max(CASES, key=lambda c: len(c["query"]))
-    a = arrays(case)
-    whole = compute(case)
+def in_order(loss, rows: dict[str, np.ndarray], cuts: list[int]):
+    """``loss``'s state of ``rows`` folded in parts cut at ``cuts``, every other part through
+    pickle (as a Dask worker's), merged in row order (as the engines merge adjacent parts)."""
+    states = []
+    for k, part in enumerate(np.split(np.arange(len(rows["query"])), cuts)):
+        state = loss.state()
+        state.update(Batch({role: values[part] for role, values in rows.items()}))
+        states.append(pickle.loads(pickle.dumps(state)) if k % 2 else state)
+    merged = loss.state()
+    for state in states:
+        merged.merge(state)
+    return merged
+
+
+def test_cut_anywhere_and_merged_in_order_changes_no_bit():
+    """Each list's loss is computed from the whole list, the lists' summed exactly: cuts inside
+    a query (its rows joined at the merge) or between queries give the same float."""
     loss = get_spec("ranking-softmax").configure()
-    rows = {"y_true": a["relevance"], "y_pred": a["score"], "query": a["query"], "sample_weight": a["weight"]}
     rng = rng_for("ranking split")
-    for _ in range(5):
-        order = rng.permutation(len(a["query"]))
-        shuffled = {role: column[order] for role, column in rows.items()}
-        cuts = sorted(rng.choice(np.arange(1, len(order)), 3, replace=False).tolist())
-        assert merged_in_parts(loss, shuffled, cuts).result() == whole
+    for case in sorted(CASES, key=lambda c: -len(c["query"]))[:6]:
+        a = arrays(case)
+        rows = {"y_true": a["relevance"], "y_pred": a["score"], "query": a["query"], "sample_weight": a["weight"]}
+        whole = compute(case)
+        for parts in (2, 3, 6):
+            cuts = sorted(rng.choice(np.arange(1, len(a["query"])), parts - 1, replace=False).tolist())
+            assert in_order(loss, rows, cuts).result() == whole
+        every_row = in_order(loss, rows, list(range(1, len(a["query"]))))  # a part per row
+        assert every_row.result() == whole
+
+
+def test_empty_parts_change_nothing():
+    """Parts of no rows (a chunk whose rows were all dropped) between, before and after others."""
+    case = CASES[2]
+    a = arrays(case)
+    rows = {"y_true": a["relevance"], "y_pred": a["score"], "query": a["query"], "sample_weight": a["weight"]}
+    n = len(a["query"])
+    state = in_order(get_spec("ranking-softmax").configure(), rows, [0, 0, n // 2, n // 2, n, n])
+    assert state.result() == compute(case)
+
+
+def test_a_query_that_comes_back_names_its_row_and_id():
+    with pytest.raises(
+        InputDomainError, match="query id 'a' came back after other queries: .*sort the file by query"
+    ) as caught:
+        lossctl.compute("ranking-softmax", [1, 0, 1, 0], [2.0, 1.0, 0.0, 3.0], query=["a", "b", "a", "b"])
+    assert caught.value.index == 2  # the first row of a query already closed
+
+
+def test_a_query_that_comes_back_in_a_later_part_is_the_error_of_the_merged_result():
+    loss = get_spec("ranking-softmax").configure()
+    rows = {"y_true": np.array([1.0, 0.0, 1.0, 0.0]), "y_pred": np.zeros(4), "query": np.array([1, 2, 3, 1])}
+    with pytest.raises(LossError, match="query id 1 came back"):
+        in_order(loss, rows, [2]).result()
+
+
+def test_text_and_integer_ids_group_alike():
+    """The same lists under ids 7, 9 and 'x', 'y': the same value."""
+    relevance, scores = [1.0, 0.0, 0.0, 0.0, 1.0], [2.0, 1.0, 1.0, 0.5, 1.5]
+    numbers = lossctl.compute("ranking-softmax", relevance, scores, query=[7, 7, 9, 9, 9])
+    text = lossctl.compute("ranking-softmax", relevance, scores, query=["x", "x", "y", "y", "y"])
+    assert numbers == text
 
 
 def test_scores_of_1e300_do_not_overflow():
@@ -117,3 +167,52 @@ def test_an_interval_of_lists_grouped_by_query_says_why_there_is_none(invoke, tm
     ran = invoke("compute", "-l", "ranking-softmax", "--ci", path)
     assert ran.exit_code == 0
     assert "no interval for lists grouped by a query column" in ran.stderr
+
+
+def write_case(path: Path, case: dict) -> Path:
+    lines = ["qid,relevance,score,weight"]
+    lines += [
+        f"{q},{r!r},{s!r},{w!r}"
+        for q, r, s, w in zip(*(case[k] for k in ("query", "relevance", "score", "weight")), strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 3, 7, 1 << 16])
+def test_the_engine_streams_text_ids_in_chunks_of_any_size(tmp_path, chunk_rows):
+    """A file of text query ids read a few rows at a time: optax's value, the same float
+    whatever the chunks (a query open at a chunk's end goes on in the next)."""
+    from lossctl.engine.evaluate import evaluate
+    from lossctl.options.request import build_request
+
+    case = max((c for c in CASES if isinstance(c["query"][0], str)), key=lambda c: len(c["query"]))
+    path = write_case(tmp_path / "ltr.csv", case)
+    evaluation, _ = evaluate(build_request(str(path), ["ranking-softmax"], chunk_rows=chunk_rows))
+    assert evaluation.results[0].value == compute(case)
+    assert_close(evaluation.results[0].value, case["expected"])
+
+
+def test_the_command_line_names_file_column_row_and_id_of_an_unsorted_query(invoke, tmp_path):
+    path = tmp_path / "unsorted.csv"
+    path.write_text("qid,relevance,score\nq1,1,2\nq2,0,1\nq1,0,1\nq2,1,3\n")
+    ran = invoke("compute", "-l", "ranking-softmax", path)
+    assert ran.exit_code == 2
+    assert len(ran.stderr.strip().splitlines()) == 1
+    for part in (
+        str(path),
+        "column 'qid'",
+        "row 3",
+        "query id 'q1' came back after other queries",
+        "sort the file by query",
+    ):
+        assert part in ran.stderr
+
+
+def test_a_column_named_group_is_the_query_column(invoke, tmp_path):
+    """The documented example with its query column named ``group``: 0.497 (worked above)."""
+    path = tmp_path / "grouped.csv"
+    path.write_text("group,relevance,score\n7,1,2\n7,0,1\n9,0,1\n9,0,0.5\n9,1,1.5\n")
+    ran = invoke("compute", "-l", "ranking-softmax", path, "--format", "json")
+    assert ran.exit_code == 0, ran.stderr
+    assert f"{ran.json()['results'][0]['value']:.3f}" == "0.497"

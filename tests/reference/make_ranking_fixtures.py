@@ -11,8 +11,9 @@ reads ``[queries, list_size]`` arrays, so each case's lists are padded to its lo
 padding masked out with ``where``; its default ``reduce_fn`` is the mean over the lists with
 a valid item, and ``weights`` multiply the labels. jax runs in float64. The file holds, per
 case, the rows as lossctl reads them (``query``, ``relevance``, ``score``, ``weight``; the
-rows shuffled, so that a query's items are not next to each other) and optax's value; and the
-versions of optax and jax that made it.
+rows of a query contiguous, as learning-to-rank files hold them, in a shuffled order; the ids
+in no order, and text in every third case) and optax's value; and the versions of optax and jax
+that made it (optax 0.2.8, jax 0.10.2).
 """
 
 from __future__ import annotations
@@ -60,9 +61,12 @@ def make_case(rng: np.random.Generator, k: int) -> dict:
     expected = optax.losses.ranking_softmax_loss(
         jnp.asarray(logits), jnp.asarray(labels), where=jnp.asarray(where), weights=jnp.asarray(weights)
     )
-    order = rng.permutation(rows)
+    order = np.concatenate(
+        [start + rng.permutation(size) for start, size in zip(np.cumsum(sizes) - sizes, sizes, strict=True)]
+    )
+    shown = [f"q{int(q)}" for q in query[order]] if k % 3 == 0 else query[order].tolist()  # text ids too
     return {
-        "query": query[order].tolist(),
+        "query": shown,
         "relevance": relevance[order].tolist(),
         "score": score[order].tolist(),
         "weight": weight[order].tolist(),
