@@ -80,12 +80,17 @@ def crps_ensemble(batch: Batch, *, fair: bool) -> np.ndarray:
     """``mean_i |x_i - y| - sum_ij |x_i - x_j| / (2 m^2)`` over the m members x (the CRPS of
     the ensemble's empirical distribution), or with ``fair`` the denominator ``2 m (m - 1)``
     (Ferro 2014: the expected score of a member drawn like the others). The pairwise sum is
-    ``2 sum_i (2i - m - 1) x_(i)`` over the members sorted, in ``O(m log m)``."""
+    ``2 sum_i (2i - m - 1) x_(i)`` over the members sorted, in ``O(m log m)``, summed member by
+    member in that order: a matrix product (BLAS) picks its order of the sums by the array's
+    size and its alignment in memory, so a row's value could depend on the rows beside it."""
     x = np.sort(np.ascontiguousarray(_members(batch)), axis=1)  # one layout, one order of the sums
     m = x.shape[1]
     if fair and m < 2:
         raise InputDomainError("the fair CRPS needs at least two members", role="members")
-    spread = 2.0 * (x @ (2.0 * np.arange(1, m + 1) - m - 1.0))
+    spread = np.zeros(len(x))
+    for i in range(m):
+        spread += (2.0 * (i + 1) - m - 1.0) * x[:, i]
+    spread *= 2.0
     error = np.abs(x - batch.vector("y_true")[:, None]).mean(axis=1)
     return error - spread / (2.0 * m * (m - 1 if fair else m))
 
