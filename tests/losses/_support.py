@@ -68,9 +68,10 @@ def spill_small_runs(monkeypatch) -> None:
     monkeypatch.setattr(runs, "SAMPLE_EVERY", 8)
 
 
-def merged_in_parts(loss, arrays: dict[str, np.ndarray], cuts: list[int]) -> Any:
+def merged_in_parts(loss, arrays: dict[str, np.ndarray], cuts: list[int], *, in_order: bool = False) -> Any:
     """``loss``'s state of ``arrays`` folded in parts cut at ``cuts``, every other part sent
-    through pickle (as a Dask worker's is), merged in a scrambled order (the last part first)."""
+    through pickle (as a Dask worker's is), merged in a scrambled order (the last part first),
+    or ``in_order`` (as the engines merge adjacent parts: a state that needs its rows' order)."""
     import pickle
 
     from lossctl.losses import Batch
@@ -80,7 +81,7 @@ def merged_in_parts(loss, arrays: dict[str, np.ndarray], cuts: list[int]) -> Any
         state = loss.state()
         state.update(Batch({role: values[part] for role, values in arrays.items()}))
         states.append(pickle.loads(pickle.dumps(state)) if k % 2 else state)
-    merged = states.pop()
+    merged = loss.state() if in_order else states.pop()
     for state in states:
         merged.merge(state)
     return merged

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import json
 import math
-import pickle
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import lossctl
-from lossctl.losses import Batch, get_spec
+from lossctl.losses import get_spec
 from lossctl.losses.errors import InputDomainError, LossError
 
-from ._support import assert_close, rng_for
+from ._support import assert_close, merged_in_parts, rng_for
 
 FIXTURES = json.loads((Path(__file__).parents[1] / "reference" / "ranking_fixtures.json").read_text())
 CASES = FIXTURES["cases"]
@@ -50,20 +49,6 @@ def test_optax_documented_example_by_hand():
     assert f"{value:.3f}" == "0.497"
 
 
-def in_order(loss, rows: dict[str, np.ndarray], cuts: list[int]):
-    """``loss``'s state of ``rows`` folded in parts cut at ``cuts``, every other part through
-    pickle (as a Dask worker's), merged in row order (as the engines merge adjacent parts)."""
-    states = []
-    for k, part in enumerate(np.split(np.arange(len(rows["query"])), cuts)):
-        state = loss.state()
-        state.update(Batch({role: values[part] for role, values in rows.items()}))
-        states.append(pickle.loads(pickle.dumps(state)) if k % 2 else state)
-    merged = loss.state()
-    for state in states:
-        merged.merge(state)
-    return merged
-
-
 def test_cut_anywhere_and_merged_in_order_changes_no_bit():
     """Each list's loss is computed from the whole list, the lists' summed exactly: cuts inside
     a query (its rows joined at the merge) or between queries give the same float."""
@@ -75,8 +60,8 @@ def test_cut_anywhere_and_merged_in_order_changes_no_bit():
         whole = compute(case)
         for parts in (2, 3, 6):
             cuts = sorted(rng.choice(np.arange(1, len(a["query"])), parts - 1, replace=False).tolist())
-            assert in_order(loss, rows, cuts).result() == whole
-        every_row = in_order(loss, rows, list(range(1, len(a["query"]))))  # a part per row
+            assert merged_in_parts(loss, rows, cuts, in_order=True).result() == whole
+        every_row = merged_in_parts(loss, rows, list(range(1, len(a["query"]))), in_order=True)  # a part per row
         assert every_row.result() == whole
 
 
@@ -86,7 +71,7 @@ def test_empty_parts_change_nothing():
     a = arrays(case)
     rows = {"y_true": a["relevance"], "y_pred": a["score"], "query": a["query"], "sample_weight": a["weight"]}
     n = len(a["query"])
-    state = in_order(get_spec("ranking-softmax").configure(), rows, [0, 0, n // 2, n // 2, n, n])
+    state = merged_in_parts(get_spec("ranking-softmax").configure(), rows, [0, 0, n // 2, n // 2, n, n], in_order=True)
     assert state.result() == compute(case)
 
 
@@ -102,7 +87,7 @@ def test_a_query_that_comes_back_in_a_later_part_is_the_error_of_the_merged_resu
     loss = get_spec("ranking-softmax").configure()
     rows = {"y_true": np.array([1.0, 0.0, 1.0, 0.0]), "y_pred": np.zeros(4), "query": np.array([1, 2, 3, 1])}
     with pytest.raises(LossError, match="query id 1 came back"):
-        in_order(loss, rows, [2]).result()
+        merged_in_parts(loss, rows, [2], in_order=True).result()
 
 
 def test_text_and_integer_ids_group_alike():
