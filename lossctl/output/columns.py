@@ -53,8 +53,10 @@ def _exponent(x: float) -> int:
 
 def _decimals(value: float, precision: int) -> int:
     """The decimals that show ``value`` to ``precision`` significant digits, trailing zeros
-    dropped: 0 for 95000000, 1 for 1.5, 7 for 0.0581761."""
-    shown = format_value(value, precision)
+    dropped: 0 for 95000000, 1 for 1.5, 7 for 0.0581761, 9 for 0.0000512345."""
+    import numpy as np  # not at import: the command line's help lists commands without NumPy
+
+    shown = np.format_float_positional(value, precision=precision, unique=True, fractional=False, trim="-")
     return len(shown.partition(".")[2])
 
 
@@ -69,6 +71,8 @@ def _distinct(finite: list[float], digits: int, rule: Callable[[int], Formatter]
 
 
 def _special(shown: Formatter) -> Formatter:
+    """``shown`` for finite values; None as nothing, NaN and inf as ``format_value`` writes them."""
+
     def show(value: float | None) -> str:
         if value is None:
             return ""

@@ -20,6 +20,9 @@ CASES = [
     # 0.875 needs three decimals: the whole numbers beside it are padded to them
     ([4.0, 1.0, 0.875], ["4.000", "1.000", "0.875"]),
     ([1.5], ["1.5"]),
+    # below 1e-4 in a positional column: the largest to six digits sets nine decimals, which
+    # leave the smaller five (the float 5.12345e-5 lies just below 0.0000512345)
+    ([1.2e-4, 5.12345e-5], ["0.000120000", "0.000051234"]),
     # the largest to six digits (four decimals for 46.7), the smallest to three at least: a
     # column over four decades does not show 0.0248070 against 46.7095255
     ([0.024807, 46.7095255], ["0.0248", "46.7095"]),
