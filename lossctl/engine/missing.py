@@ -23,10 +23,12 @@ from lossctl.losses.samples import SAMPLES, present
 
 def _bad(a: np.ndarray, nan: bool) -> np.ndarray:
     """Missing or infinite values (without ``nan``: infinite only); of a column in its own type
-    (a query id), an empty cell (None) is missing, and no value is infinite."""
+    (a query id), an empty cell (None, or empty text) is missing, and no value is infinite."""
     if a.dtype.kind in "fc":
         return ~np.isfinite(a) if nan else np.isinf(a)
-    return np.equal(a, None) if nan and a.dtype == object else np.zeros(a.shape, dtype=bool)
+    if nan and a.dtype == object:
+        return np.equal(a, None) | np.equal(a, "")
+    return np.zeros(a.shape, dtype=bool)
 
 
 def missing_rows(role_arrays: dict[str, np.ndarray], *, nan: bool = True) -> np.ndarray | None:
@@ -66,9 +68,10 @@ def apply_policy(
     (``nan``: as ``missing_rows``)."""
     if policy == "error":
         i = int(np.argmax(missing))
-        role = next(r for r, a in role_arrays.items() if _bad(a[i], nan).any())
-        value = role_arrays[role][i]
-        what = "missing value (empty cell or NaN)" if value is None or np.isnan(value).any() else "infinite value"
+        role = next(r for r, a in role_arrays.items() if _bad(a[i : i + 1], nan).any())
+        values = role_arrays[role]
+        missing_value = values.dtype == object or np.isnan(values[i]).any()  # text: only ever missing
+        what = "missing value (empty cell or NaN)" if missing_value else "infinite value"
         file, column, row = translator.locate(role, rows[i])
         raise InputError(
             what,

@@ -13,7 +13,7 @@ from lossctl.losses.errors import InputDomainError
 
 def query_ids(values: Any, role: str = "query") -> np.ndarray:
     """``values`` as a 1-D array of ids; ``InputDomainError`` naming the first missing one (NaN,
-    None)."""
+    None, empty text)."""
     a = np.asarray(values)
     if a.ndim != 1:
         raise InputDomainError(f"expected one id per sample, got shape {a.shape}", role=role)
@@ -22,7 +22,7 @@ def query_ids(values: Any, role: str = "query") -> np.ndarray:
     if a.dtype.kind in "fc":
         missing = ~np.isfinite(a)
     elif a.dtype == object:
-        missing = np.fromiter((v is None or v != v for v in a.tolist()), bool, len(a))  # None, NaN
+        missing = np.fromiter((v is None or v != v or v == "" for v in a.tolist()), bool, len(a))  # None, NaN, ""
     else:
         return a
     if missing.any():
