@@ -44,6 +44,9 @@ _FEW = 32  # up to this many terms, a Python loop is faster than the bins
 _FLUSH = 1 << 24  # terms per set of bins: |integer parts| < 2**27 and |fractions| < 1 in steps
 # of 2**-28, so 2**24 of either sum to less than 2**53, exactly
 _LANES = 4
+_HEADROOM = 14  # bits above a block's largest term: room for the sum of _BLOCK of them
+_LEVEL_BITS = 39  # bits an extraction level takes off the rests: 52 - _HEADROOM + 1
+_LOWEST, _HIGHEST = -1022, 1023  # the exponents of a normal sigma: its units are 2**(k - 52)
 _LANE_BINS = np.arange(_BLOCK) % _LANES * _BINS + _OFFSET  # each term's bin of exponent 0, dealt in turn
 _scratch = threading.local()  # each thread's bins for `exact_sum` and work arrays (`_work`)
 
@@ -56,13 +59,56 @@ def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int | No
         weights = np.asarray(weights, dtype=np.float64).ravel()
     if len(values) <= _FEW:
         return _few(values, weights)
+    if weights is None:
+        return _extracted(values)
     total = 0
     for start in range(0, len(values), _FLUSH):
         part = slice(start, start + _FLUSH)
-        bins = _binned(values[part], None if weights is None else weights[part])
+        bins = _binned(values[part], weights[part])
         if bins is None:
             return None
         total += bins
+    return total
+
+
+def _extracted(values: np.ndarray) -> int | None:
+    """`exact_sum` of unweighted terms, block by block, by extraction (Rump, Ogita and Oishi's
+    ExtractVector): with ``sigma = 1.5 * 2**k``, ``q = (x + sigma) - sigma`` is ``x`` rounded
+    to a multiple of ``2**(k - 52)``, exactly, and ``x - q`` is the exact rest. ``k`` is set
+    ``_HEADROOM`` bits above the block's largest ``|x|``, so that the ``q`` of a block sum
+    exactly in any order (``|q| <= 2**38`` units, ``2**15`` of them: at most ``2**53``
+    units); each level takes the next 39 bits. Two levels hold every bit of the terms within
+    ``2**-24`` of the largest; the few rests left (tiny terms beside large ones) go to the
+    bins, as does a block beyond the range where ``sigma`` is a normal float. Four passes a
+    level, against the bins' nine and a scatter: half the cost on terms of a usual range."""
+    rest, level = _work()[4:]
+    total = 0
+    for start in range(0, len(values), _BLOCK):
+        block = values[start : start + _BLOCK]
+        k = len(block)
+        top = max(float(block.max()), -float(block.min()))
+        if not math.isfinite(top):
+            return None
+        if top == 0:
+            continue
+        exponent = math.frexp(top)[1] + _HEADROOM  # |x| < 2**(exponent - _HEADROOM)
+        if not (_LOWEST <= exponent - _LEVEL_BITS and exponent <= _HIGHEST):
+            total += _binned(block, None)
+            continue
+        r, q = rest[:k], level[:k]
+        source = block
+        for _ in range(2):
+            sigma = math.ldexp(1.5, exponent)
+            np.add(source, sigma, out=q)
+            q -= sigma
+            np.subtract(source, q, out=r)
+            source = r
+            whole = float(q.sum())  # a multiple of 2**(exponent - 52), below 2**53 of them
+            total += int(math.ldexp(whole, 52 - exponent)) << (UNIT + exponent - 52)
+            exponent -= _LEVEL_BITS
+        if r.any():
+            left = r[r != 0]
+            total += _few(left, None) if len(left) <= _FEW else _binned(left, None)
     return total
 
 
@@ -112,7 +158,7 @@ def _scatter(
     number, so that a single scatter (``np.add.at``) adds both into the bin of its exponent.
     ``span``, when given, widens to the first and last exponent bin used. False, with
     ``sums`` unusable, if a term is infinite or NaN."""
-    mantissas, exponents, bins, parts = _work()
+    mantissas, exponents, bins, parts = _work()[:4]
     for start in range(0, len(values), _BLOCK):
         block = values[start : start + _BLOCK]
         k = len(block)
@@ -137,9 +183,9 @@ def _scatter(
     return True
 
 
-def _work() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _work() -> tuple[np.ndarray, ...]:
     """The thread's work arrays for a block: fractions, exponents, bins and parts (room for
-    a weighted block's two terms a row). Made once: a fresh array of this size is mapped
+    a weighted block's two terms a row), rests and levels of an extraction. Made once: a fresh array of this size is mapped
     from the system and faulted in page by page at each use, which costs more than the
     scatter itself."""
     work = getattr(_scratch, "work", None)
@@ -149,6 +195,8 @@ def _work() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
             np.empty(_BLOCK, dtype=np.intc),
             np.empty(2 * _BLOCK, dtype=np.intp),
             np.empty(2 * _BLOCK, dtype=np.complex128),
+            np.empty(_BLOCK),
+            np.empty(_BLOCK),
         )
     return work
 

@@ -169,3 +169,38 @@ def test_sorted_terms_with_long_runs_of_one_exponent(weighted):
     values = np.sort(np.abs(rng.standard_normal(70_000)))
     weights = rng.random(len(values)) if weighted else None
     assert as_fraction(exact_sum(values, weights)) == exact(values, weights)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "usual range",  # every bit taken by the two extraction levels
+        "tiny beside large",  # rests left after two levels, summed in the bins
+        "near the largest float",  # beyond the range of a normal sigma: the bins
+        "subnormal",  # below it: the bins
+        "just below a power of two",  # each term rounds up to the bound: 2**53 units a block
+        "large, of one sign",  # a block's sum near 2**53 units, its last bits all different
+        "rests of one sign",  # the first level's rests all near +half its unit, of 42 bits
+        "zeros",
+    ],
+)
+def test_every_regime_of_the_extraction_is_exact(case):
+    """Unweighted sums take two extraction levels a block of 2**15 terms and send what they
+    leave (or a block they cannot take) to the bins: each regime against rational sums."""
+    rng = rng_for("extraction", case)
+    n = 70_000
+    values = {
+        "usual range": rng.standard_normal(n) ** 2,
+        "tiny beside large": rng.standard_normal(n) * 10.0 ** rng.integers(-12, 3, n),
+        "near the largest float": rng.standard_normal(n) * 1e306,
+        "subnormal": rng.standard_normal(n) * 1e-310,
+        "just below a power of two": np.full(n, -np.nextafter(1.0, 0.0)),
+        "large, of one sign": 1.0 - rng.random(n) / 8,
+        "rests of one sign": np.where(
+            np.arange(n) % 2**15 == 0,
+            0.99,
+            2.0**-28 + (rng.integers(0, 2**9, n) + rng.uniform(0.3, 0.49, n)) * 2.0**-38,
+        ),
+        "zeros": np.where(rng.random(n) < 0.5, 0.0, -0.0),
+    }[case]
+    assert as_fraction(exact_sum(values)) == exact(values)
