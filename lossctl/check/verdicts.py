@@ -27,13 +27,14 @@ INTERVAL_LEVEL = 0.95
 the check's ``significance``; the standard errors do not depend on this one)."""
 
 
-def request(path: str | None, losses: list[str], options: dict[str, Any]) -> Request:
+def request(path: str | None, losses: list[str], options: dict[str, Any], paired: bool = False) -> Request:
     """The engine request of ``losses`` on ``path`` with the input options of a
-    configuration (``y_true``, ``nan``, ...; absent keys take compute's defaults)."""
+    configuration (``y_true``, ``nan``, ...; absent keys take compute's defaults);
+    ``paired``: tested row by row against a baseline predictions file."""
     values = dict(options)
     if "storage_options" in values:
         values["storage_options"] = json.loads(values["storage_options"])
-    return build_request(path, losses, **values)
+    return build_request(path, losses, paired=paired, **values)
 
 
 Group = tuple[str | None, Options]
@@ -77,7 +78,8 @@ def verdicts(checks: list[Check], files: list[str], options: dict[str, Any]) -> 
         losses = list(dict.fromkeys(checks[c].loss for c, _ in members))
         tested = any(checks[c].significance is not None for c, _ in members)
         values = {"ci": INTERVAL_LEVEL, **dict(opts)} if tested else dict(opts)
-        evaluation, notes = evaluate(request(path, losses, values))
+        paired = any(checks[c].significance is not None and checks[c].baseline_file for c, _ in members)
+        evaluation, notes = evaluate(request(path, losses, values, paired))
         evaluations.append(evaluation)
         warnings += notes + evaluation.warnings()
         scored = {}  # each baseline predictions file, evaluated once for this group
@@ -87,7 +89,7 @@ def verdicts(checks: list[Check], files: list[str], options: dict[str, Any]) -> 
             baseline, regression = None, None
             if check.baseline_file is not None:
                 if check.baseline_file not in scored:
-                    scored[check.baseline_file], notes = evaluate(request(check.baseline_file, losses, values))
+                    scored[check.baseline_file], notes = evaluate(request(check.baseline_file, losses, values, paired))
                     warnings += notes
                     _same_rows(scored[check.baseline_file], evaluation, check.baseline_file)
                 reference = scored[check.baseline_file].results[losses.index(check.loss)]

@@ -43,6 +43,7 @@ def evaluate_files(
                 per_sample=sink(path) if sink else None,
                 progress=progress,
                 calibration=calibration,
+                paired=not strict and len(files) > 1,  # compare of models: each against the reference
                 **values,
             )
             evaluation, notes = evaluate(request)

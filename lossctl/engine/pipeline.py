@@ -129,7 +129,7 @@ def summarize(tally: Tally, task: Task, binding: Binding, source, request: Reque
         notes=tally.notes,
         group_by=request.source.group_by,
         weights_file=request.source.model_weights,
-        labels=tally.labels.total if tally.ci is not None else None,
+        labels=tally.labels.total if tally.paired else None,
         paired_on=pairing_key(request),
         multioutput=request.source.multioutput if binding.outputs() else None,
     )

@@ -92,11 +92,14 @@ class Execution:
 
 @dataclass(frozen=True)
 class Ci:
-    """A confidence interval for every value: its level, method and resampling seed."""
+    """A confidence interval for every value: its level, method and resampling seed, and
+    whether the values will be paired with another model's on the same rows (which needs the
+    replicate groups of every state, where a normal interval alone needs its moments only)."""
 
     level: float = 0.95
     method: str = "normal"  # one of lossctl.losses.intervals.METHODS
     seed: int = 0
+    paired: bool = False
 
 
 @dataclass(frozen=True)

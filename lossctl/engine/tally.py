@@ -57,6 +57,10 @@ class Tally:
         self.per_sample = per_sample
         self.ci = ci
         self.pair_slices = pair_slices
+        # Rows compared with another input's row by row carry a fingerprint of their labels;
+        # rows of any state that keeps replicate groups carry their group.
+        self.paired = ci is not None and (ci.paired or pair_slices)
+        self.replicated = ci is not None and any(self._grouped(loss.state()) for loss in losses)
         self.states = [self._state(loss) for loss in losses]
         self.groups: dict[Any, list] = {}
         self.worst = [WorstK(worst) for _ in losses] if worst else None
@@ -113,9 +117,10 @@ class Tally:
         n = len(next(iter(role_arrays.values())))
         rows = RowNumbers(start, n)
         ids = None
-        if self.ci is not None:  # each row's position (or key), before any row is dropped
+        if self.replicated:  # each row's position (or key), before any row is dropped
             ids = np.arange(start, start + n) if keys is None else self._keyed(key_ids(keys))
-            self._fingerprint(role_arrays, ids)
+            if self.paired:
+                self._fingerprint(role_arrays, ids)
         self.rows += n
         samples = self.ends is not None
         missing = missing_rows(role_arrays, nan=not samples)
@@ -287,15 +292,19 @@ class Tally:
 
     def _state(self, loss, slice_of_rows: bool = False):
         """A new state of ``loss``; with an interval asked for, one that tracks its row
-        moments (normal method) and its replicate groups. A slice of ``--group-by`` keeps its
-        groups only where its interval needs them (bootstrap, or no delta method): each
-        state's groups hold 64 rows of bins, and a slice is never paired with another."""
+        moments (normal method) and, where `_grouped`, its replicate groups."""
         if not self.ci:
             return loss.state()
-        normal = self.ci.method == "normal"
         state = loss.state()
-        groups = self.pair_slices or not (slice_of_rows and normal and hasattr(state, "delta_interval"))
-        return tracked(state, moments=normal, groups=groups)
+        return tracked(state, moments=self.ci.method == "normal", groups=self._grouped(state, slice_of_rows))
+
+    def _grouped(self, state, slice_of_rows: bool = False) -> bool:
+        """Whether ``state`` keeps its sums by replicate group: for a bootstrap, a loss
+        without a delta method, or a comparison with another model row by row (of the whole
+        sample; of slices too for ``diff``). The groups cost a scatter into 64 rows of bins
+        per state and batch, where the moments of a normal interval cost a sum."""
+        compared = self.pair_slices or (self.ci.paired and not slice_of_rows)
+        return compared or not (self.ci.method == "normal" and hasattr(state, "delta_interval"))
 
     def _interval(self, loss, state, warnings: list[str], key: Any = None):
         """The asked-for interval of one result, or None with a warning saying why not."""

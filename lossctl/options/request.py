@@ -32,12 +32,14 @@ def build_request(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     calibration: bool = False,
+    paired: bool = False,
     **values: Any,
 ) -> Request:
     """The request of the losses ``names`` (none: every loss that fits) on ``path``, with the
     option ``values`` by key (``y_true="target"``, ``nan="drop"``, ``delta=0.5``, ...); an
     option absent or None takes its declared default. ``strict``: every parameter must fit
-    every loss (compute); otherwise each goes to the losses that take it (compare)."""
+    every loss (compute); otherwise each goes to the losses that take it (compare).
+    ``paired``: the results will be compared with another file's row by row (`Ci`)."""
     unknown = sorted(set(values) - set(BY_KEY))
     if unknown:
         raise TypeError(f"unknown option {unknown[0]!r}")
@@ -80,18 +82,18 @@ def build_request(
         calibration=calibration,
     )
     execution = Execution(engine=get("engine"), scheduler=get("scheduler"), chunk_rows=chunk_rows, progress=progress)
-    outputs = Outputs(worst=worst, per_sample=per_sample, ci=interval_choice(given))
+    outputs = Outputs(worst=worst, per_sample=per_sample, ci=interval_choice(given, paired))
     return Request(source, losses, execution, outputs)
 
 
-def interval_choice(values: Mapping[str, Any]) -> Ci | None:
+def interval_choice(values: Mapping[str, Any], paired: bool = False) -> Ci | None:
     """The interval asked for by the option ``values`` (``ci``, ``ci_method``, ``seed``), or
-    None without ``ci``."""
+    None without ``ci``; ``paired`` as in `Ci`."""
     given = {key: value for key, value in values.items() if value is not None}
     if "ci" not in given:
         return None
     method = given.get("ci_method", BY_KEY["ci_method"].default)
-    return Ci(given["ci"], method, int(given.get("seed", BY_KEY["seed"].default)))
+    return Ci(given["ci"], method, int(given.get("seed", BY_KEY["seed"].default)), paired)
 
 
 def _table(value: Mapping[str, Any] | None) -> dict[str, Any]:
