@@ -24,7 +24,7 @@ from itertools import accumulate
 import numpy as np
 
 from lossctl.losses.batch import Batch
-from lossctl.losses.summation import GroupedAccumulator, exact_sum
+from lossctl.losses.summation import exact_sum, segment_sums
 
 DIRECT = 1
 """Deltas a batch sums row by row before it builds a profile: one loss at one delta (compute,
@@ -93,10 +93,10 @@ class _Profile:
         self.w = None if self.w is None else self.w[order]
         with np.errstate(over="ignore"):  # a quadratic term beyond float64: no profile
             self.q = huber_terms(self.a, np.inf)
-        blocks = GroupedAccumulator(-(-len(self.a) // BLOCK_ROWS))
-        if not blocks.add(self.q, self.w, np.arange(len(self.a)) // BLOCK_ROWS):
+        blocks = segment_sums(self.q, BLOCK_ROWS, self.w)
+        if blocks is None:
             return False
-        self.before = [0, *accumulate(blocks.totals)]  # the quadratic terms before each block
+        self.before = [0, *accumulate(blocks)]  # the quadratic terms before each block
         return True
 
     def _at(self, delta: float) -> int | None:

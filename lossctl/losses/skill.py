@@ -18,10 +18,11 @@ import numpy as np
 
 from lossctl.losses.batch import Batch
 from lossctl.losses.errors import LossError
+from lossctl.losses.products import two_product
 from lossctl.losses.replication import GROUPS
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.state import accumulate, finite_terms
-from lossctl.losses.summation import UNIT, Accumulator, GroupedAccumulator, two_product
+from lossctl.losses.summation import UNIT, Accumulator, GroupedAccumulator
 from lossctl.losses.tasks import REGRESSION
 
 SUMS = ("weight", "target", "target_squares", "residual_squares", "residual")

@@ -32,6 +32,8 @@ import threading
 
 import numpy as np
 
+from lossctl.losses.products import two_product
+
 # Exponents of frexp run from -1073 (subnormals) to 1024; a product's from -2146 to 2048, and
 # the rounding error of a product of two fractions is at least 2**-106: -2251 at the least.
 _OFFSET = 2300
@@ -60,7 +62,8 @@ def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int | No
     if len(values) <= _FEW:
         return _few(values, weights)
     if weights is None:
-        return _extracted(values)
+        sums = segment_sums(values, _BLOCK)
+        return None if sums is None else sum(sums)
     total = 0
     for start in range(0, len(values), _FLUSH):
         part = slice(start, start + _FLUSH)
@@ -71,45 +74,70 @@ def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int | No
     return total
 
 
-def _extracted(values: np.ndarray) -> int | None:
-    """`exact_sum` of unweighted terms, block by block, by extraction (Rump, Ogita and Oishi's
-    ExtractVector): with ``sigma = 1.5 * 2**k``, ``q = (x + sigma) - sigma`` is ``x`` rounded
-    to a multiple of ``2**(k - 52)``, exactly, and ``x - q`` is the exact rest. ``k`` is set
-    ``_HEADROOM`` bits above the block's largest ``|x|``, so that the ``q`` of a block sum
-    exactly in any order (``|q| <= 2**38`` units, ``2**15`` of them: at most ``2**53``
+def segment_sums(values: np.ndarray, size: int, weights: np.ndarray | None = None) -> list[int] | None:
+    """The exact sums of ``values`` (or ``weights * values``) by consecutive segments of
+    ``size`` terms, the last one shorter (``size`` a power of two up to ``2**15``); None if a
+    term is infinite or NaN."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    if weights is not None:
+        segments = GroupedAccumulator(-(-len(values) // size))
+        return segments.totals if segments.add(values, weights, np.arange(len(values)) // size) else None
+    totals = [0] * -(-len(values) // size)
+    rest, level = _work()[4:]
+    for start in range(0, len(values), _BLOCK):
+        block = values[start : start + _BLOCK]
+        if not _extract(block, size, totals, start // size, rest[: len(block)], level[: len(block)]):
+            return None
+    return totals
+
+
+def _extract(block: np.ndarray, size: int, totals: list[int], first: int, r: np.ndarray, q: np.ndarray) -> bool:
+    """Add a block's sums by segment to ``totals[first:]`` by extraction (Rump, Ogita and
+    Oishi's ExtractVector): with ``sigma = 1.5 * 2**k``, ``q = (x + sigma) - sigma`` is ``x``
+    rounded to a multiple of ``2**(k - 52)``, exactly, and ``x - q`` is the exact rest. ``k``
+    is set ``_HEADROOM`` bits above the block's largest ``|x|``, so that the ``q`` of a block
+    sum exactly in any order (``|q| <= 2**38`` units, ``2**15`` of them: at most ``2**53``
     units); each level takes the next 39 bits. Two levels hold every bit of the terms within
     ``2**-24`` of the largest; the few rests left (tiny terms beside large ones) go to the
     bins, as does a block beyond the range where ``sigma`` is a normal float. Four passes a
-    level, against the bins' nine and a scatter: half the cost on terms of a usual range."""
-    rest, level = _work()[4:]
-    total = 0
-    for start in range(0, len(values), _BLOCK):
-        block = values[start : start + _BLOCK]
-        k = len(block)
-        top = max(float(block.max()), -float(block.min()))
-        if not math.isfinite(top):
-            return None
-        if top == 0:
-            continue
-        exponent = math.frexp(top)[1] + _HEADROOM  # |x| < 2**(exponent - _HEADROOM)
-        if not (_LOWEST <= exponent - _LEVEL_BITS and exponent <= _HIGHEST):
-            total += _binned(block, None)
-            continue
-        r, q = rest[:k], level[:k]
-        source = block
-        for _ in range(2):
-            sigma = math.ldexp(1.5, exponent)
-            np.add(source, sigma, out=q)
-            q -= sigma
-            np.subtract(source, q, out=r)
-            source = r
-            whole = float(q.sum())  # a multiple of 2**(exponent - 52), below 2**53 of them
-            total += int(math.ldexp(whole, 52 - exponent)) << (UNIT + exponent - 52)
-            exponent -= _LEVEL_BITS
-        if r.any():
-            left = r[r != 0]
-            total += _few(left, None) if len(left) <= _FEW else _binned(left, None)
-    return total
+    level, against the bins' nine and a scatter: half the cost on terms of a usual range.
+    False if a term is infinite or NaN."""
+    top = max(float(block.max()), -float(block.min()))
+    if not math.isfinite(top):
+        return False
+    if top == 0:
+        return True
+    exponent = math.frexp(top)[1] + _HEADROOM  # |x| < 2**(exponent - _HEADROOM)
+    if not (_LOWEST <= exponent - _LEVEL_BITS and exponent <= _HIGHEST):
+        _add_rests(totals, block, first, size)
+        return True
+    starts = np.arange(0, len(block), size)
+    source = block
+    for _ in range(2):
+        sigma = math.ldexp(1.5, exponent)
+        np.add(source, sigma, out=q)
+        q -= sigma
+        np.subtract(source, q, out=r)
+        source = r
+        # Each segment's sum is a multiple of 2**(exponent - 52), below 2**53 of them.
+        units = np.ldexp(np.add.reduceat(q, starts), 52 - exponent).astype(np.int64).tolist()
+        shift = UNIT + exponent - 52
+        for i, whole in enumerate(units):
+            totals[first + i] += whole << shift
+        exponent -= _LEVEL_BITS
+    if r.any():
+        _add_rests(totals, r, first, size)
+    return True
+
+
+def _add_rests(totals: list[int], values: np.ndarray, first: int, size: int) -> None:
+    """Add the finite ``values`` of a block, mostly zeros, to the totals of their segments:
+    term by term where a segment has few that are not zero, by the bins otherwise."""
+    kept = values != 0
+    for segment in np.flatnonzero(np.logical_or.reduceat(kept, np.arange(0, len(values), size))).tolist():
+        part = slice(segment * size, (segment + 1) * size)
+        left = values[part][kept[part]]
+        totals[first + segment] += _few(left, None) if len(left) <= _FEW else _binned(left, None)
 
 
 def _few(values: np.ndarray, weights: np.ndarray | None) -> int | None:
@@ -228,25 +256,6 @@ def _exact_products(m: np.ndarray, e: np.ndarray, weights: np.ndarray) -> tuple[
     e += we
     error_e += e
     return np.concatenate((product, error_m)), np.concatenate((e, error_e))
-
-
-def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Veltkamp's split: ``a == high + low`` exactly, each with at most 26 significant bits."""
-    c = a * 134217729.0  # 2**27 + 1
-    high = c - (c - a)
-    return high, a - high
-
-
-def two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(a * b rounded, its rounding error)``: two floats whose sum is ``a * b`` exactly, by
-    Dekker's product (exact unless a factor is beyond 1e300, the product overflows, or the
-    error falls below the smallest subnormal, where it loses its last bits)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        product = a * b
-        a_high, a_low = _split(a)
-        b_high, b_low = _split(b)
-        error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
-    return product, error
 
 
 class Accumulator:

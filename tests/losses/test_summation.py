@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lossctl
-from lossctl.losses.summation import UNIT, Accumulator, exact_sum, ratio
+from lossctl.losses.summation import UNIT, Accumulator, exact_sum, ratio, segment_sums
 
 from ._support import rng_for
 
@@ -204,3 +204,27 @@ def test_every_regime_of_the_extraction_is_exact(case):
         "zeros": np.where(rng.random(n) < 0.5, 0.0, -0.0),
     }[case]
     assert as_fraction(exact_sum(values)) == exact(values)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("size", [1, 2048, 2**15])
+def test_sums_by_segment_are_each_segments_exact_sum(weighted, size):
+    """Consecutive segments of ``size`` terms, across blocks and with a short last one; terms
+    of every magnitude, so that some segments leave rests to the bins and some blocks are
+    beyond the extraction's range."""
+    rng = rng_for("segments", weighted, size)
+    n = 70_001 if size > 1 else 300
+    values = extreme(rng, n)
+    values[: n // 3] = rng.standard_normal(n // 3) ** 2  # a usual range: extraction alone
+    weights = rng.random(n) if weighted else None
+    sums = segment_sums(values, size, weights)
+    assert len(sums) == -(-n // size)
+    for i, total in enumerate(sums):
+        part = slice(i * size, (i + 1) * size)
+        assert as_fraction(total) == exact(values[part], None if weights is None else weights[part])
+
+
+def test_a_segment_with_a_term_that_is_not_finite_fails_the_sums():
+    values = np.ones(5000)
+    values[4097] = math.nan
+    assert segment_sums(values, 2048) is None
