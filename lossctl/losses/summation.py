@@ -46,8 +46,9 @@ _FEW = 32  # up to this many terms, a Python loop is faster than the bins
 _FLUSH = 1 << 24  # terms per set of bins: |integer parts| < 2**27 and |fractions| < 1 in steps
 # of 2**-28, so 2**24 of either sum to less than 2**53, exactly
 _LANES = 4
-_HEADROOM = 14  # bits above a block's largest term: room for the sum of _BLOCK of them
-_LEVEL_BITS = 39  # bits an extraction level takes off the rests: 52 - _HEADROOM + 1
+_RUN = 1 << 10  # terms per float sum of an extraction level
+_HEADROOM = 9  # bits above a block's largest term: room for the sum of _RUN of them
+_LEVEL_BITS = 44  # bits an extraction level takes off the rests: 53 - _HEADROOM
 _LOWEST, _HIGHEST = -1022, 1023  # the exponents of a normal sigma: its units are 2**(k - 52)
 _LANE_BINS = np.arange(_BLOCK) % _LANES * _BINS + _OFFSET  # each term's bin of exponent 0, dealt in turn
 _scratch = threading.local()  # each thread's bins for `exact_sum` and work arrays (`_work`)
@@ -95,13 +96,14 @@ def _extract(block: np.ndarray, size: int, totals: list[int], first: int, r: np.
     """Add a block's sums by segment to ``totals[first:]`` by extraction (Rump, Ogita and
     Oishi's ExtractVector): with ``sigma = 1.5 * 2**k``, ``q = (x + sigma) - sigma`` is ``x``
     rounded to a multiple of ``2**(k - 52)``, exactly, and ``x - q`` is the exact rest. ``k``
-    is set ``_HEADROOM`` bits above the block's largest ``|x|``, so that the ``q`` of a block
-    sum exactly in any order (``|q| <= 2**38`` units, ``2**15`` of them: at most ``2**53``
-    units); each level takes the next 39 bits. Two levels hold every bit of the terms within
-    ``2**-24`` of the largest; the few rests left (tiny terms beside large ones) go to the
-    bins, as does a block beyond the range where ``sigma`` is a normal float. Four passes a
-    level, against the bins' nine and a scatter: half the cost on terms of a usual range.
-    False if a term is infinite or NaN."""
+    is set ``_HEADROOM`` bits above the block's largest ``|x|``, so that runs of ``_RUN`` of
+    the ``q`` sum exactly in any order (``|q| <= 2**43`` units, ``2**10`` of them: at most
+    ``2**53`` units), and the runs' sums, as integers, exactly in int64; each level takes the
+    next 44 bits. Two levels hold every bit of the terms within ``2**-35`` of the largest;
+    the few rests left (tiny terms beside large ones) go to the bins, as does a block beyond
+    the range where ``sigma`` is a normal float. Four passes a level, against the bins' nine
+    and a scatter: half the cost on terms of a usual range. False if a term is infinite or
+    NaN."""
     top = max(float(block.max()), -float(block.min()))
     if not math.isfinite(top):
         return False
@@ -111,7 +113,8 @@ def _extract(block: np.ndarray, size: int, totals: list[int], first: int, r: np.
     if not (_LOWEST <= exponent - _LEVEL_BITS and exponent <= _HIGHEST):
         _add_rests(totals, block, first, size)
         return True
-    starts = np.arange(0, len(block), size)
+    run = min(size, _RUN)
+    runs, segments = np.arange(0, len(block), run), np.arange(0, -(-len(block) // run), size // run)
     source = block
     for _ in range(2):
         sigma = math.ldexp(1.5, exponent)
@@ -119,10 +122,10 @@ def _extract(block: np.ndarray, size: int, totals: list[int], first: int, r: np.
         q -= sigma
         np.subtract(source, q, out=r)
         source = r
-        # Each segment's sum is a multiple of 2**(exponent - 52), below 2**53 of them.
-        units = np.ldexp(np.add.reduceat(q, starts), 52 - exponent).astype(np.int64).tolist()
+        # Each run's sum is a multiple of 2**(exponent - 52), at most 2**53 of them.
+        units = np.ldexp(np.add.reduceat(q, runs), 52 - exponent).astype(np.int64)
         shift = UNIT + exponent - 52
-        for i, whole in enumerate(units):
+        for i, whole in enumerate(np.add.reduceat(units, segments).tolist()):
             totals[first + i] += whole << shift
         exponent -= _LEVEL_BITS
     if r.any():
