@@ -115,20 +115,20 @@ def _extract(block: np.ndarray, size: int, totals: list[int], first: int, r: np.
         return True
     run = min(size, _RUN)
     runs, segments = np.arange(0, len(block), run), np.arange(0, -(-len(block) // run), size // run)
-    source = block
-    for _ in range(2):
+    for level in range(2):
         sigma = math.ldexp(1.5, exponent)
-        np.add(source, sigma, out=q)
+        np.add(block if level == 0 else r, sigma, out=q)
         q -= sigma
-        np.subtract(source, q, out=r)
-        source = r
+        if level == 0:
+            np.subtract(block, q, out=r)
         # Each run's sum is a multiple of 2**(exponent - 52), at most 2**53 of them.
         units = np.ldexp(np.add.reduceat(q, runs), 52 - exponent).astype(np.int64)
         shift = UNIT + exponent - 52
         for i, whole in enumerate(np.add.reduceat(units, segments).tolist()):
             totals[first + i] += whole << shift
         exponent -= _LEVEL_BITS
-    if r.any():
+    if (q != r).any():  # rests of the second level (one pass fewer than forming them first)
+        np.subtract(r, q, out=r)
         _add_rests(totals, r, first, size)
     return True
 
