@@ -8,14 +8,21 @@ merged, or on the engine; and a mean is the quotient of two exact integers, whic
 int division rounds correctly. The mean of ten million copies of a row is that row's value,
 and every mean is the exactly rounded mean of its terms.
 
-A batch is summed exactly in NumPy with one superaccumulator bin per exponent (Neal 2015,
-"Fast exact summation using small and large superaccumulators", arXiv:1505.05571): ``frexp``
-splits each term into ``m`` and ``e``; ``m * 2**27`` splits into a 27-bit integer part and a
-fraction in steps of 2**-28 or coarser; one scatter-add sums both parts per exponent. Both parts' partial sums stay
-below ``2**53`` for blocks of at most ``2**24`` terms, so every bin is exact, whatever order
-NumPy adds in. This costs a fixed handful of passes whatever the range of the terms, where the
-cascaded extraction of Rump, Ogita and Oishi's AccSum (SIAM J. Sci. Comput. 31, 2008) needs a
-pass per 36 bits of range (about sixty for terms from 1e-300 to 1e300), and is exact, where
+A batch is summed exactly in NumPy in one of two ways. Unweighted terms, block by block, by
+two levels of extraction (Rump, Ogita and Oishi's ExtractVector, from AccSum, SIAM J. Sci.
+Comput. 31, 2008; `_extract`): each level rounds every term to a multiple of one unit with two
+additions, and those multiples sum exactly in any order; the two levels take the top 88 bits
+below the block's largest term, which hold every bit of every term of a usual range. What
+they leave (tiny terms beside large ones, terms near the ends of the float64 range), and all
+weighted terms, go to one superaccumulator bin per exponent (Neal 2015, "Fast exact summation
+using small and large superaccumulators", arXiv:1505.05571; `_binned`): ``frexp`` splits each
+term into ``m`` and ``e``; ``m * 2**27`` splits into a 27-bit integer part and a fraction in
+steps of 2**-28 or coarser; one scatter-add sums both parts per exponent. Both parts' partial
+sums stay below ``2**53`` for blocks of at most ``2**24`` terms, so every bin is exact,
+whatever order NumPy adds in. The bins cost a fixed handful of passes and a scatter whatever
+the range of the terms; extraction costs four passes a level and no scatter, half the bins'
+cost where two levels hold the terms, but a level per 44 bits of range (about fifty for terms
+from 1e-300 to 1e300), hence the bins for what two levels leave. Both are exact, where
 ReproBLAS' binned sums (Demmel and Nguyen, ARITH 2013) keep a fixed number of bins below the
 largest term and so lose ``1`` in ``1e300 + 1 - 1e300``.
 
