@@ -150,6 +150,16 @@ def resample_counts(g: int, seed: int) -> np.ndarray:
     return np.bincount(drawn.ravel(), minlength=RESAMPLES * g).reshape(RESAMPLES, g).astype(np.float64)
 
 
+def resampled(counts: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``counts @ groups``: each resample's sums, added group after group in their order. A
+    matrix product would leave the order to BLAS, which picks it by the arrays' sizes and
+    memory alignment, and so the last bits of an interval to the run."""
+    sums = np.zeros((counts.shape[0], groups.shape[1]))
+    for g in range(groups.shape[0]):
+        sums += counts[:, g : g + 1] * groups[g]
+    return sums
+
+
 def _jackknife(state, total: np.ndarray, groups: np.ndarray, z: float) -> tuple[float, float, float]:
     """``value -/+ z se``, ``se^2 = (G-1)/G sum_g (theta_(g) - mean theta_(.))^2`` over the G
     results with one group deleted; and ``se``."""
@@ -169,7 +179,7 @@ def _bootstrap(state, groups: np.ndarray, level: float, seed: int) -> tuple[floa
     """The ``(1 -/+ level)/2`` percentiles of the results of ``RESAMPLES`` resamples of the
     groups (each resample draws G of the G groups with replacement, and counts them), and
     the resampled results' standard deviation."""
-    replicates = state.statistic(resample_counts(len(groups), seed) @ groups)
+    replicates = state.statistic(resampled(resample_counts(len(groups), seed), groups))
     replicates = replicates[np.isfinite(replicates)]
     if not len(replicates):
         raise LossError("no interval: no resample has a finite value")

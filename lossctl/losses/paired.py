@@ -20,7 +20,15 @@ import numpy as np
 
 from lossctl.losses.ci import DEFAULT_SEED
 from lossctl.losses.errors import LossError
-from lossctl.losses.intervals import Interval, jackknife_deleted, jackknife_se, resample_counts, spread, total_sums
+from lossctl.losses.intervals import (
+    Interval,
+    jackknife_deleted,
+    jackknife_se,
+    resample_counts,
+    resampled,
+    spread,
+    total_sums,
+)
 
 BETTER, WORSE, SAME, DIFFERENT = "better", "worse", "no difference", "different"
 
@@ -56,7 +64,7 @@ def paired(a, b, *, level: float, method: str, seed: int = DEFAULT_SEED) -> Pair
         p_value = 1.0 if se == 0.0 and diff == 0.0 else 0.0 if se == 0.0 else 2.0 * NormalDist().cdf(-abs(diff) / se)
         return Paired(diff, Interval(level, diff - z * se, diff + z * se, method, se), p_value, se)
     counts = resample_counts(len(groups_a), seed)
-    replicates = b.statistic(counts @ groups_b) - a.statistic(counts @ groups_a)
+    replicates = b.statistic(resampled(counts, groups_b)) - a.statistic(resampled(counts, groups_a))
     replicates = replicates[np.isfinite(replicates)]
     if not len(replicates):
         raise LossError("no paired comparison: no resample has a finite value")

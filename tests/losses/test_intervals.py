@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 import lossctl
+from lossctl.losses.intervals import resample_counts, resampled
 from lossctl.losses.replication import GROUPS, groups_of_rows
 
 Z95 = NormalDist().inv_cdf(0.975)
@@ -177,3 +178,19 @@ def test_a_scores_interval_stops_at_a_perfect_one():
     ci = lossctl.interval("r2", y, p)
     assert ci.high == 1.0
     assert ci.low == pytest.approx(value - Z95 * se, rel=1e-10)
+
+
+def test_resampled_sums_add_the_groups_in_their_order():
+    # Each resample's sums, by hand: a running float sum over the groups in order. Terms of
+    # mixed magnitudes make the order show in the last bits (a BLAS product chooses its own).
+    rng = np.random.default_rng(41)
+    groups = rng.standard_normal((64, 3)) * 10.0 ** rng.integers(-8, 9, (64, 3))
+    counts = resample_counts(64, seed=3)[:200]
+    expected = np.zeros((200, 3))
+    for i in range(200):
+        for j in range(3):
+            total = 0.0
+            for g in range(64):
+                total += counts[i, g] * groups[g, j]
+            expected[i, j] = total
+    assert np.array_equal(resampled(counts, groups), expected)
