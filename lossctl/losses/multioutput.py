@@ -120,7 +120,9 @@ class ResampledMultiOutputState(MultiOutputState):
         parts = np.split(sums, widths, axis=-1)
         values = [state.statistic(part) for state, part in zip(self.states, parts, strict=True)]
         weights = np.array(self.weights())
-        return np.tensordot(weights / weights.sum(), np.array(values), axes=1)
+        shares = weights / weights.sum()
+        # Output after output (a BLAS product would choose its order by the arrays' alignment).
+        return sum((share * value for share, value in zip(shares, values, strict=True)), np.zeros_like(values[0]))
 
 
 def _average(values: list[float], weights: list[float]) -> float:
