@@ -30,9 +30,10 @@ demo: $(BIN)/lossctl
 test: $(TOOLS)
 	$(BIN)/python -m pytest -n auto --dist worksteal -m "not slow"
 
-# Nightly: only the fuzz tests, on the long "fuzz" profile (fresh examples on every run).
+# Nightly: the fuzz tests and the property tests marked fuzzed (run on a few examples by
+# `make test`), on the long "fuzz" profile (fresh examples on every run).
 fuzz: $(TOOLS)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n auto -m slow
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n auto -m "slow or fuzzed"
 
 lint: $(TOOLS)
 	$(BIN)/ruff check lossctl tests bench sample_data

@@ -18,13 +18,15 @@ from lossctl.options.request import build_request
 
 @pytest.fixture(scope="module")
 def slow(tmp_path_factory) -> Request:
-    """48 parts whose tasks take a tenth of a second or more each (tiny chunks, groups,
-    worst rows): a run of several progress polls on two workers."""
+    """48 parts of 2,500 rows whose tasks take some hundredths of a second each (tiny chunks,
+    groups, worst rows): a run of a second or more on two workers, so that the first progress
+    poll (after half a second) finds it under way, and short enough that re-running the parts
+    of a killed worker stays cheap."""
     root = write(
         tmp_path_factory.mktemp("slow"),
-        table("regression", 480_000),
+        table("regression", 120_000),
         files=4,
-        row_group_rows=10_000,
+        row_group_rows=2_500,
         partition="region",
     )
     return build_request(

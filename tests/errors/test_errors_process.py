@@ -133,7 +133,7 @@ def test_input_error_in_a_real_process(tmp_path: Path, content, args, words):
         assert word in err
 
 
-LARGE_ROWS = 700_000  # 52 MB of text: more than is held in memory, so it is read in windows
+LARGE_ROWS = 700_000  # 36 MB of text (52 bytes a row): more than the 32 MiB held in memory, so read in windows
 WIDE_ROW = b"1" + b",0.25" * 10 + b"\n"
 
 

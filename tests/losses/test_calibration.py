@@ -346,15 +346,22 @@ def test_decimal_probabilities_fall_in_the_bin_they_open():
     assert [(b["low"], b["confidence"], b["count"]) for b in bins] == [(k / 10, k / 10, 4.0) for k in range(1, 10)]
 
 
-def test_classwise_equal_mass_bins_of_many_classes_hold_one_buffer_not_one_per_class():
-    # 100 classes x 100,000 rows in batches of 10,000: each class's confidences (and hits) are
-    # kept in sorted runs. Were each of the 200 samples to buffer a run of up to 1M values,
-    # the 10M confidences (80 MB) would all be held; sharing one buffer, each sample spills at
-    # 32,768 values: at most 100 x 32,768 x 8 B = 26 MB buffered, plus a batch's temporaries
-    # (a 10,000 x 100 matrix is 8 MB, a few of them at once). 50 MB lies between the two.
+def test_classwise_equal_mass_bins_of_many_classes_hold_one_buffer_not_one_per_class(monkeypatch):
+    # The sizes of the sorted runs an eighth of the real ones (a buffer of 131,072 values, a
+    # floor of 4,096 per sample), and the rows with them: the same arithmetic, eight times
+    # smaller (reading the runs back for the result takes seconds at the real sizes).
+    # 100 classes x 12,500 rows in batches of 1,250: each class's confidences (and hits) are
+    # kept in sorted runs. Were each of the 200 samples to buffer a run of up to 131,072
+    # values, the 1.25M confidences (10 MB) would all be held; sharing one buffer, each sample
+    # spills at 4,096 values: at most 100 x 4,096 x 8 B = 3.3 MB buffered, plus a batch's
+    # temporaries (a 1,250 x 100 matrix is 1 MB, a few of them at once). 8 MiB lies between.
     import tracemalloc
 
-    classes, rows, batch = 100, 100_000, 10_000
+    from lossctl.losses import equal_mass, runs
+
+    monkeypatch.setattr(runs, "BUFFER_VALUES", (1 << 20) // 8)
+    monkeypatch.setattr(equal_mass, "SHARED_FLOOR", (1 << 15) // 8)
+    classes, rows, batch = 100, 12_500, 1_250
     state = resolve("ece:bins=10,binning=equal-mass,multiclass=classwise").state()
     rng = np.random.default_rng(9)
     tracemalloc.start()
@@ -366,5 +373,5 @@ def test_classwise_equal_mass_bins_of_many_classes_hold_one_buffer_not_one_per_c
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 50 * 2**20, f"{peak / 2**20:.0f} MiB"
+    assert peak < 8 * 2**20, f"{peak / 2**20:.1f} MiB"
     assert 0.0 <= state.result() <= 1.0

@@ -17,9 +17,11 @@ from lossctl.losses import Batch, catalog, resolve
 
 from ._support import assert_close, magnitudes, reals, unit_floats
 
-# Every law for every loss of the catalog: 15 reproducible examples each in ``make test`` (the
-# catalog has over a hundred entries), a hundred in ``make fuzz``.
-SETTINGS = settings(max_examples=15 if settings.default.max_examples <= 30 else 100, deadline=None)
+# Every law for every loss of the catalog: 8 reproducible examples each in ``make test`` (the
+# catalog has over a hundred entries: some 300 tests), a hundred of fresh ones in ``make fuzz``
+# (which runs the tests marked ``fuzzed`` on its profile as well as the ``slow`` ones).
+pytestmark = pytest.mark.fuzzed
+SETTINGS = settings(max_examples=8 if settings.default.max_examples <= 30 else 100, deadline=None)
 CLASSES = 3
 
 # -- inputs by task ---------------------------------------------------------------------------
