@@ -78,8 +78,8 @@ def test_streamed_millions_good_file_matches_one_shot(long_parquet, tmp_path):
 
 
 def test_streamed_millions_of_csv_rows_non_number_in_last_row(tmp_path):
-    """A CSV larger than the in-memory limit is read block by block; a non-number in its last
-    row is found and named."""
+    """A CSV of several read windows (about 20 MB against windows of 8 MiB) is read window by
+    window; a non-number in its last row is found and named."""
     body = b"1,0.25\n0,0.5\n" * (MILLIONS // 2)
     body = body[: -len(b"0,0.5\n")] + b"0,oops\n"
     (tmp_path / "long.csv").write_bytes(b"y_true,y_pred\n" + body)
