@@ -86,6 +86,8 @@ def segment_sums(values: np.ndarray, size: int, weights: np.ndarray | None = Non
     """The exact sums of ``values`` (or ``weights * values``) by consecutive segments of
     ``size`` terms, the last one shorter (``size`` a power of two up to ``2**15``); None if a
     term is infinite or NaN."""
+    if size < 1 or _BLOCK % size:
+        raise ValueError(f"segments of {size} terms: a power of two up to {_BLOCK} is needed")
     values = np.asarray(values, dtype=np.float64).ravel()
     if weights is not None:
         segments = GroupedAccumulator(-(-len(values) // size))
@@ -223,9 +225,9 @@ def _scatter(
 
 def _work() -> tuple[np.ndarray, ...]:
     """The thread's work arrays for a block: fractions, exponents, bins and parts (room for
-    a weighted block's two terms a row), rests and levels of an extraction. Made once: a fresh array of this size is mapped
-    from the system and faulted in page by page at each use, which costs more than the
-    scatter itself."""
+    a weighted block's two terms a row), and the rests and parts of an extraction. Made once:
+    a fresh array of this size is mapped from the system and faulted in page by page at each
+    use, which costs more than the scatter itself."""
     work = getattr(_scratch, "work", None)
     if work is None:
         work = _scratch.work = (
