@@ -84,6 +84,7 @@ def machine_lines(machine: dict, settings: dict) -> list[str]:
     return [
         f"date: {m['date']}",
         f"machine: {m['nproc']} cores, {m['cpu']}, {m['ram_gib']:.1f} GiB RAM, load average {m['load_before']} -> {m['load_after']}",
+        f"CPU flags: {m.get('simd', 'not recorded')}",
         "software: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
         f"lossctl: commit {commit}",
         f"run: {settings['scale']} data ({settings['rows']}), {settings['rounds']} paired rounds, medians",

@@ -62,6 +62,17 @@ def _first_line(path: str, key: str) -> str:
         return next((line.split(":", 1)[1].strip() for line in f if line.startswith(key)), "unknown")
 
 
+SIMD_FLAGS = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512dq", "avx512vl")
+"""The CPU features NumPy's vectorized loops are chosen by: its float64 sinh, log1p, expm1
+are vectorized with AVX-512 and scalar library calls without it, so a run's kernel times
+depend on which of these the machine has."""
+
+
+def _simd_flags() -> str:
+    flags = set(_first_line("/proc/cpuinfo", "flags").split())
+    return " ".join(flag for flag in SIMD_FLAGS if flag in flags) or "none of " + " ".join(SIMD_FLAGS)
+
+
 def _git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
@@ -79,6 +90,7 @@ def machine() -> dict:
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "nproc": len(os.sched_getaffinity(0)),
         "cpu": _first_line("/proc/cpuinfo", "model name"),
+        "simd": _simd_flags(),
         "ram_gib": int(_first_line("/proc/meminfo", "MemTotal").split()[0]) / 2**20,
         "load_before": f"{os.getloadavg()[0]:.1f}",
         "versions": {"python": platform.python_version()} | {p: _version(p) for p in PACKAGES},
