@@ -14,6 +14,7 @@ sent to another process (a Dask worker's) carries its values with it.
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections.abc import Iterator
 from fractions import Fraction
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lossctl.losses.summation import Accumulator, exact_sum
+from lossctl.losses.summation import UNIT, Accumulator, exact_sum
 
 BUFFER_VALUES = 1 << 20  # values held before a run is written (8 MiB, and as much of weights)
 RANGE_VALUES = 1 << 20  # values of all runs read back at a time, about
@@ -216,15 +217,24 @@ def inverted_cdf(sample: Runs, targets: list[Fraction], *, beyond: bool = False)
     ``2**-UNIT``), the smallest value whose cumulative weight in ascending order reaches it and
     is positive: the weighted inverted CDF (Hyndman & Fan 1996, definition 1; numpy's
     ``quantile(method="inverted_cdf")``); with ``beyond``, whose cumulative weight exceeds it
-    (the next value where a cumulative weight equals the target). Cumulative weights are exact sums compared with the
-    exact targets, so the values do not depend on how the rows were split; one pass over the
-    runs, blocks of weights summed at once and only a block that reaches a target walked."""
+    (the next value where a cumulative weight equals the target). Cumulative weights are exact
+    sums compared with the exact targets, so the values do not depend on how the rows were
+    split; one pass over the runs. Without weights a target's value is found by counting;
+    with them, blocks of weights are summed at once and only a block that reaches a target is
+    walked."""
     found: list[float] = []
     total = 0
     for [(values, weights)] in aligned_ranges(sample):
-        w = np.ones(len(values)) if weights is None else weights
-        for start in range(0, len(w), SEARCH_BLOCK):
-            block = w[start : start + SEARCH_BLOCK]
+        if weights is None:  # every weight 1: the value that reaches a target is counted to
+            for target in targets[len(found) :]:
+                i = _count_reaching(target - total, beyond) - 1
+                if i >= len(values):
+                    break
+                found.append(float(values[i]))
+            total += len(values) << UNIT
+            continue
+        for start in range(0, len(weights), SEARCH_BLOCK):
+            block = weights[start : start + SEARCH_BLOCK]
             step = exact_sum(block)
             if len(found) < len(targets) and _reaches(total + step, targets[len(found)], beyond):
                 running = Accumulator()
@@ -235,6 +245,13 @@ def inverted_cdf(sample: Runs, targets: list[Fraction], *, beyond: bool = False)
                         found.append(float(values[start + i]))
             total += step
     return found
+
+
+def _count_reaching(target: Fraction, beyond: bool) -> int:
+    """The fewest values of weight 1 (at least one) whose cumulative weight reaches
+    ``target`` (a multiple of ``2**-UNIT``), or exceeds it with ``beyond``."""
+    units = target / (1 << UNIT)
+    return max(1, math.floor(units) + 1 if beyond else math.ceil(units))
 
 
 def _reaches(cumulative: int, target: Fraction, beyond: bool) -> bool:
