@@ -13,23 +13,14 @@ two levels of extraction (Rump, Ogita and Oishi's ExtractVector, from AccSum, SI
 Comput. 31, 2008; `_extract`): each level rounds every term to a multiple of one unit with two
 additions, and those multiples sum exactly in any order; the two levels take the top 88 bits
 below the block's largest term, which hold every bit of every term of a usual range. What
-they leave (tiny terms beside large ones, terms near the ends of the float64 range), and all
-weighted terms, go to one superaccumulator bin per exponent (Neal 2015, "Fast exact summation
-using small and large superaccumulators", arXiv:1505.05571; `_binned`): ``frexp`` splits each
-term into ``m`` and ``e``; ``m * 2**27`` splits into a 27-bit integer part and a fraction in
-steps of 2**-28 or coarser; one scatter-add sums both parts per exponent. Both parts' partial
-sums stay below ``2**53`` for blocks of at most ``2**24`` terms, so every bin is exact,
-whatever order NumPy adds in. The bins cost a fixed handful of passes and a scatter whatever
-the range of the terms; extraction costs four passes a level and no scatter, half the bins'
-cost where two levels hold the terms, but a level per 44 bits of range (about fifty for terms
-from 1e-300 to 1e300), hence the bins for what two levels leave. Both are exact, where
-ReproBLAS' binned sums (Demmel and Nguyen, ARITH 2013) keep a fixed number of bins below the
-largest term and so lose ``1`` in ``1e300 + 1 - 1e300``.
-
-A weighted term ``w * v`` is summed as the exact product of the two fractions (Dekker's
-product: a rounded product and its exact error) times ``2**(e_w + e_v)``, so that a weighted
-mean is exactly rounded too, and a product beyond 1.8e308 (or below the smallest subnormal)
-is summed rather than lost.
+they leave (tiny terms beside large ones, terms near the ends of the float64 range), weighted
+terms and sums by group go to superaccumulator bins, one per exponent (`bins`). The bins cost
+a fixed handful of passes and a scatter whatever the range of the terms; extraction costs
+four passes a level and no scatter, half the bins' cost where two levels hold the terms, but
+a level per 44 bits of range (about fifty for terms from 1e-300 to 1e300), hence the bins for
+what two levels leave. Both are exact, where ReproBLAS' binned sums (Demmel and Nguyen, ARITH
+2013) keep a fixed number of bins below the largest term and so lose ``1`` in ``1e300 + 1 -
+1e300``. A weighted mean is exactly rounded too: the bins sum each ``w * v`` exactly.
 """
 
 from __future__ import annotations
@@ -39,26 +30,14 @@ import threading
 
 import numpy as np
 
-from lossctl.losses.products import two_product
+from lossctl.losses.bins import BINS, BLOCK, FLUSH, UNIT, binned_sum, read_bins, scatter
 
-# Exponents of frexp run from -1073 (subnormals) to 1024; a product's from -2146 to 2048, and
-# the rounding error of a product of two fractions is at least 2**-106: -2251 at the least.
-_OFFSET = 2300
-_BINS = 2 * _OFFSET + 1
-_SPLIT = 27  # m * 2**27 = a 27-bit integer part + a fraction in steps of at most 2**-28
-_FRACTION_BITS = 28
-UNIT = _OFFSET + _SPLIT + _FRACTION_BITS  # the sum is an integer multiple of 2**-UNIT
-_BLOCK = 1 << 15  # terms per scatter: work arrays that stay in cache
 _FEW = 32  # up to this many terms, a Python loop is faster than the bins
-_FLUSH = 1 << 24  # terms per set of bins: |integer parts| < 2**27 and |fractions| < 1 in steps
-# of 2**-28, so 2**24 of either sum to less than 2**53, exactly
-_LANES = 4
 _RUN = 1 << 10  # terms per float sum of an extraction level
 _HEADROOM = 9  # bits above a block's largest term: room for the sum of _RUN of them
 _LEVEL_BITS = 44  # bits an extraction level takes off the rests: 53 - _HEADROOM
 _LOWEST, _HIGHEST = -1022, 1023  # the exponents of a normal sigma: its units are 2**(k - 52)
-_LANE_BINS = np.arange(_BLOCK) % _LANES * _BINS + _OFFSET  # each term's bin of exponent 0, dealt in turn
-_scratch = threading.local()  # each thread's bins for `exact_sum` and work arrays (`_work`)
+_scratch = threading.local()  # each thread's work arrays for an extraction (`_work`)
 
 
 def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int | None:
@@ -70,12 +49,12 @@ def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int | No
     if len(values) <= _FEW:
         return _few(values, weights)
     if weights is None:
-        sums = segment_sums(values, _BLOCK)
+        sums = segment_sums(values, BLOCK)
         return None if sums is None else sum(sums)
     total = 0
-    for start in range(0, len(values), _FLUSH):
-        part = slice(start, start + _FLUSH)
-        bins = _binned(values[part], weights[part])
+    for start in range(0, len(values), FLUSH):
+        part = slice(start, start + FLUSH)
+        bins = binned_sum(values[part], weights[part])
         if bins is None:
             return None
         total += bins
@@ -86,22 +65,24 @@ def segment_sums(values: np.ndarray, size: int, weights: np.ndarray | None = Non
     """The exact sums of ``values`` (or ``weights * values``) by consecutive segments of
     ``size`` terms, the last one shorter (``size`` a power of two up to ``2**15``); None if a
     term is infinite or NaN."""
-    if size < 1 or _BLOCK % size:
-        raise ValueError(f"segments of {size} terms: a power of two up to {_BLOCK} is needed")
+    if size < 1 or BLOCK % size:
+        raise ValueError(f"segments of {size} terms: a power of two up to {BLOCK} is needed")
     values = np.asarray(values, dtype=np.float64).ravel()
     if weights is not None:
         segments = GroupedAccumulator(-(-len(values) // size))
         return segments.totals if segments.add(values, weights, np.arange(len(values)) // size) else None
     totals = [0] * -(-len(values) // size)
-    rest, level = _work()[4:]
-    for start in range(0, len(values), _BLOCK):
-        block = values[start : start + _BLOCK]
+    rest, level = _work()
+    for start in range(0, len(values), BLOCK):
+        block = values[start : start + BLOCK]
         if not _extract(block, size, totals, start // size, rest[: len(block)], level[: len(block)]):
             return None
     return totals
 
 
-def _extract(block: np.ndarray, size: int, totals: list[int], first: int, r: np.ndarray, q: np.ndarray) -> bool:
+def _extract(
+    block: np.ndarray, size: int, totals: list[int], first: int, r: np.ndarray, q: np.ndarray, again: bool = True
+) -> bool:
     """Add a block's sums by segment to ``totals[first:]`` by extraction (Rump, Ogita and
     Oishi's ExtractVector): with ``sigma = 1.5 * 2**k``, ``q = (x + sigma) - sigma`` is ``x``
     rounded to a multiple of ``2**(k - 52)``, exactly, and ``x - q`` is the exact rest. ``k``
@@ -109,8 +90,9 @@ def _extract(block: np.ndarray, size: int, totals: list[int], first: int, r: np.
     the ``q`` sum exactly in any order (``|q| <= 2**43`` units, ``2**10`` of them: at most
     ``2**53`` units), and the runs' sums, as integers, exactly in int64; each level takes the
     next 44 bits. Two levels hold every bit of the terms within ``2**-35`` of the largest;
-    the few rests left (tiny terms beside large ones) go to the bins, as does a block beyond
-    the range where ``sigma`` is a normal float. Four passes a level, against the bins' nine
+    the rests left (tiny terms beside large ones) are extracted ``again``, once, from their own
+    largest, and what that leaves goes to the bins, as does a block beyond the range where
+    ``sigma`` is a normal float. Four passes a level, against the bins' nine
     and a scatter: half the cost on terms of a usual range. False if a term is infinite or
     NaN."""
     top = max(float(block.max()), -float(block.min()))
@@ -120,7 +102,7 @@ def _extract(block: np.ndarray, size: int, totals: list[int], first: int, r: np.
         return True
     exponent = math.frexp(top)[1] + _HEADROOM  # |x| < 2**(exponent - _HEADROOM)
     if not (_LOWEST <= exponent - _LEVEL_BITS and exponent <= _HIGHEST):
-        _add_rests(totals, block, first, size)
+        _add_rests(totals, block, first, size, again=False)
         return True
     run = min(size, _RUN)
     runs, segments = np.arange(0, len(block), run), np.arange(0, -(-len(block) // run), size // run)
@@ -138,18 +120,35 @@ def _extract(block: np.ndarray, size: int, totals: list[int], first: int, r: np.
         exponent -= _LEVEL_BITS
     if (q != r).any():  # rests of the second level (one pass fewer than forming them first)
         np.subtract(r, q, out=r)
-        _add_rests(totals, r, first, size)
+        _add_rests(totals, r, first, size, again)
     return True
 
 
-def _add_rests(totals: list[int], values: np.ndarray, first: int, size: int) -> None:
+def _add_rests(totals: list[int], values: np.ndarray, first: int, size: int, again: bool) -> None:
     """Add the finite ``values`` of a block, mostly zeros, to the totals of their segments:
-    term by term where a segment has few that are not zero, by the bins otherwise."""
+    term by term where a segment has few that are not zero, else by extraction ``again``
+    (their own), else by the bins."""
     kept = values != 0
     for segment in np.flatnonzero(np.logical_or.reduceat(kept, np.arange(0, len(values), size))).tolist():
         part = slice(segment * size, (segment + 1) * size)
         left = values[part][kept[part]]
-        totals[first + segment] += _few(left, None) if len(left) <= _FEW else _binned(left, None)
+        if len(left) <= _FEW:
+            totals[first + segment] += _few(left, None)
+        elif again:
+            own = [0]
+            _extract(left, BLOCK, own, 0, np.empty(len(left)), np.empty(len(left)), again=False)  # one segment
+            totals[first + segment] += own[0]
+        else:
+            totals[first + segment] += binned_sum(left, None)
+
+
+def _work() -> tuple[np.ndarray, np.ndarray]:
+    """The thread's work arrays for an extraction: rests and parts, a block of each, made
+    once (a fresh array would be faulted in page by page at each use)."""
+    work = getattr(_scratch, "work", None)
+    if work is None:
+        work = _scratch.work = (np.empty(BLOCK), np.empty(BLOCK))
+    return work
 
 
 def _few(values: np.ndarray, weights: np.ndarray | None) -> int | None:
@@ -163,111 +162,6 @@ def _few(values: np.ndarray, weights: np.ndarray | None) -> int | None:
     except (OverflowError, ValueError):  # inf or NaN
         return None
     return total
-
-
-def _binned(values: np.ndarray, weights: np.ndarray | None) -> int | None:
-    """`exact_sum` of at most ``_FLUSH`` terms: every bin's partial sums stay below 2**53.
-    The bins are the thread's own, zeroed again where they were used, so that a batch pays
-    for the bins its terms' exponents touch, not for all of them; and there are ``_LANES``
-    sets of them, consecutive terms in different sets, so that terms of one exponent (a
-    sorted batch has runs of them) do not each wait for the last one's addition."""
-    sums = getattr(_scratch, "bins", None)
-    if sums is None:
-        sums = _scratch.bins = np.zeros(_LANES * _BINS, dtype=np.complex128)
-    span = [_BINS, -1]
-    finite = _scatter(sums, values, weights, None, span)
-    low, high = span
-    window = sums.reshape(_LANES, _BINS)[:, low : high + 1]
-    # The lanes' bins add exactly: every term of a bin, whatever its lane, is one of the
-    # _FLUSH that keep the bin's sum below 2**53.
-    total = _read(window.sum(axis=0), low)[0] if finite and low <= high else 0
-    window[:] = 0
-    return total if finite else None
-
-
-def _scatter(
-    sums: np.ndarray,
-    values: np.ndarray,
-    weights: np.ndarray | None,
-    offsets: np.ndarray | None,
-    span: list[int] | None = None,
-) -> bool:
-    """Add the terms into ``sums``, a row of ``_BINS`` bins per group: ``offsets`` are each
-    term's group times ``_BINS`` (None: ``_LANES`` rows, the terms dealt in turn, for
-    `_binned`). The two parts of a term are the real and imaginary parts of one complex
-    number, so that a single scatter (``np.add.at``) adds both into the bin of its exponent.
-    ``span``, when given, widens to the first and last exponent bin used. False, with
-    ``sums`` unusable, if a term is infinite or NaN."""
-    mantissas, exponents, bins, parts = _work()[:4]
-    for start in range(0, len(values), _BLOCK):
-        block = values[start : start + _BLOCK]
-        k = len(block)
-        m, e, b, part = mantissas[:k], exponents[:k], bins[:k], parts[:k]
-        np.frexp(block, out=(m, e))
-        first = _LANE_BINS[:k] if offsets is None else offsets[start : start + _BLOCK] + _OFFSET
-        if weights is not None:
-            m, e = _exact_products(m, e, weights[start : start + _BLOCK])
-            b, part = bins[: 2 * k], parts[: 2 * k]
-            first = np.concatenate((first, first))
-        # A term is infinite or NaN exactly where its fraction is (frexp keeps both), and the
-        # fractions, below 1, cannot overflow their sum: one contiguous sum checks them all.
-        if not np.isfinite(m.sum()):
-            return False
-        if span is not None and len(e):
-            span[0], span[1] = min(span[0], int(e.min()) + _OFFSET), max(span[1], int(e.max()) + _OFFSET)
-        np.add(e, first, out=b)
-        m *= 2.0**_SPLIT
-        np.trunc(m, out=part.real)
-        np.subtract(m, part.real, out=part.imag)
-        np.add.at(sums, b, part)
-    return True
-
-
-def _work() -> tuple[np.ndarray, ...]:
-    """The thread's work arrays for a block: fractions, exponents, bins and parts (room for
-    a weighted block's two terms a row), and the rests and parts of an extraction. Made once:
-    a fresh array of this size is mapped from the system and faulted in page by page at each
-    use, which costs more than the scatter itself."""
-    work = getattr(_scratch, "work", None)
-    if work is None:
-        work = _scratch.work = (
-            np.empty(_BLOCK),
-            np.empty(_BLOCK, dtype=np.intc),
-            np.empty(2 * _BLOCK, dtype=np.intp),
-            np.empty(2 * _BLOCK, dtype=np.complex128),
-            np.empty(_BLOCK),
-            np.empty(_BLOCK),
-        )
-    return work
-
-
-def _read(sums: np.ndarray, first: int = 0) -> list[int]:
-    """The exact sum of each row of bins of ``sums`` (one row, or a 2-D array of a row per
-    group), whose first column is the bin of exponent ``first``."""
-    rows = sums.reshape(-1, sums.shape[-1])
-    width = rows.shape[1]
-    totals = [0] * len(rows)
-    used = np.flatnonzero(rows)
-    flat = rows.reshape(-1) if rows.flags.c_contiguous else rows.ravel()
-    wholes, fractions = flat.real[used].tolist(), (flat.imag[used] * 2.0**_FRACTION_BITS).tolist()
-    for i, whole, fraction in zip(used.tolist(), wholes, fractions, strict=True):
-        group, column = divmod(i, width)
-        totals[group] += ((int(whole) << _FRACTION_BITS) + int(fraction)) << (first + column)
-    return totals
-
-
-def _exact_products(m: np.ndarray, e: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The products ``weights * (m * 2**e)`` as twice as many ``(fraction, exponent)`` pairs
-    that sum to them exactly: the rounded product of the fractions and its rounding error, by
-    Dekker's product with Veltkamp's split (Dekker 1971, "A floating-point technique for
-    extending the available precision"). The fractions lie in [0.5, 1), so nothing under- or
-    overflows; the exponents are added as integers."""
-    wm, we = np.frexp(weights)
-    product, error = two_product(m, wm)  # 0 * inf: a NaN that the caller reports
-    error_m, error_e = np.frexp(error)
-    e += we
-    error_e += e
-    return np.concatenate((product, error_m)), np.concatenate((e, error_e))
 
 
 class Accumulator:
@@ -309,9 +203,9 @@ class Accumulator:
 
 class GroupedAccumulator:
     """Exact, mergeable sums of float64 terms, one per group: ``add`` terms with the group of
-    each, read ``totals``. The bins of a batch stay in floating point until ``_FLUSH`` terms
+    each, read ``totals``. The bins of a batch stay in floating point until ``FLUSH`` terms
     have been added (they are exact until then), so a batch costs one scatter, as an
-    ``Accumulator``'s does, and the bins are read into integers once per ``_FLUSH`` terms."""
+    ``Accumulator``'s does, and the bins are read into integers once per ``FLUSH`` terms."""
 
     __slots__ = ("groups", "bins", "pending", "exact", "span")
 
@@ -320,21 +214,21 @@ class GroupedAccumulator:
         self.bins: np.ndarray | None = None  # zeroed lazily by the system: untouched bins cost nothing
         self.pending = 0
         self.exact = [0] * groups
-        self.span = [_BINS, -1]  # the exponent bins used: only they are read
+        self.span = [BINS, -1]  # the exponent bins used: only they are read
 
     def add(self, values: np.ndarray, weights: np.ndarray | None, group: np.ndarray) -> bool:
         """Add each ``values[i]`` (or ``weights[i] * values[i]``) to group ``group[i]``.
         Returns False if a term is infinite or NaN: the sums are then unusable (the state
         that owns them reports the error and is not read)."""
         values = np.asarray(values, dtype=np.float64).ravel()
-        for start in range(0, len(values), _FLUSH):
-            part = slice(start, start + _FLUSH)
-            if self.pending + len(values[part]) > _FLUSH:
+        for start in range(0, len(values), FLUSH):
+            part = slice(start, start + FLUSH)
+            if self.pending + len(values[part]) > FLUSH:
                 self._flush()
             if self.bins is None:
-                self.bins = np.zeros(self.groups * _BINS, dtype=np.complex128)
+                self.bins = np.zeros(self.groups * BINS, dtype=np.complex128)
             weight = None if weights is None else np.asarray(weights, dtype=np.float64).ravel()[part]
-            if not _scatter(self.bins, values[part], weight, group[part] * _BINS, self.span):
+            if not scatter(self.bins, values[part], weight, group[part] * BINS, self.span):
                 return False
             self.pending += len(values[part])
         return True
@@ -349,9 +243,9 @@ class GroupedAccumulator:
         if self.bins is not None:
             low, high = self.span
             if low <= high:
-                window = self.bins.reshape(self.groups, _BINS)[:, low : high + 1]
-                self.exact = [a + b for a, b in zip(self.exact, _read(window, low), strict=True)]
-            self.bins, self.pending, self.span = None, 0, [_BINS, -1]
+                window = self.bins.reshape(self.groups, BINS)[:, low : high + 1]
+                self.exact = [a + b for a, b in zip(self.exact, read_bins(window, low), strict=True)]
+            self.bins, self.pending, self.span = None, 0, [BINS, -1]
 
     def merge(self, other: GroupedAccumulator) -> None:
         """Fold ``other`` into this one (exact: associative and commutative)."""
