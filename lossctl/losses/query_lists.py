@@ -57,10 +57,27 @@ class QueryLists:
             return
         starts = np.flatnonzero(np.r_[True, query[1:] != query[:-1]])
         ends = np.r_[starts[1:], len(query)]
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-            part = slice(start, end)
-            if not self._append(OpenList(query[start], [(relevance[part], scores[part], weights[part])])):
-                raise InputDomainError(_came_back(query[start]), role="query", index=start)
+        ids = query[starts]
+        seen, going_on = self._ids(), self.open[-1].query if self.open else None
+        for k, start in enumerate(starts.tolist()):  # every list's query new (the first may go on)
+            if ids[k] in seen and not (k == 0 and ids[k] == going_on):
+                raise InputDomainError(_came_back(ids[k]), role="query", index=start)
+            seen.add(ids[k])
+
+        def rows(part: slice) -> list[tuple[np.ndarray, ...]]:
+            return [(relevance[part], scores[part], weights[part])]
+
+        last = len(starts) - 1
+        self._append(OpenList(ids[0], rows(slice(0, ends[0]))))
+        if last > 1:  # the lists between the batch's first and last, closed in one call
+            between = slice(ends[0], starts[last])
+            codes = np.repeat(np.arange(last - 1), ends[1:last] - starts[1:last])
+            value, count = self.lists_sum(codes, relevance[between], scores[between], weights[between])
+            self.closed.merge(value)
+            self.closed_ids.update(ids[1:last])
+            self.n_closed += count
+        if last > 0:
+            self._append(OpenList(ids[last], rows(slice(starts[last], len(query)))))
 
     def merge(self, later: QueryLists) -> None:
         """Add the state of the rows that follow this one's (a query in both, but not at the
