@@ -92,9 +92,8 @@ def _extract(
     next 44 bits. Two levels hold every bit of the terms within ``2**-35`` of the largest;
     the rests left (tiny terms beside large ones) are extracted ``again``, once, from their own
     largest, and what that leaves goes to the bins, as does a block beyond the range where
-    ``sigma`` is a normal float. Four passes a level, against the bins' nine
-    and a scatter: half the cost on terms of a usual range. False if a term is infinite or
-    NaN."""
+    ``sigma`` is a normal float. Four passes a level, against the bins' nine and a scatter:
+    half the cost on terms of a usual range. False if a term is infinite or NaN."""
     top = max(float(block.max()), -float(block.min()))
     if not math.isfinite(top):
         return False
