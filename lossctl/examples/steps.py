@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import lossctl.losses as core
-from lossctl.losses.batch import log_softmax
+from lossctl.losses.logits import log_softmax
 
 if TYPE_CHECKING:
     from lossctl.examples.records import Worked

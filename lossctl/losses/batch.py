@@ -17,6 +17,7 @@ import numpy as np
 
 from lossctl.losses.errors import InputDomainError
 from lossctl.losses.ids import query_ids
+from lossctl.losses.logits import log_sigmoids, log_softmax
 
 SAMPLE_ROLES = (
     *("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative"),
@@ -26,13 +27,6 @@ SAMPLE_ROLES = (
 ROLES = SAMPLE_ROLES + ("weights",)
 WEIGHT_ROLES = ("sample_weight", "u_weights", "v_weights")
 ROW_SUM_TOLERANCE = 1e-3  # of a probability row's sum: loose for a few decimals, tight for logits
-
-
-def log_softmax(z: np.ndarray) -> np.ndarray:
-    """``z - logsumexp(z)`` row-wise, the row maximum subtracted first (log-sum-exp trick):
-    finite for any finite logits."""
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def _first(mask: np.ndarray) -> int:
@@ -237,7 +231,7 @@ class Batch:
         """``(log p, log(1 - p))`` of the positive class.
 
         From logits z: ``log sigmoid(z) = -log(1 + e^-z)`` and ``log(1 - sigmoid(z)) =
-        -log(1 + e^z)``, both by ``np.logaddexp``, exact for any finite z and never clipped.
+        -log(1 + e^z)``, both by ``log_sigmoids``, exact for any finite z and never clipped.
         From probabilities: p clipped to [eps, 1 - eps] (the clipped values are counted), then
         ``log p`` and ``log1p(-p)``; or, with a ``log_floor``, p as it is and both logs
         floored at it (PyTorch's ``binary_cross_entropy`` floors them at -100).
@@ -266,7 +260,7 @@ class Batch:
         self, x: np.ndarray, from_logits: bool, eps: float, log_floor: float | None
     ) -> tuple[np.ndarray, np.ndarray]:
         if from_logits:
-            return -np.logaddexp(0.0, -x), -np.logaddexp(0.0, x)
+            return log_sigmoids(x)
         p = self._checked_probabilities("y_pred", x)
         if log_floor is not None:
             with np.errstate(divide="ignore"):  # log 0 = -inf, then floored

@@ -1,8 +1,9 @@
 """Binary classification losses: labels in {0, 1} (soft labels in [0, 1] where the loss allows
 them), predictions as probabilities of the positive class or, with ``from_logits``, as logits.
 
-Logit paths use log-sigmoid (``np.logaddexp``) and never clip; probability paths clip to
-[eps, 1-eps] and count the clipped values (see ``Batch.binary_log_probs``).
+Logit paths use log-sigmoid (``lossctl.losses.logits.log_sigmoids``) and never clip;
+probability paths clip to [eps, 1-eps] and count the clipped values (see
+``Batch.binary_log_probs``).
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ import math
 
 import numpy as np
 
-from lossctl.losses.batch import ROW_SUM_TOLERANCE, Batch, log_softmax
+from lossctl.losses.batch import ROW_SUM_TOLERANCE, Batch
 from lossctl.losses.errors import InputDomainError
+from lossctl.losses.logits import log_softmax
 from lossctl.losses.params import BOOL, EPS, FROM_LOGITS, IGNORE_INDEX, NON_NEGATIVE, POSITIVE, UNIT, VECTOR, Param
 from lossctl.losses.spec import LossSpec
 from lossctl.losses.tasks import MULTICLASS

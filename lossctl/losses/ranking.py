@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossctl.losses.batch import Batch, log_softmax
+from lossctl.losses.batch import Batch
 from lossctl.losses.errors import InputDomainError, LossError
+from lossctl.losses.logits import log_softmax
 from lossctl.losses.query_lists import QueryLists
 from lossctl.losses.reductions import SUM
 from lossctl.losses.spec import REDUCTION, LossSpec

@@ -1,0 +1,40 @@
+"""Log-probabilities of logits, in forms that stay finite and accurate for any finite logit.
+
+``log_softmax`` is the log-sum-exp trick; ``log_sigmoids`` gives both log-probabilities of a
+binary logit from one exponential and one ``log1p``, the form ``np.logaddexp`` evaluates per
+element, but as whole-array ufuncs (NumPy's ``logaddexp`` is a scalar loop, about 20 ns an
+element against 1 ns for ``exp`` or ``log1p``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """``z - logsumexp(z)`` row-wise, the row maximum subtracted first (log-sum-exp trick):
+    finite for any finite logits."""
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def log_sigmoids(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(log sigmoid(z), log sigmoid(-z))``, the log-probabilities of the positive and the
+    negative class of logits ``z``.
+
+    ``log sigmoid(z) = -log(1 + e^-z) = min(z, 0) - log1p(e^-|z|)`` and ``log sigmoid(-z) =
+    -max(z, 0) - log1p(e^-|z|)``: the softplus term ``log1p(e^-|z|)``, in (0, log 2], is
+    shared, and ``e^-|z|`` never overflows. This is ``-np.logaddexp(0, -z)`` and
+    ``-np.logaddexp(0, z)`` term for term (Machler (2012), Accurately computing
+    log(1 - exp(-|a|)), section 3 for log(1 + e^x)).
+    """
+    soft = np.abs(z)
+    np.negative(soft, out=soft)
+    np.exp(soft, out=soft)
+    np.log1p(soft, out=soft)
+    positive = np.minimum(z, 0.0)
+    positive -= soft
+    negative = np.maximum(z, 0.0)
+    np.negative(negative, out=negative)
+    negative -= soft
+    return positive, negative
