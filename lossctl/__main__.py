@@ -1,5 +1,5 @@
 """``python -m lossctl``."""
 
-from lossctl.cli.main import main
+from lossctl.cli.main import entry_point
 
-main()
+entry_point()
