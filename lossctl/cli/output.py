@@ -40,19 +40,22 @@ def emit_results(
     """Print (or write) the results; ``paired``: the comparisons of models against the
     reference and, per loss, whether its best is significantly best; ``skills``: each model's
     skill against the reference (``--reference``)."""
-    from lossctl.output import render
-    from lossctl.output.document import document_text
-    from lossctl.output.grid import comparisons_grid, results_grid, skills_grid, worst_grid
-    from lossctl.output.table import render_grids
-
     comparisons, significant = paired if paired is not None else (None, None)
     for message in warnings:
         warn(message)
+    # Each format imports its own writer: JSON and CSV need no table layout, nor Rich.
     if fmt == "json":
+        from lossctl.output.document import document_text
+
         text = document_text(evaluations, warnings, comparisons=comparisons, skills=skills)
     elif fmt == "csv":
+        from lossctl.output import render
+
         text = render.results_csv(evaluations)
     else:
+        from lossctl.output.grid import comparisons_grid, results_grid, skills_grid, worst_grid
+        from lossctl.output.table import render_grids
+
         grids = [results_grid(evaluations, precision, significant)]
         if comparisons:
             grids.append(comparisons_grid(comparisons, precision))

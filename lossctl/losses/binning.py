@@ -37,7 +37,6 @@ import numpy as np
 from lossctl.losses.batch import Batch
 from lossctl.losses.bin_edges import EQUAL_WIDTH
 from lossctl.losses.bin_sums import WEIGHT, Bin, Table, add_into, cell_sums, dense
-from lossctl.losses.equal_mass import EqualMass
 from lossctl.losses.errors import InputDomainError, LossError
 from lossctl.losses.state import accumulate, representable
 from lossctl.losses.summation import Accumulator, to_float
@@ -140,7 +139,12 @@ class CalibrationState:
         self.binned_score = binned  # a score of the bins (False: of the base rate alone)
         self.resampled = resampled  # the score of cell sums (W_b, C_b, A_b, W), vectorized; None: no interval
         self.read = partial(problems, from_logits=from_logits, multiclass=multiclass)
-        self.binned = EqualWidth(bins) if binning == EQUAL_WIDTH else EqualMass(bins)
+        if binning == EQUAL_WIDTH:
+            self.binned = EqualWidth(bins)
+        else:  # equal-mass bins sort the confidences: their module is loaded when asked for
+            from lossctl.losses.equal_mass import EqualMass
+
+            self.binned = EqualMass(bins)
         self.weight = Accumulator()
         self.n = 0
         self._cells: tuple[list[int], np.ndarray] | None = None  # the dense sums, once computed

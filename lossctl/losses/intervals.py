@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 
@@ -77,6 +76,8 @@ def _within(state, found: Interval) -> Interval:
 
 
 def _interval(state, level: float, method: str, seed: int) -> Interval:
+    from statistics import NormalDist  # when an interval is asked for, not at start-up
+
     z = NormalDist().inv_cdf((1.0 + level) / 2.0)
     if method == "normal" and hasattr(state, "delta_interval"):
         low, high, se = state.delta_interval(z)

@@ -15,14 +15,17 @@ sent to another process (a Dask worker's) carries its values with it.
 from __future__ import annotations
 
 import math
-import tempfile
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lossctl.losses.summation import UNIT, Accumulator, exact_sum
+
+if TYPE_CHECKING:
+    import tempfile
 
 BUFFER_VALUES = 1 << 20  # values held before a run is written (8 MiB, and as much of weights)
 RANGE_VALUES = 1 << 20  # values of all runs read back at a time, about
@@ -85,6 +88,8 @@ class Runs:
         """The stem of the next run's files, in a temporary directory that is removed when no
         sample uses it any more."""
         if self._directory is None:
+            import tempfile  # on the first spill only: most samples never leave memory
+
             self._directory = tempfile.TemporaryDirectory(prefix="lossctl-runs-", ignore_cleanup_errors=True)
         return Path(self._directory.name) / f"run{len(self._runs)}"
 
