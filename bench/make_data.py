@@ -1,10 +1,11 @@
 """Seeded benchmark data: regression, binary and multi-class inputs as CSV and Parquet.
 
 Every dataset is drawn chunk by chunk from one ``numpy.random.default_rng(seed)`` and written
-with pyarrow, so the generator's memory is bounded by the chunk size (the 5x regression CSV is
-~1.8 GB, its Parquet file ~0.8 GB) and the CSV and the Parquet file of a dataset hold the same rows. A file is written
-under a temporary name and renamed when complete; existing files are kept unless
-``--regenerate`` is given.
+with pyarrow, so the generator's memory is bounded by the chunk size (the 5x regression file is
+~1.8 GB as CSV, ~0.8 GB as Parquet) and the CSV and the Parquet file of a dataset hold the same
+rows. A file is written under a temporary name and renamed when complete; a missing format of a
+dataset is drawn again from its seed, the formats present are kept unless ``--regenerate`` is
+given.
 
 Regression values are positive (log-normal labels, multiplicative log-normal errors) so that
 every regression loss fits, mape, msle and poisson included.
