@@ -193,7 +193,8 @@ def all_cases(root: Path) -> list[Case]:
         for dataset, loss in SCORE_CASES:
             cases.append(score_case(loss, root / f"{dataset}.{fmt}"))
     cases.append(sweep_case(root / f"{SWEPT[0]}.parquet"))
-    cases.append(loss_case("mse", root / f"{LARGE}.csv", pandas=False))
+    for fmt in FORMATS:
+        cases.append(loss_case("mse", root / f"{LARGE}.{fmt}", pandas=False))
     cases.append(report_case(root / "report.csv"))
     cases.append(startup_case())
     return cases

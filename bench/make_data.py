@@ -1,10 +1,11 @@
 """Seeded benchmark data: regression, binary and multi-class inputs as CSV and Parquet.
 
 Every dataset is drawn chunk by chunk from one ``numpy.random.default_rng(seed)`` and written
-with pyarrow, so the generator's memory is bounded by the chunk size (the 5x regression CSV is
-~1.8 GB) and the CSV and the Parquet file of a dataset hold the same rows. A file is written
-under a temporary name and renamed when complete; existing files are kept unless
-``--regenerate`` is given.
+with pyarrow, so the generator's memory is bounded by the chunk size (the 5x regression file is
+~1.8 GB as CSV, ~0.8 GB as Parquet) and the CSV and the Parquet file of a dataset hold the same
+rows. A file is written under a temporary name and renamed when complete; a missing format of a
+dataset is drawn again from its seed, the formats present are kept unless ``--regenerate`` is
+given.
 
 Regression values are positive (log-normal labels, multiplicative log-normal errors) so that
 every regression loss fits, mape, msle and poisson included.
@@ -73,7 +74,7 @@ class Dataset:
 
 
 def datasets(quick: bool) -> dict[str, Dataset]:
-    """The benchmark's datasets: 10M rows (1M with ``quick``), 1M multi-class (100k), 5x regression CSV,
+    """The benchmark's datasets: 10M rows (1M with ``quick``), 1M multi-class (100k), 5x regression,
     and the 1M-row CSV of ``lossctl report`` (at both scales: its target is for a million rows)."""
     base = 1_000_000 if quick else 10_000_000
     multi = 100_000 if quick else 1_000_000
@@ -83,7 +84,7 @@ def datasets(quick: bool) -> dict[str, Dataset]:
             Dataset("regression", regression_chunk, base, seed=1),
             Dataset("binary", binary_chunk, base, seed=2),
             Dataset("multiclass", multiclass_chunk, multi, seed=3),
-            Dataset("regression_5x", regression_chunk, 5 * base, seed=4, formats=("csv",)),
+            Dataset("regression_5x", regression_chunk, 5 * base, seed=4),
             Dataset("report", regression_chunk, REPORT_ROWS, seed=5, formats=("csv",)),
         )
     }
@@ -161,7 +162,7 @@ def ensure(quick: bool, regenerate: bool = False, log=print) -> dict[str, Datase
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1M-row files (5M for the large CSV)")
+    parser.add_argument("--quick", action="store_true", help="1M-row files (5M for regression_5x)")
     parser.add_argument("--regenerate", action="store_true", help="rewrite the files even if present")
     args = parser.parse_args(argv)
     ensure(args.quick, args.regenerate, log=lambda msg: print(msg, file=sys.stderr))

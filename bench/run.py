@@ -168,7 +168,7 @@ def update_results_md(report: Report) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1M-row files (5M for the large CSV, 100k multi-class)")
+    parser.add_argument("--quick", action="store_true", help="1M-row files (5M for regression_5x, 100k multi-class)")
     parser.add_argument("--rounds", type=int, help="paired rounds per case (default 5; 1 with --quick, a smoke run)")
     parser.add_argument(
         "--only", action="append", default=[], help="run only the cases whose name contains TEXT (repeatable)"

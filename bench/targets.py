@@ -44,7 +44,9 @@ SPEEDUP = {"csv": 3.0, "parquet": 6.0}
 MEMORY = {"csv": 0.35, "parquet": 0.6}
 NEAR_PIPELINE = 1.3
 COMPARE_OVER_COMPUTE = 1.5
-LARGE_OVER_BASE = 1.2
+LARGE_OVER_BASE = 1.2  # lossctl's peak on the 5x regression file over its peak on the base file, per format
+# format -> lossctl's peak / polars' peak on the 5x regression file at most (the issue asks it for Parquet)
+LARGE_PEAK_OVER_POLARS = {"parquet": 1.0}
 CI_OVER_PLAIN = 1.3  # compute --ci (either method) over the same compute without an interval
 STARTUP_OVER_IMPORTS = 1.5
 # lossctl report's median seconds at most: of a million rows, of the demo's two 200-row files
@@ -126,13 +128,24 @@ def _format_targets(results: Results, fmt: str) -> list[Target]:
     return out
 
 
-def evaluate(results: Results) -> list[Target]:
-    """Every target whose cases were run."""
-    out = [target for fmt in SPEEDUP for target in _format_targets(results, fmt)]
-    base, large = case_name("regression", "csv", "mse"), case_name(LARGE, "csv", "mse")
+def _large_targets(results: Results, fmt: str) -> list[Target]:
+    """Memory flat in the file size (lossctl's peak on 5x the rows against the base file's) and,
+    where the format has a bound, lossctl's peak on the 5x file against polars'."""
+    out = []
+    base, large = case_name("regression", fmt, "mse"), case_name(LARGE, fmt, "mse")
     if _has(results, base, large):
         ratio = _ratio(results, (large, COMPUTE), (base, COMPUTE), "peak_mib")
         out.append(Target(f"{large}: peak lossctl on 5x rows / on base file", ratio, LARGE_OVER_BASE))
+    if fmt in LARGE_PEAK_OVER_POLARS and _has(results, large):
+        ratio = _ratio(results, (large, COMPUTE), (large, POLARS), "peak_mib")
+        out.append(Target(f"{large}: peak lossctl / polars", ratio, LARGE_PEAK_OVER_POLARS[fmt]))
+    return out
+
+
+def evaluate(results: Results) -> list[Target]:
+    """Every target whose cases were run."""
+    out = [target for fmt in SPEEDUP for target in _format_targets(results, fmt)]
+    out += [target for fmt in SPEEDUP for target in _large_targets(results, fmt)]
     swept = case_name(SWEPT[0], "parquet", SWEPT[1])
     if _has(results, swept):
         ratio = _ratio(results, (swept, SWEEP), (swept, COMPUTE), "median_s")
