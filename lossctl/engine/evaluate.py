@@ -6,7 +6,7 @@ reads only a model's weights needs no prediction file.
 
 from __future__ import annotations
 
-from lossctl.engine.allocator import keep_freed_memory
+from lossctl.engine.allocator import set_allocators
 from lossctl.engine.local import evaluate_local, evaluate_weights
 from lossctl.engine.plan import resolve_losses
 from lossctl.engine.request import ENGINES, NAN_POLICIES, Request
@@ -19,7 +19,7 @@ from lossctl.losses.tasks import WEIGHTS
 def evaluate(request: Request) -> tuple[Evaluation, list[str]]:
     """Evaluate the request's losses (or, with none, every loss that fits) in one pass; the
     evaluation and its warnings."""
-    keep_freed_memory()
+    set_allocators()
     execution = request.execution
     if request.source.nan not in NAN_POLICIES:
         raise UsageError(f"--nan must be one of {', '.join(NAN_POLICIES)}")
