@@ -8,11 +8,11 @@ for reuse (0.7 s, same peak memory). Reference: mallopt(3), M_MMAP_THRESHOLD and
 M_TRIM_THRESHOLD.
 
 Arrow: its buffers come from jemalloc rather than pyarrow's default, mimalloc, unless
-ARROW_DEFAULT_MEMORY_POOL names a pool. The reader's thread allocates the decoded columns and
-the main thread frees them, and mimalloc holds on to what another thread freed: the peak of
-an mse over 10M rows of Parquet was 173-187 MiB with mimalloc and 150-157 MiB with jemalloc,
-and over 50M rows 185-199 against 166-174 MiB, in no more time. Reference: Arrow's memory
-pools, https://arrow.apache.org/docs/cpp/memory.html#memory-pools.
+ARROW_DEFAULT_MEMORY_POOL names a pool. The decoded columns are allocated on the reader's
+thread and freed on the main thread, and with mimalloc the process held more of that memory:
+the peak of an mse over 10M rows of Parquet was 173-187 MiB with mimalloc and 150-157 MiB
+with jemalloc, over 50M rows 185-199 against 161-174 MiB, in no more time. Reference:
+Arrow's memory pools, https://arrow.apache.org/docs/cpp/memory.html#memory-pools.
 """
 
 from __future__ import annotations

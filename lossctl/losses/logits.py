@@ -1,9 +1,9 @@
 """Log-probabilities of logits, in forms that stay finite and accurate for any finite logit.
 
 ``log_softmax`` is the log-sum-exp trick; ``log_sigmoids`` gives both log-probabilities of a
-binary logit from one exponential and one ``log1p``, the form ``np.logaddexp`` evaluates per
-element, but as whole-array ufuncs (NumPy's ``logaddexp`` is a scalar loop, about 20 ns an
-element against 1 ns for ``exp`` or ``log1p``).
+binary logit from one exponential and one ``log1p``: the formula of ``np.logaddexp(0, -z)``,
+but as whole-array ufuncs, where NumPy's ``logaddexp`` calls the C library element by element
+(about 20 ns an element, against 1 ns for a vectorized ``exp`` or ``log1p``).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ def log_sigmoids(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     negative class of logits ``z``.
 
     ``log sigmoid(z) = -log(1 + e^-z) = min(z, 0) - log1p(e^-|z|)`` and ``log sigmoid(-z) =
-    -max(z, 0) - log1p(e^-|z|)``: the softplus term ``log1p(e^-|z|)``, in (0, log 2], is
-    shared, and ``e^-|z|`` never overflows. This is ``-np.logaddexp(0, -z)`` and
-    ``-np.logaddexp(0, z)`` term for term (Machler (2012), Accurately computing
-    log(1 - exp(-|a|)), section 3 for log(1 + e^x)).
+    -max(z, 0) - log1p(e^-|z|)``: the softplus term ``log1p(e^-|z|)``, in [0, log 2], is
+    shared, and ``e^-|z|`` never overflows. Within 2 eps relative of the truth (tested against
+    mpmath), as ``-np.logaddexp(0, -z)`` and ``-np.logaddexp(0, z)`` are. Reference: Machler
+    (2012), Accurately computing log(1 - exp(-|a|)), section 3, log(1 + e^x).
     """
     soft = np.abs(z)
     np.negative(soft, out=soft)
