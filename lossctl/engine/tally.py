@@ -308,10 +308,11 @@ class Tally:
 
     def _interval(self, loss, state, warnings: list[str], key: Any = None):
         """The asked-for interval of one result, or None with a warning saying why not."""
-        if self.ci is None or self.propagated:
+        ci = self.ci
+        if ci is None or self.propagated:
             return None
         try:
-            return interval(state, level=self.ci.level, method=self.ci.method, seed=self.ci.seed)
+            return interval(state, level=ci.level, method=ci.method, seed=ci.seed, lowest=loss.lowest)
         except LossError as exc:
             where = "" if key is None else f" ({key})"
             warnings.append(f"{loss.label}{where}: {exc}")

@@ -3,6 +3,7 @@ expression such as ``bce + 0.5*focal:gamma=1 + 1e-4*l2``."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,6 +63,14 @@ class CombinedLoss:
         if any(loss.higher_is_better is None for _, loss in sample_terms):
             return None
         return bool(sample_terms) and all(c > 0 and loss.higher_is_better for c, loss in sample_terms)
+
+    @property
+    def lowest(self) -> float:
+        """The least value of the sum: that of its terms' least values when every coefficient
+        is positive, else -inf."""
+        if all(c > 0 for c, _ in self.terms):
+            return sum(c * loss.lowest for c, loss in self.terms)
+        return -math.inf
 
     def sample_terms(self) -> list[tuple[float, Loss]]:
         return [(c, loss) for c, loss in self.terms if WEIGHTS not in loss.tasks]

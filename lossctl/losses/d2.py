@@ -324,6 +324,7 @@ def d2_spec(base: LossSpec) -> LossSpec:
         peers=f"sklearn.metrics.{_PEERS[base.name]}",
         properties="higher is better: 1 is perfect, 0 is the best constant's skill, negative is worse",
         higher_is_better=True,
+        lowest=-math.inf,
     )
 
 

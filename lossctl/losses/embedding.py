@@ -3,6 +3,8 @@ margin loss."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from lossctl.losses.batch import Batch
@@ -90,6 +92,7 @@ SPECS = (
         conventions="Labels {-1, +1} as PyTorch, or {0, 1} with 0 read as -1 (and noted); x is not squared.",
         peers="torch.nn.HingeEmbeddingLoss(margin, reduction='mean')",
         properties="linear in the distance, unlike contrastive's squares",
+        lowest=-math.inf,  # x itself where y = 1, of any sign
     ),
     LossSpec(
         name="triplet",

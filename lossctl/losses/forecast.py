@@ -203,6 +203,7 @@ SPECS = (
         conventions="The members are columns member_1, member_2, ... (or ens_*, sample_*).",
         peers="properscoring.crps_ensemble (standard); scoringrules.crps_ensemble (estimator='fair' with fair=true)",
         properties="proper; the fair estimator is unbiased for the CRPS of the distribution the members come from",
+        lowest=-math.inf,  # the fair estimator can be negative for a small ensemble
     ),
     LossSpec(
         name="quantile-set",
@@ -252,5 +253,6 @@ SPECS = (
         conventions="y_pred is the mean, the variance column the variance; PyTorch's defaults (full=False, eps=1e-6).",
         peers="torch.nn.GaussianNLLLoss(full, eps, reduction='mean')",
         properties="proper; unbounded below when the variance tends to 0 at an exact mean",
+        lowest=-math.inf,  # a log-density's negative: below 0 where the variance is small
     ),
 )

@@ -123,5 +123,6 @@ SPECS = (
         ),
         peers="keras.losses.CosineSimilarity(axis=-1); -torch.nn.functional.cosine_similarity(t, p, eps=1e-6)",
         properties="in [-1, 1]; lower is better; scale-free in each vector",
+        lowest=-1.0,  # -cos, in [-1, 1]
     ),
 )

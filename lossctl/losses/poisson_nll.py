@@ -61,5 +61,6 @@ SPECS = (
         ),
         peers="torch.nn.PoissonNLLLoss(log_input, full, eps, reduction='mean')",
         properties="proper for the Poisson rate; can be negative (the constant log(y!) is dropped unless full)",
+        lowest=-math.inf,  # a log-likelihood's negative: e^x - y x < 0 where y x > e^x
     ),
 )

@@ -200,6 +200,7 @@ SPECS = (
         peers=f"{_SKL}.r2_score",
         properties="higher is better: 1 is perfect, 0 is the mean's skill, negative is worse than the mean",
         higher_is_better=True,
+        lowest=-math.inf,  # worse than the mean is negative
     ),
     LossSpec(
         name="explained-variance",
@@ -216,6 +217,7 @@ SPECS = (
         peers=f"{_SKL}.explained_variance_score",
         properties="higher is better; equals r2 when the mean residual is 0; a biased model can score 1",
         higher_is_better=True,
+        lowest=-math.inf,  # worse than the mean is negative
     ),
     LossSpec(
         name="relative-squared-error",

@@ -3,6 +3,8 @@ polynomial correction (PolyLoss), and noise-robust (generalized cross-entropy)."
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from lossctl.losses.batch import Batch
@@ -79,6 +81,7 @@ SPECS = (
         ),
         peers="torch.nn.NLLLoss(weight, ignore_index)",
         properties="strictly proper; unbounded",
+        lowest=-math.inf,  # of whatever log-probabilities it is given
     ),
     LossSpec(
         name="poly-1",
@@ -94,6 +97,7 @@ SPECS = (
         conventions="optax's default epsilon = 2; epsilon = 0 is cross-entropy; epsilon = -1 drops the first-order term.",
         peers="optax.losses.poly_loss_cross_entropy",
         properties="cross-entropy reweighted toward the hard examples for epsilon > 0",
+        lowest=-math.inf,  # with epsilon < -1, and of no sign in general
     ),
     LossSpec(
         name="generalized-cross-entropy",

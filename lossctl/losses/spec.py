@@ -76,6 +76,11 @@ class LossSpec:
     higher_is_better: bool | None = False
     """True for a score, False for a loss, None for a result that is best at a nominal value
     (coverage): no best is marked, and a baseline check fails on a change either way."""
+    lowest: float = 0.0
+    """The least value the loss can take: 0 for the non-negative losses (most of them), -inf
+    where a value can be negative (a log-density, a critic's score, a skill score). A
+    confidence interval ends there: the normal interval is symmetric, the loss's range not.
+    The property tests check every value of every loss against it."""
     held: str = ""
     """Why the loss holds its rows in memory rather than streaming them in bounded memory (empty:
     it streams, as every mean, every sorted-run median or distance does)."""
@@ -125,6 +130,11 @@ class Loss:
     @property
     def tasks(self) -> tuple[str, ...]:
         return self.spec.tasks
+
+    @property
+    def lowest(self) -> float:
+        """The least value the loss can take (``LossSpec.lowest``)."""
+        return self.spec.lowest
 
     def needs_weights(self) -> bool:
         """Whether the loss reads a model's weight array (regularization)."""

@@ -14,11 +14,12 @@ from .conftest import document, ok
 def test_ci_alone_before_the_file_is_95_percent(run, files):
     doc = document(run("compute", "-l", "mse", "--ci", "r.csv", "--format", "json"))
     (result,) = doc["results"]
-    # Squared errors [0, 0, 0, 16]: mean 4, s^2 = (3 * 16 + 144) / 3 = 64, s / sqrt(4) = 4.
+    # Squared errors [0, 0, 0, 16]: mean 4, s^2 = (3 * 16 + 144) / 3 = 64, s / sqrt(4) = 4;
+    # 4 - 4z is below 0, the least squared error, where the interval ends.
     z = NormalDist().inv_cdf(0.975)
     assert result["ci"] == {
         "level": 0.95,
-        "low": pytest.approx(4 - 4 * z),
+        "low": 0.0,
         "high": pytest.approx(4 + 4 * z),
         "method": "normal",
         "se": pytest.approx(4.0),
@@ -137,7 +138,7 @@ def test_check_results_carry_intervals(run, files):
     doc = document(run("check", "r.csv", "-l", "mse", "--max", "5", "--ci", "--format", "json"))
     ci = doc["results"][0]["ci"]
     z = NormalDist().inv_cdf(0.975)
-    assert (ci["low"], ci["high"]) == (pytest.approx(4 - 4 * z), pytest.approx(4 + 4 * z))
+    assert (ci["low"], ci["high"]) == (0.0, pytest.approx(4 + 4 * z))  # 4 - 4z < 0: ends at 0
 
 
 def test_stdin_gives_the_files_interval(run, files, tmp_path):

@@ -24,15 +24,30 @@ def residual_data(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.mark.parametrize("n", [2, 7, 200, 5000])
 def test_normal_interval_of_a_mean_is_the_textbook_one(n):
-    # mean -/+ z s / sqrt(n), s the sample standard deviation (n - 1 in its denominator).
+    # mean -/+ z s / sqrt(n), s the sample standard deviation (n - 1 in its denominator), the
+    # lower end no lower than 0, the least squared error.
     y, p = residual_data(n)
     terms = [(a - b) ** 2 for a, b in zip(y.tolist(), p.tolist(), strict=True)]
     mean = math.fsum(terms) / n
     s = math.sqrt(math.fsum((t - mean) ** 2 for t in terms) / (n - 1))
     ci = lossctl.interval("mse", y, p)
     assert (ci.level, ci.method) == (0.95, "normal")
-    assert ci.low == pytest.approx(mean - Z95 * s / math.sqrt(n), rel=1e-12)
+    assert ci.low == pytest.approx(max(mean - Z95 * s / math.sqrt(n), 0.0), rel=1e-12)
     assert ci.high == pytest.approx(mean + Z95 * s / math.sqrt(n), rel=1e-12)
+
+
+def test_normal_interval_of_a_non_negative_loss_ends_at_0():
+    # Nine exact predictions and one off by 3: mse = 9/10, and the textbook interval
+    # 0.9 -/+ z s / sqrt(10), s^2 = (9 (0.9)^2 + (8.1)^2) / 9 = 8.1, reaches below 0; its
+    # upper end stays, its lower end is 0, the least value of a squared error.
+    y, p = np.zeros(10), np.array([0.0] * 9 + [3.0])
+    half = Z95 * math.sqrt(8.1) / math.sqrt(10)
+    ci = lossctl.interval("mse", y, p)
+    assert (ci.low, ci.high) == (0.0, pytest.approx(0.9 + half, rel=1e-12))
+    # A Gaussian negative log-likelihood can be negative: its interval is left as it is.
+    var = np.full(10, 0.5)
+    nll = lossctl.interval("gaussian-nll", y, np.zeros(10), variance=var)
+    assert nll.low < 0.0
 
 
 def test_normal_interval_of_a_weighted_mean_linearizes_the_ratio():
