@@ -17,7 +17,7 @@ import numpy as np
 
 from lossctl.losses.errors import InputDomainError
 from lossctl.losses.ids import query_ids
-from lossctl.losses.logits import log_sigmoids, log_softmax
+from lossctl.losses.logits import log_sigmoids, softmax_normalizers
 
 SAMPLE_ROLES = (
     *("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative"),
@@ -312,12 +312,19 @@ class Batch:
         """
 
         def compute() -> np.ndarray:
-            if from_logits:
-                return log_softmax(self.matrix("y_pred"))
-            p = self.class_probabilities()
-            return np.log(self._clipped(p, eps))
+            if not from_logits:
+                return np.log(self._clipped(self.class_probabilities(), eps))
+            top, log_total = self.softmax_normalizers()
+            out = self.matrix("y_pred") - top
+            out -= log_total
+            return out
 
         return self.cached(("class_log_probs", from_logits, eps), compute)
+
+    def softmax_normalizers(self) -> tuple[np.ndarray, np.ndarray]:
+        """``softmax_normalizers`` of a logit matrix ``y_pred``: its rows' maxima and logs of
+        the shifted sums, shared by the log-probabilities and one class's."""
+        return self.cached(("softmax_normalizers",), lambda: softmax_normalizers(self.matrix("y_pred")))
 
     def class_probabilities(self) -> np.ndarray:
         """The ``y_pred`` matrix as probabilities: in [0, 1], rows summing to 1."""

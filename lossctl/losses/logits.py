@@ -11,11 +11,23 @@ from __future__ import annotations
 import numpy as np
 
 
+def softmax_normalizers(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``z``, as columns: ``m``, the row maximum, and ``log sum_c e^(z_c - m)``.
+    Their sum is the row's log-sum-exp, ``log_softmax(z) = (z - m) - log_total``, and one
+    class's ``-log p_y = (m - z_y) + log_total`` needs no matrix of log-probabilities."""
+    top = z.max(axis=1, keepdims=True)
+    terms = z - top
+    np.exp(terms, out=terms)
+    return top, np.log(terms.sum(axis=1, keepdims=True))
+
+
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """``z - logsumexp(z)`` row-wise, the row maximum subtracted first (log-sum-exp trick):
     finite for any finite logits."""
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    top, log_total = softmax_normalizers(z)
+    out = z - top
+    out -= log_total
+    return out
 
 
 def log_sigmoids(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

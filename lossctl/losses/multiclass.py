@@ -53,19 +53,34 @@ def cross_entropy(
     Label smoothing s gives ``t = (1 - s) onehot + s / C`` (Szegedy et al. 2016, PyTorch).
     For integer labels without smoothing, only the true class is read: ``-w_y log p_y``.
     """
+    if not label_smoothing and (labels := batch.class_labels(ignore_index)) is not None:
+        loss, classes = _true_class_terms(batch, labels, from_logits=from_logits, eps=eps)
+        weights = _class_weights(class_weights, classes)
+        return without_ignored(loss if weights is None else weights[labels] * loss, batch, ignore_index)
     log_p = batch.class_log_probs(from_logits=from_logits, eps=eps)
     classes = log_p.shape[1]
     weights = _class_weights(class_weights, classes)
-    labels = batch.class_labels(ignore_index)
-    if labels is not None and not label_smoothing:
-        loss = -log_p[np.arange(len(labels)), labels]
-        return without_ignored(loss if weights is None else weights[labels] * loss, batch, ignore_index)
     targets = batch.target_matrix(ignore_index=ignore_index)
     if label_smoothing:
         targets = targets * (1.0 - label_smoothing) + label_smoothing / classes
     if weights is not None:
         targets = targets * weights
     return without_ignored(-np.einsum("ij,ij->i", targets, log_p), batch, ignore_index)
+
+
+def _true_class_terms(batch: Batch, labels: np.ndarray, *, from_logits: bool, eps: float) -> tuple[np.ndarray, int]:
+    """``-log p_y`` of each row's class y, and the number of classes. From logits it is
+    ``(m - z_y) + log sum_c e^(z_c - m)`` (``softmax_normalizers``): the same float as the
+    log-probability's negative, without the matrix of log-probabilities."""
+    rows = np.arange(len(labels))
+    if not from_logits:
+        log_p = batch.class_log_probs(from_logits=False, eps=eps)
+        return -log_p[rows, labels], log_p.shape[1]
+    top, log_total = batch.softmax_normalizers()
+    z = batch.matrix("y_pred")
+    loss = top[:, 0] - z[rows, labels]
+    loss += log_total[:, 0]
+    return loss, z.shape[1]
 
 
 def kept_rows(batch: Batch, *, ignore_index: float | None = None, **_: object) -> np.ndarray:

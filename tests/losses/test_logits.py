@@ -8,6 +8,7 @@ import mpmath
 import numpy as np
 import pytest
 
+import lossctl
 from lossctl.losses.logits import log_sigmoids
 
 from ._support import rng_for
@@ -47,3 +48,20 @@ def test_log_sigmoids_against_mpmath(side):
             assert abs(value) < TINY, (x, value)
             continue
         assert abs((mpmath.mpf(value) - truth) / truth) <= 2 * EPS, (x, value, truth)
+
+
+@pytest.mark.parametrize("scale", [1.0, 30.0, 1000.0])
+def test_cross_entropy_of_labels_is_the_log_probability_bit_for_bit(scale):
+    # From logits, -log p_y is taken as (m - z_y) + log sum e^(z - m) without the matrix of
+    # log-probabilities: rounding is symmetric, so it is the same float as -((z_y - m) - log sum).
+    rng = rng_for("cross-entropy", scale)
+    z = rng.normal(0.0, scale, (500, 7))
+    y = rng.integers(0, 7, 500)
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    expected = -log_p[np.arange(500), y]
+    terms = lossctl.per_sample("cross-entropy", y.astype(float), z, from_logits=True)
+    np.testing.assert_array_equal(terms, expected)
+    weights = [0.5, 1.0, 2.0, 0.0, 1.5, 3.0, 1.0]
+    weighted = lossctl.per_sample("cross-entropy", y.astype(float), z, from_logits=True, class_weights=weights)
+    np.testing.assert_array_equal(weighted, np.array(weights)[y] * expected)
