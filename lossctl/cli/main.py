@@ -168,27 +168,28 @@ def entry_point() -> NoReturn:
     """The installed ``lossctl`` and ``python -m lossctl``: ``main``, then a quick exit.
 
     Python's own shutdown frees every module and object one by one: 40-70 ms after a large
-    file, with nothing left to do. Here the output is flushed, the threads that must finish
-    are joined and the ``atexit`` handlers run (temporary directories, Dask's clients), then
-    ``os._exit`` ends the process with ``main``'s code. ``main`` itself exits the usual way,
-    for callers in a Python process of their own.
+    file, with nothing left to do. Here the ``atexit`` handlers run (temporary directories,
+    Dask's clients), the output is flushed, then ``os._exit`` ends the process with
+    ``main``'s code. While a thread that is not a daemon is alive, Python's own shutdown
+    ends the process instead: it lets such a thread finish its work (and wakes an idle
+    executor's workers, as only it can). ``main`` itself exits the usual way, for callers in
+    a Python process of their own.
     """
+    code: int | str | None = 0
     try:
         main()
     except SystemExit as exc:
         code = exc.code or 0
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's, since 3.0
-    if run_exit_handlers is None or not isinstance(code, int):
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if run_exit_handlers is None or not isinstance(code, int) or others:
         sys.exit(code)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:  # the reader went away (`lossctl ... | head`): it misses nothing
-        pass
-    except OSError:  # say, a full disk: Python's own shutdown reports it, and exits 120
-        sys.exit(code)
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join()
     run_exit_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away (`lossctl ... | head`): it misses nothing
+            pass
+        except OSError:  # say, a full disk: Python's own shutdown reports it, and exits 120
+            sys.exit(code)
     os._exit(code)

@@ -122,7 +122,7 @@ def _layout(reader: Reader, file: DataFile) -> tuple[int, ...]:
 def _fold_part(job: _Job, part: Part) -> Tally:
     """Task: one part's rows folded into a new tally, as the local engine folds a file's. The
     tally goes back with a translator that names the dataset only (for its results)."""
-    set_allocators()  # as the local engine does: Dask's workers trim the C heap eagerly
+    set_allocators()  # as the local engine does (the worker's glibc thresholds and Arrow's pool)
     source = job.reader.source([part])
     request, the_plan = job.request, job.plan
     tally = the_plan.tally(request, source)  # no per-sample sink: refused on this engine

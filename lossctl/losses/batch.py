@@ -17,7 +17,7 @@ import numpy as np
 
 from lossctl.losses.errors import InputDomainError
 from lossctl.losses.ids import query_ids
-from lossctl.losses.logits import log_sigmoids, softmax_normalizers
+from lossctl.losses.logits import log_sigmoids, log_softmax, softmax_normalizers
 
 SAMPLE_ROLES = (
     *("y_true", "y_pred", "sample_weight", "d_ap", "d_an", "anchor", "positive", "negative"),
@@ -231,7 +231,7 @@ class Batch:
         """``(log p, log(1 - p))`` of the positive class.
 
         From logits z: ``log sigmoid(z) = -log(1 + e^-z)`` and ``log(1 - sigmoid(z)) =
-        -log(1 + e^z)``, both by ``log_sigmoids``, exact for any finite z and never clipped.
+        -log(1 + e^z)``, both by ``log_sigmoids``, within 2 eps for any finite z, never clipped.
         From probabilities: p clipped to [eps, 1 - eps] (the clipped values are counted), then
         ``log p`` and ``log1p(-p)``; or, with a ``log_floor``, p as it is and both logs
         floored at it (PyTorch's ``binary_cross_entropy`` floors them at -100).
@@ -314,10 +314,7 @@ class Batch:
         def compute() -> np.ndarray:
             if not from_logits:
                 return np.log(self._clipped(self.class_probabilities(), eps))
-            top, log_total = self.softmax_normalizers()
-            out = self.matrix("y_pred") - top
-            out -= log_total
-            return out
+            return log_softmax(self.matrix("y_pred"), self.softmax_normalizers())
 
         return self.cached(("class_log_probs", from_logits, eps), compute)
 

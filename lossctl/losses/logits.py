@@ -14,17 +14,19 @@ import numpy as np
 def softmax_normalizers(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row of ``z``, as columns: ``m``, the row maximum, and ``log sum_c e^(z_c - m)``.
     Their sum is the row's log-sum-exp, ``log_softmax(z) = (z - m) - log_total``, and one
-    class's ``-log p_y = (m - z_y) + log_total`` needs no matrix of log-probabilities."""
+    class's ``-log p_y = (m - z_y) + log_total`` needs no matrix of log-probabilities (the
+    same float, rounding being symmetric, but for the sign of a zero: +0 where the matrix
+    gives -0)."""
     top = z.max(axis=1, keepdims=True)
     terms = z - top
     np.exp(terms, out=terms)
     return top, np.log(terms.sum(axis=1, keepdims=True))
 
 
-def log_softmax(z: np.ndarray) -> np.ndarray:
+def log_softmax(z: np.ndarray, normalizers: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """``z - logsumexp(z)`` row-wise, the row maximum subtracted first (log-sum-exp trick):
-    finite for any finite logits."""
-    top, log_total = softmax_normalizers(z)
+    finite for any finite logits. ``normalizers``: ``softmax_normalizers(z)``, if known."""
+    top, log_total = softmax_normalizers(z) if normalizers is None else normalizers
     out = z - top
     out -= log_total
     return out

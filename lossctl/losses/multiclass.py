@@ -70,8 +70,9 @@ def cross_entropy(
 
 def _true_class_terms(batch: Batch, labels: np.ndarray, *, from_logits: bool, eps: float) -> tuple[np.ndarray, int]:
     """``-log p_y`` of each row's class y, and the number of classes. From logits it is
-    ``(m - z_y) + log sum_c e^(z_c - m)`` (``softmax_normalizers``): the same float as the
-    log-probability's negative, without the matrix of log-probabilities."""
+    ``(m - z_y) + log sum_c e^(z_c - m)`` (``softmax_normalizers``): the log-probability's
+    negative, the same float but for the sign of a zero, without the matrix of
+    log-probabilities."""
     rows = np.arange(len(labels))
     if not from_logits:
         log_p = batch.class_log_probs(from_logits=False, eps=eps)
@@ -307,6 +308,7 @@ SPECS = (
             "optax.losses.kl_divergence, optax.losses.kl_divergence_with_log_targets"
         ),
         properties="0 iff p = t; asymmetric",
+        lowest=-math.inf,  # targets sum to 1 within 1e-3 and are not renormalized: a row can be below 0
     ),
     LossSpec(
         name="distillation",

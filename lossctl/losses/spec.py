@@ -133,8 +133,10 @@ class Loss:
 
     @property
     def lowest(self) -> float:
-        """The least value the loss can take (``LossSpec.lowest``)."""
-        return self.spec.lowest
+        """The least value the loss can take (``LossSpec.lowest``); a sum of terms that can be
+        negative has none."""
+        lowest = self.spec.lowest
+        return -np.inf if lowest < 0 and self.params.get(REDUCTION.name) == SUM else lowest
 
     def needs_weights(self) -> bool:
         """Whether the loss reads a model's weight array (regularization)."""

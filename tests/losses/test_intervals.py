@@ -7,7 +7,7 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import special, stats
 
 import lossctl
 from lossctl.losses.intervals import resample_counts, resampled
@@ -48,6 +48,20 @@ def test_normal_interval_of_a_non_negative_loss_ends_at_0():
     var = np.full(10, 0.5)
     nll = lossctl.interval("gaussian-nll", y, np.zeros(10), variance=var)
     assert nll.low < 0.0
+
+
+def test_an_interval_holds_its_value_where_a_divergence_dips_below_0():
+    # Targets need to sum to 1 only within 1e-3 and are not renormalized, so a KL divergence
+    # can be below 0: the interval is not cut at 0 (kl-divergence declares no least value).
+    rng = np.random.default_rng(5)
+    t = np.full((40, 3), 0.333)
+    t[:, 2] += rng.uniform(0.0, 5e-4, 40)
+    p = np.full((40, 3), 1.0 / 3.0)
+    value = float(np.mean(special.rel_entr(t, p).sum(axis=1)))
+    ci = lossctl.interval("kl-divergence", t, p)
+    assert value < 0.0
+    assert ci.low <= value <= ci.high
+    assert ci.low < ci.high
 
 
 def test_normal_interval_of_a_weighted_mean_linearizes_the_ratio():
