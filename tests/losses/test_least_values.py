@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lossctl.losses import Batch, LossError, resolve
+from lossctl.losses import Batch, LossError
 
-from .test_properties import SETTINGS, VARIANTS, one_shot, task_inputs, variant_id
+from .test_properties import SETTINGS, VARIANTS, drawn, one_shot, variant_id
 
 pytestmark = pytest.mark.fuzzed
 # cosine-similarity's terms are in [-1, 1]: their sum is not.
@@ -28,10 +28,7 @@ def test_values_are_never_below_the_declared_lowest(variant, data):
     # value may be a rounding error below it: a KL term of nearly equal distributions whose
     # clipped probabilities no longer sum to 1 exactly was -6.5e-298. A loss that can really
     # go below it (a log-density: -0.35 and less) is caught by far more than ROUNDING.
-    name, params, task = variant
-    loss = resolve(name, params)
-    n = data.draw(st.integers(2, 30), label="n")
-    arrays = data.draw(task_inputs(task, n), label="arrays")
+    loss, arrays, _ = drawn(variant, data)
     assert one_shot(loss, arrays) >= loss.lowest - ROUNDING
     try:
         terms = loss.per_sample(Batch(arrays))

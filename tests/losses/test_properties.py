@@ -240,6 +240,13 @@ def one_shot(loss, arrays: dict[str, np.ndarray]) -> float:
     return loss.evaluate(Batch(arrays))
 
 
+def drawn(variant: tuple[str, dict[str, Any], str], data) -> tuple[Any, dict[str, np.ndarray], int]:
+    """The variant's loss, inputs of its task drawn for 2 to 30 rows, and their number."""
+    name, params, task = variant
+    n = data.draw(st.integers(2, 30), label="n")
+    return resolve(name, params), data.draw(task_inputs(task, n), label="arrays"), n
+
+
 def test_variants_cover_the_whole_catalog():
     assert {name for name, _, _ in VARIANTS} == {spec.name for spec in catalog()}
 
@@ -251,10 +258,8 @@ def test_variants_cover_the_whole_catalog():
 @SETTINGS
 @given(data=st.data())
 def test_merge_law(variant, data):
-    name, params, task = variant
-    loss = resolve(name, params)
-    n = data.draw(st.integers(2, 30), label="n")
-    arrays = data.draw(task_inputs(task, n), label="arrays")
+    loss, arrays, n = drawn(variant, data)
+    task = variant[2]
     if task not in ("weights", "groups") and data.draw(st.booleans(), label="weighted"):  # ntxent: no weights
         # Integer weights keep the weighted CDFs of the Wasserstein distance exact.
         arrays["sample_weight"] = data.draw(vectors(st.integers(1, 4).map(float), n), label="sample_weight")
@@ -280,10 +285,7 @@ def test_merge_law(variant, data):
 @SETTINGS
 @given(data=st.data())
 def test_result_does_not_depend_on_row_order(variant, data):
-    name, params, task = variant
-    loss = resolve(name, params)
-    n = data.draw(st.integers(2, 30), label="n")
-    arrays = data.draw(task_inputs(task, n), label="arrays")
+    loss, arrays, n = drawn(variant, data)
     order = np.array(data.draw(st.permutations(range(n)), label="order"))
     assert one_shot(loss, take(arrays, order)) == one_shot(loss, arrays)
 
