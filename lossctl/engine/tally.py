@@ -312,7 +312,7 @@ class Tally:
         if ci is None or self.propagated:
             return None
         try:
-            return interval(state, level=ci.level, method=ci.method, seed=ci.seed, lowest=loss.lowest)
+            return interval(state, level=ci.level, method=ci.method, seed=ci.seed, bounds=loss.bounds)
         except LossError as exc:
             where = "" if key is None else f" ({key})"
             warnings.append(f"{loss.label}{where}: {exc}")

@@ -189,7 +189,7 @@ def interval(
     )
     batch.replicates = groups_of_rows(np.arange(len(batch)), seed)
     state.update(batch)
-    return interval_of(state, level=level, method=method, seed=seed, lowest=configured.lowest)
+    return interval_of(state, level=level, method=method, seed=seed, bounds=configured.bounds)
 
 
 def per_sample(loss: str | AnyLoss, y_true: Any = None, y_pred: Any = None, **kwargs: Any) -> np.ndarray:

@@ -65,12 +65,12 @@ class CombinedLoss:
         return bool(sample_terms) and all(c > 0 and loss.higher_is_better for c, loss in sample_terms)
 
     @property
-    def lowest(self) -> float:
-        """The least value of the sum: that of its terms' least values when every coefficient
-        is positive, else -inf."""
+    def bounds(self) -> tuple[float, float]:
+        """The least and the greatest value of the sum: its terms' sums when every coefficient
+        is positive, else none."""
         if all(c > 0 for c, _ in self.terms):
-            return sum(c * loss.lowest for c, loss in self.terms)
-        return -math.inf
+            return sum(c * loss.bounds[0] for c, loss in self.terms), sum(c * loss.bounds[1] for c, loss in self.terms)
+        return -math.inf, math.inf
 
     def sample_terms(self) -> list[tuple[float, Loss]]:
         return [(c, loss) for c, loss in self.terms if WEIGHTS not in loss.tasks]

@@ -96,7 +96,6 @@ class D2State:
     """The model's loss (the loss's own state) and the targets in sorted runs: one sample, or
     with ``track``, one per replicate group."""
 
-    bounds = (-math.inf, 1.0)  # a score is at most 1, and so are its interval's ends
     interval_note = (
         "The constant's loss is taken at the whole sample's constant in every deleted group and "
         "resample: refitting it changes the loss by O(1/n), below the O(1/sqrt(n)) standard error "
@@ -325,6 +324,7 @@ def d2_spec(base: LossSpec) -> LossSpec:
         properties="higher is better: 1 is perfect, 0 is the best constant's skill, negative is worse",
         higher_is_better=True,
         lowest=-math.inf,
+        highest=1.0,
     )
 
 

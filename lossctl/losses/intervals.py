@@ -54,25 +54,25 @@ def tracked(state, moments: bool = True, groups: bool = True):
     return state
 
 
-def interval(state, *, level: float, method: str, seed: int = DEFAULT_SEED, lowest: float = -math.inf) -> Interval:
-    """The ``level`` interval of a tracked ``state``'s result by ``method``, its ends no lower
-    than ``lowest`` (the loss's least value); a ``LossError`` saying why when there is none (a
-    loss of no sampled rows, a distance of whole samples, too few rows)."""
+def interval(
+    state, *, level: float, method: str, seed: int = DEFAULT_SEED, bounds: tuple[float, float] = (-math.inf, math.inf)
+) -> Interval:
+    """The ``level`` interval of a tracked ``state``'s result by ``method``, its ends within
+    ``bounds`` (the loss's least and greatest values); a ``LossError`` saying why when there
+    is none (a loss of no sampled rows, a distance of whole samples, too few rows)."""
     if method not in METHODS:
         raise ValueError(f"unknown interval method {method!r}; methods are {', '.join(METHODS)}")
     if not 0.0 < level < 1.0:
         raise ValueError(f"a confidence level is in (0, 1), not {level}")
     if not resamplable(state):
         raise LossError(f"no interval for {_why_not(state)}")
-    return _within(state, _interval(state, level, method, seed), lowest)
+    return _within(_interval(state, level, method, seed), bounds)
 
 
-def _within(state, found: Interval, lowest: float) -> Interval:
-    """``found`` with its ends kept in the range of ``state``'s result (``bounds``: a score's
-    interval never goes past a perfect 1; ``lowest``: a non-negative loss's never below 0):
-    the normal interval is symmetric, the range not."""
-    low, high = getattr(state, "bounds", (-math.inf, math.inf))
-    low = max(low, lowest)
+def _within(found: Interval, bounds: tuple[float, float]) -> Interval:
+    """``found`` with its ends kept within ``bounds`` (a non-negative loss's never below 0, a
+    score's never past a perfect 1): the normal interval is symmetric, the range not."""
+    low, high = bounds
     ends = min(max(found.low, low), high), max(min(found.high, high), low)
     return Interval(found.level, *ends, found.method, found.se)
 

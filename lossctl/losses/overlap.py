@@ -86,8 +86,6 @@ class OverlapState:
     interval, by replicate group); the result is their ratio over every label (``global``) or
     the mean of each label's ratio (``label``)."""
 
-    bounds = (0.0, 1.0)  # an interval's ends stay where the loss can be
-
     def __init__(self, shape: Shape, params: dict[str, Any]):
         self.shape, self.params = shape, params
         self.by_label: list[GroupedAccumulator] | None = None
@@ -241,6 +239,7 @@ SPECS = (
         + " optax dice_loss(smooth=s) is tversky with smooth=s, epsilon=0 (dice with smooth=2s, alpha = beta = 1/2).",
         peers="keras.losses.Dice, optax.losses.dice_loss (alpha = beta = 0.5)",
         properties="in [0, 1]; 0 iff p = y on every label; tversky with alpha = beta = 1/2 when epsilon = 0",
+        highest=1.0,
     ),
     LossSpec(
         name="tversky",
@@ -261,6 +260,7 @@ SPECS = (
         conventions=_OVER + " alpha weighs false positives and beta false negatives, as Keras 3 and optax.",
         peers="keras.losses.Tversky(alpha, beta), optax.losses.dice_loss(alpha, beta)",
         properties="alpha = beta = 1/2 is Dice, alpha = beta = 1 Jaccard (with epsilon = 0 for Dice)",
+        highest=1.0,
     ),
     LossSpec(
         name="jaccard",
@@ -277,5 +277,6 @@ SPECS = (
         conventions=_OVER + " The soft union is T + P - TP; 0/1 predictions give 1 - |Y and P| / |Y or P|.",
         peers="tversky with alpha = beta = 1; 1 - sklearn.metrics.jaccard_score(average='micro') for 0/1 predictions",
         properties="in [0, 1]; the Jaccard index J and the Dice coefficient D of the same sums: J = D / (2 - D)",
+        highest=1.0,
     ),
 )

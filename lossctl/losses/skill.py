@@ -33,8 +33,6 @@ for explained variance, ``sum w r``."""
 class ExplainedState:
     """The sums of ``SUMS`` (the last one only when ``centered``: explained variance)."""
 
-    bounds = (-math.inf, 1.0)  # a score is at most 1 (a perfect fit), and so are its interval's ends
-
     def __init__(self, centered: bool) -> None:
         self.centered = centered
         self.names = SUMS if centered else SUMS[:-1]
@@ -142,8 +140,6 @@ class ExplainedState:
 class RelativeState(ExplainedState):
     """``sum w r^2 / sum w (y - ybar)^2``: the squared error relative to the mean's, 1 - r2."""
 
-    bounds = (0.0, math.inf)
-
     def __init__(self) -> None:
         super().__init__(centered=False)
 
@@ -201,6 +197,7 @@ SPECS = (
         properties="higher is better: 1 is perfect, 0 is the mean's skill, negative is worse than the mean",
         higher_is_better=True,
         lowest=-math.inf,  # worse than the mean is negative
+        highest=1.0,
     ),
     LossSpec(
         name="explained-variance",
@@ -218,6 +215,7 @@ SPECS = (
         properties="higher is better; equals r2 when the mean residual is 0; a biased model can score 1",
         higher_is_better=True,
         lowest=-math.inf,  # worse than the mean is negative
+        highest=1.0,
     ),
     LossSpec(
         name="relative-squared-error",

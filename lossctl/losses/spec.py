@@ -8,6 +8,7 @@ makes states and per-sample values.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -80,7 +81,10 @@ class LossSpec:
     """The least value the loss can take: 0 for the non-negative losses (most of them), -inf
     where a value can be negative (a log-density, a critic's score, a skill score). A
     confidence interval ends there: the normal interval is symmetric, the loss's range not.
-    The property tests check every value of every loss against it."""
+    A property test checks every loss's values against it, on random inputs."""
+    highest: float = math.inf
+    """The greatest value: 1 for a skill score (a perfect fit) or an overlap loss (scores and
+    ratios of sums, which take no ``reduction``), where an interval ends too."""
     held: str = ""
     """Why the loss holds its rows in memory rather than streaming them in bounded memory (empty:
     it streams, as every mean, every sorted-run median or distance does)."""
@@ -132,11 +136,13 @@ class Loss:
         return self.spec.tasks
 
     @property
-    def lowest(self) -> float:
-        """The least value the loss can take (``LossSpec.lowest``); a sum of terms that can be
-        negative has none."""
+    def bounds(self) -> tuple[float, float]:
+        """The least and the greatest value the loss can take (``LossSpec.lowest`` and
+        ``highest``); a sum of terms that can be negative has no least value."""
         lowest = self.spec.lowest
-        return -np.inf if lowest < 0 and self.params.get(REDUCTION.name) == SUM else lowest
+        if lowest < 0 and self.params.get(REDUCTION.name) == SUM:
+            lowest = -math.inf
+        return lowest, self.spec.highest
 
     def needs_weights(self) -> bool:
         """Whether the loss reads a model's weight array (regularization)."""
