@@ -1,5 +1,6 @@
-"""``lossctl compute``: loss specs, the parameter options, column roles, joins, model weights,
---worst, --per-sample, --group-by, --weight, --task and --nan; every expected value by hand.
+"""``lossctl compute``: loss specs, the parameter options, column roles, joins and model
+weights (--worst and --per-sample: test_cli_worst.py; --group-by, --weight, --task and --nan:
+test_cli_group_by.py); every expected value by hand.
 
 r.csv: y_true [1, 2, 3, 4], y_pred [1, 2, 3, 8] (errors [0, 0, 0, -4]); bin.csv: y_true
 [1, 0, 1, 0], p [0.9, 0.2, 0.6, 0.4], so the probabilities of the true class are p_t = [0.9, 0.8,
@@ -15,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from .conftest import BINARY_PT, csv_rows, document, failed, ok, value, write
+from .conftest import BINARY_PT, document, failed, ok, value, write
 
 # -log p_t of bin.csv's rows
 NLL = [-math.log(p) for p in BINARY_PT]
@@ -294,184 +295,6 @@ def test_a_regularization_loss_beside_a_prediction_file_uses_the_model_weights(r
     assert value(run("compute", "-l", "l2", "--model-weights", "w.npy", "r.csv", "--format", "json")) == 14.0
 
 
-@pytest.fixture
-def worst_csv(tmp_path):
-    # errors [0, -0.5, 0, -4]: squared [0, 0.25, 0, 16], mse 16.25/4 = 4.0625; the worst rows are 4 then 2
-    return write(tmp_path / "worst.csv", "y_true,y_pred\n1,1\n2,2.5\n3,3\n4,8\n")
-
-
-def test_worst_table_is_exact_with_one_based_rows(run, worst_csv):
-    result = ok(run("compute", "-l", "mse", "--worst", "2", "worst.csv"))
-    assert result.stdout == (
-        "worst.csv\n"
-        "┏━━━━━━┳━━━━━━━━┳━━━┓\n"
-        "┃ loss ┃  value ┃ n ┃\n"
-        "┡━━━━━━╇━━━━━━━━╇━━━┩\n"
-        "│ mse  │ 4.0625 │ 4 │\n"
-        "└──────┴────────┴───┘\n"
-        "worst.csv: 4 rows, task regression\n"
-        "y_true=y_true, y_pred=y_pred\n"
-        "worst 2 rows of worst.csv: mse\n"
-        "┏━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┓\n"
-        "┃ row ┃ y_true ┃ y_pred ┃   mse ┃\n"
-        "┡━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━┩\n"
-        "│   4 │      4 │      8 │ 16.00 │\n"  # the column's 0.25 needs two decimals
-        "│   2 │      2 │    2.5 │  0.25 │\n"
-        "└─────┴────────┴────────┴───────┘\n"
-    )
-
-
-@pytest.mark.parametrize("command", ["compute", "compare"])
-def test_worst_in_json_has_one_based_rows_and_values(run, worst_csv, command):
-    flag = "--loss" if command == "compute" else "-l"
-    (result,) = document(run(command, flag, "mse", "--worst", "2", "worst.csv", "--format", "json"))["results"]
-    # README "Output": `worst` ([{"row", "value"}], 1-based rows)
-    assert result["worst"] == [{"row": 4, "value": 16.0}, {"row": 2, "value": 0.25}]
-
-
-def test_per_sample_csv_holds_one_based_rows_and_each_loss(run, files):
-    result = ok(run("compute", "-l", "huber", "r.csv", "--per-sample", "losses.csv"))
-    assert "│ huber │ 0.875 │ 4 │" in result.stdout.splitlines()
-    rows = csv_rows((files / "losses.csv").read_text())
-    # huber(1) per row: 0, 0, 0, 1*(4 - 0.5) = 3.5
-    assert [(int(r["row"]), float(r["huber"])) for r in rows] == [(1, 0.0), (2, 0.0), (3, 0.0), (4, 3.5)]
-
-
-def test_per_sample_parquet_with_several_losses(run, files):
-    ok(run("compare", "-l", "mse", "-l", "mae", "r.csv", "--per-sample", "losses.parquet"))
-    assert pq.read_table(files / "losses.parquet").to_pydict() == {
-        "row": [1, 2, 3, 4],
-        "y_true": [1.0, 2.0, 3.0, 4.0],  # the inputs of r.csv beside their losses
-        "y_pred": [1.0, 2.0, 3.0, 8.0],
-        "mse": [0.0, 0.0, 0.0, 16.0],
-        "mae": [0.0, 0.0, 0.0, 4.0],
-    }
-
-
-def test_per_sample_is_atomic_a_failed_run_leaves_the_old_file(run, tmp_path):
-    write(tmp_path / "neg.csv", "y_true,y_pred\n1,1\n2,-2\n3,3\n")
-    old = write(tmp_path / "losses.csv", "previous content\n")
-    # msle needs predictions >= 0: row 2 (1-based) fails
-    failed(run("compute", "-l", "msle", "neg.csv", "--per-sample", "losses.csv"), "neg.csv", "y_pred", "row 2")
-    assert old.read_text() == "previous content\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["losses.csv", "neg.csv"]
-
-
-@pytest.mark.parametrize("option", ["--per-sample", "-o"])
-def test_outputs_refuse_to_overwrite_an_input(run, files, option):
-    before = (files / "r.csv").read_text()
-    failed(run("compute", "-l", "mse", "r.csv", option, "r.csv"), "r.csv")
-    assert (files / "r.csv").read_text() == before
-
-
-@pytest.fixture
-def groups(tmp_path):
-    # group a: rows 1, 3 (errors 0, 0); group b: rows 2, 4 (errors 0, -4); importance [1, 1, 2, 3]
-    return write(tmp_path / "g.csv", "y_true,y_pred,region,importance\n1,1,a,1\n2,2,b,1\n3,3,a,2\n4,8,b,3\n")
-
-
-def test_group_by_table_is_exact(run, groups):
-    result = ok(run("compute", "-l", "mse", "g.csv", "--group-by", "region"))
-    # a: 0; b: 16/2 = 8; all: 16/4 = 4; the lowest group value marked
-    assert result.stdout == (
-        "g.csv by region\n"
-        "┏━━━━━━━━┳━━━┳━━━━━┓\n"
-        "┃ region ┃ n ┃ mse ┃\n"
-        "┡━━━━━━━━╇━━━╇━━━━━┩\n"
-        "│ a      │ 2 │ 0 * │\n"
-        "│ b      │ 2 │   8 │\n"
-        "│ (all)  │ 4 │   4 │\n"
-        "└────────┴───┴─────┘\n"
-        "* best value of each loss (the lowest loss, the highest score)\n"
-        "g.csv: 4 rows, task regression\n"
-        "y_true=y_true, y_pred=y_pred\n"
-    )
-
-
-def test_group_by_json_and_weight_column(run, groups):
-    doc = document(
-        run("compute", "-l", "mse", "g.csv", "--group-by", "region", "--weight", "importance", "--format", "json")
-    )
-    # weighted: all (3*16)/(1+1+2+3) = 48/7; a: 0/(1+2) = 0; b: (1*0 + 3*16)/(1+3) = 12
-    assert [(r.get("group"), r["value"], r["n"]) for r in doc["results"]] == [
-        (None, pytest.approx(48 / 7, rel=1e-12), 4),
-        ("a", 0.0, 2),
-        ("b", 12.0, 2),
-    ]
-    assert doc["inputs"][0]["group_by"] == "region"
-    assert doc["inputs"][0]["roles"]["sample_weight"] == ["importance"]
-
-
-@pytest.mark.parametrize(
-    ("name", "write_file"),
-    [
-        (
-            "num.parquet",
-            lambda path: pq.write_table(
-                pa.table({"y_true": [1.0, 2, 3, 4, 5], "y_pred": [1.0, 2, 4, 4, 7], "g": [1.0, None, 1.0, 2.0, None]}),
-                path,
-            ),
-        ),
-        ("text.csv", lambda path: path.write_text("y_true,y_pred,g\n1,1,1\n2,2,\n3,4,1\n4,4,2\n5,7,\n")),
-    ],
-)
-def test_group_by_puts_missing_keys_in_one_group(run, tmp_path, name, write_file):
-    # errors 0, 0, -1, 0, -2; key 1: rows 1, 3 -> (0 + 1)/2 = 0.5; key 2: row 4 -> 0;
-    # missing key: rows 2, 5 -> (0 + 4)/2 = 2; all rows: 5/5 = 1
-    write_file(tmp_path / name)
-    doc = document(run("compute", "-l", "mse", name, "--group-by", "g", "--format", "json"))
-    by_group = {str(r.get("group")): (r["value"], r["n"]) for r in doc["results"]}
-    assert by_group == {
-        "None": (1.0, 5),
-        "1": (0.5, 2),  # a whole float key is shown as an integer, as an int64 key is
-        "2": (0.0, 1),
-        "(missing)": (2.0, 2),
-    }
-
-
-@pytest.mark.parametrize(
-    ("header", "args"),
-    [("weight", []), ("sample_weight", []), ("importance", ["--weight", "importance"])],
-)
-@pytest.mark.parametrize("command", ["compute", "compare"])
-def test_weight_column_detected_or_named(run, tmp_path, header, args, command):
-    write(tmp_path / "wt.csv", f"y_true,y_pred,{header}\n1,1,1\n2,2,1\n3,3,2\n4,8,3\n")
-    # mae weighted: (3 * 4)/(1 + 1 + 2 + 3) = 12/7
-    assert value(run(command, "-l", "mae", "wt.csv", *args, "--format", "json")) == pytest.approx(12 / 7, rel=1e-12)
-
-
-def test_task_overrides_the_detected_one(run, tmp_path):
-    # {0,1} labels and predictions in [0, 1] look binary; --task regression says otherwise
-    write(tmp_path / "zo.csv", "y_true,y_pred\n0,1\n0,1\n1,1\n")
-    assert document(run("compute", "-l", "mse", "zo.csv", "--format", "json"))["inputs"][0]["task"] == "binary"
-    doc = document(run("compare", "-l", "mse", "zo.csv", "--task", "regression", "--format", "json"))
-    assert doc["inputs"][0]["task"] == "regression"
-    assert doc["results"][0]["value"] == pytest.approx(2 / 3, rel=1e-12)  # (1 + 1 + 0)/3
-
-
-def test_nan_policies(run, tmp_path):
-    write(tmp_path / "nan.csv", "y_true,y_pred\n1,\n2,2\n3,3\n4,8\n")
-    failed(run("compute", "-l", "mse", "nan.csv"), "nan.csv", "'y_pred'", "row 1")
-    # drop: rows 2..4, errors [0, 0, -4] -> 16/3
-    result = ok(run("compute", "-l", "mse", "nan.csv", "--nan", "drop", "--format", "json"))
-    doc = document(result)
-    assert doc["results"][0]["value"] == pytest.approx(16 / 3, rel=1e-12)
-    assert doc["results"][0]["n"] == 3
-    assert doc["inputs"][0]["dropped_rows"] == 1
-    assert "1 rows with missing values dropped" in result.stderr
-    # propagate: the value is NaN, JSON null
-    assert value(run("compute", "-l", "mse", "nan.csv", "--nan", "propagate", "--format", "json")) is None
-
-
-def test_worst_rows_among_equal_losses_are_the_earliest(run, tmp_path):
-    # 200,000 rows of error 1 (squared error 1): all tie; the documented rule keeps the
-    # earlier rows, so the worst 5 are rows 1-5, whatever the chunks they were read in.
-    rows = 200_000
-    write(tmp_path / "ties.csv", "y_true,y_pred\n" + "1,2\n" * rows)
-    doc = document(run("compute", "-l", "mse", "--worst", "5", "--format", "json", "ties.csv"))
-    assert doc["results"][0]["worst"] == [{"row": r, "value": 1.0} for r in range(1, 6)]
-
-
 @pytest.mark.parametrize("args", [[], ["--y-pred", "logit"]])
 def test_a_column_named_logit_holds_logits_however_it_was_chosen(run, tmp_path, args):
     write(tmp_path / "lg.csv", "y_true,logit\n1,2.0\n0,-1.0\n")
@@ -480,28 +303,6 @@ def test_a_column_named_logit_holds_logits_however_it_was_chosen(run, tmp_path, 
     doc = document(run("compute", "-l", "bce", *args, "lg.csv", "--format", "json"))
     assert doc["results"][0]["params"]["from_logits"] is True
     assert doc["results"][0]["value"] == pytest.approx(expected, rel=1e-12)
-
-
-def test_worst_rows_of_a_whole_sample_score_are_refused_with_a_warning(run, files):
-    result = run("compute", "-l", "r2", "-l", "mse", "--worst", "2", "r.csv")
-    assert result.exit_code == 0
-    assert "warning: r2 has no per-sample values (a value of the whole sample): no worst rows" in result.stderr
-    assert "worst 2 rows of r.csv: mse" in result.stdout
-
-
-def test_a_per_sample_file_says_which_scores_it_leaves_out(run, files):
-    result = run("compute", "-l", "r2", "-l", "mse", "--per-sample", "rows.csv", "r.csv")
-    assert result.exit_code == 0, result.stderr
-    line = "warning: r2 has no per-sample values (a value of the whole sample): no column in the per-sample file"
-    assert line in result.stderr
-    # r.csv's squared errors: 0, 0, 0, 16
-    assert (files / "rows.csv").read_text().splitlines() == [
-        "row,y_true,y_pred,mse",  # each row's inputs beside its losses
-        "1,1,1,0",
-        "2,2,2,0",
-        "3,3,3,0",
-        "4,4,8,16",
-    ]
 
 
 def test_reduction_sum(run, files):
