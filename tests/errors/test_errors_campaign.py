@@ -6,21 +6,16 @@ Whatever the input, a run ends with exit 0 and the right value, or exit 2 and on
 the file (and column and row, or the limit); never exit 70, never a traceback, never a NumPy
 warning on stderr; and every input is byte for byte what it was (hashed before and after).
 
-The tests without a mark are fixed cases, a few seconds in all. Those marked ``slow`` draw
-their inputs with hypothesis, as many as the profile says (tests/conftest.py: bounded in
-``make test``, long in ``make fuzz``).
+These are fixed cases, a few seconds in all; test_errors_campaign_fuzzed.py draws the same
+classes of input with hypothesis.
 """
 
 from __future__ import annotations
 
-import datetime
-import hashlib
 import io
 import json
-import math
 import os
 import pickle
-import warnings
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -30,44 +25,13 @@ import pyarrow as pa
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 
+from ._campaign import CHECK, MSE, ROWS, dictionary_parquet, mse_of, run
 from ._support import error_line, write_csv
-
-# y_true 1, 2, 3, 4 against 1.5, 2, 2.5, 5: squared errors 0.25, 0, 0.25, 1, mean 1.5 / 4.
-ROWS = ["1,1.5", "2,2", "3,2.5", "4,5"]
-MSE = 0.375
-
-
-def _digests(paths: list[Path]) -> dict[Path, str]:
-    return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
-
-
-def run(invoke, *args, inputs: list[Path], **kwargs):
-    """``invoke(*args)`` with NumPy's RuntimeWarnings recorded (none may be raised) and the
-    inputs hashed before and after (none may change); never an internal error."""
-    before = _digests(inputs)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        ran = invoke(*args, **kwargs)
-    assert _digests(inputs) == before, "an input was modified"
-    assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == [], ran.stderr
-    assert ran.exit_code in (0, 1, 2), ran
-    assert "Traceback" not in ran.stderr and "internal error" not in ran.stderr, ran.stderr
-    return ran
-
-
-def _mse_of(ran) -> float:
-    assert ran.exit_code == 0, ran.stderr
-    [result] = ran.json()["results"]
-    return result["value"]
-
 
 # -- configuration files and baselines ------------------------------------------------------------
 
 DEEP_TOML = "x = " + "[" * 5000 + "]" * 5000 + "\n"
-CHECK = '[[checks]]\nloss = "mse"\n'
 
 BAD_CONFIGS = [
     ("nested 5,000 deep", DEEP_TOML.encode(), "nested too deeply"),
@@ -165,29 +129,16 @@ def test_a_baseline_that_cannot_be_used_is_one_line_naming_it(invoke, tmp_path, 
 # -- damaged Parquet, Arrow and .npz files --------------------------------------------------------
 
 
-def _dictionary_parquet() -> tuple[bytes, int, int]:
-    """A Parquet file whose column ``g`` holds 'north', 'south', 'east' in turn, dictionary
-    encoded (indices 0, 1, 2, ... bit-packed two bits each); and where its column chunk is."""
-    n = 960
-    groups = pa.DictionaryArray.from_arrays(pa.array(np.arange(n) % 3, pa.int32()), ["north", "south", "east"])
-    table = pa.table({"y_true": np.linspace(0, 1, n), "y_pred": np.linspace(1, 0, n), "g": groups})
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="none", use_dictionary=True, data_page_version="1.0")
-    chunk = pq.ParquetFile(io.BytesIO(buffer.getvalue())).metadata.row_group(0).column(2)
-    start = chunk.dictionary_page_offset
-    return buffer.getvalue(), start, start + chunk.total_compressed_size
-
-
 def _past_the_dictionary() -> bytes:
     """Indices 0, 1, 2, 0, 1, 2, 0, 1 pack (two bits each, the first lowest) to 0x24 0x49; the
     first 0x24 made 0xFF makes four indices 3, past a dictionary of three."""
-    data, start, end = _dictionary_parquet()
+    data, start, end = dictionary_parquet()
     at = data.index(bytes([0x24, 0x49]), start, end)
     return data[:at] + b"\xff" + data[at + 1 :]
 
 
 def _not_utf8_in_the_dictionary() -> bytes:
-    data, start, end = _dictionary_parquet()
+    data, start, end = dictionary_parquet()
     at = data.index(b"north", start, end)
     return data[:at] + b"\xff\xfe" + data[at + 2 :]
 
@@ -270,7 +221,7 @@ NAMES = {
 @pytest.mark.parametrize("name", NAMES.values(), ids=NAMES)
 def test_any_file_name_is_read_and_drawn_as_written(invoke, tmp_path, name):
     path = write_csv(tmp_path / name, "y_true,y_pred", ROWS)
-    assert _mse_of(run(invoke, "compute", "-l", "mse", "--format", "json", name, inputs=[path])) == pytest.approx(
+    assert mse_of(run(invoke, "compute", "-l", "mse", "--format", "json", name, inputs=[path])) == pytest.approx(
         MSE, rel=1e-15
     )
     for args, output in [
@@ -365,7 +316,7 @@ def test_extreme_values_raise_no_numpy_warning(invoke, tmp_path, loss, options, 
 )
 def test_extreme_values_give_the_value_of_float_arithmetic(invoke, tmp_path, rows, expected):
     path = write_csv(tmp_path / "x.csv", "y_true,y_pred", rows)
-    value = _mse_of(run(invoke, "compute", "-l", "mse", "--format", "json", "x.csv", inputs=[path]))
+    value = mse_of(run(invoke, "compute", "-l", "mse", "--format", "json", "x.csv", inputs=[path]))
     assert value == pytest.approx(expected, rel=1e-12, abs=1e-323)
 
 
@@ -407,136 +358,9 @@ def test_quoted_line_ends_are_read_or_named_by_their_first_row(invoke, tmp_path,
     expected = _quoted_line_ends(tmp_path / "q.csv", rows, first=3)
     ran = run(invoke, "compute", "-l", "mse", "--format", "json", "q.csv", inputs=[tmp_path / "q.csv"])
     if ran.exit_code == 0:
-        assert _mse_of(ran) == pytest.approx(expected, rel=1e-12)
+        assert mse_of(ran) == pytest.approx(expected, rel=1e-12)
     else:
         line = error_line(*ran)
         assert line.startswith("Error: q.csv, row 3:") and "quoted cell" in line, line
     if rows == 200:
         assert ran.exit_code == 0, ran.stderr
-
-
-# -- generated inputs (slow) ----------------------------------------------------------------------
-
-SETTINGS = settings(
-    phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure is reported as drawn
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
-)
-
-
-def _one_line_or_success(ran, name: str) -> None:
-    if ran.exit_code == 2:
-        line = error_line(*ran)
-        assert name in line, line
-
-
-@pytest.mark.slow
-@SETTINGS
-@given(edits=st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), min_size=1, max_size=4))
-def test_fuzzed_parquet_bytes(invoke, tmp_path_factory, edits):
-    work = tmp_path_factory.mktemp("parquet")
-    data, start, end = _dictionary_parquet()
-    damaged = bytearray(data)
-    for at, value in edits:
-        damaged[start + at % (len(data) - start)] = value  # the group column, the footer and the rest
-    path = work / "f.parquet"
-    path.write_bytes(bytes(damaged))
-    ran = run(
-        invoke, "compute", "-l", "mse", "--group-by", "g", "--format", "json", "f.parquet", inputs=[path], cwd=work
-    )
-    _one_line_or_success(ran, "f.parquet")
-
-
-toml_values = st.recursive(
-    st.one_of(
-        st.integers(-(10**500), 10**500).map(str),
-        st.floats().map(
-            lambda x: "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf") if math.isinf(x) else repr(x)
-        ),
-        st.datetimes(timezones=st.just(datetime.timezone.utc)).map(lambda d: d.isoformat()),
-        st.text(max_size=5).map(json.dumps),
-        st.sampled_from(["true", "false", "9" * 5000]),
-    ),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
-        st.lists(inner, max_size=3).map(lambda xs: "{" + ", ".join(f"k{i} = {x}" for i, x in enumerate(xs)) + "}"),
-    ),
-    max_leaves=8,
-)
-
-
-@pytest.mark.slow
-@SETTINGS
-@given(
-    key=st.sampled_from(["max", "min", "rtol", "storage_options", "y_true", "files", "name", "severity"]),
-    value=toml_values,
-    depth=st.sampled_from([0, 0, 50, 600, 5000]),
-    encoding=st.sampled_from(["utf-8", "utf-8", "utf-16", "latin-1", "cp1252"]),
-)
-def test_fuzzed_configuration(invoke, tmp_path_factory, key, value, depth, encoding):
-    work = tmp_path_factory.mktemp("config")
-    write_csv(work / "r.csv", "y_true,y_pred", ROWS)
-    value = "[" * depth + value + "]" * depth
-    table = f"{key} = {value}\n" if key in ("storage_options", "y_true", "files") else ""
-    text = table + CHECK + (f"{key} = {value}\n" if not table else "max = 1\n") + "name = 'caf\xe9'\n"
-    (work / "lossctl.toml").write_bytes(text.encode(encoding, errors="replace"))
-    ran = run(invoke, "check", "r.csv", inputs=[work / "r.csv", work / "lossctl.toml"], cwd=work)
-    _one_line_or_success(ran, "lossctl.toml")
-
-
-name_text = st.text(
-    st.one_of(st.sampled_from("$\\{}^_\x1b\x07\x00\x7f\x9b\n\r\t%"), st.characters(blacklist_categories=["Cs"])),
-    min_size=1,
-    max_size=12,
-)
-
-
-@pytest.mark.slow
-@settings(SETTINGS, max_examples=max(5, settings.default.max_examples // 3))  # a drawing takes a second
-@given(stem=name_text, raw=st.binary(max_size=3), command=st.sampled_from(["report", "samples", "json"]))
-def test_fuzzed_file_names(invoke, tmp_path_factory, stem, raw, command):
-    work = tmp_path_factory.mktemp("names")
-    stem = stem.replace("/", "_").replace("\x00", "_")
-    name = os.fsdecode(os.fsencode(stem) + raw.replace(b"/", b"_").replace(b"\x00", b"_")) + ".csv"
-    try:
-        path = write_csv(work / name, "y_true,y_pred", ROWS)
-    except OSError:  # a name the file system refuses (too long, say) is no test of lossctl
-        return
-    given = "./" + name  # a name may start with a dash
-    args = {
-        "samples": ["plot", "samples", "-l", "mse", given, "-o", "out.png", f"--title={stem}"],
-        "report": ["report", "-l", "mse", given, "-o", "out.html"],
-        "json": ["compute", "-l", "mse", "--format", "json", given],
-    }[command]
-    ran = run(invoke, *args, inputs=[path], cwd=work)
-    assert ran.exit_code == 0, ran.stderr
-    if command == "json":
-        assert _mse_of(ran) == pytest.approx(MSE, rel=1e-15)
-
-
-LOSSES = [
-    [name, *options]
-    for name, options in [
-        ("mse", []), ("mae", []), ("huber", []), ("log-cosh", []), ("poisson", []), ("msle", []), ("mape", []),
-        ("bce", []), ("bce", ["--from-logits"]), ("focal", ["--from-logits"]), ("hinge", []), ("brier", []),
-    ]
-]  # fmt: skip
-extreme = st.sampled_from([0.0, 1.0, -1.0, 0.5, 1e-300, 1e300, -1e300, 5e-324, 1e308, -1e308, 1e154, 1 - 1e-16, 700.0])
-
-
-@pytest.mark.slow
-@SETTINGS
-@given(
-    loss=st.sampled_from(LOSSES),
-    y_true=st.lists(extreme, min_size=2, max_size=6),
-    y_pred=st.lists(extreme, min_size=6, max_size=6),
-    options=st.sampled_from([[], ["--ci"], ["--worst", "2"], ["--nan", "drop"]]),
-)
-def test_fuzzed_extreme_values(invoke, tmp_path_factory, loss, y_true, y_pred, options):
-    work = tmp_path_factory.mktemp("extremes")
-    rows = [f"{a!r},{b!r}" for a, b in zip(y_true, y_pred, strict=False)]
-    path = write_csv(work / "x.csv", "y_true,y_pred", rows)
-    ran = run(invoke, "compute", "-l", *loss, "--format", "json", *options, "x.csv", inputs=[path], cwd=work)
-    _one_line_or_success(ran, "x.csv")
-    if ran.exit_code == 0:
-        for result in ran.json()["results"]:
-            assert result["value"] is None or math.isfinite(result["value"])
