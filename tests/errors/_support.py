@@ -8,6 +8,7 @@ a terminal. Its result unpacks as ``code, out, err``, so ``error_line(*invoke(..
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,3 +49,10 @@ def csv_bytes(rows: int = ROWS) -> bytes:
 def table() -> pa.Table:
     """Y_TRUE and Y_PRED as an Arrow table."""
     return pa.table({"y_true": Y_TRUE, "y_pred": Y_PRED})
+
+
+def npy_claiming(rows: int, data: bytes = b"\0" * 64) -> bytes:
+    """A .npy file whose header claims ``rows`` float64 values, followed by ``data``."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (rows,)})
+    return header.getvalue() + data

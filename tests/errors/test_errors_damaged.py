@@ -1,5 +1,6 @@
 """Files that cannot be read because they are damaged: binary files cut or overwritten, compressed
-text cut short, pickles (never unpickled). Each is exit code 2 and one line on stderr naming the
+text cut short, pickles (never unpickled), array headers that claim a trillion rows. Each is
+exit code 2 and one line on stderr naming the
 file, and the column and the 1-based data row where they apply.
 """
 
@@ -10,6 +11,7 @@ import gzip
 import io
 import json
 import lzma
+import zipfile
 
 import numpy as np
 import pyarrow.feather as feather
@@ -18,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 import zstandard
 
-from ._support import Y_PRED, Y_TRUE, csv_bytes, error_line, table, write_csv
+from ._support import Y_PRED, Y_TRUE, csv_bytes, error_line, npy_claiming, table, write_csv
 
 # -- damaged binary files -----------------------------------------------------------------------
 
@@ -193,3 +195,23 @@ def test_pickle_is_never_loaded(invoke, tmp_path):
     assert not marker.exists()
     line = error_line(code, out, err)
     assert "evil.npy" in line
+
+
+# -- arrays whose headers claim too much -----------------------------------------------------------
+
+
+def test_an_npy_header_claiming_a_trillion_rows(invoke, tmp_path):
+    """8 TB claimed, 64 bytes held: refused before anything is allocated."""
+    (tmp_path / "claim.npy").write_bytes(npy_claiming(10**12))
+    line = error_line(*invoke("compute", "-l", "mse", "--y-true", "value", "--y-pred", "value", "claim.npy"))
+    assert line.startswith(
+        "Error: claim.npy: not a valid .npy file (the header of the file claims shape (1000000000000,)"
+    )
+
+
+def test_an_npz_member_claiming_a_trillion_rows(invoke, tmp_path):
+    with zipfile.ZipFile(tmp_path / "claim.npz", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("y_true.npy", npy_claiming(10**12))
+        archive.writestr("y_pred.npy", npy_claiming(8))
+    line = error_line(*invoke("compute", "-l", "mse", "claim.npz"))
+    assert "claim.npz" in line and "the header of array 'y_true' claims shape (1000000000000,)" in line
