@@ -1,7 +1,7 @@
 """Files that cannot be read because they are damaged: binary files cut or overwritten, compressed
 text cut short, pickles (never unpickled), array headers that claim a trillion rows. Each is
-exit code 2 and one line on stderr naming the
-file, and the column and the 1-based data row where they apply.
+exit code 2 and one line on stderr naming the file, and the column and the 1-based data row
+where they apply.
 """
 
 from __future__ import annotations
