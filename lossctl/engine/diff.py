@@ -22,7 +22,7 @@ from lossctl.engine.binding import Binding
 from lossctl.engine.changed import ChangedRow, TopChanged
 from lossctl.engine.comparison import Comparison, against_reference
 from lossctl.engine.local import open_input
-from lossctl.engine.pipeline import READ_AHEAD_ROWS, chunk_roles, summarize
+from lossctl.engine.pipeline import READ_AHEAD_ROWS, chunk_roles, own_type_columns, summarize
 from lossctl.engine.plan import Plan, plan, resolve_losses
 from lossctl.engine.read_ahead import read_ahead
 from lossctl.engine.request import Request
@@ -96,7 +96,7 @@ def diff(request_a: Request, request_b: Request, *, on: str | None = None, top: 
     key = on or next((c for c in sources[0].columns if is_key_name(c)), None)
     top_changed = TopChanged(top)
     bindings = (plan_a.binding, binding_b)
-    text = [b.classes.column for b in bindings if b.classes is not None]  # text labels, coded per chunk
+    text = [column for b in bindings for column in own_type_columns(b)]
     other = [c for c in dict.fromkeys([*text, group_by, key]) if c is not None]
     needed = [c for c in plan_a.binding.needed() + binding_b.needed() if c not in text]
     chunk_rows = request_a.execution.chunk_rows

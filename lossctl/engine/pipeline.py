@@ -52,14 +52,19 @@ def chunk_roles(binding: Binding, chunk, source) -> dict[str, np.ndarray]:
     return role_arrays(binding, arrays)
 
 
+def own_type_columns(binding: Binding) -> list[str]:
+    """The bound columns read in their own type, not as numbers: a label column of text
+    (coded by ``chunk_roles``) and query ids (numbers or text)."""
+    return ([binding.classes.column] if binding.classes is not None else []) + binding.columns.get("query", [])
+
+
 def read_chunks(source, binding: Binding, request: Request) -> Generator:
     """The chunks a pass folds: the bound columns (and the group-by column), at most
     ``chunk_rows`` rows at a time, as the reader delivers them, read ahead of the fold by up
     to READ_AHEAD_ROWS rows. A label column of text comes as text (see ``chunk_roles``), a
     query id column in its own type."""
     chunk_rows = request.execution.chunk_rows
-    text = [binding.classes.column] if binding.classes is not None else []
-    text += binding.columns.get("query", [])  # query ids: numbers or text
+    text = own_type_columns(binding)
     numeric = [column for column in binding.needed() if column not in text]
     wanted = [*text, request.source.group_by, pairing_key(request), *binding.shown]
     others = [column for column in dict.fromkeys(wanted) if column and column not in numeric]

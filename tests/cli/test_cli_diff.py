@@ -3,6 +3,7 @@ regression gate, and the errors of files that cannot be paired."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +75,26 @@ def test_each_change_is_b_minus_a_of_the_numpy_losses(run, tmp_path):
         assert abs(r["diff"] - (theirs[name] - mine[name])) <= 1e-12
         assert r["ci"]["low"] <= r["diff"] <= r["ci"]["high"]
         assert r["verdict"] in ("better", "worse", "no difference")
+
+
+def test_a_query_column_of_text_groups_the_lists_of_both_models(run, tmp_path):
+    # ranking-softmax: per query, -sum_i r_i log softmax(s)_i, averaged over the queries.
+    relevance, queries = [1.0, 0.0, 2.0, 0.0, 1.0], ["q1", "q1", "q2", "q2", "q2"]
+    scores = {"a": [0.5, 0.2, 1.0, 0.1, 0.3], "b": [0.1, 0.9, 0.2, 0.1, 0.3]}
+
+    def ranking_softmax(s: list[float]) -> float:
+        lists = [(relevance[:2], s[:2]), (relevance[2:], s[2:])]
+        terms = [
+            -sum(r * (x - math.log(sum(math.exp(v) for v in xs))) for r, x in zip(rs, xs, strict=True))
+            for rs, xs in lists
+        ]
+        return sum(terms) / 2
+
+    for model, s in scores.items():
+        write_csv(tmp_path / f"{model}.csv", query=queries, y_true=relevance, y_pred=s)
+    [result] = ok(run("diff", "-l", "ranking-softmax", "a.csv", "b.csv", "--format", "json")).json()["results"]
+    assert result["a"] == pytest.approx(ranking_softmax(scores["a"]), rel=1e-12)
+    assert result["b"] == pytest.approx(ranking_softmax(scores["b"]), rel=1e-12)
 
 
 def test_the_rows_that_changed_most_match_a_brute_force_ranking(run, tmp_path):
