@@ -23,6 +23,7 @@ from lossctl.losses.tasks import REGRESSION
 
 _NEAR = 0.25  # |u| up to which the excess is summed from its series
 _TERMS = 32  # terms u^2 .. u^33: at |u| = 1/4 the rest is below 1e-19 of the sum
+_ATANH_TERMS = 11  # terms s^3 .. s^23 of atanh(s) - s: at |s| = 1/7 the rest is below 1e-19 of the sum
 
 
 def tweedie_deviance(batch: Batch, *, power: float) -> np.ndarray:
@@ -90,22 +91,33 @@ def _excess(y: np.ndarray, mu: np.ndarray, a: float) -> np.ndarray:
 
 
 def _excess_log(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
-    """``t - 1 - log t`` with ``t = y / mu`` (>= 0): ``(t - 1) - log t`` from t far below 1,
-    the series ``u^2/2 - u^3/3 + ...`` of ``u - log1p(u)`` near 1, ``u - log1p(u)`` above."""
+    """``t - 1 - log t`` with ``t = y / mu`` (> 0), in two regions. Near t = 1 (|u| <= 1/4,
+    ``u = (y - mu) / mu``) the two terms cancel, so it is ``u s - 2 (atanh s - s)`` with
+    ``s = u / (2 + u)`` (as ``log1p(u) = 2 atanh(s)`` and ``u - 2 s = u s``), from the odd
+    series of atanh, whose terms do not cancel (``|s| <= 1/7``). Elsewhere it is
+    ``(t - 1) - log t``, where the rounding of t is damped by the slope ``1 - 1/t`` (at most
+    1/5 at the edges): a few eps everywhere (measured 6 against mpmath).
+
+    Both forms are evaluated on every row and ``np.where`` picks: selecting the near rows
+    first (a gather and a scatter on a mask that changes from row to row) cost as much as
+    the rest together."""
+    t = y / mu
+    out = t - 1.0
+    out -= np.log(t)
     u = (y - mu) / mu
-    out = u - np.log1p(u)
-    below = u < -_NEAR
-    if below.any():
-        t = y[below] / mu[below]
-        out[below] = (t - 1.0) - np.log(t)
     near = np.abs(u) <= _NEAR
-    if near.any():
-        v = u[near]
-        total = np.zeros_like(v)
-        for k in range(_TERMS + 1, 1, -1):
-            total = total * v + (-1) ** k / k
-        out[near] = total * v * v
-    return out
+    if not near.any():
+        return out
+    s = u / (u + 2.0)
+    w = s * s
+    series = np.full_like(w, 1.0 / (2 * _ATANH_TERMS + 1))
+    for k in range(_ATANH_TERMS - 1, 0, -1):  # Horner: atanh(s) - s = s^3 sum_k w^(k-1) / (2k + 1)
+        series *= w
+        series += 1.0 / (2 * k + 1)
+    series *= w
+    series *= -2.0 * s
+    series += u * s
+    return np.where(near, series, out)
 
 
 _PEERS = "sklearn.metrics.mean_tweedie_deviance"

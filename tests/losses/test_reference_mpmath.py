@@ -1,6 +1,6 @@
 """Per-sample accuracy, against mpmath at 650 digits, of the losses whose formulas are there to
-avoid cancellation: log-cosh, the Poisson deviance, the squared log error, pseudo-Huber and
-distillation.
+avoid cancellation: log-cosh, the Poisson deviance, the squared log error, pseudo-Huber,
+distillation and the Tweedie deviances.
 
 650 digits carry ``log cosh r ~ r^2 / 2`` down to the smallest normal float64 and every
 cancellation below. Bounds are in units of eps = 2^-52, and each one names what it allows:
@@ -168,3 +168,27 @@ def test_deviances_are_accurate_near_and_far_from_the_prediction(loss, params):
                 )
         errors = relative_errors(actual, exact)
     assert errors.max() <= 16 * EPS, (y[np.argmax(errors)], mu[np.argmax(errors)])
+
+
+def test_gamma_deviance_is_accurate_at_the_edges_of_its_series():
+    # t = y / mu: the series of atanh takes |t - 1| <= 1/4, (t - 1) - log t the rest. Rows on
+    # both sides of each edge (t = 3/4, 5/4), far below (down to t = 1e-12) and far above
+    # (t = 1e6), at three scales of mu: 8 eps, as for a difference of two rounded terms whose
+    # sum the slope 1 - 1/t keeps within a few eps of their value.
+    rng = rng_for("gamma-deviance", "edges")
+    edges = np.array([0.75, 1.25])
+    ratio = np.concatenate(
+        [
+            (edges[:, None] * (1.0 + np.linspace(-1e-3, 1e-3, 41))).ravel(),
+            rng.uniform(0.5, 2.0, 100),
+            10.0 ** rng.uniform(-12, 6, 60),
+        ]
+    )
+    mu = np.repeat([3e-5, 1.7, 7e10], len(ratio))
+    y = mu * np.tile(ratio, 3)
+    actual = lossctl.per_sample("gamma-deviance", y, mu)
+    with mpmath.workdps(60):
+        ratios = [mpmath.mpf(a) / mpmath.mpf(b) for a, b in zip(y, mu, strict=True)]
+        exact = [2 * (t - 1 - mpmath.log(t)) for t in ratios]
+        errors = relative_errors(actual, exact)
+    assert errors.max() <= 8 * EPS, (y[np.argmax(errors)], mu[np.argmax(errors)])
