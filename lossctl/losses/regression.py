@@ -18,6 +18,7 @@ from lossctl.losses.tasks import REGRESSION
 
 _LOG_COSH_LINEAR = 30.0  # |r| beyond which log cosh r is |r| - log 2 in float64
 _EPS = float(np.finfo(np.float64).eps)
+_SQUARE_FITS = 1e150  # x below which x^2 is finite
 
 
 def squared_error(batch: Batch) -> np.ndarray:
@@ -52,11 +53,19 @@ def pseudo_huber(batch: Batch, *, delta: float) -> np.ndarray:
     """``delta^2 (sqrt(1 + (r/delta)^2) - 1)`` (Charbonnier et al. 1994).
 
     Written ``delta^2 x (x / (sqrt(1 + x^2) + 1))`` with ``x = |r|/delta``: no cancellation
-    for small x (the direct form rounds ``sqrt(1 + 1e-20) - 1`` to 0), and no overflow of
-    ``x^2`` for large x (``hypot(1, x)``; ``x / (hypot + 1)`` stays below 1).
+    for small x (the direct form rounds ``sqrt(1 + 1e-20) - 1`` to 0), and ``x / (sqrt + 1)``
+    stays below 1. ``x^2`` would overflow past 1e154, so a batch with such an x takes the
+    root as ``hypot(1, x)``, which NumPy computes element by element, ten times slower.
     """
     x = batch.abs_residual() / delta
-    return delta * delta * (x * (x / (np.hypot(1.0, x) + 1.0)))
+    if x.max(initial=0.0) < _SQUARE_FITS:
+        root = np.multiply(x, x)
+        root += 1.0
+        np.sqrt(root, out=root)
+    else:
+        root = np.hypot(1.0, x)
+    root += 1.0
+    return delta * delta * (x * np.divide(x, root, out=root))
 
 
 def log_cosh(batch: Batch) -> np.ndarray:

@@ -99,12 +99,14 @@ def test_squared_log_error_is_accurate_near_and_far_from_the_prediction():
     assert errors.max() <= 8 * EPS, (y[np.argmax(errors)], p[np.argmax(errors)])
 
 
+@pytest.mark.parametrize("largest", [140, 160], ids=["root of 1 + x^2", "hypot past 1e150"])
 @pytest.mark.parametrize("delta", [1e-3, 1.0, 250.0])
-def test_pseudo_huber_is_accurate_across_magnitudes(delta):
+def test_pseudo_huber_is_accurate_across_magnitudes(delta, largest):
     # delta^2 (sqrt(1 + (r/delta)^2) - 1): the direct form cancels to 0 for |r| << delta and
-    # overflows (r/delta)^2 for |r| >> delta; 8 eps covers a hypot, a division and 3 products.
-    rng = rng_for("pseudo-huber", "mpmath", delta)
-    r = signed_magnitudes(rng, -150, 150, 400)
+    # overflows (r/delta)^2 for |r| >> delta; 8 eps covers a root, a division and 3 products.
+    # Residuals up to 1e140 keep x = |r| / delta below 1e150 (x^2 finite); up to 1e160, not.
+    rng = rng_for("pseudo-huber", "mpmath", delta, largest)
+    r = signed_magnitudes(rng, -150, largest, 400)
     actual = lossctl.per_sample("pseudo-huber", np.zeros_like(r), r, delta=delta)
     with mpmath.workdps(DIGITS):
         d = mpmath.mpf(delta)
