@@ -39,7 +39,8 @@ IMPORT_LINE = "import numpy, click, rich.console"
 # (dataset, loss) of the cases run on CSV and on Parquet; the loss names are lossctl's and the scripts'.
 BASE_CASES = [("regression", "mse"), ("regression", "huber"), ("binary", "bce"), ("multiclass", "cross-entropy")]
 LOSSCTL_FLAGS = {"cross-entropy": ["--from-logits"]}
-SCORE_CASES = [("regression", "r2"), ("regression", "d2:mae"), ("binary", "ece")]  # against pandas + sklearn only
+# against pandas + sklearn only
+SCORE_CASES = [("regression", "r2"), ("regression", "d2:mae"), ("regression", "gamma-deviance"), ("binary", "ece")]
 COMPARED = ("regression", "mse")  # lossctl compare (every regression loss) runs in this case
 LARGE = "regression_5x"
 SWEPT = ("regression", "huber sweep")  # a 50-point sweep of huber's delta against one compute

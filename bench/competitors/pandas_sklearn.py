@@ -1,6 +1,6 @@
 """The user's alternative: pandas reads the whole file, scikit-learn computes the loss.
 
-    python pandas_sklearn.py {mse,huber,bce,cross-entropy,r2,d2:mae,ece} FILE
+    python pandas_sklearn.py {mse,huber,bce,cross-entropy,r2,d2:mae,gamma-deviance,ece} FILE
 
 Written as a user would write it (no tuning): ``pd.read_csv`` / ``pd.read_parquet`` of the
 whole file, then ``sklearn.metrics``. scikit-learn has no Huber metric, so Huber is the
@@ -16,7 +16,13 @@ import sys
 import numpy as np
 import pandas as pd
 from scipy.special import softmax
-from sklearn.metrics import d2_absolute_error_score, log_loss, mean_squared_error, r2_score
+from sklearn.metrics import (
+    d2_absolute_error_score,
+    log_loss,
+    mean_gamma_deviance,
+    mean_squared_error,
+    r2_score,
+)
 
 
 def read(path: str) -> pd.DataFrame:
@@ -46,6 +52,10 @@ def r2(df: pd.DataFrame) -> float:
     return r2_score(df.y_true, df.y_pred)
 
 
+def gamma_deviance(df: pd.DataFrame) -> float:
+    return mean_gamma_deviance(df.y_true, df.y_pred)
+
+
 def d2_mae(df: pd.DataFrame) -> float:
     return d2_absolute_error_score(df.y_true, df.y_pred)
 
@@ -65,6 +75,7 @@ LOSSES = {
     "cross-entropy": cross_entropy,
     "r2": r2,
     "d2:mae": d2_mae,
+    "gamma-deviance": gamma_deviance,
     "ece": ece,
 }
 
