@@ -13,14 +13,17 @@ two levels of extraction (Rump, Ogita and Oishi's ExtractVector, from AccSum, SI
 Comput. 31, 2008; `_extract`): each level rounds every term to a multiple of one unit with two
 additions, and those multiples sum exactly in any order; the two levels take the top 88 bits
 below the block's largest term, which hold every bit of every term of a usual range. What
-they leave (tiny terms beside large ones, terms near the ends of the float64 range), weighted
-terms and sums by group go to superaccumulator bins, one per exponent (`bins`). The bins cost
+they leave (tiny terms beside large ones, terms near the ends of the float64 range) and sums
+by group go to superaccumulator bins, one per exponent (`bins`). A weighted term ``w * v`` is
+Dekker's product, a rounded product and its exact error, both summed by extraction
+(`_products_sum`), unless a product or its error leaves the range of normal floats, where the
+bins take the weighted terms themselves. The bins cost
 a fixed handful of passes and a scatter whatever the range of the terms; extraction costs
 four passes a level and no scatter, half the bins' cost where two levels hold the terms, but
 a level per 44 bits of range (about fifty for terms from 1e-300 to 1e300), hence the bins for
 what two levels leave. Both are exact, where ReproBLAS' binned sums (Demmel and Nguyen, ARITH
 2013) keep a fixed number of bins below the largest term and so lose ``1`` in ``1e300 + 1 -
-1e300``. A weighted mean is exactly rounded too: the bins sum each ``w * v`` exactly.
+1e300``. A weighted mean is exactly rounded too: each ``w * v`` is summed exactly.
 """
 
 from __future__ import annotations
@@ -31,12 +34,14 @@ import threading
 import numpy as np
 
 from lossctl.losses.bins import BINS, BLOCK, FLUSH, UNIT, binned_sum, read_bins, scatter
+from lossctl.losses.products import two_product
 
 _FEW = 32  # up to this many terms, a Python loop is faster than the bins
 _RUN = 1 << 10  # terms per float sum of an extraction level
 _HEADROOM = 9  # bits above a block's largest term: room for the sum of _RUN of them
 _LEVEL_BITS = 44  # bits an extraction level takes off the rests: 53 - _HEADROOM
 _LOWEST, _HIGHEST = -1022, 1023  # the exponents of a normal sigma: its units are 2**(k - 52)
+_TINY_PRODUCT = 2.0**-968  # |w * v| above this: e_v + e_w >= -970, and the product's error is a float
 _scratch = threading.local()  # each thread's work arrays for an extraction (`_work`)
 
 
@@ -54,10 +59,33 @@ def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int | No
     total = 0
     for start in range(0, len(values), FLUSH):
         part = slice(start, start + FLUSH)
-        bins = binned_sum(values[part], weights[part])
-        if bins is None:
+        exact = _products_sum(values[part], weights[part])
+        if exact is None:
+            exact = binned_sum(values[part], weights[part])
+            if exact is None:
+                return None
+        total += exact
+    return total
+
+
+def _products_sum(values: np.ndarray, weights: np.ndarray) -> int | None:
+    """``sum(weights * values)``, each product taken as its rounded value and its rounding
+    error (Dekker's product, `two_product`), the two summed by extraction, block by block:
+    half the bins' cost. None where that could be inexact, for the bins to take: a product
+    below ``_TINY_PRODUCT`` whose factors are not zero (Dekker's product is exact when
+    ``e_v + e_w >= e_min + p - 1 = -970``), and a product, an error or a term beyond the
+    float64 range (the split overflows past 1.3e300 and leaves a NaN)."""
+    total = 0
+    for start in range(0, len(values), BLOCK):
+        v, w = values[start : start + BLOCK], weights[start : start + BLOCK]
+        product, error = two_product(v, w)
+        tiny = np.abs(product) < _TINY_PRODUCT
+        if tiny.any() and ((v[tiny] != 0) & (w[tiny] != 0)).any():
             return None
-        total += bins
+        rounded, lost = segment_sums(product, BLOCK), segment_sums(error, BLOCK)
+        if rounded is None or lost is None:
+            return None
+        total += rounded[0] + lost[0]
     return total
 
 

@@ -235,3 +235,49 @@ def test_a_segment_with_a_term_that_is_not_finite_fails_the_sums():
     values = np.ones(5000)
     values[4097] = math.nan
     assert segment_sums(values, 2048) is None
+
+
+def _weighted_case(case: str, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    r = rng.random(n)
+    return {
+        "usual range": (rng.standard_normal(n) ** 2, r),
+        "subnormal values, large weights": (rng.standard_normal(n) * 1e-310, 10.0 ** rng.uniform(290, 300, n)),
+        # |w v| in [2**-964, 2**-962): exponents summing to -964, within Dekker's bound of -970
+        "products just above the least exact": ((1.0 + r) * 2.0**-484, (1.0 + rng.random(n)) * 2.0**-480),
+        # exponents summing to -971, just below the bound: some errors have a bit at 2**-1075
+        "products below it": ((1.0 + r) * 2.0**-485, (1.0 + rng.random(n)) * 2.0**-486),
+        "products that round to zero": (np.full(n, 1e-200), np.full(n, 1e-200) * (1.0 + r)),
+        "zero weights": (rng.standard_normal(n), np.where(r < 0.5, 0.0, r)),
+        "values beyond the split": (rng.standard_normal(n) * 1e301, 10.0 ** rng.uniform(-20, -10, n)),
+        "products beyond 1.8e308": (rng.standard_normal(n) * 1e200, 1e200 * (1.0 + r)),
+    }[case]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "usual range",  # Dekker's products, summed by extraction
+        "subnormal values, large weights",  # products of a usual range: Dekker's still
+        "products just above the least exact",
+        "products below it",  # the bins
+        "products that round to zero",  # the bins
+        "zero weights",  # products of zero beside a usual range: Dekker's
+        "values beyond the split",  # the split overflows: the bins
+        "products beyond 1.8e308",  # the bins
+    ],
+)
+def test_every_regime_of_a_weighted_sum_is_exact(case):
+    """A weighted term is Dekker's product, rounded value and error summed by extraction,
+    where that is exact, and the bins' elsewhere: each regime against rational sums, over
+    more than one block."""
+    values, weights = _weighted_case(case, rng_for("weighted", case), 40_000)
+    assert as_fraction(exact_sum(values, weights)) == exact(values, weights)
+
+
+def test_weighted_terms_of_a_usual_range_need_no_bins(monkeypatch):
+    def no_bins(values, weights):
+        raise AssertionError("the bins were used")
+
+    monkeypatch.setattr("lossctl.losses.summation.binned_sum", no_bins)
+    values, weights = _weighted_case("usual range", rng_for("weighted", "no bins"), 40_000)
+    assert as_fraction(exact_sum(values, weights)) == exact(values, weights)
