@@ -17,6 +17,7 @@ import pytest
 import lossctl
 from lossctl.engine.task import Task, default_losses
 from lossctl.losses import Batch, InputDomainError, LossError, ParameterError, resolve
+from lossctl.losses.binning import equal_width_index
 
 from ._support import assert_close, merged_in_parts, rng_for, spill_small_runs
 
@@ -375,3 +376,15 @@ def test_classwise_equal_mass_bins_of_many_classes_hold_one_buffer_not_one_per_c
         tracemalloc.stop()
     assert peak < 8 * 2**20, f"{peak / 2**20:.1f} MiB"
     assert 0.0 <= state.result() <= 1.0
+
+
+@pytest.mark.parametrize("bins", [1, 2, 3, 7, 10, 15, 49, 100, 1000, 65537])
+def test_equal_width_bins_at_and_beside_every_edge(bins):
+    # The bin of c is how many of the floats nearest k/B (0 < k < B) c reaches: checked on
+    # every edge, the floats either side of it, 0, 1 and random confidences.
+    edges = np.arange(1, bins) / bins
+    rng = rng_for("equal width", bins)
+    c = np.concatenate([edges, np.nextafter(edges, 0.0), np.nextafter(edges, 1.0), [0.0, 5e-324, 1.0], rng.random(999)])
+    c = c[(c >= 0.0) & (c <= 1.0)]
+    assert np.array_equal(equal_width_index(c, bins), np.searchsorted(edges, c, side="right"))
+    assert np.array_equal(equal_width_index(c[:60, None], bins)[:, 0], [sum(x >= e for e in edges) for x in c[:60]])
