@@ -65,9 +65,9 @@ def cell_sums(cell: np.ndarray, terms: list[tuple[np.ndarray | None, np.ndarray 
 
 
 def _distinct(cell: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(cell, return_inverse=True)`` of cell numbers (>= 0): by a count of each
-    number where they are below ``_DENSE_CELLS`` (a bin of a problem, and of a replicate
-    group), in two passes, where ``np.unique`` sorts: 0.1 against 1.2 ms for 64K cells of 15 bins."""
+    """``np.unique(cell, return_inverse=True)`` of cell numbers (>= 0): where they are below
+    ``_DENSE_CELLS`` (a bin of a problem, and of a replicate group), by counting each number
+    rather than sorting them, 0.1 against 1.2 ms for 64K cells of 15 bins."""
     if not len(cell) or int(cell.max()) >= _DENSE_CELLS:
         return np.unique(cell, return_inverse=True)
     met = np.bincount(cell) > 0
