@@ -54,16 +54,18 @@ def pseudo_huber(batch: Batch, *, delta: float) -> np.ndarray:
 
     Written ``delta^2 x (x / (sqrt(1 + x^2) + 1))`` with ``x = |r|/delta``: no cancellation
     for small x (the direct form rounds ``sqrt(1 + 1e-20) - 1`` to 0), and ``x / (sqrt + 1)``
-    stays below 1. ``x^2`` would overflow past 1e154, so a batch with such an x takes the
-    root as ``hypot(1, x)``, which NumPy computes element by element, ten times slower.
+    stays below 1. ``x^2`` overflows past 1e154, so the rows with x beyond ``_SQUARE_FITS``
+    take the root as ``hypot(1, x)``, which NumPy computes element by element, ten times
+    slower; the choice is each row's own, so a row's value does not depend on its batch.
     """
     x = batch.abs_residual() / delta
-    if x.max(initial=0.0) < _SQUARE_FITS:
+    with np.errstate(over="ignore"):
         root = np.multiply(x, x)
-        root += 1.0
-        np.sqrt(root, out=root)
-    else:
-        root = np.hypot(1.0, x)
+    root += 1.0
+    np.sqrt(root, out=root)
+    huge = x >= _SQUARE_FITS
+    if huge.any():
+        root[huge] = np.hypot(1.0, x[huge])
     root += 1.0
     return delta * delta * (x * np.divide(x, root, out=root))
 

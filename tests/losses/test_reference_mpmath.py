@@ -194,3 +194,12 @@ def test_gamma_deviance_is_accurate_at_the_edges_of_its_series():
         exact = [2 * (t - 1 - mpmath.log(t)) for t in ratios]
         errors = relative_errors(actual, exact)
     assert errors.max() <= 8 * EPS, (y[np.argmax(errors)], mu[np.argmax(errors)])
+
+
+def test_a_pseudo_huber_term_does_not_depend_on_its_batch():
+    # The root is sqrt(1 + x^2) below x = 1e150 and hypot(1, x) beyond, row by row: the same
+    # rows beside a residual of 1e160 keep their values, bit for bit.
+    r = signed_magnitudes(rng_for("pseudo-huber", "batch"), -8, 8, 1000)
+    alone = lossctl.per_sample("pseudo-huber", np.zeros_like(r), r)
+    beside = lossctl.per_sample("pseudo-huber", np.zeros(len(r) + 1), np.append(r, 1e160))
+    assert np.array_equal(alone, beside[:-1])
