@@ -56,37 +56,35 @@ def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int | No
     if weights is None:
         sums = segment_sums(values, BLOCK)
         return None if sums is None else sum(sums)
-    total = 0
-    for start in range(0, len(values), FLUSH):
-        part = slice(start, start + FLUSH)
-        exact = _products_sum(values[part], weights[part])
-        if exact is None:
-            exact = binned_sum(values[part], weights[part])
+    total, start = 0, 0
+    while start < len(values):  # block by block; from a block Dekker's products can't take, the bins
+        end = start + BLOCK
+        exact = _products_sum(values[start:end], weights[start:end])
+        if exact is None:  # the bins take up to FLUSH terms at once: reading them costs per call
+            end = start + FLUSH
+            exact = binned_sum(values[start:end], weights[start:end])
             if exact is None:
                 return None
         total += exact
+        start = end
     return total
 
 
 def _products_sum(values: np.ndarray, weights: np.ndarray) -> int | None:
-    """``sum(weights * values)``, each product taken as its rounded value and its rounding
-    error (Dekker's product, `two_product`), the two summed by extraction, block by block:
+    """``sum(weights * values)`` over a block, each product taken as its rounded value and
+    its rounding error (Dekker's product, `two_product`), the two summed by extraction:
     15-17 ns a term against the bins' 24. None where that could be inexact, for the bins to
-    take: a product below ``_TINY_PRODUCT`` whose factors are not zero (Dekker's product is
-    exact when ``e_v + e_w >= e_min + p - 1 = -970``), and a product, an error or a term
-    beyond the float64 range (the split overflows past 1.3e300 and leaves a NaN)."""
-    total = 0
-    for start in range(0, len(values), BLOCK):
-        v, w = values[start : start + BLOCK], weights[start : start + BLOCK]
-        product, error = two_product(v, w)
-        tiny = np.abs(product) < _TINY_PRODUCT
-        if tiny.any() and ((v[tiny] != 0) & (w[tiny] != 0)).any():
-            return None
-        rounded, lost = segment_sums(product, BLOCK), segment_sums(error, BLOCK)
-        if rounded is None or lost is None:
-            return None
-        total += rounded[0] + lost[0]
-    return total
+    take the block: a product below ``_TINY_PRODUCT`` whose factors are not zero (Dekker's
+    product is exact when ``e_v + e_w >= e_min + p - 1 = -970``), and a product, an error or
+    a term beyond the float64 range (the split overflows past 1.3e300 and leaves a NaN)."""
+    product, error = two_product(values, weights)
+    tiny = np.abs(product) < _TINY_PRODUCT
+    if tiny.any() and ((values[tiny] != 0) & (weights[tiny] != 0)).any():
+        return None
+    rounded, lost = segment_sums(product, BLOCK), segment_sums(error, BLOCK)
+    if rounded is None or lost is None:
+        return None
+    return rounded[0] + lost[0]
 
 
 def segment_sums(values: np.ndarray, size: int, weights: np.ndarray | None = None) -> list[int] | None:

@@ -250,6 +250,11 @@ def _weighted_case(case: str, rng: np.random.Generator, n: int) -> tuple[np.ndar
         "zero weights": (rng.standard_normal(n), np.where(r < 0.5, 0.0, r)),
         "values beyond the split": (rng.standard_normal(n) * 1e301, 10.0 ** rng.uniform(-20, -10, n)),
         "products beyond 1.8e308": (rng.standard_normal(n) * 1e200, 1e200 * (1.0 + r)),
+        # the second block's first 100 products are below the bound: the bins from there on
+        "a block of tiny products among usual ones": (
+            rng.standard_normal(n) ** 2,
+            np.where((np.arange(n) >= 2**15) & (np.arange(n) < 2**15 + 100), 1e-300, r),
+        ),
     }[case]
 
 
@@ -264,6 +269,7 @@ def _weighted_case(case: str, rng: np.random.Generator, n: int) -> tuple[np.ndar
         "zero weights",  # products of zero beside a usual range: Dekker's
         "values beyond the split",  # the split overflows: the bins
         "products beyond 1.8e308",  # the bins
+        "a block of tiny products among usual ones",  # Dekker's, then the bins
     ],
 )
 def test_every_regime_of_a_weighted_sum_is_exact(case):
