@@ -1,6 +1,6 @@
 """Exact sums by superaccumulator bins, one per exponent (Neal 2015, "Fast exact summation
-using small and large superaccumulators", arXiv:1505.05571): what `summation` uses for
-weighted terms, sums by group, and whatever its extraction levels leave.
+using small and large superaccumulators", arXiv:1505.05571): what `summation` uses for sums
+by group, and for whatever its extraction levels and Dekker's products can't take.
 
 ``frexp`` splits each term into ``m`` and ``e``; ``m * 2**27`` splits into a 27-bit integer
 part and a fraction in steps of 2**-28 or coarser; one scatter-add sums both parts per
