@@ -52,7 +52,9 @@ class Runs:
     def add(self, values: np.ndarray, weights: np.ndarray | None) -> None:
         """Append a batch of values and their weights (None: every weight 1)."""
         self._check(weights is not None)
-        self._buffer.append((np.array(values, dtype=np.float64), None if weights is None else np.array(weights)))
+        values = np.array(values, dtype=np.float64)
+        values += 0.0  # -0.0 becomes 0.0: a sort leaves equal values in no fixed order, so one sign
+        self._buffer.append((values, None if weights is None else np.array(weights)))
         self._buffered += len(values)
         self.count += len(values)
         if self._buffered >= (self.buffer_values or BUFFER_VALUES):
